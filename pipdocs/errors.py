@@ -1,0 +1,67 @@
+"""Typed errors. The library raises these; the CLI turns them into one line and an exit code.
+
+Exit codes (DESIGN.md): 1 = the thing checked is not acceptable, 2 = usage error or unusable input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PipdocsError(Exception):
+    """Base class. ``str(err)`` is the one line shown to the user: what is wrong, what to do."""
+
+    exit_code: int = 2
+
+
+class InputError(PipdocsError):
+    """A file is missing, unreadable or not of the expected kind (exit 2)."""
+
+
+class CredentialError(PipdocsError):
+    """A password is missing or wrong, or a key file cannot be opened (exit 2)."""
+
+
+class TemplateError(PipdocsError):
+    """A template is missing or broken (exit 2)."""
+
+
+class ConversionError(PipdocsError):
+    """LibreOffice is missing, failed or timed out (exit 2)."""
+
+
+class CAError(PipdocsError):
+    """Creating or using the organisation CA failed (exit 2)."""
+
+
+class TimestampError(PipdocsError):
+    """No RFC 3161 timestamp could be obtained; no signature is made without one (exit 2)."""
+
+
+class SigningRefused(PipdocsError):
+    """The document may not be signed now by this key in this role (exit 1)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem: where (``goals[1].deadline``, ``F7``) and why, in plain words."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class PlanInvalid(PipdocsError):
+    """A plan failed validation; ``problems`` lists every problem at once (exit 1)."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem], source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{len(problems)} problem(s) in the plan")
