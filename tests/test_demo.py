@@ -1,0 +1,33 @@
+"""`pipdocs demo`: the whole flow in a fresh directory, ending in a passing verification."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipdocs.cli import cli
+
+
+def test_demo_runs_the_whole_flow_and_says_where_everything_is(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "-o", str(out), "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    final = out / "signed-3-hr.pdf"
+    for path in (out / "ca" / "root.pem", out / "plan.pdf", final, out / "verify.txt"):
+        assert path.is_file() and str(path) in result.output
+    for key in (*out.glob("keys/*.p12"), *out.glob("ca/*.key"), out / "demo-passwords.txt"):
+        assert stat.S_IMODE(key.stat().st_mode) & 0o077 == 0, key
+    report = subprocess.run(["pdfsig", str(final)], capture_output=True, text=True).stdout
+    assert report.count("Signature is Valid") == 3
+    text = subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True).stdout
+    assert "签署人：" in text and "角色：人力资源" in text
+
+
+def test_demo_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "something").write_text("keep me")
+    result = CliRunner().invoke(cli, ["demo", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "not empty" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["something"]
