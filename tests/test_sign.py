@@ -146,10 +146,10 @@ def test_stamp_text_in_the_document_language_is_extractable(world: World) -> Non
     text = subprocess.run(["pdftotext", str(chain(world, "zh")[-1]), "-"],
                           capture_output=True, text=True, check=True).stdout
     plan = world.plans["zh"]
-    for role, label in (("employee", "员工"), ("manager", "直属经理"), ("hr", "人力资源")):
+    for role, label in (("employee", "员工"), ("manager", "直接上级"), ("hr", "人力资源")):
         assert f"签署人：{plan.person(role).name}" in text
         assert f"角色：{label}" in text
-    assert "事由：直属经理批准本绩效改进计划" in text
+    assert "事由：直接上级批准本绩效改进计划" in text
     assert re.search(r"时间：\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}", text)
     fonts = subprocess.run(["pdffonts", str(chain(world, "zh")[-1])], capture_output=True,
                            text=True, check=True).stdout
