@@ -1,0 +1,260 @@
+"""What a verification report says, in English and Chinese: problem messages, labels, verdicts.
+
+Problems carry a stable ``code`` and parameters; :func:`message` turns them into a sentence in
+the document's language (a ``detail_zh`` parameter stands in for ``detail`` in Chinese).
+"""
+
+from __future__ import annotations
+
+# code -> (English, Chinese). Parameters are filled with str.format; every code is stable.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "no_signatures": (
+        "the document carries no signature",
+        "文档中没有任何签名",
+    ),
+    "no_trust_anchors": (
+        "no trust anchor given: pass --trust ROOT.pem (the organisation's root) to verify the"
+        " signers",
+        "未提供信任根：请用 --trust ROOT.pem（组织根证书）验证签名人身份",
+    ),
+    "unreadable_signature": (
+        "{field}: the signature cannot be read or classified ({detail})",
+        "{field}：无法读取或识别该签名（{detail}）",
+    ),
+    "not_pades": (
+        "{field}: not a PAdES signature (SubFilter {detail}; expected ETSI.CAdES.detached)",
+        "{field}：不是 PAdES 签名（SubFilter 为 {detail}，应为 ETSI.CAdES.detached）",
+    ),
+    "unexpected_signature": (
+        "{field}: a signature in a field the plan does not have ({detail})",
+        "{field}：计划之外的签名字段中出现签名（{detail}）",
+    ),
+    "integrity": (
+        "{field}: the signed bytes or the signature do not check out ({detail})",
+        "{field}：签名覆盖的内容或签名值校验失败（{detail}）",
+    ),
+    "signer_untrusted": (
+        "{field}: the signer's certificate does not chain to a trust anchor ({detail})",
+        "{field}：签名人证书无法链接到信任根（{detail}）",
+    ),
+    "signed_outside_validity": (
+        "{field}: signed at {detail}, outside the certificate's validity",
+        "{field}：签署时间 {detail} 不在证书有效期内",
+    ),
+    "timestamp_missing": (
+        "{field}: no RFC 3161 signature timestamp; the signing time is not proven",
+        "{field}：缺少 RFC 3161 签名时间戳，签署时间无法证明",
+    ),
+    "timestamp_invalid": (
+        "{field}: the timestamp does not hold ({detail})",
+        "{field}：时间戳无效（{detail}）",
+    ),
+    "timestamp_untrusted": (
+        "{field}: the timestamp authority ({detail}) does not chain to a trust anchor",
+        "{field}：时间戳机构（{detail}）无法链接到信任根",
+    ),
+    "wrong_signer": (
+        "{field}: signed by {detail}, not by the plan's {role}",
+        "{field}：签名人为 {detail}，不是计划中的{role}",
+    ),
+    "coverage": (
+        "{field}: the signature does not cover its whole revision ({detail})",
+        "{field}：签名未覆盖其所在的完整版本（{detail}）",
+    ),
+    "modified_after_signing": (
+        "{field}: the document was changed after this signature beyond signing the pending"
+        " fields ({detail})",
+        "{field}：签名后文档被修改，超出了后续签名字段的签署范围（{detail}）",
+    ),
+    "changed_after_last": (
+        "the document changed after the last signature ({detail})",
+        "最后一个签名之后文档被改动（{detail}）",
+    ),
+    "extra_revision": (
+        "{field}: an unsigned revision was added before this signature",
+        "{field}：在此签名之前插入了未签名的修订版本",
+    ),
+    "order": (
+        "{field}: signed out of order ({detail})",
+        "{field}：签署顺序错误（{detail}）",
+    ),
+    "timestamp_order": (
+        "{field}: its timestamp is earlier than the previous signature's",
+        "{field}：时间戳早于前一个签名",
+    ),
+    "missing_role": (
+        "the {role} signature is missing",
+        "缺少{role}的签名",
+    ),
+    "not_certified": (
+        "the first signature is not the employee's certification signature ({detail})",
+        "第一个签名不是员工的认证签名（{detail}）",
+    ),
+    "plan_missing": (
+        "the embedded plan.json is missing ({detail}); signers cannot be matched to the plan",
+        "缺少嵌入的 plan.json（{detail}），无法核对签名人",
+    ),
+    "plan_invalid": (
+        "the embedded plan.json is not a valid plan ({detail})",
+        "嵌入的 plan.json 不是有效的计划（{detail}）",
+    ),
+    "plan_changed": (
+        "the embedded plan.json differs from the one signed ({detail})",
+        "嵌入的 plan.json 与签署时的版本不同（{detail}）",
+    ),
+    "encrypted": (
+        "the document is encrypted; pipdocs documents never are",
+        "文档已加密，pipdocs 生成的文档不会加密",
+    ),
+    "validation_error": (
+        "{field}: validation could not be completed ({detail}); treated as a failure",
+        "{field}：验证无法完成（{detail}），按失败处理",
+    ),
+    "name_mismatch": (
+        "{field}: certificate name '{detail}' differs from the plan's '{expected}'"
+        " (the e-mail matches)",
+        "{field}：证书姓名“{detail}”与计划中的“{expected}”不同（电子邮件一致）",
+    ),
+}
+
+REVOCATION = {
+    "en": "not checked: the organisation CA publishes no CRL or OCSP responder and verification"
+          " runs offline, so revocation checking is soft-fail (no certificate is treated as"
+          " revoked without evidence); trust rests on the chain to the given anchors and on the"
+          " timestamps",
+    "zh": "未检查：组织 CA 不发布 CRL 或 OCSP 服务，且验证在离线环境进行，因此吊销检查采用"
+          "“软失败”模式（没有证据时不视为已吊销）；信任基于到所给信任根的证书链和时间戳",
+}
+ROLE_NAMES = {  # inside sentences
+    "en": {"employee": "employee", "manager": "manager", "hr": "HR"},
+    "zh": {"employee": "员工", "manager": "直属经理", "hr": "人力资源"},
+}
+ROLE_LABELS = {  # as headings
+    "en": {"employee": "Employee", "manager": "Manager", "hr": "HR"},
+    "zh": ROLE_NAMES["zh"],
+}
+
+
+def message(code: str, lang: str, **params: str) -> str:
+    """The sentence for a problem code in ``lang`` (missing parameters read as empty)."""
+    en, zh = MESSAGES[code]
+    template = zh if lang == "zh" else en
+    role = params.get("role", "")
+    values = {"field": "document", "detail": "", "expected": ""} | params
+    if lang == "zh" and "detail_zh" in params:
+        values["detail"] = params["detail_zh"]
+    values["role"] = ROLE_NAMES.get(lang, ROLE_NAMES["en"]).get(role, role)
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return template
+
+
+LABELS = {
+    "en": {
+        "verdict": "Verdict", "document": "Document", "plan": "Plan", "anchors": "Trust anchors",
+        "none": "none", "revocation": "Revocation", "signer": "Signer", "time": "Time",
+        "reason": "Reason", "integrity": "Integrity", "trust": "Trust", "coverage": "Coverage",
+        "after": "After it", "problems": "Problems", "warnings": "Notes", "ok": "OK",
+        "fail": "FAILED", "pending": "pending", "tsa": "timestamp by", "trusted": "trusted",
+        "untrusted": "NOT trusted", "matches": "the plan's person for this role",
+        "nomatch": "NOT the plan's person for this role",
+        "intact": "digest intact, signature valid", "broken": "BROKEN", "rev": "revision",
+        "certification": "certification (form filling and signing only)",
+        "approval": "approval", "unknown": "unknown", "document_timestamp": "document timestamp",
+        "notime": "no timestamp", "unchanged": "plan.json unchanged since signing",
+    },
+    "zh": {
+        "verdict": "结论", "document": "文档", "plan": "计划", "anchors": "信任根",
+        "none": "无", "revocation": "吊销检查", "signer": "签名人", "time": "时间",
+        "reason": "事由", "integrity": "完整性", "trust": "信任", "coverage": "覆盖范围",
+        "after": "其后变更", "problems": "问题", "warnings": "提示", "ok": "通过",
+        "fail": "未通过", "pending": "待签", "tsa": "时间戳机构", "trusted": "可信",
+        "untrusted": "不可信", "matches": "与计划中该角色的人员一致",
+        "nomatch": "不是计划中该角色的人员",
+        "intact": "摘要完整，签名有效", "broken": "已损坏", "rev": "版本",
+        "certification": "认证签名（仅允许填写表单和签名）",
+        "approval": "批准签名", "unknown": "未知", "document_timestamp": "文档时间戳",
+        "notime": "无时间戳", "unchanged": "plan.json 自签署以来未变",
+    },
+}
+
+VERDICTS = {
+    "en": {
+        "valid": "VALID: every required role signed, in order, and nothing changed since",
+        "incomplete": "INCOMPLETE: the signatures present hold; waiting for {pending}",
+        "invalid": "INVALID: see the problems below",
+        "untrusted": "UNTRUSTED: no trust anchor was given, so who signed is not established",
+    },
+    "zh": {
+        "valid": "有效：所有必需角色均已按顺序签署，且签署后未被改动",
+        "incomplete": "未完成：已有签名均有效；等待 {pending} 签署",
+        "invalid": "无效：见下方问题",
+        "untrusted": "未验证信任：未提供信任根，签名人身份无法确认",
+    },
+}
+
+COVERAGE_TEXT = {
+    "en": {"entire_file": "the entire file", "entire_revision": "its entire revision",
+           "contiguous_block": "a block from the start (not a whole revision)",
+           "unclear": "unclear byte ranges", "unknown": "unknown"},
+    "zh": {"entire_file": "整个文件", "entire_revision": "其所在的完整版本",
+           "contiguous_block": "从开头起的一段（非完整版本）",
+           "unclear": "字节范围异常", "unknown": "未知"},
+}
+
+MODIFICATIONS = {
+    "en": {
+        "entire_file": "nothing (the signature covers the entire file)",
+        "fields": "only the later signature fields were signed: {fields}",
+        "lta_updates": "only signature-maintenance updates",
+        "error": "changes beyond signing the pending fields: {error}",
+        "other": "changes beyond signing the pending fields",
+        "unknown": "not determined",
+    },
+    "zh": {
+        "entire_file": "无（签名覆盖整个文件）",
+        "fields": "仅后续签名字段被签署：{fields}",
+        "lta_updates": "仅签名维护类更新",
+        "error": "存在超出后续签名范围的改动：{error}",
+        "other": "存在超出后续签名范围的改动",
+        "unknown": "无法确定",
+    },
+}
+
+
+def describe_modifications(
+    coverage: str, level: str, changed: list[str], error: str | None, lang: str
+) -> str:
+    """What changed after a signature, in words (from pyHanko's difference analysis)."""
+    words = MODIFICATIONS["zh" if lang == "zh" else "en"]
+    if coverage == "entire_file":
+        return words["entire_file"]
+    if error:
+        return words["error"].format(error=error)
+    if level in ("form_filling", "lta_updates", "none") and changed:
+        return words["fields"].format(fields=", ".join(changed))
+    if level == "lta_updates":
+        return words["lta_updates"]
+    return words["other"] if level in ("annotations", "other") else words["unknown"]
+
+
+RECORD_LABELS = {
+    "en": {"title": "Signature verification record", "role": "Role", "signer": "Signer",
+           "signatures": "Signatures", "time": "Signed (timestamp)",
+           "tsa": "Timestamp authority", "reason": "Reason", "status": "Status",
+           "verified": "Verified at", "tool": "Tool", "file": "File"},
+    "zh": {"title": "签名验证记录", "role": "角色", "signer": "签名人", "signatures": "签名",
+           "time": "签署时间（时间戳）", "tsa": "时间戳机构", "reason": "事由",
+           "status": "状态", "verified": "验证时间", "tool": "工具", "file": "文件"},
+}
+
+TRUST_WORDS = {  # ETSI sub-indications (lower-case) in Chinese
+    "no_certificate_chain_found": "找不到到信任根的证书链",
+    "certificate_chain_general_failure": "证书链校验失败",
+    "out_of_bounds_no_poe": "证书已过期或尚未生效",
+    "expired": "证书已过期",
+    "not_yet_valid": "证书尚未生效",
+    "revoked_no_poe": "证书已被吊销",
+    "chain_constraints_failure": "证书不符合用途或链约束",
+}

@@ -1,0 +1,54 @@
+"""The CLI's shared behaviour: fast start-up, version, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipdocs import __version__
+from pipdocs.cli import cli
+
+HEAVY = ("pyhanko", "docxtpl", "docx", "openpyxl", "pypdf", "rich", "pydantic", "cryptography")
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\n"
+        "from pipdocs.cli import cli\n"
+        "try:\n    cli(['--help'], prog_name='pipdocs')\nexcept SystemExit:\n    pass\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else ""
+    assert "Usage:" in out.stdout
+    assert not [m for m in loaded.split(",") if m in HEAVY], f"--help imported {loaded}"
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_every_contract_command_is_registered() -> None:
+    names = set(cli.commands)
+    for name in ("schema", "validate"):
+        assert name in names
+
+
+def test_missing_plan_file_is_exit_2_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "not found" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    from pipdocs.errors import InputError
+
+    result = CliRunner().invoke(cli, ["--debug", "validate", str(tmp_path / "nope.yaml")])
+    assert isinstance(result.exception, InputError)
