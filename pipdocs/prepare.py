@@ -27,10 +27,6 @@ INSET = 2.0
 MIN_WIDTH, MIN_HEIGHT = 60.0, 20.0
 LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
 TITLES = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
-ROLE_LABELS = {
-    "zh": {"employee": "员工", "manager": "直属经理", "hr": "人力资源"},
-    "en": {"employee": "Employee", "manager": "Manager", "hr": "HR"},
-}
 ATTACHMENT_NAME = "plan.json"
 
 
@@ -279,7 +275,9 @@ def prepare_pdf(pdf_bytes: bytes, plan: Plan) -> bytes:
     except PdfError as exc:
         raise InputError(f"the PDF cannot be read ({exc}); convert the document again") from exc
 
-    labels = ROLE_LABELS[plan.language]
+    from pipdocs.policy import load_policy
+
+    policy = load_policy()
     for role in ROLES:
         box = boxes[role]
         person = plan.person(role)
@@ -288,7 +286,7 @@ def prepare_pdf(pdf_bytes: bytes, plan: Plan) -> bytes:
             sig_field_name=SIGNATURE_FIELDS[role],
             on_page=box.page,
             box=box.rect(),  # type: ignore[arg-type]  # pyHanko accepts floats
-            readable_field_name=f"{labels[role]}: {person.name}",
+            readable_field_name=f"{policy.role_label(role, plan.language)}: {person.name}",
             field_mdp_spec=FieldMDPSpec(FieldMDPAction.ALL) if lock else None,
             doc_mdp_update_value=MDPPerm.NO_CHANGES if lock else None,
             visible_sig_settings=VisibleSigSettings(rotate_with_page=True),

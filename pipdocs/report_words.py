@@ -127,7 +127,7 @@ REVOCATION = {
 }
 ROLE_NAMES = {  # inside sentences
     "en": {"employee": "employee", "manager": "manager", "hr": "HR"},
-    "zh": {"employee": "员工", "manager": "直属经理", "hr": "人力资源"},
+    "zh": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
 }
 ROLE_LABELS = {  # as headings
     "en": {"employee": "Employee", "manager": "Manager", "hr": "HR"},
