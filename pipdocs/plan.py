@@ -8,6 +8,7 @@ that says what to do.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date, timedelta
@@ -36,7 +37,9 @@ CHECKPOINT_INTERVAL_DAYS = 14
 MAX_PLAN_FILE_BYTES = 1_000_000
 SIG_MARKER = "[[sig:"
 
-_EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$")
+_EMAIL_RE = re.compile(
+    r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$"
+)
 _WEEKS_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–~]\s*(\d{1,2}))?\s*$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PLAN_ID_RE = re.compile(r"^\w[\w.-]{0,79}$")
@@ -56,6 +59,8 @@ def _clean_text(value: str) -> str:
 
 
 def _email(value: str) -> str:
+    if SIG_MARKER in value:
+        raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
     if not _EMAIL_RE.match(value):
         raise ValueError(f"'{value}' is not an e-mail address (expected name@example.com)")
     return value
@@ -287,6 +292,15 @@ def _as_date(value: Any) -> date | None:
         return None
 
 
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
     """Checks that span fields: deadlines and checkpoints inside the period, distinct people.
 
@@ -296,8 +310,8 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
     raw_period = data.get("period")
     period: dict[str, Any] = raw_period if isinstance(raw_period, dict) else {}
     start = plan.period.start if plan else _as_date(period.get("start"))
-    days = plan.period.days if plan else period.get("days")
-    if start is not None and isinstance(days, int) and 7 <= days <= 366:
+    days = plan.period.days if plan else _as_int(period.get("days"))
+    if start is not None and days is not None and 7 <= days <= 366:
         end = start + timedelta(days=days - 1)
         for key, field in (("goals", "deadline"), ("checkpoints", "date")):
             items = data.get(key)
@@ -345,7 +359,8 @@ def _default_checkpoints(plan: Plan) -> list[Checkpoint]:
     zh = plan.language == "zh"
     out = []
     day = plan.period.start + timedelta(days=CHECKPOINT_INTERVAL_DAYS)
-    while day < plan.period.end:
+    # A review less than a week before the final evaluation would only repeat it.
+    while day <= plan.period.end - timedelta(days=7):
         out.append(Checkpoint(date=day, focus="阶段进度回顾" if zh else "Progress review"))
         day += timedelta(days=CHECKPOINT_INTERVAL_DAYS)
     out.append(Checkpoint(date=plan.period.end, focus="期末评估" if zh else "Final evaluation"))
@@ -385,10 +400,61 @@ def plan_from_data(data: Any, source: str = "") -> Plan:
     return plan
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON object hook: a key given twice would silently lose the first value."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(f"the key '{key}' is given twice in one object; keep one")
+        out[key] = value
+    return out
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """A safe YAML loader for plan files: every plain value stays text, and no key twice.
+
+    YAML 1.1 guesses types: an employee id 0012 becomes 10 (octal), a handling time 5:30 becomes
+    330 (base 60), 12.50 becomes 12.5, and 2027-02-30 is a crash instead of a message. Every plan
+    value is text or is parsed by the model (dates, days) with a path in its message, so only
+    null keeps its YAML meaning. A key given twice (a pasted block) would silently drop the first.
+    """
+    import yaml
+
+    null = "tag:yaml.org,2002:null"
+
+    class PlanLoader(yaml.SafeLoader):
+        yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag == null]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[Any, int] = {}
+                for key_node, _value in node.value:
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                    if key is None or key == "<<":
+                        continue
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None,
+                            f"the key '{key}' is given twice (first at line {seen[key] + 1});"
+                            " keep one",
+                            key_node.start_mark,
+                        )
+                    seen[key] = key_node.start_mark.line
+            return super().construct_mapping(node, deep=deep)
+
+    return PlanLoader
+
+
 def _parse_text(text: str, suffix: str, source: str) -> Any:
     if suffix == ".json":
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        except InputError as exc:
+            raise InputError(f"{source}: {exc}") from exc
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"{source}: JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}"
@@ -396,7 +462,7 @@ def _parse_text(text: str, suffix: str, source: str) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -423,6 +489,8 @@ def load_plan(path: Path | str) -> Plan:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text; save the file as UTF-8") from exc
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty; write a plan (see `pipdocs schema`)")
     data = _parse_text(text, suffix, str(path))
     return plan_from_data(data, source=str(path))
 

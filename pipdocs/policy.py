@@ -121,21 +121,30 @@ class Policy(_Model):
     ) -> str:
         """The /Reason text: the role's default (or ``override``), plus the employee's comment."""
         texts = self.reasons[_lang(language)]
+        override, comment = _one_line(override), _one_line(comment)
         if override:
-            base = override.strip()
+            base = override
         elif role == "employee":
             base = texts["employee_agree" if agree else "employee_ack"]
         else:
             base = texts[role]
-        if comment and comment.strip():
+        if comment:
             sep = "；" if _lang(language) == "zh" else "; "
-            base = base + sep + texts["employee_comment"] % {"comment": comment.strip()}
+            base = base + sep + texts["employee_comment"] % {"comment": comment}
         return base
 
     def trust_anchor_paths(self) -> list[Path]:
         """Trust anchors as paths; relative entries are relative to the policy file."""
         base = Path(self.source).parent if self.source else Path.cwd()
         return [p if p.is_absolute() else base / p for p in map(Path, self.trust_anchors)]
+
+
+def _one_line(text: str | None) -> str:
+    """A reason is one line in every viewer and report: whitespace runs (newlines, tabs) become
+    one space and control characters go."""
+    if not text:
+        return ""
+    return " ".join("".join(ch for ch in text if ch.isspace() or ch.isprintable()).split())
 
 
 def _lang(language: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
+import secrets
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,6 +167,19 @@ def render_docx_bytes(plan: Plan, templates_dir: Path | None = None) -> bytes:
     return out.getvalue()
 
 
+def _create_temp(out: Path) -> tuple[int, str]:
+    """A new temp file next to ``out`` with the permissions of any file the user creates (0666
+    less the umask, applied by the kernel), not mkstemp's 0600: the .docx is the user's document
+    like the PDF. No os.umask() dance, which would race with bulk's threads."""
+    for _ in range(100):
+        tmp = str(out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name next to {out}")
+
+
 def write_atomic(out: Path, data: bytes) -> Path:
     """Write to a temporary file next to ``out``, then rename: never a partial file at ``out``."""
     out = Path(out)
@@ -174,7 +187,7 @@ def write_atomic(out: Path, data: bytes) -> Path:
         raise InputError(f"{out}: is a directory; give a file name such as {out}/plan.docx")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        fd, tmp = _create_temp(out)
     except OSError as exc:
         raise InputError(f"{out}: cannot write here ({exc.strerror}); choose another path") from exc
     try:

@@ -24,6 +24,7 @@ from pipdocs.errors import CredentialError, InputError, SigningRefused, Timestam
 from pipdocs.plan import ROLES, SIGNATURE_FIELDS
 from pipdocs.policy import Policy, load_policy
 from pipdocs.sign_checks import (
+    WHO,
     check_earlier_signatures,
     check_order,
     embedded_plan,
@@ -212,15 +213,16 @@ def sign_pdf(
     if (signer.email or "").lower() != person.email.lower():
         raise SigningRefused(
             f"{source}: the key {signer.source} belongs to {signer.email or '(no e-mail)'}, but the"
-            f" plan's {role} is {person.name} <{person.email}>; sign with that person's key"
+            f" plan's {WHO[role]} is {person.name} <{person.email}>; sign with that person's key"
         )
     check_earlier_signatures(reader, plan, policy, source)
 
     text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason)
     now = datetime.now().astimezone()
     field_name = SIGNATURE_FIELDS[role]
+    width, height = _field_size(reader, field_name)
     text = stamp_text(
-        policy.stamp, plan.language, width=_field_width(reader, field_name), signer=signer.name,
+        policy.stamp, plan.language, width=width, height=height, signer=signer.name,
         reason=text_reason, role=policy.role_label(role, plan.language),
         ts=now.strftime(policy.stamp.timestamp_format),
     )
@@ -285,16 +287,16 @@ def _has_lock(writer: Any, field_name: str) -> bool:
                for _n, _v, ref in enumerate_sig_fields(writer, with_name=field_name))
 
 
-def _field_width(reader: Any, field_name: str) -> float | None:
-    """Width of the field's widget in points, to wrap the stamp text to it."""
+def _field_size(reader: Any, field_name: str) -> tuple[float | None, float | None]:
+    """Width and height of the field's widget in points, to fit the stamp text to it."""
     from pyhanko.sign.fields import enumerate_sig_fields
 
     for _name, _value, ref in enumerate_sig_fields(reader, with_name=field_name):
         field = ref.get_object()
         widget = field if "/Rect" in field else field["/Kids"][0].get_object()
-        x1, _y1, x2, _y2 = (float(v) for v in widget["/Rect"])
-        return abs(x2 - x1) or None
-    return None
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        return abs(x2 - x1) or None, abs(y2 - y1) or None
+    return None, None
 
 
 def _timestamp_cause(exc: BaseException) -> TimestampError | None:

@@ -19,6 +19,7 @@ from pipdocs.policy import Policy
 PLAN_ATTACHMENT = "plan.json"
 ROLE_OF_FIELD = {field: role for role, field in SIGNATURE_FIELDS.items()}
 WHO = {"employee": "employee", "manager": "manager", "hr": "HR"}
+THE = {"employee": "the employee", "manager": "the manager", "hr": "HR"}  # "HR must sign"
 
 
 def _walk_names(node: Any, depth: int = 0) -> Any:
@@ -105,7 +106,7 @@ def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: st
         )
     for embedded in embedded_signatures:
         role = ROLE_OF_FIELD[embedded.field_name]
-        label = f"the {WHO[role]}'s signature"
+        label = f"{THE[role]}'s signature"
         try:
             context = ValidationContext(trust_roots=[], allow_fetching=False,
                                         revocation_mode="soft-fail")
@@ -134,8 +135,8 @@ def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: st
         actual = cert_email(signer_cert) or "(no e-mail)"
         if actual.lower() != expected.lower():
             raise SigningRefused(
-                f"{source}: {label} was made by {actual}, not the plan's {role} {expected}; do not"
-                " sign it"
+                f"{source}: {label} was made by {actual}, not the plan's {WHO[role]} {expected};"
+                " do not sign it"
             )
 
 
@@ -148,17 +149,17 @@ def check_order(fields: dict[str, bool], role: str, policy: Policy, source: str)
         )
     if fields[field]:
         raise SigningRefused(
-            f"{source}: the {WHO[role]} has already signed ({field}); nothing to do"
+            f"{source}: {THE[role]} has already signed ({field}); nothing to do"
         )
     order = ", ".join(WHO[r] for r in policy.order)
     for later in policy.successors(role):
         if fields.get(SIGNATURE_FIELDS[later]):
             raise SigningRefused(
-                f"{source}: the {WHO[later]} has already signed, so the {WHO[role]} can no longer"
+                f"{source}: {THE[later]} has already signed, so {THE[role]} can no longer"
                 f" sign (order: {order})"
             )
     for earlier in policy.predecessors(role):
         if not fields.get(SIGNATURE_FIELDS[earlier]):
             raise SigningRefused(
-                f"{source}: the {WHO[earlier]} must sign before the {WHO[role]} (order: {order})"
+                f"{source}: {THE[earlier]} must sign before {THE[role]} (order: {order})"
             )

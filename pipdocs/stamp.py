@@ -184,6 +184,10 @@ def _columns(text: str) -> int:
 Measure = Callable[[str], float]
 
 
+#: Punctuation a Chinese line never starts with: it stays on the previous line (kinsoku).
+NO_LINE_START = frozenset("，。、；：！？）》」』】”’,.;:!?)")
+
+
 def wrap(line: str, limit: float, measure: Measure = _columns) -> list[str]:
     """Wrap one line so that ``measure`` of each part stays within ``limit``: at spaces in Latin
     text, anywhere between CJK characters; continuation lines are indented by two spaces."""
@@ -197,7 +201,7 @@ def wrap(line: str, limit: float, measure: Measure = _columns) -> list[str]:
         else:
             tokens.append(char)
     for token in tokens:
-        if current.strip() and measure(current + token) > limit:
+        if current.strip() and measure(current + token) > limit and token not in NO_LINE_START:
             out.append(current.rstrip())
             current = "  " + token.lstrip()
         else:
@@ -220,12 +224,20 @@ def text_width(text: str, layout: StampLayout) -> float:
     return units * layout.font_size / source.upem
 
 
+#: pyHanko shrinks a stamp whose text is taller than its box; below this scale it is unreadable,
+#: so longer text is cut with an ellipsis instead (the full reason stays in the signature).
+MIN_SCALE = 0.8
+ELLIPSIS = "…"
+
+
 def stamp_text(layout: StampLayout, language: str, *, width: float | None = None,
-               **values: str) -> str:
+               height: float | None = None, **values: str) -> str:
     """The stamp's lines: the policy template filled in and wrapped to a field ``width`` points
-    wide (measured in the stamp font), and to ``stamp.wrap`` columns if the policy sets it."""
+    wide (measured in the stamp font), and to ``stamp.wrap`` columns if the policy sets it;
+    with the field's ``height``, cut to the lines that stay legible there."""
+    values = {k: " ".join(str(v).split()) for k, v in values.items()}  # one line per value
     filled = layout.template(language) % values
-    lines: list[str] = []
+    groups: list[list[str]] = []  # wrapped parts of each template line
     for line in filled.splitlines():
         parts = [line]
         if width:
@@ -233,8 +245,28 @@ def stamp_text(layout: StampLayout, language: str, *, width: float | None = None
             parts = wrap(line, max(limit, 40.0), lambda t: text_width(t, layout))
         if layout.wrap or not width:
             parts = [p for part in parts for p in wrap(part, layout.wrap or 44)]
-        lines.extend(parts)
-    return "\n".join(lines)
+        groups.append(parts)
+    if height:
+        leading = layout.leading or layout.font_size * 1.2
+        usable = height - 2 * (MARGIN + layout.border_width + PADDING)
+        _cut(groups, max(int(usable / (leading * MIN_SCALE)), len(groups), 1), layout, width)
+    return "\n".join(part for parts in groups for part in parts)
+
+
+def _cut(groups: list[list[str]], max_lines: int, layout: StampLayout,
+         width: float | None) -> None:
+    """Shorten the longest wrapped values (usually the reason) until ``max_lines`` remain."""
+    while sum(map(len, groups)) > max_lines:
+        longest = max(groups, key=len)
+        if len(longest) < 2:
+            break
+        longest.pop()
+        last = longest[-1].rstrip() + ELLIPSIS
+        if width:
+            limit = width - 2 * (MARGIN + layout.border_width + PADDING) - 4
+            while len(last) > 2 and text_width(last, layout) > limit:
+                last = last[:-2].rstrip() + ELLIPSIS
+        longest[-1] = last
 
 
 def stamp_style(text: str, layout: StampLayout) -> Any:

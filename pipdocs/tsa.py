@@ -323,15 +323,21 @@ class CheckedHTTPTimeStamper(HTTPTimeStamper):
 
 
 def _describe(exc: BaseException) -> str:
-    """The exception's first line, plus its root cause's (pyHanko wraps aiohttp's errors)."""
+    """The exception's first line, plus its root cause's (pyHanko wraps aiohttp's errors).
+
+    Only explicit causes (``raise ... from``) are followed: the implicit context can be an
+    unrelated, handled exception (pyHanko asks for a timestamp while handling a cache miss, so
+    the context of every network error is ``KeyError('sha256')``).
+    """
 
     def line(e: BaseException) -> str:
         text = str(e).strip() or type(e).__name__
         return text.splitlines()[0][:160]
 
-    root = exc
-    while root.__cause__ is not None or root.__context__ is not None:
-        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+    root, seen = exc, {id(exc)}
+    while root.__cause__ is not None and id(root.__cause__) not in seen:
+        root = root.__cause__
+        seen.add(id(root))
     return line(exc) if root is exc else f"{line(exc)} ({line(root)})"
 
 

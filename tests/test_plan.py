@@ -240,3 +240,81 @@ def test_cli_schema_is_json_schema() -> None:
     assert schema == json.loads(json.dumps(plan_json_schema()))
     assert {"employee", "manager", "hr", "goals", "period"} <= set(schema["properties"])
     assert set(schema["required"]) >= {"language", "role", "employee", "goals"}
+
+
+# --- held-out QA regressions ----------------------------------------------------------------------
+
+
+def test_an_email_cannot_carry_a_signature_marker(data: dict[str, Any]) -> None:
+    data["employee"]["email"] = "[[sig:employee:begin]]@example.com"
+    assert "reserved for signature boxes" in problems(data)["employee.email"]
+
+
+def test_yaml_values_stay_as_written(tmp_path: Path) -> None:
+    """YAML 1.1 would read id 0012 as 10 (octal) and 5:30 as 330 (base 60)."""
+    text = (EXAMPLES / "engineering-en.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: E1024", "id: 0012").replace("baseline: 12%", "baseline: 5:30")
+    text = text.replace("baseline: 40%", "baseline: 12.50")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(path)
+    assert plan.employee.id == "0012" and plan.plan_id == "PIP-2026-0042"
+    assert [g.baseline for g in plan.goals[:2]] == ["5:30", "12.50"]
+    assert plan.period.days == 90 and plan.period.start == date(2026, 12, 1)
+
+
+def test_an_impossible_yaml_date_is_a_problem_with_its_path(tmp_path: Path) -> None:
+    text = (EXAMPLES / "engineering-en.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace("start: 2026-12-01", "start: 2026-02-30"), encoding="utf-8")
+    with pytest.raises(PlanInvalid) as caught:
+        load_plan(path)
+    assert [p.path for p in caught.value.problems] == ["period.start"]
+
+
+def test_late_deadline_is_reported_alongside_other_problems_from_yaml(tmp_path: Path) -> None:
+    text = (EXAMPLES / "engineering-en.yaml").read_text(encoding="utf-8")
+    text = text.replace("deadline: 2027-01-31", "deadline: 2027-06-01")
+    text = text.replace("kim.park@example.com", "not-an-email")
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanInvalid) as caught:
+        load_plan(path)
+    assert {"goals[1].deadline", "hr.email"} <= {p.path for p in caught.value.problems}
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_key_given_twice_is_refused(tmp_path: Path, data: dict[str, Any], suffix: str) -> None:
+    if suffix == ".yaml":
+        text = (EXAMPLES / "engineering-en.yaml").read_text(encoding="utf-8") + "language: zh\n"
+    else:
+        text = json.dumps(data, default=str)[:-1] + ', "language": "zh"}'
+    path = tmp_path / f"p{suffix}"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="'language' is given twice") as caught:
+        load_plan(path)
+    assert caught.value.exit_code == 2
+
+
+def test_short_plan_has_no_review_the_week_before_the_final_one(data: dict[str, Any]) -> None:
+    data.pop("checkpoints")
+    data["period"]["days"] = 30
+    data["goals"] = data["goals"][:1]
+    data["goals"][0]["deadline"] = "2026-12-20"
+    plan = plan_from_data(data)
+    dates = [c.date for c in plan.checkpoints]
+    assert dates[-1] == plan.period.end
+    gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+    assert min(gaps) >= 7, dates
+
+
+def test_punycode_top_level_domain_is_an_email(data: dict[str, Any]) -> None:
+    data["hr"]["email"] = "hr@example.xn--fiqs8s"
+    assert plan_from_data(data).hr.email == "hr@example.xn--fiqs8s"
+
+
+def test_empty_file_is_unusable_input(tmp_path: Path) -> None:
+    empty = tmp_path / "plan.yaml"
+    empty.write_text("\n  \n", encoding="utf-8")
+    with pytest.raises(InputError, match="empty"):
+        load_plan(empty)

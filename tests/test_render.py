@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -281,3 +282,25 @@ def test_pdf_text_has_names_headings_and_hostile_text(tmp_path: Path, hostile_pl
             assert any("CJK" in line for line in fonts)
     for item in ("{{7*7}}", "<w:t>", "&amp;", "]]>", "{_{x}_}"):
         assert item in flat, item
+
+
+def test_cli_render_output_name_and_directory(tmp_path: Path) -> None:
+    """render -o plan.pdf would write a Word file named .pdf; a typo'd directory is not made."""
+    plan = str(EXAMPLES / "sales-zh.yaml")
+    runner = CliRunner()
+    for out, words in ((tmp_path / "plan.pdf", "name it .docx"),
+                       (tmp_path / "nodir" / "plan.docx", "does not exist")):
+        result = runner.invoke(cli, ["render", plan, "-o", str(out)])
+        assert result.exit_code == 2 and words in result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_docx_gets_the_usual_file_mode(tmp_path: Path, plans: list[Plan]) -> None:
+    """Like the PDF (0666 less the umask), not mkstemp's 0600."""
+    old = os.umask(0o022)
+    try:
+        out = render_docx(plans[0], tmp_path / "plan.docx")
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644

@@ -433,3 +433,24 @@ def test_refuses_an_earlier_signature_by_the_wrong_person(world: World, tmp_path
     wrong = tmp_path / "wrong.pdf"
     wrong.write_bytes(data)
     _refused(world, wrong, "manager", "manager", tmp_path, "was made by kim.park@example.com")
+
+
+def test_a_long_comment_is_recorded_whole_and_the_stamp_cut(world: World, tmp_path: Path) -> None:
+    """A 400-character comment used to shrink the stamp to unreadable 2-point text."""
+    comment = "我不同意第二个目标，因为数据口径不一致。\n" * 20
+    out = tmp_path / "long.pdf"
+    world.sign(world.prepared["zh"], out, "zh", "employee", comment=comment)
+    with out.open("rb") as handle:
+        reason = str(PdfFileReader(handle).embedded_signatures[0].sig_object["/Reason"])
+    assert reason.endswith(" ".join(comment.split())) and "\n" not in reason
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "签署人：" in text and "…" in text
+    assert text.count("因为数据口径不一致") < 20  # not all of it: the stamp was cut
+
+
+def test_refusals_name_hr_as_people_say_it(world: World, tmp_path: Path) -> None:
+    """'the manager must sign before HR', not '... before the HR'; 'the plan's HR', not 'hr'."""
+    _refused(world, chain(world, "en")[1], "hr", "hr", tmp_path,
+             r"the manager must sign before HR \(order")
+    _refused(world, chain(world, "en")[2], "hr", "manager", tmp_path, "the plan's HR is Kim Park")

@@ -180,3 +180,28 @@ def test_cli_tsa_serve(ca_dir: Path, tmp_path: Path) -> None:
         proc.terminate()
         _out, err = proc.communicate(timeout=10)
     assert "listening on" in err and "token serial=" in err
+
+
+def test_a_web_server_that_is_no_tsa_is_named_in_the_error() -> None:
+    """Through pyHanko's size-estimating request, as `sign` makes it: the message must say what
+    the server answered, not the KeyError pyHanko was handling at the time."""
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class NotATSA(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_error(404, "no such page")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    web = HTTPServer(("127.0.0.1", 0), NotATSA)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        stamper = CheckedHTTPTimeStamper(f"http://127.0.0.1:{web.server_port}/", timeout=5)
+        with pytest.raises(TimestampError) as caught:
+            asyncio.run(stamper.async_dummy_response("sha256"))
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert "404" in str(caught.value) and "sha256" not in str(caught.value)
