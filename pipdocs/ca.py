@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from pipdocs.errors import CAError, CredentialError, InputError
+from pipdocs.files import check_output, write_atomic
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
 TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"
@@ -53,31 +53,6 @@ class IssuedCert:
 
 def _fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex(":").upper()
-
-
-# --- files ----------------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes, mode: int = 0o644, *, exclusive: bool = False) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same directory; ``mode`` is set before
-    any byte is written. ``exclusive``: refuse to replace an existing file (atomic no-clobber)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            os.link(tmp, path)  # fails with FileExistsError instead of overwriting
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
@@ -296,6 +271,9 @@ def issue_signer(
         raise CredentialError("PIPDOCS_KEY_PASSWORD is empty: a signer's key needs a password")
     if days < 1:
         raise InputError("--days must be at least 1")
+    check_output(out_p12)
+    if out_p12.exists():
+        raise CAError(f"{out_p12} already exists; keys are never overwritten; choose another -o")
     root, root_key = load_ca(ca_dir, ca_password)
     start = (not_before or datetime.now(timezone.utc)) - BACKDATE
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -322,7 +300,10 @@ def issue_signer(
         cas=[root],
         encryption_algorithm=serialization.BestAvailableEncryption(key_password.encode("utf-8")),
     )
-    write_atomic(out_p12, p12, 0o600)
+    try:
+        write_atomic(out_p12, p12, 0o600, exclusive=True)
+    except FileExistsError as exc:
+        raise CAError(f"{out_p12} already exists; choose another -o") from exc
     _append_log(ca_dir, cert, "signer")
     return IssuedCert(
         out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,

@@ -92,7 +92,7 @@ def plain_pdf(plan: Plan) -> bytes:
 
 def _plan_pdf(plan: Plan, out: Path, progress: Callable[[str], None]) -> Path:
     """The real pipeline (render, LibreOffice, prepare); a plain page if it isn't installed."""
-    from pipdocs.ca import write_atomic
+    from pipdocs.files import write_atomic
 
     try:
         from pipdocs.pdf import build_pdf
@@ -103,7 +103,7 @@ def _plan_pdf(plan: Plan, out: Path, progress: Callable[[str], None]) -> Path:
             return build_pdf(plan, out)
         except ImportError as exc:
             progress(f"    (the Word/PDF pipeline is not installed: {exc}; using a plain page)")
-    write_atomic(out, plain_pdf(plan), 0o644)
+    write_atomic(out, plain_pdf(plan))
     return out
 
 
@@ -153,7 +153,8 @@ def run_demo(
     out_dir: Path | None = None, lang: str = "zh", progress: Callable[[str], None] = print
 ) -> DemoResult:
     """Run the flow; ``progress`` gets one line per step. ``ok`` is the verification verdict."""
-    from pipdocs.ca import init_ca, issue_signer, write_atomic
+    from pipdocs.ca import init_ca, issue_signer
+    from pipdocs.files import write_atomic
     from pipdocs.sign import load_signer, sign_pdf
     from pipdocs.tsa import CheckedHTTPTimeStamper, make_server
 
@@ -175,6 +176,7 @@ def run_demo(
     root = init_ca(out / "ca", org, ca_password)
     files["root"] = root.path
     progress(f"1/6 CA for {org}: {root.path} (what verifiers trust)")
+    (out / "keys").mkdir(mode=0o700)
     for role in policy.order:
         person = plan.person(role)
         files[f"key:{role}"] = out / "keys" / f"{role}.p12"
@@ -205,7 +207,7 @@ def run_demo(
         server.server_close()
     result.ok, result.verdict = _verdict(previous, root.path)
     files["verify"] = out / "verify.txt"
-    write_atomic(files["verify"], (result.verdict + "\n").encode("utf-8"), 0o644)
+    write_atomic(files["verify"], (result.verdict + "\n").encode("utf-8"))
     progress(f"6/6 verification: {'PASSED' if result.ok else 'FAILED'} ({files['verify']})")
     progress(result.verdict)
     progress(f"everything is in {out} (passwords for this demo: {files['passwords']})")

@@ -15,13 +15,12 @@ Template context: the plan's own fields, as the plan file names them (``plan_id`
 from __future__ import annotations
 
 import io
-import os
-import secrets
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipdocs.errors import InputError, TemplateError
+from pipdocs.errors import TemplateError
+from pipdocs.files import write_atomic
 from pipdocs.templates import find_template
 
 if TYPE_CHECKING:
@@ -165,39 +164,6 @@ def render_docx_bytes(plan: Plan, templates_dir: Path | None = None) -> bytes:
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
-
-
-def _create_temp(out: Path) -> tuple[int, str]:
-    """A new temp file next to ``out`` with the permissions of any file the user creates (0666
-    less the umask, applied by the kernel), not mkstemp's 0600: the .docx is the user's document
-    like the PDF. No os.umask() dance, which would race with bulk's threads."""
-    for _ in range(100):
-        tmp = str(out.parent / f".{out.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name next to {out}")
-
-
-def write_atomic(out: Path, data: bytes) -> Path:
-    """Write to a temporary file next to ``out``, then rename: never a partial file at ``out``."""
-    out = Path(out)
-    if out.is_dir():
-        raise InputError(f"{out}: is a directory; give a file name such as {out}/plan.docx")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = _create_temp(out)
-    except OSError as exc:
-        raise InputError(f"{out}: cannot write here ({exc.strerror}); choose another path") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
 
 
 def render_docx(plan: Plan, out: Path, templates_dir: Path | None = None) -> Path:

@@ -14,7 +14,6 @@ signing only); the last one locks all fields with DocMDP P=1, from the field's /
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -178,7 +177,7 @@ def sign_pdf(
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
 
-    from pipdocs.ca import write_atomic
+    from pipdocs.files import write_atomic
     from pipdocs.stamp import stamp_style, stamp_text
 
     policy = policy or load_policy()
@@ -261,7 +260,7 @@ def sign_pdf(
         if cause is not None:
             raise cause from exc
         raise SigningRefused(f"{source}: pyHanko refused to sign ({exc})") from exc
-    write_atomic(Path(output_pdf), out.getvalue(), _default_mode())
+    write_atomic(Path(output_pdf), out.getvalue())
     return SignResult(Path(output_pdf), role, field_name, signer.name, signer.email, text_reason,
                       certify, lock)
 
@@ -312,7 +311,3 @@ def _timestamp_cause(exc: BaseException) -> TimestampError | None:
     return None
 
 
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask

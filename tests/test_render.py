@@ -195,6 +195,7 @@ def test_core_properties_name_the_plan(plans: list[Plan]) -> None:
 
 def test_render_docx_writes_atomically(tmp_path: Path, plans: list[Plan]) -> None:
     out = tmp_path / "sub" / "plan.docx"
+    out.parent.mkdir()
     assert render_docx(plans[0], out) == out
     assert plans[0].employee.name in text_of(out.read_bytes())
     assert [p.name for p in out.parent.iterdir()] == ["plan.docx"]
