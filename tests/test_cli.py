@@ -52,3 +52,19 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(cli, ["--debug", "validate", str(tmp_path / "nope.yaml")])
     assert isinstance(result.exception, InputError)
+
+
+def test_usage_errors_are_one_line_too(tmp_path: Path) -> None:
+    """Click's usage block would make a directory-for-a-file mistake four lines."""
+    (tmp_path / "adir.yaml").mkdir()
+    for args in (["validate", str(tmp_path / "adir.yaml")], ["nosuch"], ["--bogus"],
+                 ["sign", str(tmp_path / "x.pdf"), "--role", "ceo"], ["ca", "issue"]):
+        result = CliRunner().invoke(cli, args)
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert result.exit_code == 2, args
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "--help" in lines[0], args
+
+
+def test_a_group_alone_still_shows_its_help() -> None:
+    result = CliRunner().invoke(cli, ["ca"])
+    assert "Usage:" in result.output and "init" in result.output
