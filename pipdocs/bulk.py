@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipdocs.errors import ConversionError, InputError, PipdocsError, PlanInvalid, Problem
+from pipdocs.files import write_atomic
 from pipdocs.sheet import SheetRow, read_sheet
 
 if TYPE_CHECKING:
@@ -88,20 +88,8 @@ def write_report(path: Path, outcomes: list[RowOutcome]) -> Path:
     writer.writerow(["row", "plan_id", "status", "output", "message"])
     for o in sorted(outcomes, key=lambda o: o.row):
         writer.writerow([o.row, *map(formula_safe, (o.plan_id, o.status, o.output, o.message))])
-    _write_atomic(path, buf.getvalue().encode("utf-8-sig"))
+    write_atomic(path, buf.getvalue().encode("utf-8-sig"))
     return path
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class _Manifest:
@@ -131,7 +119,7 @@ class _Manifest:
         lines = "".join(json.dumps({"id": k, "hash": h, "output": o}) + "\n"
                         for k, (h, o) in self.entries.items()
                         if (self.path.parent / o).is_file())
-        _write_atomic(self.path, lines.encode("utf-8"))
+        write_atomic(self.path, lines.encode("utf-8"))
 
 
 _template_hashes: dict[tuple[str, str, str], str] = {}

@@ -7,14 +7,14 @@ one example row and a guide sheet that explains every column in Chinese and Engl
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pipdocs.errors import InputError
+from pipdocs.files import write_atomic
 from pipdocs.sheet import (
     COLUMNS,
     DATE_KEYS,
@@ -189,16 +189,9 @@ def write_template(out: Path, lang: str = "en", plans: Iterable[dict[str, Any]] 
     sheet.freeze_panes = "A2"
     _validations(sheet, zh, DataValidation)
     _guide(book.create_sheet("说明" if zh else "guide"), bold, wrap_top)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent or ".")
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+    data = io.BytesIO()
+    book.save(data)
+    return write_atomic(out, data.getvalue())
 
 
 def _validations(sheet: Any, zh: bool, validation: Any) -> None:
