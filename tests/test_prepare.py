@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from pypdf import PdfReader
 
-from pipdocs.errors import InputError, TemplateError
+from pipdocs.errors import ConversionError, InputError, TemplateError
 from pipdocs.plan import ROLES, SIGNATURE_FIELDS, Plan, load_plan, plan_from_json_bytes
 from pipdocs.prepare import find_boxes, prepare_pdf
 
@@ -37,12 +37,21 @@ def _white(run: Any) -> None:
     run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
 
 
+def _sized_runs(paragraph: Any, parts: tuple[str, str, str]) -> None:
+    """One marker written as three white runs of 2, 3 and 2.5 pt."""
+    for part, size in zip(parts, (2, 3, 2.5), strict=True):
+        run = paragraph.add_run(part)
+        _white(run)
+        run.font.size = Pt(size)
+
+
 def _doc(
     lang: str = "en",
     filler: int = 0,
     skip: str = "",
     double: str = "",
     split_runs: bool = False,
+    split_sizes: bool = False,
     tall: int = 4,
 ) -> Any:
     """A4 document: a heading, ``filler`` long paragraphs, then one signature box per role."""
@@ -71,13 +80,18 @@ def _doc(
                         run.font.name = font
                     else:
                         run.bold = True
+            elif split_sizes:  # runs of different sizes: poppler reports them as separate words
+                _sized_runs(first, ("[[sig:", role, ":begin]]"))
             else:
                 _white(first.add_run(f"[[sig:{role}:begin]]"))
         for _ in range(tall):
             cell.add_paragraph("")
         last = cell.add_paragraph()
         last.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _white(last.add_run(f"[[sig:{role}:end]]"))
+        if split_sizes:
+            _sized_runs(last, ("[[sig:", f"{role}:", "end]]"))
+        else:
+            _white(last.add_run(f"[[sig:{role}:end]]"))
         if role == double:
             _white(cell.add_paragraph().add_run(f"[[sig:{role}:end]]"))
     return doc
@@ -88,6 +102,7 @@ DOCS: dict[str, dict[str, Any]] = {
     "zh": {"lang": "zh"},
     "long": {"filler": 9},  # pushes the boxes down to page 2
     "split": {"split_runs": True},
+    "split_sizes": {"split_sizes": True},
     "missing": {"skip": "manager"},
     "double": {"double": "hr"},
     "broken": {"filler": 2, "tall": 70},  # a box taller than a page
@@ -193,6 +208,65 @@ def test_each_field_lies_inside_its_box(
         assert ury - lly > 0.9 * (begin[5] - end[3]) - 6
     if name == "long":  # the boxes moved with the content
         assert {fields[f][0] for f in SIGNATURE_FIELDS.values()} != {0}
+
+
+def _spelled(
+    words: list[tuple[int, str, float, float, float, float]], needle: str
+) -> list[tuple[int, float, float, float, float]]:
+    """Runs of consecutive poppler words that together spell ``needle``: (page, l, b, r, t)."""
+    found = []
+    for i, first in enumerate(words):
+        text = ""
+        for j in range(i, len(words)):
+            text += words[j][1]
+            if words[j][0] != first[0] or not needle.startswith(text):
+                break
+            if text == needle:
+                part = words[i : j + 1]
+                box = (min(w[2] for w in part), min(w[3] for w in part))
+                found.append((first[0], *box, max(w[4] for w in part), max(w[5] for w in part)))
+                break
+    return found
+
+
+def test_marker_split_into_words_of_different_sizes(
+    pdfs: dict[str, bytes], plan_en: Plan, tmp_path: Path
+) -> None:
+    """poppler keeps runs of different sizes apart; the pieces still make one marker."""
+    prepared = prepare_pdf(pdfs["split_sizes"], plan_en)
+    words = _bbox_words(pdfs["split_sizes"], tmp_path)
+    fields = _fields(prepared)
+    for role in ROLES:
+        begin_text, end_text = f"[[sig:{role}:begin]]", f"[[sig:{role}:end]]"
+        assert not [w for w in words if w[1] in (begin_text, end_text)]  # really in pieces
+        (begin,) = _spelled(words, begin_text)
+        (end,) = _spelled(words, end_text)
+        page, (llx, lly, urx, ury), _ = fields[SIGNATURE_FIELDS[role]]
+        assert page == begin[0] == end[0]
+        assert begin[1] - 1 <= llx < urx <= end[3] + 1
+        assert end[2] - 1 <= lly < ury <= begin[4] + 1
+        assert urx - llx > 0.9 * (end[3] - begin[1]) - 6
+        assert ury - lly > 0.9 * (begin[4] - end[2]) - 6
+
+
+def test_missing_pdftotext_says_how_to_install(
+    pdfs: dict[str, bytes], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(ConversionError, match=r"pdftotext is not installed.*make setup") as err:
+        find_boxes(pdfs["en"])
+    assert "\n" not in str(err.value)
+
+
+def test_encrypted_pdf_is_refused(pdfs: dict[str, bytes], plan_en: Plan) -> None:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdfs["en"])))
+    writer.encrypt(user_password="", owner_password="owner", permissions_flag=0)
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(InputError, match="the PDF is encrypted"):
+        prepare_pdf(out.getvalue(), plan_en)
 
 
 def test_fields_named_unsigned_and_hr_locks_everything(
