@@ -42,6 +42,7 @@ $(UNO_VENV)/.installed:
 	@touch $@
 
 demo: setup
+	rm -rf demo-out
 	$(VENV)/bin/pipdocs demo -o demo-out
 
 test: setup

@@ -167,12 +167,11 @@ def _check_document_output(out: Path, suffix: str) -> None:
     """Refuse an output name that would mislabel the file (render -o plan.pdf writes a .docx)
     or a directory that does not exist (a typo must not create directories)."""
     from pipdocs.errors import InputError
+    from pipdocs.files import check_output
 
     if out.suffix.lower() != suffix:
         raise InputError(f"{out}: this command writes {_OUTPUT_KINDS[suffix]}")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"{out}: the directory {parent} does not exist; create it first")
+    check_output(out)
 
 
 @cli.command("render")

@@ -22,6 +22,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from helpers import soffice_pids
 
 from pipdocs.sheet import COLUMNS, LABELS_ZH, as_text, column_letter
 from pipdocs.sheet_template import EXAMPLES, plan_to_row
@@ -95,18 +96,6 @@ def assert_no_partial_files(out: Path) -> None:
     leftovers = [p.name for p in out.iterdir()
                  if p.name.endswith((".part", ".tmp")) or p.name.startswith(".pipdocs-work-")]
     assert leftovers == []
-
-
-def soffice_pids(cache: Path) -> list[int]:
-    pids = []
-    for proc in Path("/proc").iterdir():
-        try:
-            args = (proc / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
-        except OSError:
-            continue
-        if args[0].endswith("soffice.bin") and any(str(cache) in a for a in args):
-            pids.append(int(proc.name))
-    return pids
 
 
 @pytest.fixture(scope="module")

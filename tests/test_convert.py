@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from helpers import soffice_pids
 
 from pipdocs.convert import MISSING, convert_docx_to_pdf
 from pipdocs.convert_pool import Job, LocalPool
@@ -49,19 +50,6 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.setenv("PIPDOCS_CACHE_DIR", str(cache))
     return cache
-
-
-def soffice_pids(cache: Path) -> list[int]:
-    """soffice.bin processes running with a profile under ``cache``."""
-    pids = []
-    for proc in Path("/proc").iterdir():
-        try:
-            args = (proc / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
-        except OSError:
-            continue
-        if args[0].endswith("soffice.bin") and any(str(cache) in a for a in args):
-            pids.append(int(proc.name))
-    return pids
 
 
 def test_single_document_text_and_embedded_fonts(docs: list[Path], tmp_path: Path) -> None:
