@@ -27,6 +27,18 @@ def check_output(out: Path) -> Path:
     return parent
 
 
+def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
+    """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: {what} not found; {hint}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory, not a {what}; {hint}") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc.strerror}); {hint}") from exc
+
+
 def _open_temp(out: Path, mode: int) -> tuple[int, str]:
     for _ in range(100):
         tmp = str(out.parent / f".{out.name}.{secrets.token_hex(6)}.part")

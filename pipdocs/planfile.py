@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.errors import InputError
+from pipdocs.files import read_input
 
 MAX_PLAN_FILE_BYTES = 1_000_000
 
@@ -92,12 +93,7 @@ def read_plan_file(path: Path) -> Any:
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
         raise InputError(f"{path}: not a plan file; use a .yaml, .yml or .json file")
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found; check the path") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); check its permissions") from exc
+    raw = read_input(path, "plan file")
     if len(raw) > MAX_PLAN_FILE_BYTES:
         raise InputError(f"{path}: larger than 1 MB; a plan file is a few kilobytes")
     try:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.errors import CredentialError, InputError, SigningRefused, TimestampError
+from pipdocs.files import check_output, read_input, write_atomic
 from pipdocs.plan import ROLES, SIGNATURE_FIELDS
 from pipdocs.policy import Policy, load_policy
 from pipdocs.sign_checks import (
@@ -103,12 +104,7 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
 
     from pipdocs.ca import cert_common_name, cert_email
 
-    try:
-        data = Path(p12).read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{p12}: key file not found; check --key") from exc
-    except OSError as exc:
-        raise InputError(f"{p12}: cannot read the key file ({exc.strerror})") from exc
+    data = read_input(Path(p12), "key file", "check --key")
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
     except ValueError as exc:
@@ -177,7 +173,6 @@ def sign_pdf(
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
 
-    from pipdocs.files import write_atomic
     from pipdocs.stamp import stamp_style, stamp_text
 
     policy = policy or load_policy()
@@ -188,15 +183,8 @@ def sign_pdf(
         raise InputError("--comment and --agree are for the employee's signature only")
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
-    parent = Path(output_pdf).parent
-    if not parent.is_dir():
-        raise InputError(f"{output_pdf}: the directory {parent} does not exist; create it first")
-    try:
-        data = Path(input_pdf).read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{source}: file not found; check the path") from exc
-    except OSError as exc:
-        raise InputError(f"{source}: cannot be read ({exc.strerror})") from exc
+    check_output(Path(output_pdf))
+    data = read_input(Path(input_pdf), "PDF")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         reader = writer.prev

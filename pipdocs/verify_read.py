@@ -23,6 +23,7 @@ from pyhanko.sign.validation import EmbeddedPdfSignature, PdfSignatureStatus
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
 from pipdocs.errors import InputError
+from pipdocs.files import read_input
 from pipdocs.plan import SIGNATURE_FIELDS, Party
 from pipdocs.report import CertInfo, PlanMatch, Problem, SignatureReport, TimestampInfo
 from pipdocs.report_words import TRUST_WORDS, describe_modifications
@@ -35,12 +36,7 @@ def load_trust_anchors(paths: Sequence[str | Path]) -> list[tuple[str, x509.Cert
     anchors: list[tuple[str, x509.Certificate]] = []
     for entry in paths:
         path = Path(entry)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise InputError(f"{path}: trust anchor not found; pass the CA's root.pem") from exc
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read the trust anchor ({exc.strerror})") from exc
+        raw = read_input(path, "trust anchor", "pass the CA's root.pem")
         try:
             ders = (
                 [der for kind, _, der in pem.unarmor(raw, multiple=True) if kind == "CERTIFICATE"]
@@ -62,12 +58,7 @@ def load_trust_anchors(paths: Sequence[str | Path]) -> list[tuple[str, x509.Cert
 
 def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
     """The file's bytes and a strict pyHanko reader; InputError when it is no usable PDF."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: file not found; check the path") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the path") from exc
+    data = read_input(path, "PDF")
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{path}: not a PDF file (no %PDF header); pass the signed plan PDF")
     try:

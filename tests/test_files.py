@@ -61,3 +61,14 @@ def test_missing_directory_and_directory_target_are_clear_errors(tmp_path: Path)
         check_output(tmp_path / "nope" / "a.pdf")
     with pytest.raises(InputError, match="is a directory"):
         write_atomic(tmp_path, b"x")
+
+
+def test_read_input_says_which_file_and_what_to_do(tmp_path: Path) -> None:
+    from pipdocs.files import read_input
+
+    (tmp_path / "k.p12").write_bytes(b"key")
+    assert read_input(tmp_path / "k.p12", "key file") == b"key"
+    with pytest.raises(InputError, match=r"k2.p12: key file not found; check --key"):
+        read_input(tmp_path / "k2.p12", "key file", "check --key")
+    with pytest.raises(InputError, match="is a directory, not a PDF"):
+        read_input(tmp_path, "PDF")
