@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 
@@ -16,3 +17,17 @@ def soffice_pids(cache: Path) -> list[int]:
         if args[0].endswith("soffice.bin") and any(str(cache) in a for a in args):
             pids.append(int(proc.name))
     return pids
+
+
+def process_ended(pid: int, within: float = 10.0) -> bool:
+    """The process is gone, or a zombie waiting for init to reap it (its orphaned soffice.bin)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.1)
+    return False

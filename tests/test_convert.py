@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import soffice_pids
+from helpers import process_ended, soffice_pids
 
 from pipdocs.convert import MISSING, convert_docx_to_pdf
 from pipdocs.convert_pool import Job, LocalPool
@@ -86,11 +85,7 @@ def test_hung_soffice_is_killed_with_its_children(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(ConversionError, match="did not finish a document in 1 s"):
         convert_docx_to_pdf(docs[0], tmp_path / "x.pdf", timeout=1)
     child = int(marker.read_text())
-    for _ in range(50):
-        if not Path(f"/proc/{child}").exists():
-            break
-        time.sleep(0.1)
-    assert not Path(f"/proc/{child}").exists(), "the hung process's child survived"
+    assert process_ended(child), "the hung process's child survived"
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -134,21 +129,7 @@ def test_pool_survives_a_hung_or_crashed_worker(sig: int, docs: list[Path], tmp_
         assert {r.job.key: r.error for r in results} == {"1": "", "2": ""}
     assert pool.restarts == 1
     assert "Plan number 2" in pdf_text(out / "2.pdf")
-    assert _ended(pid) and soffice_pids(own_cache) == []
-
-
-def _ended(pid: int, within: float = 10.0) -> bool:
-    """The process is gone, or a zombie waiting for init to reap it (its orphaned soffice.bin)."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            return True
-        if state in ("Z", "X"):
-            return True
-        time.sleep(0.1)
-    return False
+    assert process_ended(pid) and soffice_pids(own_cache) == []
 
 
 def test_pool_reports_a_broken_document_after_one_retry(docs: list[Path],
