@@ -213,16 +213,21 @@ def setup_styles(doc, lang: str) -> None:
 # --- building blocks --------------------------------------------------------------------------
 
 
-def para(container, text: str | list[tuple[str, bool]] = "", style: str = "PIP Body",
-         align=None, keep_next: bool | None = None) -> Paragraph:
-    """A paragraph; ``text`` may be runs of (text, bold). Jinja tags stay within one run."""
-    p = container.add_paragraph(style=style)
+def add_runs(p: Paragraph, text: str | list[tuple[str, bool]]) -> None:
+    """Append ``text`` (plain, or runs of (text, bold)) to ``p``."""
     runs = [(text, False)] if isinstance(text, str) else text
     for chunk, bold in runs:
         if chunk:
             run = p.add_run(chunk)
             if bold:
                 run.bold = True
+
+
+def para(container, text: str | list[tuple[str, bool]] = "", style: str = "PIP Body",
+         align=None, keep_next: bool | None = None) -> Paragraph:
+    """A paragraph; ``text`` may be runs of (text, bold). Jinja tags stay within one run."""
+    p = container.add_paragraph(style=style)
+    add_runs(p, text)
     if align is not None:
         p.alignment = align
     if keep_next is not None:
@@ -233,12 +238,7 @@ def para(container, text: str | list[tuple[str, bool]] = "", style: str = "PIP B
 def cell_text(cell: _Cell, text: str | list[tuple[str, bool]], style: str) -> Paragraph:
     p = cell.paragraphs[0]
     p.style = style
-    runs = [(text, False)] if isinstance(text, str) else text
-    for chunk, bold in runs:
-        if chunk:
-            run = p.add_run(chunk)
-            if bold:
-                run.bold = True
+    add_runs(p, text)
     return p
 
 
