@@ -55,7 +55,7 @@ def make_plans(count: int) -> list[dict[str, Any]]:
 
 
 def make_sheet(path: Path, count: int) -> Path:
-    from pipdocs.sheet_template import write_template
+    from pipdocs.bulk.workbook import write_template
 
     return write_template(path, "en", make_plans(count))
 
@@ -64,10 +64,10 @@ def floor(plans: list[dict[str, Any]], work: Path, workers: int, profiles: list[
     """Seconds for bare docxtpl rendering + ``workers`` parallel soffice batch calls."""
     from docxtpl import DocxTemplate
 
-    from pipdocs.convert import find_soffice
-    from pipdocs.plan import plan_from_data
-    from pipdocs.render import jinja_env, plan_context
-    from pipdocs.templates import find_template
+    from pipdocs.conversion.soffice import find_soffice
+    from pipdocs.core.plan import plan_from_data
+    from pipdocs.document.jinja import jinja_env, plan_context
+    from pipdocs.document.templates import find_template
 
     models = [plan_from_data(p) for p in plans]  # the floor starts from ready plans
     shutil.rmtree(work, ignore_errors=True)
@@ -102,7 +102,7 @@ def run_bulk(sheet: Path, out: Path, workers: int) -> tuple[float, float]:
     code = ("import atexit, sys\n"
             "atexit.register(lambda: print('MAXRSS', [l.split()[1] for l in open("
             "'/proc/self/status') if l.startswith('VmHWM')][0], file=sys.stderr))\n"
-            "from pipdocs.cli import main\n"
+            "from pipdocs.cli.main import main\n"
             f"sys.argv = ['pipdocs', 'bulk', {str(sheet)!r}, '-o', {str(out)!r}, "
             f"'--workers', '{workers}', '--force']\n"
             "main()\n")
@@ -118,7 +118,7 @@ def run_bulk(sheet: Path, out: Path, workers: int) -> tuple[float, float]:
 
 def _profiles(base: Path, workers: int) -> list[Path]:
     """Warm, private profiles for the floor's soffice calls (made once, outside the timing)."""
-    from pipdocs.convert import find_soffice
+    from pipdocs.conversion.soffice import find_soffice
 
     profiles = [base / f"profile{w}" for w in range(workers)]
     warm = base / "warm.docx"

@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 def run(n: int = 7) -> dict[str, Any]:
     from docxtpl import DocxTemplate
 
-    from pipdocs.plan import load_plan
-    from pipdocs.render import jinja_env, plan_context, render_docx_bytes
-    from pipdocs.templates import find_template
+    from pipdocs.core.plan import load_plan
+    from pipdocs.document.jinja import jinja_env, plan_context
+    from pipdocs.document.render import render_docx_bytes
+    from pipdocs.document.templates import find_template
 
     plans = [load_plan(p) for p in sorted((ROOT / "examples").glob("*.yaml"))]
     jobs = [(p, find_template(p.language, p.role), plan_context(p)) for p in plans]

@@ -35,12 +35,12 @@ def run(n: int = 15, http: bool = False, pdf: Path | None = None, keep: bool = F
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    from pipdocs.ca import init_ca, issue_signer
+    from pipdocs.core.plan import load_plan
+    from pipdocs.core.policy import load_policy
     from pipdocs.demo import example_plan, plain_pdf
-    from pipdocs.plan import load_plan
-    from pipdocs.policy import load_policy
-    from pipdocs.sign import load_signer, sign_pdf
-    from pipdocs.tsa import CheckedHTTPTimeStamper, local_timestamper, make_server
+    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.sign import load_signer, sign_pdf
+    from pipdocs.signing.tsa import CheckedHTTPTimeStamper, local_timestamper, make_server
 
     policy = load_policy()
     plan = load_plan(example_plan("zh"))

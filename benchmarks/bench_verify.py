@@ -33,12 +33,12 @@ def _ms(seconds: float) -> float:
 
 def signed_plan(work: Path) -> tuple[Path, Path]:
     """A genuine plan signed by employee, manager and HR with pipdocs (CA and TSA in process)."""
-    from pipdocs.ca import init_ca, issue_signer
+    from pipdocs.core.plan import SIGNATURE_FIELDS, load_plan
+    from pipdocs.core.policy import load_policy
     from pipdocs.demo import example_plan, plain_pdf
-    from pipdocs.plan import SIGNATURE_FIELDS, load_plan
-    from pipdocs.policy import load_policy
-    from pipdocs.sign import load_signer, sign_pdf
-    from pipdocs.tsa import local_timestamper
+    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.sign import load_signer, sign_pdf
+    from pipdocs.signing.tsa import local_timestamper
 
     policy = load_policy()
     plan = load_plan(example_plan("en"))
@@ -64,7 +64,7 @@ def run(n: int = 21, pdf: Path | None = None, trust: Path | None = None) -> dict
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from pipdocs.verify import verify_pdf
+    from pipdocs.verification.verify import verify_pdf
 
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)

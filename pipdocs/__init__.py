@@ -1,3 +1,73 @@
-"""pipdocs: Performance Improvement Plans to Word and PDF, signed by employee, manager and HR."""
+"""pipdocs: Performance Improvement Plans to Word and PDF, signed by employee, manager and HR.
 
-__version__ = "0.1.0"
+The public Python API. Names load on first use, so ``import pipdocs`` (and ``pipdocs --help``)
+stays light::
+
+    import pipdocs
+    plan = pipdocs.load_plan("plan.yaml")
+    pipdocs.build_pdf(plan, "plan.pdf")
+
+See ``docs/api.md`` for the whole flow: plan -> PDF -> three signatures -> verify.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from pipdocs.core.version import __version__
+
+if TYPE_CHECKING:
+    from pipdocs.bulk.run import run_bulk
+    from pipdocs.core.errors import PipdocsError
+    from pipdocs.core.plan import Plan, load_plan, plan_from_data
+    from pipdocs.document.pipeline import build_pdf
+    from pipdocs.document.render import render_docx
+    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.sign import load_signer, sign_pdf
+    from pipdocs.verification.verify import verify_pdf
+
+_EXPORTS = {
+    "Plan": "pipdocs.core.plan",
+    "load_plan": "pipdocs.core.plan",
+    "plan_from_data": "pipdocs.core.plan",
+    "render_docx": "pipdocs.document.render",
+    "build_pdf": "pipdocs.document.pipeline",
+    "init_ca": "pipdocs.signing.ca",
+    "issue_signer": "pipdocs.signing.ca",
+    "load_signer": "pipdocs.signing.sign",
+    "sign_pdf": "pipdocs.signing.sign",
+    "verify_pdf": "pipdocs.verification.verify",
+    "run_bulk": "pipdocs.bulk.run",
+    "PipdocsError": "pipdocs.core.errors",
+}
+
+__all__ = [
+    "__version__",
+    "Plan",
+    "load_plan",
+    "plan_from_data",
+    "render_docx",
+    "build_pdf",
+    "init_ca",
+    "issue_signer",
+    "load_signer",
+    "sign_pdf",
+    "verify_pdf",
+    "run_bulk",
+    "PipdocsError",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module only when the name is first used."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pipdocs' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipdocs.errors import InputError
-from pipdocs.plan import Plan, load_plan
-from pipdocs.policy import PACKAGE_DIR, load_policy
+from pipdocs.core.errors import InputError
+from pipdocs.core.plan import Plan, load_plan
+from pipdocs.core.policy import load_policy
+from pipdocs.core.resources import shipped
 
-EXAMPLE_DIRS = (PACKAGE_DIR / "_data" / "examples", PACKAGE_DIR.parent / "examples")
+EXAMPLE_DIRS = shipped("examples")
 COMMENTS = {"zh": "已阅读全部内容，将按计划执行。", "en": "I have read the plan and will follow it"}
 
 
@@ -55,8 +56,8 @@ def plain_pdf(plan: Plan) -> bytes:
     from pyhanko.pdf_utils.generic import pdf_name
     from pyhanko.pdf_utils.writer import PdfFileWriter
 
-    from pipdocs.plan import ROLES
-    from pipdocs.prepare import prepare_pdf
+    from pipdocs.core.plan import ROLES
+    from pipdocs.document.prepare import prepare_pdf
 
     writer = PdfFileWriter()
     font = generic.DictionaryObject({
@@ -92,10 +93,10 @@ def plain_pdf(plan: Plan) -> bytes:
 
 def _plan_pdf(plan: Plan, out: Path, progress: Callable[[str], None]) -> Path:
     """The real pipeline (render, LibreOffice, prepare); a plain page if it isn't installed."""
-    from pipdocs.files import write_atomic
+    from pipdocs.core.files import write_atomic
 
     try:
-        from pipdocs.pdf import build_pdf
+        from pipdocs.document.pipeline import build_pdf
     except ImportError as exc:
         progress(f"    (the Word/PDF pipeline is not installed: {exc}; using a plain page)")
     else:
@@ -119,12 +120,12 @@ def _fresh_dir(out_dir: Path | None) -> Path:
 def _verdict(path: Path, root: Path) -> tuple[bool, str]:
     """The verification helper's verdict when it is installed, else pyHanko's own status."""
     try:
-        from pipdocs.verify import verify_pdf
+        from pipdocs.verification.verify import verify_pdf
     except ImportError:
         return _pyhanko_status(path, root)
     report = verify_pdf(path, [root])
     try:
-        from pipdocs.report import render_text
+        from pipdocs.verification.report import render_text
 
         text = render_text(report)
     except ImportError:
@@ -153,10 +154,10 @@ def run_demo(
     out_dir: Path | None = None, lang: str = "zh", progress: Callable[[str], None] = print
 ) -> DemoResult:
     """Run the flow; ``progress`` gets one line per step. ``ok`` is the verification verdict."""
-    from pipdocs.ca import init_ca, issue_signer
-    from pipdocs.files import write_atomic
-    from pipdocs.sign import load_signer, sign_pdf
-    from pipdocs.tsa import CheckedHTTPTimeStamper, make_server
+    from pipdocs.core.files import write_atomic
+    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.sign import load_signer, sign_pdf
+    from pipdocs.signing.tsa import CheckedHTTPTimeStamper, make_server
 
     source = example_plan(lang)
     plan: Plan = load_plan(source)

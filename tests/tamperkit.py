@@ -1,9 +1,10 @@
 """Genuine three-party PIP documents, and the means to attack them, for the verify tests.
 
 ``shared_kit()`` builds one genuine document per plan and test session through the real pipeline:
-``pipdocs.pdf.build_pdf`` (template, LibreOffice, prepare; the kit's own one-page PDF when
-LibreOffice is missing), a ``pipdocs.ca`` CA, the ``pipdocs.tsa`` server over HTTP on 127.0.0.1,
-and ``pipdocs.sign.sign_pdf`` for employee, manager and HR. Attacks deliberately bypass
+``pipdocs.document.pipeline.build_pdf`` (template, LibreOffice, prepare; the kit's own one-page
+PDF when LibreOffice is missing), a ``pipdocs.signing.ca`` CA, the ``pipdocs.signing.tsa``
+server over HTTP on 127.0.0.1,
+and ``pipdocs.signing.sign.sign_pdf`` for employee, manager and HR. Attacks deliberately bypass
 ``pipdocs sign``'s checks (order, identity, earlier signatures): ``sign()`` signs with pyHanko
 directly. ``KitPki`` is a CA made with ``cryptography`` where a test needs dates or certificates
 ``pipdocs ca`` would never issue (a TSA valid in the past, a backdated signer).
@@ -35,7 +36,7 @@ from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from pipdocs.plan import SIGNATURE_FIELDS, Plan
+from pipdocs.core.plan import SIGNATURE_FIELDS, Plan
 
 NOW = dt.datetime.now(dt.timezone.utc)
 FIELD_BOXES = {
@@ -67,7 +68,7 @@ class Identity:
     email: str
     pyhanko_signer: signers.Signer
     p12: Path | None = None
-    loaded: object = None  # pipdocs.sign.LoadedSigner for the real pipeline
+    loaded: object = None  # pipdocs.signing.sign.LoadedSigner for the real pipeline
 
     def signer(self) -> signers.Signer:
         return self.pyhanko_signer
@@ -302,19 +303,19 @@ class Genuine:
     signed: bytes
 
 
-# --- the real pipeline: pipdocs.ca, a loopback pipdocs.tsa server, pipdocs.sign ------------------
+# --- the real pipeline: signing.ca, a loopback signing.tsa server, signing.sign ---
 
 PASSWORD = "kit-secret"
 
 
 class RealPki:
-    """An organisation CA made by ``pipdocs.ca`` with its TSA served over HTTP on 127.0.0.1."""
+    """An organisation CA made by ``pipdocs.signing.ca``, its TSA served over HTTP on loopback."""
 
     def __init__(self, directory: Path, org: str, serve: bool = True) -> None:
         import threading
 
-        from pipdocs import ca, tsa
-        from pipdocs.policy import load_policy
+        from pipdocs.core.policy import load_policy
+        from pipdocs.signing import ca, tsa
 
         self.dir = directory
         self.org = org
@@ -330,7 +331,7 @@ class RealPki:
 
     def timestamper(self) -> timestamps.TimeStamper:
         """The TSA over HTTP when served (the real path), else in process."""
-        from pipdocs import tsa
+        from pipdocs.signing import tsa
 
         if self.server is not None:
             return tsa.CheckedHTTPTimeStamper(self.server.url, timeout=10)
@@ -338,8 +339,8 @@ class RealPki:
 
     def person(self, name: str, email: str, days: int = 730,
                not_before: dt.datetime | None = None) -> Identity:
-        from pipdocs import ca
-        from pipdocs.sign import load_signer
+        from pipdocs.signing import ca
+        from pipdocs.signing.sign import load_signer
 
         self._count += 1
         p12 = self.dir / f"signer{self._count}.p12"
@@ -357,8 +358,8 @@ class RealPki:
 
 def genuine_real(plan: Plan, pki: RealPki, people: dict[str, Identity], work: Path,
                  prepared: bytes | None = None) -> Genuine:
-    """Employee, manager, HR through ``pipdocs.sign.sign_pdf`` with the HTTP TSA."""
-    from pipdocs.sign import sign_pdf
+    """Employee, manager, HR through ``pipdocs.signing.sign.sign_pdf`` with the HTTP TSA."""
+    from pipdocs.signing.sign import sign_pdf
 
     steps = [prepared if prepared is not None else prepared_pdf(plan)]
     path = work / "0.pdf"
@@ -435,11 +436,11 @@ class Kit:
 
 
 def pipeline_pdf(plan: Plan, out: Path) -> bytes | None:
-    """The prepared PDF from ``pipdocs.pdf.build_pdf`` (Word template, LibreOffice, prepare),
+    """The prepared PDF from ``document.pipeline.build_pdf`` (template, LibreOffice, prepare),
     or None without LibreOffice or with PIPDOCS_TAMPER_PREPARED=kit (then the kit's page)."""
     if os.environ.get("PIPDOCS_TAMPER_PREPARED") == "kit" or not shutil.which("soffice"):
         return None
-    from pipdocs.pdf import build_pdf
+    from pipdocs.document.pipeline import build_pdf
 
     try:
         return build_pdf(plan, out).read_bytes()
@@ -451,9 +452,9 @@ def pipeline_pdf(plan: Plan, out: Path) -> bytes | None:
 
 @functools.cache
 def shared_kit(example: str = "engineering-en.yaml") -> Kit:
-    """Built once per process and plan (pytest session) through the real pipeline: pipdocs.pdf,
-    pipdocs.ca, the HTTP pipdocs.tsa and pipdocs.sign. Removed when the process ends."""
-    from pipdocs.plan import load_plan
+    """Built once per process and plan (pytest session) through the real pipeline:
+    document.pipeline, signing.ca, the HTTP signing.tsa and signing.sign. Removed at exit."""
+    from pipdocs.core.plan import load_plan
 
     work = Path(tempfile.mkdtemp(prefix="pipdocs-tamper-"))
     plan = load_plan(EXAMPLES / example)

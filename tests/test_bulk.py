@@ -24,8 +24,8 @@ import openpyxl
 import pytest
 from helpers import soffice_pids
 
-from pipdocs.sheet import COLUMNS, LABELS_ZH, as_text, column_letter
-from pipdocs.sheet_template import EXAMPLES, plan_to_row
+from pipdocs.bulk.sheet import COLUMNS, LABELS_ZH, as_text, column_letter
+from pipdocs.bulk.workbook import EXAMPLES, plan_to_row
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
@@ -77,7 +77,7 @@ def write_xlsx(path: Path, rows: list[dict[str, Any] | None]) -> Path:
 
 
 def bulk(*args: str | Path, env: dict[str, str] | None = None, **kw: Any) -> Any:
-    cmd = [sys.executable, "-m", "pipdocs.cli", "bulk", *map(str, args)]
+    cmd = [sys.executable, "-m", "pipdocs", "bulk", *map(str, args)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600,
                           env={**os.environ, **(env or {})}, **kw)
 
@@ -194,7 +194,7 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise(mixed_xlsx: Path,
     import pty
 
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "pipdocs.cli", "bulk", str(mixed_xlsx), "-o",
+    proc = subprocess.Popen([sys.executable, "-m", "pipdocs", "bulk", str(mixed_xlsx), "-o",
                              str(tmp_path / "tty"), "--format", "docx"],
                             stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
@@ -225,7 +225,7 @@ def test_unusable_sheets_exit_2(tmp_path: Path) -> None:
 
 def test_bulk_template_command_and_its_example_row(tmp_path: Path) -> None:
     out = tmp_path / "t.xlsx"
-    proc = subprocess.run([sys.executable, "-m", "pipdocs.cli", "bulk-template", str(out),
+    proc = subprocess.run([sys.executable, "-m", "pipdocs", "bulk-template", str(out),
                            "--lang", "zh"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert openpyxl.load_workbook(out).sheetnames == ["计划", "说明"]
@@ -266,7 +266,7 @@ def _watch_and(out: Path, pattern: str, proc: subprocess.Popen[str],
 
 def test_worker_killed_mid_run_the_run_completes(six_rows: Path, tmp_path: Path) -> None:
     cache, out = tmp_path / "cache", tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "pipdocs.cli", "bulk", str(six_rows), "-o",
+    proc = subprocess.Popen([sys.executable, "-m", "pipdocs", "bulk", str(six_rows), "-o",
                              str(out), "--workers", "1"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PIPDOCS_CACHE_DIR": str(cache)})
@@ -292,7 +292,7 @@ def test_worker_killed_mid_run_the_run_completes(six_rows: Path, tmp_path: Path)
 def test_killed_run_leaves_no_partial_file_and_the_next_run_finishes(many_rows: Path,
                                                                      tmp_path: Path) -> None:
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "pipdocs.cli", "bulk", str(many_rows), "-o",
+    proc = subprocess.Popen([sys.executable, "-m", "pipdocs", "bulk", str(many_rows), "-o",
                              str(out), "--workers", "1"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     watcher = _watch_and(out, "*.pdf", proc, lambda: proc.send_signal(signal.SIGTERM))
@@ -358,8 +358,8 @@ def unoservers(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_two_unoservers_share_the_work(unoservers: str, mixed_xlsx: Path,
                                        tmp_path: Path) -> None:
-    from pipdocs.convert_pool import Job
-    from pipdocs.convert_remote import RemotePool
+    from pipdocs.conversion.pool import Job
+    from pipdocs.conversion.remote import RemotePool
 
     out = tmp_path / "out"
     proc = bulk(mixed_xlsx, "-o", out, "--converter", unoservers)

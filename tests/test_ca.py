@@ -15,9 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from pipdocs.ca import init_ca, issue_signer
-from pipdocs.cli import cli
-from pipdocs.errors import CAError, CredentialError, InputError
+from pipdocs.cli.main import cli
+from pipdocs.core.errors import CAError, CredentialError, InputError
+from pipdocs.signing.ca import init_ca, issue_signer
 
 ORG = "杭州云途网络科技有限公司"
 ENV = {"PIPDOCS_CA_PASSWORD": "ca-secret", "PIPDOCS_KEY_PASSWORD": "key-secret"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipdocs import __version__
-from pipdocs.cli import cli
+from pipdocs.cli.main import cli
 
 HEAVY = ("pyhanko", "docxtpl", "docx", "openpyxl", "pypdf", "rich", "pydantic", "cryptography")
 
@@ -17,7 +17,7 @@ HEAVY = ("pyhanko", "docxtpl", "docx", "openpyxl", "pypdf", "rich", "pydantic", 
 def test_help_does_not_import_heavy_libraries() -> None:
     code = (
         "import sys\n"
-        "from pipdocs.cli import cli\n"
+        "from pipdocs.cli.main import cli\n"
         "try:\n    cli(['--help'], prog_name='pipdocs')\nexcept SystemExit:\n    pass\n"
         f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
@@ -48,7 +48,7 @@ def test_missing_plan_file_is_exit_2_with_one_line(tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    from pipdocs.errors import InputError
+    from pipdocs.core.errors import InputError
 
     result = CliRunner().invoke(cli, ["--debug", "validate", str(tmp_path / "nope.yaml")])
     assert isinstance(result.exception, InputError)

@@ -15,9 +15,9 @@ import pytest
 from docx import Document
 from helpers import process_ended, soffice_pids
 
-from pipdocs.convert import MISSING, convert_docx_to_pdf
-from pipdocs.convert_pool import Job, LocalPool
-from pipdocs.errors import ConversionError
+from pipdocs.conversion.pool import Job, LocalPool
+from pipdocs.conversion.soffice import MISSING, convert_docx_to_pdf
+from pipdocs.core.errors import ConversionError
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["sh", "-c", "command -v soffice"], capture_output=True).returncode != 0,
@@ -70,7 +70,7 @@ def test_missing_libreoffice_is_one_clear_line(monkeypatch: pytest.MonkeyPatch,
     assert MISSING in str(info.value) and "\n" not in str(info.value)
     monkeypatch.delenv("PIPDOCS_SOFFICE")
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr("pipdocs.convert._CANDIDATES", ())
+    monkeypatch.setattr("pipdocs.conversion.soffice._CANDIDATES", ())
     with pytest.raises(ConversionError, match="make setup"):
         convert_docx_to_pdf(docs[0], tmp_path / "x.pdf")
 

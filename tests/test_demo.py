@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pipdocs.cli import cli
+from pipdocs.cli.main import cli
 
 
 def test_demo_runs_the_whole_flow_and_says_where_everything_is(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipdocs.errors import InputError
-from pipdocs.files import check_output, write_atomic
+from pipdocs.core.errors import InputError
+from pipdocs.core.files import check_output, write_atomic
 
 
 def mode_of(path: Path) -> int:
@@ -64,7 +64,7 @@ def test_missing_directory_and_directory_target_are_clear_errors(tmp_path: Path)
 
 
 def test_read_input_says_which_file_and_what_to_do(tmp_path: Path) -> None:
-    from pipdocs.files import read_input
+    from pipdocs.core.files import read_input
 
     (tmp_path / "k.p12").write_bytes(b"key")
     assert read_input(tmp_path / "k.p12", "key file") == b"key"

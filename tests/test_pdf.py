@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from pipdocs.cli import cli
-from pipdocs.plan import ROLES, SIGNATURE_FIELDS, Plan, load_plan, plan_from_data
+from pipdocs.cli.main import cli
+from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan, load_plan, plan_from_data
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_EN = ROOT / "examples" / "engineering-en.yaml"
@@ -82,8 +82,8 @@ PLANS = {
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Plan, Path]]:
     """Each plan rendered with the shipped templates, converted in one run, then prepared."""
-    from pipdocs.pdf import prepare_file
-    from pipdocs.render import render_docx
+    from pipdocs.document.pipeline import prepare_file
+    from pipdocs.document.render import render_docx
 
     work = tmp_path_factory.mktemp("pdf-docs")
     plans = {name: make() for name, make in PLANS.items()}
@@ -289,13 +289,13 @@ def test_no_partial_file_when_the_template_has_no_signature_boxes(tmp_path: Path
 def test_conversion_failure_exits_2_without_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipdocs.convert
-    from pipdocs.errors import ConversionError
+    import pipdocs.conversion.soffice
+    from pipdocs.core.errors import ConversionError
 
     def fail(*args: Any, **kwargs: Any) -> Path:
         raise ConversionError("LibreOffice failed: simulated; check the installation")
 
-    monkeypatch.setattr(pipdocs.convert, "convert_docx_to_pdf", fail)
+    monkeypatch.setattr(pipdocs.conversion.soffice, "convert_docx_to_pdf", fail)
     result = _run("pdf", str(EXAMPLE_EN), "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 2
     assert result.output.strip() == "error: LibreOffice failed: simulated; check the installation"
@@ -304,8 +304,8 @@ def test_conversion_failure_exits_2_without_output(
 
 def test_prepare_file_replaces_atomically(tmp_path: Path) -> None:
     """An existing output stays intact when preparing fails."""
-    from pipdocs.errors import InputError
-    from pipdocs.pdf import prepare_file
+    from pipdocs.core.errors import InputError
+    from pipdocs.document.pipeline import prepare_file
 
     out = tmp_path / "x.pdf"
     out.write_bytes(b"old")
@@ -323,7 +323,7 @@ def test_signature_fields_are_unsigned_and_plan_round_trips(
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
 
-    from pipdocs.plan import plan_from_json_bytes
+    from pipdocs.core.plan import plan_from_json_bytes
 
     plan, pdf = built["en"]
     with pdf.open("rb") as fh:

@@ -12,9 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipdocs.cli import cli
-from pipdocs.errors import InputError, PlanInvalid
-from pipdocs.plan import (
+from pipdocs.cli.main import cli
+from pipdocs.core.errors import InputError, PlanInvalid
+from pipdocs.core.plan import (
     load_plan,
     plan_from_data,
     plan_from_json_bytes,

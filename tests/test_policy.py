@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipdocs.policy import load_policy
+from pipdocs.core.policy import load_policy
 
 
 def test_reason_and_comment_are_one_line() -> None:

@@ -21,9 +21,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from pypdf import PdfReader
 
-from pipdocs.errors import ConversionError, InputError, TemplateError
-from pipdocs.plan import ROLES, SIGNATURE_FIELDS, Plan, load_plan, plan_from_json_bytes
-from pipdocs.prepare import find_boxes, prepare_pdf
+from pipdocs.core.errors import ConversionError, InputError, TemplateError
+from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan, load_plan, plan_from_json_bytes
+from pipdocs.document.prepare import find_boxes, prepare_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
@@ -141,7 +141,7 @@ def plan_en() -> Plan:
 
 @pytest.fixture(scope="session")
 def plan_zh(plan_en: Plan) -> Plan:
-    from pipdocs.plan import plan_from_data
+    from pipdocs.core.plan import plan_from_data
 
     data = plan_en.model_dump(mode="json")
     data.update(language="zh", plan_id="PIP-ZH-0001")

@@ -16,17 +16,12 @@ import yaml
 from click.testing import CliRunner
 from docx.oxml.ns import qn
 
-from pipdocs.cli import cli
-from pipdocs.errors import TemplateError
-from pipdocs.plan import JOB_ROLES, ROLES, Plan, load_plan, plan_from_data
-from pipdocs.render import (
-    format_date,
-    format_span,
-    render_docx,
-    render_docx_bytes,
-    week_span,
-)
-from pipdocs.templates import find_template
+from pipdocs.cli.main import cli
+from pipdocs.core.errors import TemplateError
+from pipdocs.core.plan import JOB_ROLES, ROLES, Plan, load_plan, plan_from_data
+from pipdocs.document.jinja import format_date, format_span, week_span
+from pipdocs.document.render import render_docx, render_docx_bytes
+from pipdocs.document.templates import find_template
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -261,7 +256,7 @@ def test_cli_render(tmp_path: Path) -> None:
 
 def test_pdf_text_has_names_headings_and_hostile_text(tmp_path: Path, hostile_plan: Plan) -> None:
     """Through LibreOffice: what a reader of the PDF sees (zh example and a hostile en plan)."""
-    convert = pytest.importorskip("pipdocs.convert")
+    convert = pytest.importorskip("pipdocs.conversion.soffice")
     import subprocess
 
     zh = load_plan(EXAMPLES / "customer_service-zh.yaml")

@@ -9,10 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipdocs.errors import InputError, PlanInvalid
-from pipdocs.plan import plan_from_data
-from pipdocs.sheet import COLUMNS, LABELS_ZH, as_text, column_key, parse_date, read_sheet
-from pipdocs.sheet_template import EXAMPLES, plan_to_row, write_template
+from pipdocs.bulk.sheet import COLUMNS, LABELS_ZH, as_text, column_key, parse_date, read_sheet
+from pipdocs.bulk.workbook import EXAMPLES, plan_to_row, write_template
+from pipdocs.core.errors import InputError, PlanInvalid
+from pipdocs.core.plan import plan_from_data
 
 
 def _csv(path: Path, header: list[str], rows: list[list[str]], encoding: str) -> Path:
@@ -156,7 +156,7 @@ def test_problems_point_at_cells(tmp_path: Path) -> None:
 
 
 def _letter(key: str) -> str:
-    from pipdocs.sheet import column_letter
+    from pipdocs.bulk.sheet import column_letter
 
     return column_letter(COLUMNS.index(key))
 
@@ -199,8 +199,8 @@ def test_bulk_template(tmp_path: Path, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_example_workbooks_match_the_example_plans(lang: str) -> None:
     """examples/bulk-<lang>.xlsx holds the same plans as examples/*-<lang>.yaml; if this fails,
-    regenerate them: .venv/bin/python -m pipdocs.sheet_template examples"""
-    from pipdocs.plan import load_plan
+    regenerate them: .venv/bin/python -m pipdocs.bulk.workbook examples"""
+    from pipdocs.core.plan import load_plan
 
     examples = Path(__file__).resolve().parent.parent / "examples"
     plans = {p.plan_id: p for p in map(load_plan, examples.glob(f"*-{lang}.yaml"))}

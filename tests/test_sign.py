@@ -23,14 +23,14 @@ from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
 
-from pipdocs.ca import init_ca, issue_signer
-from pipdocs.cli import cli
+from pipdocs.cli.main import cli
+from pipdocs.core.errors import CredentialError, InputError, SigningRefused
+from pipdocs.core.plan import ROLES, Plan, load_plan
+from pipdocs.core.policy import load_policy
 from pipdocs.demo import example_plan, plain_pdf
-from pipdocs.errors import CredentialError, InputError, SigningRefused
-from pipdocs.plan import ROLES, Plan, load_plan
-from pipdocs.policy import load_policy
-from pipdocs.sign import load_signer, sign_pdf
-from pipdocs.tsa import CheckedHTTPTimeStamper, TSAServer, make_server
+from pipdocs.signing.ca import init_ca, issue_signer
+from pipdocs.signing.sign import load_signer, sign_pdf
+from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer, make_server
 
 POLICY = load_policy()
 ENV = {"PIPDOCS_CA_PASSWORD": "ca-secret", "PIPDOCS_KEY_PASSWORD": "key-secret"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipdocs.policy import load_policy
-from pipdocs.stamp import ELLIPSIS, MIN_SCALE, stamp_text, text_width, wrap
+from pipdocs.core.policy import load_policy
+from pipdocs.signing.stamp import ELLIPSIS, MIN_SCALE, stamp_text, text_width, wrap
 
 LAYOUT = load_policy().stamp
 VALUES = {"signer": "赵磊", "role": "员工", "ts": "2026-12-01 10:00:00 +0800"}

@@ -19,9 +19,9 @@ from pyhanko.pdf_utils import embed, generic
 from pyhanko.sign import fields
 from pyhanko.sign.fields import enumerate_sig_fields
 
-from pipdocs.errors import InputError
-from pipdocs.plan import SIGNATURE_FIELDS
-from pipdocs.verify import verify_pdf
+from pipdocs.core.errors import InputError
+from pipdocs.core.plan import SIGNATURE_FIELDS
+from pipdocs.verification.verify import verify_pdf
 
 EMP, MGR, HR = (SIGNATURE_FIELDS[r] for r in ("employee", "manager", "hr"))
 
@@ -31,7 +31,7 @@ Kit = tk.Kit
 
 @pytest.fixture(scope="session")
 def kit() -> Kit:
-    """One genuine document per session, signed by pipdocs.sign with the HTTP TSA."""
+    """One genuine document per session, signed by pipdocs.signing.sign with the HTTP TSA."""
     return tk.shared_kit()
 
 

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from docx.oxml.ns import qn
 
-from pipdocs.cli import cli
-from pipdocs.errors import TemplateError
-from pipdocs.plan import JOB_ROLES, LANGUAGES
-from pipdocs.templates import check_template, find_template, list_templates
+from pipdocs.cli.main import cli
+from pipdocs.core.errors import TemplateError
+from pipdocs.core.plan import JOB_ROLES, LANGUAGES
+from pipdocs.document.templates import check_template, find_template, list_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = [(lang, role) for lang in LANGUAGES for role in JOB_ROLES]

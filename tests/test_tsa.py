@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from pyhanko.sign.timestamps import HTTPTimeStamper
 
-from pipdocs.ca import init_ca
-from pipdocs.errors import InputError, TimestampError
-from pipdocs.policy import load_policy
-from pipdocs.tsa import (
+from pipdocs.core.errors import InputError, TimestampError
+from pipdocs.core.policy import load_policy
+from pipdocs.signing.ca import init_ca
+from pipdocs.signing.tsa import (
     CheckedHTTPTimeStamper,
     RejectionResponse,
     TSAServer,

@@ -18,12 +18,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-import pipdocs.verify as verify_module
-from pipdocs.cli import cli
-from pipdocs.plan import SIGNATURE_FIELDS
-from pipdocs.report import VerificationReport, verify_json_schema
-from pipdocs.verify import verify_pdf
-from pipdocs.verify_read import signer_identity
+import pipdocs.verification.verify as verify_module
+from pipdocs.cli.main import cli
+from pipdocs.core.plan import SIGNATURE_FIELDS
+from pipdocs.verification.collect import signer_identity
+from pipdocs.verification.report import VerificationReport, verify_json_schema
+from pipdocs.verification.verify import verify_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 EMP, MGR, HR = (SIGNATURE_FIELDS[r] for r in ("employee", "manager", "hr"))
@@ -90,7 +90,7 @@ def test_json_matches_the_documented_schema(en: tk.Kit, tmp_path: Path) -> None:
     assert data["sha256"] == __import__("hashlib").sha256(en.doc.signed).hexdigest()
     documented = json.loads((ROOT / "docs" / "verify-json-schema.json").read_text("utf-8"))
     assert documented == json.loads(json.dumps(verify_json_schema())), (
-        "docs/verify-json-schema.json is stale: regenerate it from pipdocs.report")
+        "docs/verify-json-schema.json is stale: regenerate it from pipdocs.verification.report")
 
 
 def test_json_reports_failures_with_codes(en: tk.Kit, tmp_path: Path) -> None:
@@ -202,7 +202,7 @@ def test_email_falls_back_to_the_subject() -> None:
 def test_certificate_expired_since_signing_still_verifies(tmp_path: Path) -> None:
     """Checked at its trusted timestamp: the employee signed 70 days ago with a certificate that
     expired 40 days ago. A timestamp before the TSA certificate existed would not count."""
-    from pipdocs.plan import load_plan
+    from pipdocs.core.plan import load_plan
 
     plan = load_plan(tk.EXAMPLES / "engineering-en.yaml")
     pki = tk.KitPki.create("Old Org", start=tk.NOW - dt.timedelta(days=200))

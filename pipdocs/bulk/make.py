@@ -1,0 +1,235 @@
+"""Pass two of ``pipdocs bulk``: render, convert and prepare the rows pass one accepted.
+
+A renderer thread reads the sheet again and writes each plan's .docx (and its canonical JSON)
+to a private work directory inside the output directory, submitting it to the conversion pool
+at once, so LibreOffice starts on the first plan while the next ones render. The main thread
+takes converted PDFs as they come, prepares them for signing
+(``pipdocs.document.pipeline.prepare_file``:
+exactly what ``pipdocs pdf`` does) and writes each atomically to ``<plan_id>.pdf``. Plans are
+never held in memory beyond the few in flight; their JSON waits on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipdocs.bulk.records import BulkProgress, BulkSummary, Manifest, RowOutcome
+from pipdocs.bulk.sheet import read_sheet
+from pipdocs.core.errors import InputError, PipdocsError
+
+if TYPE_CHECKING:
+    from pipdocs.conversion.pool import Pool
+    from pipdocs.core.plan import Plan
+
+Todo = dict[int, tuple[str, str]]
+
+
+def _finish(summary: BulkSummary, progress: BulkProgress, outcome: RowOutcome) -> None:
+    summary.rows.append(outcome)
+    if outcome.status == "ok":
+        summary.made += 1
+    else:
+        summary.failed += 1
+    progress.advanced(outcome)
+
+
+def _plans(sheet: Path, todo: Todo, stop: threading.Event) -> Iterator[tuple[int, Plan | str]]:
+    """The rows to make, validated again (cheap): a plan, or why the row changed meanwhile."""
+    from pipdocs.core.plan import plan_from_data
+
+    for row in read_sheet(sheet):
+        if stop.is_set():
+            return
+        if row.number not in todo:
+            continue
+        try:
+            plan = plan_from_data(row.data)
+        except PipdocsError:
+            yield row.number, "the row changed during the run; run again"
+            continue
+        if plan.plan_id != todo[row.number][0]:
+            yield row.number, "the row changed during the run; run again"
+            continue
+        yield row.number, plan
+
+
+def make_documents(sheet: Path, out_dir: Path, todo: Todo, *, fmt: str, pool: Pool | None,
+                   templates_dir: Path | None, manifest: Manifest, summary: BulkSummary,
+                   progress: BulkProgress) -> None:
+    """Make every row of ``todo`` (PDFs through the started ``pool``); outcomes go to
+    ``summary`` and ``progress``."""
+    if fmt == "docx" or pool is None:
+        _make_docx(sheet, out_dir, todo, templates_dir, manifest, summary, progress)
+        return
+    from pipdocs.conversion.pool import Job
+
+    summary.engine = getattr(pool, "engine", "unoserver")
+    work = Path(tempfile.mkdtemp(prefix=f".pipdocs-work-{os.getpid()}-", dir=out_dir))
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def render() -> None:
+        from pipdocs.document.render import render_docx_bytes
+
+        try:
+            for number, plan in _plans(sheet, todo, stop):
+                docx, pdf = work / f"{number}.docx", work / f"{number}.pdf"
+                job = Job(str(number), docx, pdf)
+                if isinstance(plan, str):
+                    pool.reject(job, plan)
+                    continue
+                try:
+                    docx.write_bytes(render_docx_bytes(plan, templates_dir))
+                except PipdocsError as exc:
+                    pool.reject(job, f"not rendered: {exc}")
+                    continue
+                (work / f"{number}.json").write_bytes(plan.to_json_bytes())
+                pool.submit(job)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by the main thread
+            failure.append(exc)
+        finally:
+            pool.close_input()
+
+    renderer = threading.Thread(target=render, name="pipdocs-render", daemon=True)
+    try:
+        renderer.start()
+        _collect(pool, work, out_dir, todo, manifest, summary, progress)
+        if failure:
+            raise failure[0]
+    finally:
+        stop.set()
+        pool.shutdown()
+        renderer.join(timeout=60)
+        summary.restarts = pool.restarts
+        summary.fatal = pool.dead
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _prepare_job(pdf: str, plan_json: str, out: str) -> str:
+    """In a helper process: prepare one converted PDF and write it; '' or the error."""
+    from pipdocs.core.plan import plan_from_json_bytes
+    from pipdocs.document.pipeline import prepare_file
+
+    try:
+        plan = plan_from_json_bytes(Path(plan_json).read_bytes())
+        prepare_file(Path(pdf), plan, Path(out))
+        warnings = _warnings(plan)
+        return f"ok: {warnings}" if warnings else "ok"
+    except (PipdocsError, OSError) as exc:
+        return f"not prepared: {exc}"
+
+
+def _warm_up() -> None:
+    import pipdocs.document.pipeline  # noqa: F401  (imports pyHanko and pypdf before the first PDF arrives)
+    import pipdocs.document.prepare  # noqa: F401
+
+
+def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, manifest: Manifest,
+             summary: BulkSummary, progress: BulkProgress) -> None:
+    """Main thread: hand each converted PDF to a preparing process, record what comes back.
+
+    Preparing (finding the signature boxes, adding fields and plan.json) is CPU work in
+    Python; in helper processes it runs beside rendering instead of queueing behind it. On an
+    interrupt the PDFs being prepared are finished and recorded, the rest are dropped.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    helpers = max(1, min(os.cpu_count() or 1, len(todo)))
+    pending: dict[Future[str], tuple[int, Path, list[Path]]] = {}
+
+    def start() -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(helpers, initializer=_warm_up,
+                                       mp_context=multiprocessing.get_context("spawn"))
+        for _ in range(helpers):  # start them now, not when the first PDF is ready
+            executor.submit(_warm_up)
+        return executor
+
+    def record(future: Future[str]) -> None:
+        number, out, files = pending.pop(future)
+        plan_id, digest = todo[number]
+        try:
+            answer = future.result()
+        except Exception as exc:  # noqa: BLE001 - a helper died: this row failed
+            answer = f"not prepared: the preparing process failed ({type(exc).__name__})"
+        if answer.startswith("ok"):
+            manifest.add(plan_id, digest, out)
+            outcome = RowOutcome(number, plan_id, "ok", out.name, answer[4:])
+        else:
+            outcome = RowOutcome(number, plan_id, "error", "", answer)
+        _cleanup(files)
+        _finish(summary, progress, outcome)
+
+    def drain(block: bool) -> None:
+        if pending:
+            done, _ = wait(list(pending), timeout=None if block else 0,
+                           return_when=FIRST_COMPLETED)
+            for future in done:
+                record(future)
+
+    executor = start()
+    try:
+        for result in pool.results():
+            number = int(result.job.key)
+            plan_id, _ = todo[number]
+            files = [result.job.docx, result.job.pdf, work / f"{number}.json"]
+            if result.error:
+                _cleanup(files)
+                _finish(summary, progress, RowOutcome(number, plan_id, "error", "",
+                                                      f"not converted: {result.error}"))
+            else:
+                out = out_dir / f"{plan_id}.pdf"
+                args = (str(result.job.pdf), str(files[2]), str(out))
+                try:
+                    future = executor.submit(_prepare_job, *args)
+                except BrokenProcessPool:
+                    executor.shutdown(wait=False)
+                    executor = start()
+                    future = executor.submit(_prepare_job, *args)
+                pending[future] = (number, out, files)
+            drain(block=False)
+        while pending:
+            drain(block=True)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+        for future in [f for f in pending if f.done() and not f.cancelled()]:
+            record(future)
+
+
+def _cleanup(files: list[Path]) -> None:
+    for path in files:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _warnings(plan: Plan) -> str:
+    return "; ".join(f"warning: {w}" for w in plan.warnings())
+
+
+def _make_docx(sheet: Path, out_dir: Path, todo: Todo, templates_dir: Path | None,
+               manifest: Manifest, summary: BulkSummary, progress: BulkProgress) -> None:
+    from pipdocs.document.render import render_docx
+
+    for number, plan in _plans(sheet, todo, threading.Event()):
+        plan_id, digest = todo[number]
+        out = out_dir / f"{plan_id}.docx"
+        if isinstance(plan, str):
+            _finish(summary, progress, RowOutcome(number, plan_id, "error", "", plan))
+            continue
+        try:
+            render_docx(plan, out, templates_dir)
+            manifest.add(plan_id, digest, out)
+            outcome = RowOutcome(number, plan_id, "ok", out.name, _warnings(plan))
+        except (PipdocsError, OSError) as exc:
+            if isinstance(exc, InputError):
+                raise
+            outcome = RowOutcome(number, plan_id, "error", "", f"not rendered: {exc}")
+        _finish(summary, progress, outcome)

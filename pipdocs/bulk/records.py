@@ -1,0 +1,123 @@
+"""What a bulk run remembers and reports: row outcomes, the manifest of inputs, report.csv."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipdocs.core.errors import PipdocsError, Problem
+from pipdocs.core.files import write_atomic
+
+MANIFEST = ".pipdocs-bulk-manifest.jsonl"
+LOCK = ".pipdocs-bulk.lock"
+REPORT = "report.csv"
+TEMP_FILE = re.compile(r"^\..+\.(pdf|docx|csv|jsonl)\.[^.]+\.(part|tmp)$")
+INTERRUPTED = "not made: the run was interrupted; run the same command again to finish"
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    plan_id: str
+    status: str  # ok | error | skipped
+    output: str = ""
+    message: str = ""
+
+
+@dataclass
+class BulkSummary:
+    made: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    report: Path | None = None
+    engine: str = ""
+    restarts: int = 0
+    fatal: str = ""  # the converter is gone for good (LibreOffice broken, servers down)
+    rows: list[RowOutcome] = field(default_factory=list)
+
+
+class BulkProgress:
+    """What the CLI hears about a run; the library itself never prints."""
+
+    def problems(self, row: int, problems: list[Problem]) -> None:
+        """Row ``row`` cannot be made; called during validation, before any work starts."""
+
+    def started(self, to_make: int, skipped: int, invalid: int) -> None:
+        """Validation is done; ``to_make`` documents follow."""
+
+    def advanced(self, outcome: RowOutcome) -> None:
+        """One document is done (status ok or error)."""
+
+
+def formula_safe(value: object) -> str:
+    """A CSV cell Excel shows as text, never runs as a formula (= + - @ tab CR first)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_report(path: Path, outcomes: list[RowOutcome]) -> Path:
+    """report.csv, UTF-8 with BOM so Excel shows Chinese, written atomically."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["row", "plan_id", "status", "output", "message"])
+    for o in sorted(outcomes, key=lambda o: o.row):
+        writer.writerow([o.row, *map(formula_safe, (o.plan_id, o.status, o.output, o.message))])
+    write_atomic(path, buf.getvalue().encode("utf-8-sig"))
+    return path
+
+
+class Manifest:
+    """plan id -> (input hash, output name) of documents made by earlier runs (append-only)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / MANIFEST
+        self.entries: dict[str, tuple[str, str]] = {}
+        with contextlib.suppress(FileNotFoundError), self.path.open(encoding="utf-8") as fh:
+            for line in fh:
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    item = json.loads(line)  # a torn last line from a kill is skipped
+                    self.entries[item["id"].casefold()] = (item["hash"], item["output"])
+        self._fh = self.path.open("a", encoding="utf-8")
+
+    def unchanged(self, plan_id: str, digest: str, out: Path) -> bool:
+        return out.is_file() and self.entries.get(plan_id.casefold()) == (digest, out.name)
+
+    def add(self, plan_id: str, digest: str, out: Path) -> None:
+        self.entries[plan_id.casefold()] = (digest, out.name)
+        self._fh.write(json.dumps({"id": plan_id, "hash": digest, "output": out.name}) + "\n")
+        self._fh.flush()
+
+    def close(self) -> None:
+        """Rewrite without superseded lines, so the file does not grow run after run."""
+        self._fh.close()
+        lines = "".join(json.dumps({"id": k, "hash": h, "output": o}) + "\n"
+                        for k, (h, o) in self.entries.items()
+                        if (self.path.parent / o).is_file())
+        write_atomic(self.path, lines.encode("utf-8"))
+
+
+_template_hashes: dict[tuple[str, str, str], str] = {}
+
+
+def input_hash(plan_json: bytes, fmt: str, language: str, role: str,
+               templates_dir: Path | None) -> str:
+    """What the output depends on: the plan, the format and the template file's content."""
+    key = (language, role, str(templates_dir or ""))
+    if key not in _template_hashes:
+        from pipdocs.document.templates import find_template
+
+        try:
+            data = find_template(language, role, templates_dir).read_bytes()
+        except (PipdocsError, OSError):
+            data = b""
+        _template_hashes[key] = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(plan_json)
+    digest.update(f"\0{fmt}\0{_template_hashes[key]}".encode())
+    return digest.hexdigest()

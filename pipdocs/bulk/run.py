@@ -1,0 +1,185 @@
+"""``pipdocs bulk``: one signable PDF (or .docx) per spreadsheet row, nothing lost on the way.
+
+Two passes over the sheet, each streaming one row at a time (memory does not grow with the
+sheet): the first validates every row and decides what to do (error, skip, make), so every
+problem is known before any work starts; the second renders the rows to make, in a thread that
+feeds the conversion pool while the main thread prepares each converted PDF exactly as
+``pipdocs pdf`` does and writes it atomically. A manifest of input hashes lets a second run skip
+rows whose output exists and whose input is unchanged. report.csv lists every row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import itertools
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipdocs.bulk.records import (
+    INTERRUPTED,
+    LOCK,
+    REPORT,
+    TEMP_FILE,
+    BulkProgress,
+    BulkSummary,
+    Manifest,
+    RowOutcome,
+    input_hash,
+    write_report,
+)
+from pipdocs.bulk.sheet import SheetRow, read_sheet
+from pipdocs.core.errors import ConversionError, InputError, PlanInvalid, Problem
+
+if TYPE_CHECKING:
+    from pipdocs.conversion.pool import Pool
+
+def _row_problems(row: SheetRow, exc: PlanInvalid | None) -> list[Problem]:
+    problems = list(row.problems)
+    for problem in exc.problems if exc else []:
+        located = row.locate(problem)
+        if located is not None and located not in problems:
+            problems.append(located)
+    return problems
+
+
+@contextlib.contextmanager
+def _claim(out_dir: Path) -> Iterator[None]:
+    """One run per output directory; leftovers of a killed run are removed."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot write there ({exc.strerror}); choose another "
+                         "output directory") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise InputError(f"{out_dir}: another pipdocs bulk is writing there; wait for it "
+                             "or choose another directory") from exc
+        for leftover in out_dir.glob(".*"):  # we hold the directory: these are a dead run's
+            if leftover.name.startswith(".pipdocs-work-"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            elif TEMP_FILE.match(leftover.name):
+                leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str = "pdf",
+             force: bool = False, converter: str | None = None,
+             templates_dir: Path | None = None, progress: BulkProgress | None = None,
+             doc_timeout: float = 120.0) -> BulkSummary:
+    """Make one document per good row of ``sheet`` in ``out_dir``; see the module docstring.
+
+    Raises InputError when the sheet is unusable, ConversionError when LibreOffice is.
+    """
+    if fmt not in ("pdf", "docx"):
+        raise InputError(f"--format {fmt}: use pdf or docx")
+    progress = progress or BulkProgress()
+    began = time.monotonic()
+    sheet, out_dir = Path(sheet), Path(out_dir)
+    rows = read_sheet(sheet)  # fails now (exit 2) when the sheet is unusable
+    first = next(rows, None)
+    summary = BulkSummary(report=out_dir / REPORT)
+    todo: dict[int, tuple[str, str]] = {}
+    pools: list[Pool] = []
+    broken: list[ConversionError] = []
+
+    def warm_up() -> None:
+        """LibreOffice starts (seconds) while the rest of the sheet is validated."""
+        if fmt == "pdf" and not pools and not broken:
+            from pipdocs.conversion.factory import make_pool
+
+            try:
+                pools.append(make_pool(converter, workers, doc_timeout).start())
+            except ConversionError as exc:  # raised once every row is checked and reported
+                broken.append(exc)
+
+    unfinished = INTERRUPTED
+    with _claim(out_dir):
+        manifest = Manifest(out_dir)
+        try:
+            todo = _validate(sheet, first, rows, out_dir, fmt, force, templates_dir, manifest,
+                             summary, progress, warm_up)
+            progress.started(len(todo), summary.skipped, summary.failed)
+            if broken:
+                raise broken[0]
+            if todo:
+                from pipdocs.bulk.make import make_documents
+
+                make_documents(sheet, out_dir, todo, fmt=fmt, pool=pools[0] if pools else None,
+                               templates_dir=templates_dir, manifest=manifest,
+                               summary=summary, progress=progress)
+        except ConversionError as exc:
+            unfinished = f"not made: {exc}"
+            raise
+        finally:
+            for pool in pools:
+                pool.shutdown()
+            done = {o.row for o in summary.rows}
+            for number, (plan_id, _) in todo.items():
+                if number not in done:
+                    summary.failed += 1
+                    summary.rows.append(RowOutcome(number, plan_id, "error", "", unfinished))
+            manifest.close()
+            write_report(out_dir / REPORT, summary.rows)
+    summary.seconds = time.monotonic() - began
+    if summary.fatal:
+        raise ConversionError(f"{summary.fatal}; {summary.failed} row(s) not made, see "
+                              f"{summary.report}")
+    return summary
+
+
+def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out_dir: Path,
+              fmt: str, force: bool, templates_dir: Path | None, manifest: Manifest,
+              summary: BulkSummary, progress: BulkProgress,
+              on_first: Callable[[], None]) -> dict[int, tuple[str, str]]:
+    """Pass one: every row checked; returns row -> (plan id, input hash) of rows to make."""
+    from pipdocs.core.plan import plan_from_data
+
+    todo: dict[int, tuple[str, str]] = {}
+    seen: dict[str, int] = {}
+    for row in itertools.chain([first] if first else [], rows):
+        plan_id = str(row.data.get("plan_id") or "")
+        problems: list[Problem]
+        try:
+            plan = plan_from_data(row.data, source=f"{sheet.name} row {row.number}")
+            plan_id = plan.plan_id or ""
+            problems = _row_problems(row, None)
+        except PlanInvalid as exc:
+            plan, problems = None, _row_problems(row, exc)
+        key = plan_id.casefold()
+        if key and key in seen:
+            where = row.cell("plan_id") if "plan_id" in row.data else ""
+            message = (f"plan id {plan_id} is already used on row {seen[key]}; every row needs "
+                       "its own plan_id")
+            problems.append(Problem(where, message) if where else
+                            Problem(f"row {row.number}", message + " (derived from employee.id "
+                                    "and period.start: give this row a plan_id)"))
+        elif key:
+            seen[key] = row.number
+        if problems or plan is None:
+            summary.failed += 1
+            summary.rows.append(RowOutcome(row.number, plan_id, "error", "",
+                                           "; ".join(map(str, problems))))
+            progress.problems(row.number, problems)
+            continue
+        out = out_dir / f"{plan_id}.{fmt}"
+        digest = input_hash(plan.to_json_bytes(), fmt, plan.language, plan.role, templates_dir)
+        if not force and manifest.unchanged(plan_id, digest, out):
+            summary.skipped += 1
+            summary.rows.append(RowOutcome(row.number, plan_id, "skipped", out.name,
+                                           "unchanged since the last run (--force remakes it)"))
+            continue
+        if not todo:
+            on_first()
+        todo[row.number] = (plan_id, digest)
+    return todo
+

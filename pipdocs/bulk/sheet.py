@@ -1,0 +1,423 @@
+"""Spreadsheet rows -> plan data, with every problem tied to the Excel cell a person must fix.
+
+A sheet is a ``.csv`` (UTF-8 with or without BOM, GB18030 as Excel on Chinese Windows saves
+it, or UTF-16 "Unicode text") or the first sheet of an ``.xlsx``. The first non-empty row names
+the columns, by key (``employee.email``) or by Chinese label (``员工邮箱``). Rows are read one
+at a time, so a sheet of any length takes the same memory. Cells arrive as Excel stores them
+(dates, serial numbers, numbers typed as text) and leave as the plain values a plan file holds.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pipdocs.core.errors import InputError, Problem
+
+GOAL_FIELDS = ("area", "metric", "baseline", "standard", "target", "deadline", "measurement")
+GOAL_COUNT = 3
+LIST_KEYS = ("diagnosis.root_causes", "actions", "support", "checkpoints")
+
+_GOAL_ZH = {"area": "领域", "metric": "指标", "baseline": "现状", "standard": "标准",
+            "target": "目标值", "deadline": "截止日期", "measurement": "衡量方式"}
+LABELS_ZH: dict[str, str] = {
+    "plan_id": "计划编号", "language": "语言", "role": "岗位类别", "organisation": "公司名称",
+    "employee.id": "员工工号", "employee.name": "员工姓名", "employee.email": "员工邮箱",
+    "employee.title": "员工职位", "employee.department": "员工部门",
+    "manager.name": "经理姓名", "manager.email": "经理邮箱", "manager.title": "经理职位",
+    "hr.name": "HR姓名", "hr.email": "HR邮箱", "hr.title": "HR职位",
+    "period.start": "开始日期", "period.days": "周期天数",
+    "diagnosis.summary": "问题概述", "diagnosis.root_causes": "原因分析",
+    **{f"goals.{n}.{f}": f"目标{n}{zh}" for n in range(1, GOAL_COUNT + 1)
+       for f, zh in _GOAL_ZH.items()},
+    "actions": "行动计划", "support": "支持资源", "checkpoints": "检查点",
+}
+COLUMNS: tuple[str, ...] = tuple(LABELS_ZH)  # sheet order
+OPTIONAL = {"plan_id", "organisation", "checkpoints", "diagnosis.root_causes",
+            *(f"goals.{n}.standard" for n in range(1, GOAL_COUNT + 1))}
+DATE_KEYS = {"period.start", *(f"goals.{n}.deadline" for n in range(1, GOAL_COUNT + 1))}
+
+LANGUAGE_VALUES = {"zh": "zh", "en": "en", "中文": "zh", "英文": "en", "chinese": "zh",
+                   "english": "en", "简体中文": "zh", "cn": "zh", "zh-cn": "zh"}
+ROLE_VALUES = {"sales": "sales", "engineering": "engineering", "admin": "admin",
+               "customer service": "customer_service",
+               "销售": "sales", "研发": "engineering", "技术": "engineering",
+               "工程": "engineering", "行政": "admin", "客服": "customer_service",
+               "客户服务": "customer_service"}
+ROLE_LABELS_ZH = {"sales": "销售", "engineering": "研发", "admin": "行政",
+                  "customer_service": "客服"}
+LANGUAGE_LABELS_ZH = {"zh": "中文", "en": "英文"}
+
+_SEPARATORS = re.compile(r"[\s\-_—–·:：.()（）\[\]【】/]+")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DMY = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")
+_WORD_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
+                 "%d-%b-%Y", "%d-%b-%y", "%Y-%b-%d")
+_DAYS = re.compile(r"^(\d{1,3})(?:\.0+)?\s*(?:天|日|days?|d)?$", re.IGNORECASE)
+_ACTION = re.compile(r"^(?:第|weeks?)?\s*(\d{1,2}(?:\s*[-–~至到]\s*\d{1,2})?)\s*(?:周)?\s*[:：]\s*"
+                     r"(.+)$", re.IGNORECASE | re.DOTALL)
+_BULLET = re.compile(r"^(?:[•·▪●]\s*|[-*]\s+)")
+
+
+def _norm(header: str) -> str:
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", header)).lower()
+
+
+# Other names people give these columns (a sheet written without our template).
+_ALIASES_ZH: dict[str, tuple[str, ...]] = {
+    "plan_id": ("PIP编号",), "language": ("文档语言",), "role": ("岗位类型", "职能类别"),
+    "organisation": ("公司", "组织名称", "单位名称"),
+    "employee.id": ("工号", "员工编号"), "employee.email": ("员工电子邮件", "员工邮件"),
+    "employee.title": ("员工岗位", "岗位名称"), "employee.department": ("所属部门", "部门"),
+    "manager.name": ("直属经理", "直属经理姓名", "上级姓名"),
+    "manager.email": ("直属经理邮箱", "上级邮箱"), "manager.title": ("直属经理职位", "上级职位"),
+    "hr.name": ("人力资源姓名", "HRBP姓名"), "hr.email": ("人力资源邮箱", "HRBP邮箱"),
+    "hr.title": ("人力资源职位", "HRBP职位"),
+    "period.start": ("计划开始日期", "起始日期"), "period.days": ("计划天数", "周期（天）"),
+    "diagnosis.summary": ("问题描述", "绩效问题"), "diagnosis.root_causes": ("根本原因", "根因"),
+    "actions": ("改进措施", "行动措施"), "support": ("公司支持", "支持措施"),
+    "checkpoints": ("检查节点", "跟进节点"),
+}
+_GOAL_ALIASES_ZH = {"area": ("改进领域",), "metric": ("衡量指标",),
+                    "baseline": ("基线", "当前水平"), "target": ("目标",),
+                    "deadline": ("期限", "完成期限"), "measurement": ("衡量方法", "评估方式")}
+for _n in range(1, GOAL_COUNT + 1):
+    for _f, _names in _GOAL_ALIASES_ZH.items():
+        _ALIASES_ZH[f"goals.{_n}.{_f}"] = tuple(f"目标{_n}{name}" for name in _names)
+
+_HEADER_LOOKUP: dict[str, str] = {}
+for _key in COLUMNS:
+    for _name in (_key, LABELS_ZH[_key], *_ALIASES_ZH.get(_key, ())):
+        _HEADER_LOOKUP[_norm(_name)] = _key
+    if _key.startswith("goals."):  # goal1.area, goals[1].area
+        _HEADER_LOOKUP[_norm(_key.replace("goals.", "goal"))] = _key
+
+
+def column_key(header: Any) -> str | None:
+    """The column key a header names (key or Chinese label, spacing and case ignored)."""
+    return _HEADER_LOOKUP.get(_norm(str(header))) if header is not None else None
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# --- cell values -----------------------------------------------------------------------------
+
+
+def as_text(value: Any, number_format: str = "") -> str:
+    """A cell as the text a person sees: 1024.0 -> '1024', 0.12 with a % format -> '12%'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else (
+            value.isoformat(sep=" "))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        if "%" in number_format:
+            return f"{value * 100:.10g}%"
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return f"{value:.15g}" if isinstance(value, float) else str(value)
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from an Excel date, an Excel serial number or a text date; None if it is none.
+
+    Text: 2026-12-01, 2026/12/1, 2026.12.01, 2026年12月1日, 20261201, 1 Dec 2026,
+    Dec 1, 2026, 1.12.2026 (day first), and n/n/yyyy: day first when the first number is over
+    12, otherwise month first, as Excel writes dates in US-English CSV files.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _serial(float(value))
+    text = unicodedata.normalize("NFKC", str(value or "")).strip()
+    text = re.split(r"[ T](?=\d{1,2}:\d{2})", text)[0].strip()  # drop a time of day
+    if not text:
+        return None
+    try:
+        if m := _YMD.match(text):
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        if re.fullmatch(r"\d{8}", text):
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        if re.fullmatch(r"\d{1,7}(?:\.\d+)?", text):
+            return _serial(float(text))
+        if m := _DMY.match(text):
+            first, second, year = int(m[1]), int(m[3]), int(m[4])
+            if m[2] == "." or first > 12:
+                return date(year, second, first)
+            return date(year, first, second)
+    except ValueError:
+        return None
+    for fmt in _WORD_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _serial(number: float) -> date | None:
+    if not 1 <= number < 2958466:
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(number))
+
+
+def _lines(text: str) -> list[str]:
+    out = []
+    for line in text.split("\n"):
+        line = _BULLET.sub("", line.strip()).strip()
+        if line:
+            out.append(line)
+    return out
+
+
+# --- rows -------------------------------------------------------------------------------------
+
+
+@dataclass
+class SheetRow:
+    """One plan row: ``data`` for ``plan_from_data`` and what is needed to point at cells."""
+
+    number: int
+    data: dict[str, Any]
+    problems: list[Problem]
+    header: Header
+    goal_numbers: list[int] = field(default_factory=list)  # goals[i] came from goals.N.*
+    bad_keys: set[str] = field(default_factory=set)
+
+    def cell(self, key: str) -> str:
+        index = self.header.index.get(key)
+        return f"{column_letter(index)}{self.number}" if index is not None else ""
+
+    def problem(self, key: str, message: str) -> Problem:
+        """A problem in column ``key`` of this row, pointing at its cell."""
+        cell = self.cell(key)
+        if cell:
+            return Problem(cell, message)
+        from difflib import get_close_matches
+
+        near = get_close_matches(key, self.header.unknown, n=1, cutoff=0.7) or \
+            get_close_matches(LABELS_ZH[key], self.header.unknown, n=1, cutoff=0.5)
+        hint = f"; is column '{near[0]}' meant to be {key}?" if near else ""
+        if not message.startswith(key):
+            message = f"{key}: {message}"
+        return Problem(f"row {self.number}", f"{message} (the sheet has no {key} column{hint})")
+
+    def locate(self, problem: Problem) -> Problem | None:
+        """A plan problem (path ``goals[1].deadline``) as a cell problem (``W7: ...``).
+
+        None when a problem from reading the same cell already says it better.
+        """
+        path, message = problem.path, problem.message
+        key, prefix = path, ""
+        goal = re.match(r"^goals\[(\d+)\](?:\.(\w+))?", path)
+        if goal:
+            index = int(goal[1]) - 1
+            number = self.goal_numbers[index] if index < len(self.goal_numbers) else index + 1
+            key = f"goals.{number}.{goal[2]}" if goal[2] else self._first(f"goals.{number}.")
+        else:
+            for base in LIST_KEYS:
+                item = re.match(rf"^{re.escape(base)}\[(\d+)\]", path)
+                if item:
+                    key, prefix = base, f"line {item[1]}: "
+        if key not in COLUMNS:
+            key = self._first(f"{key}.") if key else "plan_id"
+        if key in self.bad_keys:
+            return None
+        name = self.header.names.get(key, key)
+        if re.match(r"^(is|must|needs|has)\b", message):
+            message = f"{name} {message}"
+        return self.problem(key, prefix + message)
+
+    def _first(self, prefix: str) -> str:
+        keys = [k for k in COLUMNS if k.startswith(prefix)]
+        present = [k for k in keys if k in self.header.index]
+        return (present or keys or ["plan_id"])[0]
+
+
+@dataclass
+class Header:
+    """Where each column is: key -> 0-based index, and the header text the sheet uses."""
+
+    index: dict[str, int]
+    names: dict[str, str]
+    row: int
+    unknown: list[str]
+
+
+def _header(values: list[Any], row: int) -> Header | None:
+    index: dict[str, int] = {}
+    names: dict[str, str] = {}
+    unknown = []
+    for i, value in enumerate(values):
+        text = as_text(value)
+        key = column_key(text)
+        if key and key not in index:
+            index[key], names[key] = i, text
+        elif text:
+            unknown.append(text)
+    if len(index) < 3:
+        return None
+    return Header(index, names, row, unknown)
+
+
+def build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> SheetRow | None:
+    """Turn one row's cells (value, number format) into plan data; None for a blank row."""
+    raw: dict[str, tuple[Any, str]] = {}
+    for key, i in header.index.items():
+        if i < len(cells):
+            value, fmt = cells[i]
+            if as_text(value, fmt) != "":
+                raw[key] = (value, fmt)
+    if not raw:
+        return None
+    row = SheetRow(number, {}, [], header)
+    data = row.data
+
+    def put(key: str, value: Any) -> None:
+        parts = key.split(".")
+        target = data
+        for part in parts[:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+
+    for key, (value, fmt) in raw.items():
+        if key.startswith("goals.") or key in LIST_KEYS:
+            continue
+        text = as_text(value, fmt)
+        if key in DATE_KEYS:
+            when = parse_date(value)
+            if when is None:
+                row.bad_keys.add(key)
+                row.problems.append(row.problem(key, f"'{text}' is not a date; write it as "
+                                                     "YYYY-MM-DD or use a date cell"))
+            put(key, when.isoformat() if when else text)
+        elif key == "period.days":
+            match = _DAYS.match(text)
+            put(key, int(match[1]) if match else text)
+        elif key == "language":
+            put(key, LANGUAGE_VALUES.get(text.lower(), text))
+        elif key == "role":
+            put(key, ROLE_VALUES.get(re.sub(r"[\s_-]+", " ", text.lower().strip()), text))
+        else:
+            put(key, text)
+    goals = []
+    for n in range(1, GOAL_COUNT + 1):
+        goal: dict[str, Any] = {}
+        for name in GOAL_FIELDS:
+            key = f"goals.{n}.{name}"
+            if key not in raw:
+                continue
+            value, fmt = raw[key]
+            if name == "deadline":
+                when = parse_date(value)
+                if when is None:
+                    row.bad_keys.add(key)
+                    row.problems.append(row.problem(key, f"'{as_text(value, fmt)}' is not a "
+                                                         "date; write it as YYYY-MM-DD"))
+                goal[name] = when.isoformat() if when else as_text(value, fmt)
+            else:
+                goal[name] = as_text(value, fmt)
+        if goal:  # an empty goal's columns mean: no such goal
+            goals.append(goal)
+            row.goal_numbers.append(n)
+    if goals:
+        data["goals"] = goals
+    for key in LIST_KEYS:
+        if key in raw:
+            put(key, _list_cell(row, key, as_text(*raw[key])))
+    return row
+
+
+def _list_cell(row: SheetRow, key: str, text: str) -> list[Any]:
+    lines = _lines(text)
+    if key in ("diagnosis.root_causes", "support"):
+        return lines
+    out: list[Any] = []
+    for n, line in enumerate(lines, 1):
+        if key == "actions":
+            m = _ACTION.match(line)
+            if m:
+                weeks = re.sub(r"\s*[–~至到]\s*|\s*-\s*", "-", m[1])
+                out.append({"weeks": weeks, "task": m[2].strip()})
+                continue
+            example = "'1-4: task'"
+        else:
+            m = re.match(r"^(.+?)\s*[:：]\s*(.*)$", line, re.DOTALL)
+            when = parse_date(m[1]) if m else None
+            if m and when and m[2].strip():
+                out.append({"date": when.isoformat(), "focus": m[2].strip()})
+                continue
+            example = "'2026-12-15: focus'"
+        row.bad_keys.add(key)
+        row.problems.append(row.problem(key, f"line {n}: '{line[:60]}' is not in the form "
+                                             f"{example}"))
+    return out
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+_NO_HEADER = ("{path}: row {row} is not a header row: the first row must name the columns "
+              "(plan_id, language, role, employee.name, ...) or their Chinese labels; "
+              "`pipdocs bulk-template` makes a sheet with the right header")
+
+
+def read_sheet(path: Path) -> Iterator[SheetRow]:
+    """Yield the plan rows of a .xlsx or .csv one by one (blank rows skipped).
+
+    Raises InputError (exit 2) when the file is missing, not a spreadsheet or has no header.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found; check the path")
+    from pipdocs.bulk.reader import csv_rows, xlsx_rows
+
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        rows = xlsx_rows(path)
+    elif suffix in (".csv", ".txt", ".tsv"):
+        rows = csv_rows(path)
+    elif suffix == ".xls":
+        raise InputError(f"{path}: old Excel 97 format; open it in Excel and save as .xlsx")
+    else:
+        raise InputError(f"{path}: not a spreadsheet; use a .xlsx or .csv file "
+                         "(`pipdocs bulk-template` makes one)")
+    header: Header | None = None
+    first = 0
+    for number, cells in rows:
+        if header is None:
+            if not any(as_text(v) for v, _ in cells):
+                continue
+            first = first or number
+            header = _header([v for v, _ in cells], number)  # title rows above it are skipped
+            if header is None and number - first >= 10:
+                raise InputError(_NO_HEADER.format(path=path, row=first))
+            continue
+        row = build_row(header, number, cells)
+        if row is not None:
+            yield row
+    if header is None:
+        if first:
+            raise InputError(_NO_HEADER.format(path=path, row=first))
+        raise InputError(f"{path}: the sheet is empty; it needs a header row and one row per plan")

@@ -1,0 +1,86 @@
+"""Output files are whole or absent: every writer in pipdocs goes through here.
+
+A temporary file is created next to the target, written, flushed to disk and renamed over it, so
+a crash, Ctrl-C or a full disk leaves either the old file or the complete new one, never half.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from pipdocs.core.errors import InputError
+
+
+def check_output(out: Path) -> Path:
+    """The directory ``out`` goes into; InputError when ``out`` cannot be written there.
+
+    Callers check before expensive work (a LibreOffice conversion), not only when writing.
+    """
+    out = Path(out)
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"{out}: the directory {parent} does not exist; create it first")
+    if out.is_dir():
+        raise InputError(f"{out}: is a directory; give a file name inside it")
+    return parent
+
+
+def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
+    """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: {what} not found; {hint}") from exc
+    except IsADirectoryError as exc:
+        raise InputError(f"{path}: is a directory, not a {what}; {hint}") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc.strerror}); {hint}") from exc
+
+
+def _open_temp(out: Path, mode: int) -> tuple[int, str]:
+    for _ in range(100):
+        tmp = str(out.parent / f".{out.name}.{secrets.token_hex(6)}.part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), tmp
+        except FileExistsError:
+            continue
+    raise InputError(f"{out}: no free temporary name in {out.parent}; clean up .part files there")
+
+
+def write_atomic(
+    out: Path, data: bytes, mode: int | None = None, *, exclusive: bool = False
+) -> Path:
+    """Write ``data`` to ``out`` all at once.
+
+    ``mode`` None gives any new file's permissions (0666 less the umask, applied by the kernel;
+    reading the umask with os.umask() would race with bulk's threads). A given ``mode`` (0600 for
+    keys) is set before any byte is written. ``exclusive`` refuses to replace an existing file
+    (FileExistsError), atomically.
+    """
+    out = Path(out)
+    parent = check_output(out)
+    try:
+        fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600
+        )
+    except OSError as exc:
+        raise InputError(
+            f"{out}: cannot write in {parent} ({exc.strerror}); choose another path"
+        ) from exc
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if exclusive:
+            os.link(tmp, out)  # FileExistsError instead of overwriting
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

@@ -1,0 +1,422 @@
+"""The plan model: the one source of truth every later stage reads.
+
+A plan file (YAML or JSON) or a spreadsheet row becomes a validated :class:`Plan`. Validation
+reports every problem at once, each with a path a person can find (``goals[1].deadline`` is the
+first goal's deadline, matching the spreadsheet's ``goals.1.deadline`` column) and a sentence
+that says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, timedelta
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from pipdocs.core.errors import InputError, PlanInvalid, Problem
+
+ROLES: tuple[str, ...] = ("employee", "manager", "hr")
+SIGNATURE_FIELDS: dict[str, str] = {role: f"sig_{role}" for role in ROLES}
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
+USUAL_PERIODS: tuple[int, ...] = (30, 60, 90)
+MAX_GOALS = 3
+CHECKPOINT_INTERVAL_DAYS = 14
+SIG_MARKER = "[[sig:"
+
+_EMAIL_RE = re.compile(
+    r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$"
+)
+_WEEKS_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–~]\s*(\d{1,2}))?\s*$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PLAN_ID_RE = re.compile(r"^\w[\w.-]{0,79}$")
+
+
+def _clean_text(value: str) -> str:
+    """Normalise line ends and refuse what would corrupt a document or forge a signature box."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    bad = _CONTROL_RE.search(value)
+    if bad:
+        raise ValueError(
+            f"contains the control character U+{ord(bad.group()):04X}; remove it"
+        )
+    if SIG_MARKER in value:
+        raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
+    return value
+
+
+def _email(value: str) -> str:
+    if SIG_MARKER in value:
+        raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
+    if not _EMAIL_RE.match(value):
+        raise ValueError(f"'{value}' is not an e-mail address (expected name@example.com)")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean_text)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_text)]
+Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
+        frozen=False,
+    )
+
+
+class Party(_Model):
+    """A person named by the plan: who must sign for a role."""
+
+    name: ShortText
+    email: Email
+    title: ShortText
+
+
+class Employee(Party):
+    id: ShortText
+    department: ShortText
+
+
+class Period(_Model):
+    start: date
+    days: int = Field(ge=7, le=366)
+
+    @property
+    def end(self) -> date:
+        """Last day of the plan: a 90-day plan starting 1 Dec ends on 28 Feb."""
+        return self.start + timedelta(days=self.days - 1)
+
+    @property
+    def weeks(self) -> int:
+        return -(-self.days // 7)
+
+
+class Diagnosis(_Model):
+    summary: Text
+    root_causes: list[Text] = Field(default_factory=list, max_length=10)
+
+
+class Goal(_Model):
+    """A SMART goal: metric, where it stands, where it must get to, by when, measured how."""
+
+    area: ShortText
+    metric: ShortText
+    baseline: ShortText
+    standard: ShortText | None = None
+    target: ShortText
+    deadline: date
+    measurement: ShortText
+
+    @field_validator("target")
+    @classmethod
+    def _measurable(cls, value: str) -> str:
+        if not re.search(r"\d", value):
+            raise ValueError(
+                f"'{value}' is not measurable: give a number (e.g. 8%, at least 90, 3 per week)"
+            )
+        return value
+
+
+class Action(_Model):
+    weeks: ShortText
+    task: Text
+
+    @field_validator("weeks")
+    @classmethod
+    def _weeks(cls, value: str) -> str:
+        match = _WEEKS_RE.match(value)
+        if not match:
+            raise ValueError(f"'{value}' is not a week range (write 1-4, or 5)")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if first < 1 or last < first:
+            raise ValueError(f"'{value}' is not a week range (write 1-4, or 5)")
+        return f"{first}-{last}" if last != first else str(first)
+
+    @property
+    def week_range(self) -> tuple[int, int]:
+        first, _, last = self.weeks.partition("-")
+        return int(first), int(last or first)
+
+
+class Checkpoint(_Model):
+    date: date
+    focus: ShortText
+
+
+class Plan(_Model):
+    """A validated Performance Improvement Plan."""
+
+    plan_id: str | None = Field(default=None, max_length=80)
+    language: Literal["zh", "en"]
+    role: Literal["sales", "engineering", "admin", "customer_service"]
+    organisation: ShortText | None = None
+    employee: Employee
+    manager: Party
+    hr: Party
+    period: Period
+    diagnosis: Diagnosis
+    goals: list[Goal] = Field(min_length=1, max_length=20)
+    actions: list[Action] = Field(min_length=1, max_length=20)
+    support: list[Text] = Field(min_length=1, max_length=20)
+    checkpoints: list[Checkpoint] = Field(default_factory=list, max_length=60)
+
+    @field_validator("plan_id")
+    @classmethod
+    def _plan_id(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not _PLAN_ID_RE.match(value):
+            raise ValueError(
+                f"'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.'"
+                " (it becomes a file name)"
+            )
+        return value
+
+    def person(self, role: str) -> Party:
+        """The party who must sign for ``role`` (employee, manager or hr)."""
+        if role not in ROLES:
+            raise ValueError(f"unknown signing role {role!r}")
+        party: Party = getattr(self, role)
+        return party
+
+    def warnings(self) -> list[str]:
+        """Things that are allowed but unusual, shown to the user without failing."""
+        out = []
+        if self.period.days not in USUAL_PERIODS:
+            out.append(
+                f"period.days: {self.period.days} days is unusual; PIPs commonly run 30, 60 or 90"
+            )
+        for i, action in enumerate(self.actions, 1):
+            if action.week_range[1] > self.period.weeks:
+                out.append(
+                    f"actions[{i}].weeks: week {action.week_range[1]} is after the plan's"
+                    f" {self.period.weeks} weeks"
+                )
+        return out
+
+    def to_json_bytes(self) -> bytes:
+        """Canonical UTF-8 JSON: what is embedded in the PDF as plan.json."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+# --- building and validating ----------------------------------------------------------------------
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """('goals', 0, 'deadline') -> 'goals[1].deadline' (1-based, like the spreadsheet columns)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_FIELDS_BY_MODEL: dict[str, type[BaseModel]] = {
+    "": Plan,
+    "employee": Employee,
+    "manager": Party,
+    "hr": Party,
+    "period": Period,
+    "diagnosis": Diagnosis,
+    "goals": Goal,
+    "actions": Action,
+    "checkpoints": Checkpoint,
+}
+
+
+def _message(error: Any) -> str:
+    """A sentence a person understands for one pydantic error."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        loc = [p for p in error["loc"] if isinstance(p, str)]
+        parent = loc[-2] if len(loc) > 1 else ""
+        model = _FIELDS_BY_MODEL.get(parent, Plan)
+        guess = get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        return f"is not a field of a plan{hint}; remove or rename it"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}, not {error.get('input')!r}"
+    if kind.startswith("date_"):
+        return f"{error.get('input')!r} is not a date; write it as YYYY-MM-DD"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{error.get('input')!r} is not a whole number"
+    if kind in ("string_too_short",):
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {ctx.get('max_length')} characters)"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"has too many items (at most {ctx.get('max_length')})"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"{error.get('input')!r} is out of range ({error['msg'].lower()})"
+    if kind in ("string_type",):
+        return f"must be text, not {type(error.get('input')).__name__}"
+    if kind in ("list_type",):
+        return "must be a list (one item per line)"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "must be a mapping of fields (name: value)"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return str(error["msg"])
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
+    """Checks that span fields: deadlines and checkpoints inside the period, distinct people.
+
+    Runs on raw data too, so a plan with a bad e-mail still hears about a late deadline.
+    """
+    problems: list[Problem] = []
+    raw_period = data.get("period")
+    period: dict[str, Any] = raw_period if isinstance(raw_period, dict) else {}
+    start = plan.period.start if plan else _as_date(period.get("start"))
+    days = plan.period.days if plan else _as_int(period.get("days"))
+    if start is not None and days is not None and 7 <= days <= 366:
+        end = start + timedelta(days=days - 1)
+        for key, field in (("goals", "deadline"), ("checkpoints", "date")):
+            items = data.get(key)
+            if not isinstance(items, list):
+                continue
+            for i, item in enumerate(items, 1):
+                when = _as_date(item.get(field)) if isinstance(item, dict) else None
+                if when is not None and not start <= when <= end:
+                    problems.append(
+                        Problem(
+                            f"{key}[{i}].{field}",
+                            f"{when.isoformat()} is outside the plan period"
+                            f" {start.isoformat()} to {end.isoformat()}",
+                        )
+                    )
+    goals = data.get("goals")
+    if isinstance(goals, list) and len(goals) > MAX_GOALS:
+        problems.append(
+            Problem(
+                "goals",
+                f"has {len(goals)} goals; at most {MAX_GOALS}: focus on the 2-3 key improvement"
+                " points",
+            )
+        )
+    seen: dict[str, str] = {}
+    for role in ROLES:
+        party = data.get(role)
+        email = party.get("email") if isinstance(party, dict) else None
+        if isinstance(email, str) and email.strip():
+            key = email.strip().lower()
+            if key in seen:
+                problems.append(
+                    Problem(
+                        f"{role}.email",
+                        f"is the same as {seen[key]}.email; employee, manager and HR must be"
+                        " three different people",
+                    )
+                )
+            else:
+                seen[key] = role
+    return problems
+
+
+def _default_checkpoints(plan: Plan) -> list[Checkpoint]:
+    zh = plan.language == "zh"
+    out = []
+    day = plan.period.start + timedelta(days=CHECKPOINT_INTERVAL_DAYS)
+    # A review less than a week before the final evaluation would only repeat it.
+    while day <= plan.period.end - timedelta(days=7):
+        out.append(Checkpoint(date=day, focus="阶段进度回顾" if zh else "Progress review"))
+        day += timedelta(days=CHECKPOINT_INTERVAL_DAYS)
+    out.append(Checkpoint(date=plan.period.end, focus="期末评估" if zh else "Final evaluation"))
+    return out
+
+
+def _derived_plan_id(plan: Plan) -> str:
+    emp = re.sub(r"[^\w.-]+", "-", plan.employee.id).strip("-.") or "X"
+    return f"PIP-{emp}-{plan.period.start:%Y%m%d}"[:80]
+
+
+def plan_from_data(data: Any, source: str = "") -> Plan:
+    """Validate a mapping (parsed YAML/JSON, or a spreadsheet row) into a Plan.
+
+    Raises PlanInvalid listing every problem, each with its path.
+    """
+    if not isinstance(data, dict):
+        problem = Problem("", "a plan must be a mapping of fields (plan_id: ..., role: ...)")
+        raise PlanInvalid([problem], source)
+    problems: list[Problem] = []
+    plan: Plan | None = None
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(Problem(_path(tuple(error["loc"])), _message(error)))
+    cross = _cross_problems(data, plan)
+    reported = {p.path for p in problems}
+    problems.extend(p for p in cross if p.path not in reported)
+    if problems or plan is None:
+        raise PlanInvalid(problems, source)
+    if not plan.checkpoints:
+        plan.checkpoints = _default_checkpoints(plan)
+    plan.checkpoints.sort(key=lambda c: c.date)
+    if not plan.plan_id:
+        plan.plan_id = _derived_plan_id(plan)
+    return plan
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Read and validate a plan file (.yaml, .yml or .json)."""
+    from pipdocs.core.planfile import read_plan_file
+
+    return plan_from_data(read_plan_file(Path(path)), source=str(path))
+
+
+def plan_from_json_bytes(raw: bytes) -> Plan:
+    """Read the plan embedded in a PDF as plan.json."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"embedded plan.json is not valid JSON: {exc}") from exc
+    return plan_from_data(data, source="plan.json")
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """JSON Schema of a plan file (``pipdocs schema``)."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "pipdocs performance improvement plan"
+    return schema

@@ -1,0 +1,105 @@
+"""Reading plan files safely: size and encoding checks, strict YAML and JSON parsing.
+
+Kept apart from the model (plan.py) because it is about bytes and syntax, not about what a
+plan means; its errors are InputError (exit 2), the model's are PlanInvalid (exit 1).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from pipdocs.core.errors import InputError
+from pipdocs.core.files import read_input
+
+MAX_PLAN_FILE_BYTES = 1_000_000
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON object hook: a key given twice would silently lose the first value."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise InputError(f"the key '{key}' is given twice in one object; keep one")
+        out[key] = value
+    return out
+
+
+@functools.cache
+def _yaml_loader() -> Any:
+    """A safe YAML loader for plan files: every plain value stays text, and no key twice.
+
+    YAML 1.1 guesses types: an employee id 0012 becomes 10 (octal), a handling time 5:30 becomes
+    330 (base 60), 12.50 becomes 12.5, and 2027-02-30 is a crash instead of a message. Every plan
+    value is text or is parsed by the model (dates, days) with a path in its message, so only
+    null keeps its YAML meaning. A key given twice (a pasted block) would silently drop the first.
+    """
+    import yaml
+
+    null = "tag:yaml.org,2002:null"
+
+    class PlanLoader(yaml.SafeLoader):
+        yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag == null]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                seen: dict[Any, int] = {}
+                for key_node, _value in node.value:
+                    key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                    if key is None or key == "<<":
+                        continue
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None,
+                            f"the key '{key}' is given twice (first at line {seen[key] + 1});"
+                            " keep one",
+                            key_node.start_mark,
+                        )
+                    seen[key] = key_node.start_mark.line
+            return super().construct_mapping(node, deep=deep)
+
+    return PlanLoader
+
+
+def _parse_text(text: str, suffix: str, source: str) -> Any:
+    if suffix == ".json":
+        try:
+            return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        except InputError as exc:
+            raise InputError(f"{source}: {exc}") from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"{source}: JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from exc
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(f"{source}: YAML syntax error{where}: {exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: YAML syntax error: {exc}") from exc
+
+
+def read_plan_file(path: Path) -> Any:
+    """The parsed contents of a plan file (.yaml, .yml or .json), not yet validated."""
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise InputError(f"{path}: not a plan file; use a .yaml, .yml or .json file")
+    raw = read_input(path, "plan file")
+    if len(raw) > MAX_PLAN_FILE_BYTES:
+        raise InputError(f"{path}: larger than 1 MB; a plan file is a few kilobytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text; save the file as UTF-8") from exc
+    if not text.strip():
+        raise InputError(f"{path}: the file is empty; write a plan (see `pipdocs schema`)")
+    return _parse_text(text, suffix, str(path))

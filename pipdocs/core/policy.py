@@ -1,0 +1,188 @@
+"""The signing policy (signing/policy.yaml): role order, reasons, stamp layout, TSA, trust anchors.
+
+One file an organisation can read and change without touching code. Lookup order: an explicit
+path (``--policy``), ``$PIPDOCS_POLICY``, the copy packaged in a wheel
+(``pipdocs/_data/signing/policy.yaml``), the repository's ``signing/policy.yaml``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipdocs.core.errors import InputError
+from pipdocs.core.plan import LANGUAGES, ROLES
+from pipdocs.core.resources import shipped
+
+PACKAGED_POLICY, REPO_POLICY = shipped("signing", "policy.yaml")
+POLICY_ENV = "PIPDOCS_POLICY"
+
+Colour = tuple[float, float, float]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StampLayout(_Model):
+    """How the visible stamp looks; templates use %(signer)s %(role)s %(ts)s %(reason)s."""
+
+    font: str | None = None
+    font_face: str = "Noto Sans CJK SC"
+    font_size: int = Field(default=8, ge=4, le=24)
+    leading: int | None = Field(default=None, ge=4, le=40)
+    wrap: int | None = Field(default=None, ge=10, le=200)  # None: as wide as the field
+    border_width: int = Field(default=1, ge=0, le=5)
+    border_color: Colour = (0.16, 0.30, 0.55)
+    text_color: Colour = (0.05, 0.12, 0.40)
+    timestamp_format: str = "%Y-%m-%d %H:%M:%S %z"
+    zh: str
+    en: str
+
+    def template(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+
+class Policy(_Model):
+    """The parsed policy; ``source`` is the file it came from (for messages and relative paths)."""
+
+    order: tuple[str, ...] = ROLES
+    certify_first: bool = True
+    lock_last: bool = True
+    tsa_url: str | None = None
+    tsa_timeout: float = Field(default=10, gt=0, le=300)
+    tsa_policy_oid: str = "2.25.178370712384101911245373462733166357112"
+    trust_anchors: tuple[str, ...] = ()
+    reasons: dict[str, dict[str, str]]
+    roles: dict[str, dict[str, str]]
+    stamp: StampLayout
+    source: str = ""
+
+    @field_validator("order")
+    @classmethod
+    def _order(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if sorted(value) != sorted(ROLES):
+            raise ValueError(f"must list each of {', '.join(ROLES)} exactly once")
+        return value
+
+    @field_validator("reasons")
+    @classmethod
+    def _reasons(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        needed = ("employee_ack", "employee_agree", "employee_comment", "manager", "hr")
+        for lang in LANGUAGES:
+            missing = [k for k in needed if k not in value.get(lang, {})]
+            if missing:
+                raise ValueError(f"{lang} lacks {', '.join(missing)}")
+        return value
+
+    @field_validator("roles")
+    @classmethod
+    def _roles(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for lang in LANGUAGES:
+            missing = [r for r in ROLES if r not in value.get(lang, {})]
+            if missing:
+                raise ValueError(f"{lang} lacks a label for {', '.join(missing)}")
+        return value
+
+    @field_validator("tsa_policy_oid")
+    @classmethod
+    def _oid(cls, value: str) -> str:
+        parts = value.split(".")
+        if len(parts) < 2 or not all(p.isdigit() for p in parts):
+            raise ValueError(f"'{value}' is not a dotted OID such as 2.25.1234")
+        return value
+
+    # --- questions the signing code asks ---------------------------------------------------
+
+    def predecessors(self, role: str) -> tuple[str, ...]:
+        """Roles that must have signed before ``role`` may sign."""
+        return self.order[: self.order.index(role)]
+
+    def successors(self, role: str) -> tuple[str, ...]:
+        return self.order[self.order.index(role) + 1 :]
+
+    def is_first(self, role: str) -> bool:
+        return self.order[0] == role
+
+    def is_last(self, role: str) -> bool:
+        return self.order[-1] == role
+
+    def role_label(self, role: str, language: str) -> str:
+        return self.roles[_lang(language)][role]
+
+    def reason(
+        self, role: str, language: str, *, agree: bool = False, comment: str | None = None,
+        override: str | None = None,
+    ) -> str:
+        """The /Reason text: the role's default (or ``override``), plus the employee's comment."""
+        texts = self.reasons[_lang(language)]
+        override, comment = _one_line(override), _one_line(comment)
+        if override:
+            base = override
+        elif role == "employee":
+            base = texts["employee_agree" if agree else "employee_ack"]
+        else:
+            base = texts[role]
+        if comment:
+            sep = "；" if _lang(language) == "zh" else "; "
+            base = base + sep + texts["employee_comment"] % {"comment": comment}
+        return base
+
+    def trust_anchor_paths(self) -> list[Path]:
+        """Trust anchors as paths; relative entries are relative to the policy file."""
+        base = Path(self.source).parent if self.source else Path.cwd()
+        return [p if p.is_absolute() else base / p for p in map(Path, self.trust_anchors)]
+
+
+def _one_line(text: str | None) -> str:
+    """A reason is one line in every viewer and report: whitespace runs (newlines, tabs) become
+    one space and control characters go."""
+    if not text:
+        return ""
+    return " ".join("".join(ch for ch in text if ch.isspace() or ch.isprintable()).split())
+
+
+def _lang(language: str) -> str:
+    return language if language in LANGUAGES else "en"
+
+
+def default_policy_path() -> Path:
+    """Where the policy comes from when no path is given."""
+    env = os.environ.get(POLICY_ENV)
+    if env:
+        return Path(env)
+    if PACKAGED_POLICY.is_file():
+        return PACKAGED_POLICY
+    return REPO_POLICY
+
+
+def load_policy(path: Path | str | None = None) -> Policy:
+    """Read and check a policy file (default: see :func:`default_policy_path`)."""
+    resolved = Path(path) if path else default_policy_path()
+    return _load_cached(str(resolved.resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str) -> Policy:
+    import yaml
+
+    try:
+        data: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: signing policy not found; pass --policy FILE") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the signing policy ({exc})") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path}: YAML syntax error in the signing policy: {exc}") from exc
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: a signing policy is a mapping (order: ..., reasons: ...)")
+    try:
+        return Policy.model_validate({**data, "source": path})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(f"{path}: {where}: {first['msg']}; fix the signing policy") from exc

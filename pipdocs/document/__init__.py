@@ -1,0 +1,4 @@
+"""Documents: templates, rendering to Word, and preparing the PDF for signing.
+
+Imports only conversion and core.
+"""

@@ -1,0 +1,80 @@
+"""Plan -> Word document: the plan's role template rendered with docxtpl.
+
+User text is data, never template code: rendering uses autoescape, and a value is output once,
+never re-parsed, so ``{{ 7*7 }}`` or ``<w:t>`` in a plan prints literally. A newline in a text
+starts a new line: a new paragraph with the same formatting (so Chinese first-line indents
+hold). Dates print in the document's language (``2026年12月01日`` / ``1 December 2026``)
+without a filter.
+
+Template context: the plan's own fields, as the plan file names them (``plan_id``,
+``organisation``, ``employee.name``, ``period.start``/``period.end``/``period.weeks``,
+``diagnosis.root_causes``, ``goals`` with ``g.standard`` optional, ``actions``, ``support``,
+``checkpoints``); the filter ``week_dates`` turns an action's weeks into dates.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipdocs.core.errors import TemplateError
+from pipdocs.core.files import write_atomic
+from pipdocs.document.jinja import jinja_env, plan_context
+from pipdocs.document.templates import find_template
+
+if TYPE_CHECKING:
+    from pipdocs.core.plan import Plan
+
+DOC_TITLE = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
+DOC_LANG = {"zh": "zh-CN", "en": "en-GB"}
+
+_template_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
+
+
+def _template_bytes(path: Path) -> bytes:
+    """Template file contents, re-read only when the file changes."""
+    try:
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = _template_cache.get(path)
+        if cached and cached[0] == key:
+            return cached[1]
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from exc
+    _template_cache[path] = (key, data)
+    return data
+
+
+def render_docx_bytes(plan: Plan, templates_dir: Path | None = None) -> bytes:
+    """The plan rendered into its role template, as .docx bytes."""
+    import zipfile
+
+    from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError as JinjaError
+
+    path = find_template(plan.language, plan.role, templates_dir)
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+    try:
+        tpl.render(plan_context(plan), jinja_env=jinja_env(plan.language), autoescape=True)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
+        raise TemplateError(f"{path}: not a Word .docx file; save it as .docx") from exc
+    except JinjaError as exc:
+        raise TemplateError(
+            f"{path}: {exc.message or type(exc).__name__};"
+            f" run `pipdocs templates check {path}` to find the paragraph"
+        ) from exc
+    props = tpl.docx.core_properties
+    props.title = f"{DOC_TITLE[plan.language]} – {plan.employee.name}"[:250]
+    props.subject = plan.plan_id or ""
+    props.language = DOC_LANG[plan.language]
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def render_docx(plan: Plan, out: Path, templates_dir: Path | None = None) -> Path:
+    """Render the plan to ``out`` (.docx), atomically."""
+    return write_atomic(Path(out), render_docx_bytes(plan, templates_dir))

@@ -1,0 +1,263 @@
+"""Where templates live, and checking a template an HR person edited before it is used.
+
+Search order: ``--templates DIR`` (``DIR/<lang>/<role>.docx``) when given; otherwise the copy
+shipped in the wheel (``pipdocs/_data/templates``); otherwise the repository's ``templates/``
+(editable installs). ``check_template`` reports Jinja syntax errors with the paragraph's text,
+names and fields the plan does not have (``{{ employe.name }}``, ``{{ employee.nmae }}``), and
+missing or misplaced signature markers, so a broken template is caught before a batch runs.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from dataclasses import dataclass
+from difflib import get_close_matches
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias, Union
+
+from pipdocs.core.errors import Problem, TemplateError
+from pipdocs.core.plan import JOB_ROLES, LANGUAGES, ROLES
+from pipdocs.core.resources import shipped
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+PACKAGED_DIR, REPO_DIR = shipped("templates")
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    language: str
+    role: str
+    path: Path | None  # None: no template found for this language and role
+    source: str  # "--templates", "packaged" or "repository"
+
+
+def default_dirs() -> list[tuple[str, Path]]:
+    """The built-in template directories that exist, best first."""
+    found = [("packaged", PACKAGED_DIR), ("repository", REPO_DIR)]
+    return [(name, d) for name, d in found if d.is_dir()]
+
+
+def find_template(language: str, role: str, templates_dir: Path | None = None) -> Path:
+    """Path of the template for a plan's language and role (raises TemplateError)."""
+    name = Path(language) / f"{role}.docx"
+    if templates_dir is not None:
+        path = Path(templates_dir) / name
+        if not path.is_file():
+            raise TemplateError(
+                f"{path}: no {language} template for role '{role}' in {templates_dir};"
+                f" copy templates/{name} there (see `pipdocs templates list`)"
+            )
+        return path
+    for _, base in default_dirs():
+        if (base / name).is_file():
+            return base / name
+    raise TemplateError(
+        f"no built-in template {name}: the installation is incomplete; reinstall pipdocs"
+        " or pass --templates DIR"
+    )
+
+
+def list_templates(templates_dir: Path | None = None) -> list[TemplateInfo]:
+    """One entry per language and role: which file would be used."""
+    out = []
+    for language in LANGUAGES:
+        for role in JOB_ROLES:
+            try:
+                path: Path | None = find_template(language, role, templates_dir)
+            except TemplateError:
+                path = None
+            if templates_dir is not None:
+                source = "--templates"
+            else:
+                source = next(
+                    (n for n, d in default_dirs() if path and path.is_relative_to(d)), "missing"
+                )
+            out.append(TemplateInfo(language, role, path, source))
+    return out
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+_TAGS = re.compile(r"<[^>]+>")
+_MARKER = "[[sig:{role}:{end}]]"
+# ("model", cls) / ("list", cls) / None (text, number, anything not checked)
+Kind: TypeAlias = "tuple[str, type[BaseModel]] | None"
+
+
+def _kind(annotation: Any) -> Kind:
+    """('list', Goal) for list[Goal], ('model', Period) for Period, None for scalars."""
+    from pydantic import BaseModel
+
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _kind(args[0]) if len(args) == 1 else None
+    if origin is list:
+        inner = _kind(typing.get_args(annotation)[0])
+        return ("list", inner[1]) if inner and inner[0] == "model" else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return ("model", annotation)
+    return None
+
+
+def context_kinds() -> dict[str, Kind]:
+    """Top-level names a template may use, with what they hold."""
+    from pipdocs.core.plan import Plan
+
+    return {name: _kind(field.annotation) for name, field in Plan.model_fields.items()}
+
+
+class _AttrChecker:
+    """Walk a Jinja AST, following loop variables, and flag fields a plan model lacks."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, str]] = []
+
+    def kind_of(self, node: Any, scope: dict[str, Kind]) -> Kind:
+        from jinja2 import nodes
+
+        if isinstance(node, nodes.Name):
+            return scope.get(node.name)
+        if isinstance(node, nodes.Getattr):
+            base = self.kind_of(node.node, scope)
+            if base and base[0] == "model" and node.attr in base[1].model_fields:
+                return _kind(base[1].model_fields[node.attr].annotation)
+        return None
+
+    def visit(self, node: Any, scope: dict[str, Kind]) -> None:
+        from jinja2 import nodes
+
+        if isinstance(node, nodes.For):
+            self.visit(node.iter, scope)
+            inner = dict(scope)
+            iterated = self.kind_of(node.iter, scope)
+            for target in node.target.find_all(nodes.Name):
+                inner[target.name] = None
+            if isinstance(node.target, nodes.Name) and iterated and iterated[0] == "list":
+                inner[node.target.name] = ("model", iterated[1])
+            for child in node.body:
+                self.visit(child, inner)
+            for child in node.else_:
+                self.visit(child, scope)
+            return
+        if isinstance(node, nodes.Assign):
+            for target in node.target.find_all(nodes.Name):
+                scope[target.name] = None
+        if isinstance(node, nodes.Getattr):
+            base = self.kind_of(node.node, scope)
+            if base and base[0] == "model":
+                model = base[1]
+                if node.attr not in model.model_fields and not hasattr(model, node.attr):
+                    fields = list(model.model_fields)
+                    guess = get_close_matches(node.attr, fields, n=1)
+                    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+                    self.found.append(
+                        (node.lineno, f"'{_dotted(node)}': a plan has no field '{node.attr}'"
+                         f" here{hint}; fields: {', '.join(fields)}")
+                    )
+        for child in node.iter_child_nodes():
+            self.visit(child, scope)
+
+
+def _dotted(node: Any) -> str:
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Name):
+        return str(node.name)
+    if isinstance(node, nodes.Getattr):
+        return f"{_dotted(node.node)}.{node.attr}"
+    return "…"
+
+
+def _paragraph_at(xml: str, lineno: int) -> str:
+    lines = xml.splitlines()
+    text = _TAGS.sub("", lines[min(max(lineno, 1), len(lines)) - 1]) if lines else ""
+    text = " ".join(text.split())
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _check_part(label: str, xml: str, tpl: Any, env: Any) -> list[Problem]:
+    """Syntax, unknown names and unknown fields in one part (body, header, footer)."""
+    from jinja2 import TemplateSyntaxError, meta
+
+    xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(xml))
+    try:
+        ast = env.parse(xml)
+        env.from_string(xml)  # also catches unknown filters and tests
+    except TemplateSyntaxError as exc:
+        where = _paragraph_at(xml, exc.lineno or 1)
+        return [Problem(label, f"Jinja syntax error: {exc.message} (in paragraph \"{where}\")")]
+    problems = []
+    kinds = context_kinds()
+    for name in sorted(meta.find_undeclared_variables(ast) - set(kinds)):
+        guess = get_close_matches(name, list(kinds), n=1)
+        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        line = next(
+            (i for i, text in enumerate(xml.splitlines(), 1) if re.search(rf"\b{name}\b", text)),
+            1,
+        )
+        problems.append(
+            Problem(label, f"'{name}' is not part of a plan{hint}"
+                    f" (in paragraph \"{_paragraph_at(xml, line)}\")")
+        )
+    checker = _AttrChecker()
+    checker.visit(ast, dict(kinds))
+    for lineno, message in checker.found:
+        where = _paragraph_at(xml, lineno)
+        problems.append(Problem(label, f"{message} (in paragraph \"{where}\")"))
+    return problems
+
+
+def _check_markers(document: Any) -> list[Problem]:
+    """Each role: one cell whose first paragraph is the begin marker and last the end marker."""
+    from docx.oxml.ns import qn
+
+    problems = []
+    cells = list(document.element.body.iter(qn("w:tc")))
+    for role in ROLES:
+        begin, end = _MARKER.format(role=role, end="begin"), _MARKER.format(role=role, end="end")
+        holders = []
+        for tc in cells:
+            texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))).strip()
+                     for p in tc.findall(qn("w:p"))]
+            if any(begin in t or end in t for t in texts):
+                holders.append(texts)
+        if not holders:
+            problems.append(Problem("signature page", f"no signature box for '{role}': a table"
+                                    f" cell must start with {begin} and end with {end}"))
+        elif len(holders) > 1:
+            problems.append(Problem("signature page", f"the '{role}' signature markers appear in"
+                                    f" {len(holders)} cells; keep exactly one box per role"))
+        elif holders[0][0] != begin or holders[0][-1] != end:
+            problems.append(Problem("signature page", f"the '{role}' signing cell must have"
+                                    f" {begin} as its first paragraph and {end} as its last"))
+    return problems
+
+
+def check_template(path: Path) -> list[Problem]:
+    """Every problem in a template file; an empty list means it is safe to use."""
+    import zipfile
+
+    from docx.opc.exceptions import PackageNotFoundError
+    from docxtpl import DocxTemplate
+
+    from pipdocs.document.jinja import jinja_env
+
+    path = Path(path)
+    if not path.is_file():
+        raise TemplateError(f"{path}: file not found; check the path")
+    try:
+        tpl = DocxTemplate(path)
+        document = tpl.get_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise TemplateError(f"{path}: not a Word .docx file ({exc}); save it as .docx") from exc
+    env = jinja_env("en")
+    problems = _check_part("body", tpl.get_xml(), tpl, env)
+    for uri, label in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
+        for _, part in tpl.get_headers_footers(uri):
+            problems += _check_part(label, tpl.get_part_xml(part), tpl, env)
+    return problems + _check_markers(document)

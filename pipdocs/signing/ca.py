@@ -1,0 +1,321 @@
+"""A small organisation CA: a root, a timestamping certificate, and signer keys as .p12 files.
+
+Private keys never touch the disk unencrypted and are written 0600 (atomically: temp file in the
+same directory, then rename). The root certificate (``root.pem``) is what verifiers trust.
+Layout of a CA directory::
+
+    root.pem   root certificate (public)         root.key  its key, encrypted (0600)
+    tsa.pem    timestamping certificate (public) tsa.key   its key, encrypted (0600)
+    issued.log one JSON object per issued certificate: serial, kind, subject, e-mail, validity
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
+from pipdocs.core.errors import CAError, CredentialError, InputError
+from pipdocs.core.files import check_output, write_atomic
+
+ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
+TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"
+ISSUED_LOG = "issued.log"
+CA_FILES = (ROOT_CERT, ROOT_KEY, TSA_CERT, TSA_KEY)
+ROOT_YEARS, TSA_YEARS, SIGNER_DAYS = 15, 10, 730
+BACKDATE = timedelta(minutes=5)  # tolerate small clock differences between machines
+DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # id-kp-documentSigning (RFC 9336)
+_EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$")
+
+
+@dataclass(frozen=True)
+class IssuedCert:
+    """What ``ca init`` / ``ca issue`` produced: where, whose, serial and validity."""
+
+    path: Path
+    subject: str
+    email: str | None
+    serial: int
+    not_before: datetime
+    not_after: datetime
+    fingerprint: str = ""  # SHA-256 of the certificate, to compare out of band
+
+
+def _fingerprint(cert: x509.Certificate) -> str:
+    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
+
+
+def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
+    """One JSON line per certificate; a single O_APPEND write so concurrent issuers don't mix."""
+    record: dict[str, Any] = {
+        "issued": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "kind": kind,
+        "serial": format(cert.serial_number, "x"),
+        "subject": cert.subject.rfc4514_string(),
+        "email": _cert_email(cert),
+        "not_before": cert.not_valid_before_utc.isoformat(),
+        "not_after": cert.not_valid_after_utc.isoformat(),
+    }
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(ca_dir / ISSUED_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def _cert_email(cert: x509.Certificate) -> str | None:
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        emails = san.get_values_for_type(x509.RFC822Name)
+        if emails:
+            return str(emails[0])
+    except x509.ExtensionNotFound:
+        pass
+    attrs = cert.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
+    return str(attrs[0].value) if attrs else None
+
+
+def _encrypt(key: rsa.RSAPrivateKey, password: str) -> bytes:
+    if not password:
+        raise CredentialError("an empty password cannot protect a private key: set a password")
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(password.encode("utf-8")),
+    )
+
+
+def _not_a_ca(path: Path) -> str:
+    return f"{path}: not found; is {path.parent} a CA made by 'pipdocs ca init'?"
+
+
+def _load_key(path: Path, password: str, env: str) -> rsa.RSAPrivateKey:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise CAError(_not_a_ca(path)) from exc
+    try:
+        key = serialization.load_pem_private_key(data, password.encode("utf-8"))
+    except (ValueError, TypeError) as exc:
+        raise CredentialError(f"{path}: wrong password; set {env} to the CA's password") from exc
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise CAError(f"{path}: not an RSA key; recreate the CA with 'pipdocs ca init'")
+    return key
+
+
+def _load_cert(path: Path) -> x509.Certificate:
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise CAError(_not_a_ca(path)) from exc
+    except ValueError as exc:
+        raise CAError(f"{path}: not a PEM certificate; the CA directory is damaged") from exc
+
+
+# --- certificates ---------------------------------------------------------------------------------
+
+
+def _name(common_name: str, org: str | None) -> x509.Name:
+    attrs = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, org[:64])] if org else []
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+    return x509.Name(attrs)
+
+
+def _org_of(cert: x509.Certificate) -> str | None:
+    attrs = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(attrs[0].value) if attrs else None
+
+
+def _builder(
+    subject: x509.Name, issuer: x509.Name, public_key: Any, start: datetime, end: datetime
+) -> x509.CertificateBuilder:
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    )
+
+
+def _key_usage(**flags: bool) -> x509.KeyUsage:
+    names = (
+        "digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+        "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only",
+    )
+    return x509.KeyUsage(**{n: flags.get(n, False) for n in names})
+
+
+def init_ca(
+    ca_dir: Path, org: str, ca_password: str, tsa_password: str | None = None
+) -> IssuedCert:
+    """Create a root CA and a timestamping certificate in ``ca_dir``; refuse to overwrite one.
+
+    The TSA key is encrypted with ``tsa_password`` (default: the CA password), so a timestamp
+    server can run without the root key's password when the organisation chooses so.
+    """
+    org = org.strip()
+    if not org:
+        raise InputError("--org is empty: give the organisation's name")
+    existing = [f for f in CA_FILES if (ca_dir / f).exists()]
+    if existing:
+        raise CAError(
+            f"{ca_dir} already holds a CA ({existing[0]}); choose another --dir (a CA is never"
+            " overwritten)"
+        )
+    now = datetime.now(timezone.utc) - BACKDATE
+    root_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    root_name = _name(f"{org} Root CA", org)
+    root_end = now + timedelta(days=365 * ROOT_YEARS)
+    root = (
+        _builder(root_name, root_name, root_key.public_key(), now, root_end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    tsa = (
+        _builder(
+            _name(f"{org} Timestamp Authority", org), root_name, tsa_key.public_key(), now,
+            now + timedelta(days=365 * TSA_YEARS),
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    ca_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    pem = serialization.Encoding.PEM
+    files = [
+        (ROOT_KEY, _encrypt(root_key, ca_password), 0o600),
+        (TSA_KEY, _encrypt(tsa_key, tsa_password or ca_password), 0o600),
+        (TSA_CERT, tsa.public_bytes(pem), 0o644),
+        (ROOT_CERT, root.public_bytes(pem), 0o644),
+    ]
+    written: list[Path] = []
+    try:
+        for name, data, mode in files:
+            write_atomic(ca_dir / name, data, mode, exclusive=True)
+            written.append(ca_dir / name)
+    except FileExistsError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise CAError(f"{ca_dir} already holds a CA; choose another --dir") from exc
+    _append_log(ca_dir, root, "root")
+    _append_log(ca_dir, tsa, "tsa")
+    return IssuedCert(
+        ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
+        root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
+    )
+
+
+def load_ca(ca_dir: Path, ca_password: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """The root certificate and its decrypted key."""
+    cert = _load_cert(ca_dir / ROOT_CERT)
+    key = _load_key(ca_dir / ROOT_KEY, ca_password, "PIPDOCS_CA_PASSWORD")
+    return cert, key
+
+
+def load_tsa(
+    ca_dir: Path, password: str
+) -> tuple[x509.Certificate, rsa.RSAPrivateKey, x509.Certificate]:
+    """The timestamping certificate, its key, and the root that issued it."""
+    cert = _load_cert(ca_dir / TSA_CERT)
+    key = _load_key(ca_dir / TSA_KEY, password, "PIPDOCS_TSA_PASSWORD or PIPDOCS_CA_PASSWORD")
+    root = _load_cert(ca_dir / ROOT_CERT)
+    return cert, key, root
+
+
+def issue_signer(
+    ca_dir: Path,
+    name: str,
+    email: str,
+    out_p12: Path,
+    ca_password: str,
+    key_password: str,
+    *,
+    days: int = SIGNER_DAYS,
+    not_before: datetime | None = None,
+) -> IssuedCert:
+    """Issue a signing certificate (name in CN, e-mail in the SAN) as a password-protected .p12.
+
+    The .p12 holds the key, the certificate and the root, is written 0600, and its serial is
+    logged in ``issued.log``.
+    """
+    name, email = name.strip(), email.strip()
+    if not name:
+        raise InputError("--name is empty: give the signer's name as the plan spells it")
+    if len(name) > 64:
+        raise InputError("--name is longer than 64 characters, the limit of a certificate name")
+    if not _EMAIL_RE.match(email):
+        raise InputError(f"--email '{email}' is not an e-mail address (expected name@example.com)")
+    if not key_password:
+        raise CredentialError("PIPDOCS_KEY_PASSWORD is empty: a signer's key needs a password")
+    if days < 1:
+        raise InputError("--days must be at least 1")
+    check_output(out_p12)
+    if out_p12.exists():
+        raise CAError(f"{out_p12} already exists; keys are never overwritten; choose another -o")
+    root, root_key = load_ca(ca_dir, ca_password)
+    start = (not_before or datetime.now(timezone.utc)) - BACKDATE
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (
+        _builder(_name(name, _org_of(root)), root.subject, key.public_key(), start,
+                 start + BACKDATE + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
+        .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    p12 = pkcs12.serialize_key_and_certificates(
+        name=name.encode("utf-8"),
+        key=key,
+        cert=cert,
+        cas=[root],
+        encryption_algorithm=serialization.BestAvailableEncryption(key_password.encode("utf-8")),
+    )
+    try:
+        write_atomic(out_p12, p12, 0o600, exclusive=True)
+    except FileExistsError as exc:
+        raise CAError(f"{out_p12} already exists; choose another -o") from exc
+    _append_log(ca_dir, cert, "signer")
+    return IssuedCert(
+        out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,
+        cert.not_valid_before_utc, cert.not_valid_after_utc, _fingerprint(cert),
+    )
+
+
+def cert_email(cert: x509.Certificate) -> str | None:
+    """The e-mail a certificate speaks for: SAN rfc822Name first, then the subject's E=."""
+    return _cert_email(cert)
+
+
+def cert_common_name(cert: x509.Certificate) -> str:
+    attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(attrs[0].value) if attrs else cert.subject.rfc4514_string()

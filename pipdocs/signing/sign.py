@@ -1,0 +1,301 @@
+"""Ordered, identity-bound, timestamped PAdES signatures on a prepared plan PDF.
+
+``sign_pdf`` fills the role's pre-made field (``sig_<role>``) with a PAdES signature
+(ETSI.CAdES.detached) carrying an RFC 3161 timestamp and a visible stamp, as an incremental
+update written atomically to a new file. Before signing it refuses (SigningRefused, exit 1): a
+role that already signed, a role whose predecessor has not, a later role that already signed, a
+certificate whose e-mail is not the plan's person for the role, and earlier signatures that no
+longer verify (integrity, timestamp, signer identity, pyHanko's difference analysis).
+
+Locking (see signing/README.md): the first signature certifies with DocMDP P=2 (fill-in and
+signing only); the last one locks all fields with DocMDP P=1, from the field's /Lock.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
+from pipdocs.core.files import check_output, read_input, write_atomic
+from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS
+from pipdocs.core.policy import Policy, load_policy
+from pipdocs.signing.checks import (
+    WHO,
+    check_earlier_signatures,
+    check_order,
+    embedded_plan,
+    signature_fields,
+)
+
+
+@dataclass(frozen=True)
+class LoadedSigner:
+    """A signer's key and certificate, decrypted once and reused for every document."""
+
+    signer: Any  # pyhanko SimpleSigner
+    name: str
+    email: str | None
+    not_before: datetime
+    not_after: datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class SignResult:
+    path: Path
+    role: str
+    field: str
+    signer: str
+    email: str | None
+    reason: str
+    certified: bool
+    locked: bool
+
+
+def _cached_key_signer_class() -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
+
+    class CachedKeySigner(SimpleSigner):  # type: ignore[misc]
+        """SimpleSigner re-parses (and re-validates, ~50 ms for RSA) its key on every
+        signature; this one keeps the parsed key."""
+
+        def __init__(self, *args: Any, parsed_key: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._parsed_key = parsed_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+
+            key = self._parsed_key
+            mech = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algo = mech.signature_algo
+            except ValueError:
+                algo = mech["algorithm"].native
+            if algo == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+            if algo == "rsassa_pss" and isinstance(key, rsa.RSAPrivateKey):
+                pad, hash_algo = process_pss_params(mech["parameters"])
+                return key.sign(data, pad, hash_algo)
+            if algo == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+                return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+            if isinstance(key, (ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
+                return key.sign(data)
+            return bytes(super().sign_raw(data, digest_algorithm))
+
+    return CachedKeySigner
+
+
+def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> LoadedSigner:
+    """Open a .p12 (ours or any other CA's). Wrong password or an unusable certificate
+    (expired, not yet valid, not for signing) is a CredentialError (exit 2)."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from pipdocs.signing.ca import cert_common_name, cert_email
+
+    data = read_input(Path(p12), "key file", "check --key")
+    try:
+        key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
+    except ValueError as exc:
+        raise CredentialError(
+            f"{p12}: wrong password or not a .p12 key file; set PIPDOCS_KEY_PASSWORD to the"
+            " password it was issued with"
+        ) from exc
+    if key is None or cert is None:
+        raise CredentialError(f"{p12}: holds no private key and certificate; use a signer's .p12")
+    now = at or datetime.now(timezone.utc)
+    name = cert_common_name(cert)
+    if now > cert.not_valid_after_utc:
+        raise CredentialError(
+            f"{p12}: the certificate of {name} expired on {cert.not_valid_after_utc:%Y-%m-%d};"
+            " ask the CA for a new key (pipdocs ca issue)"
+        )
+    if now < cert.not_valid_before_utc:
+        raise CredentialError(
+            f"{p12}: the certificate of {name} is valid only from"
+            f" {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC; check the computer's clock"
+        )
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+        if not (usage.digital_signature or usage.content_commitment):
+            raise CredentialError(f"{p12}: the certificate of {name} is not for signing documents")
+    except x509.ExtensionNotFound:
+        pass
+    der_key = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    der = serialization.Encoding.DER
+    chain = [asn1_x509.Certificate.load(c.public_bytes(der)) for c in extra or []]
+    signer = _cached_key_signer_class()(
+        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
+        signing_key=asn1_keys.PrivateKeyInfo.load(der_key),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
+        parsed_key=key,
+    )
+    return LoadedSigner(signer, name, cert_email(cert), cert.not_valid_before_utc,
+                        cert.not_valid_after_utc, str(p12))
+
+
+# --- signing --------------------------------------------------------------------------------------
+
+
+def sign_pdf(
+    input_pdf: Path,
+    output_pdf: Path,
+    *,
+    role: str,
+    signer: LoadedSigner,
+    timestamper: Any,
+    policy: Policy | None = None,
+    reason: str | None = None,
+    comment: str | None = None,
+    agree: bool = False,
+) -> SignResult:
+    """Sign ``input_pdf`` as ``role`` into ``output_pdf`` (the input is never modified).
+
+    ``timestamper`` is a pyHanko TimeStamper, or a callable making one; it is called only once the
+    document passed every check, so a refusal never waits for (or asks a password of) the TSA.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import fields as pdf_fields
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import SigningError
+
+    from pipdocs.signing.stamp import stamp_style, stamp_text
+
+    policy = policy or load_policy()
+    source = str(input_pdf)
+    if role not in ROLES:
+        raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
+    if (comment or agree) and role != "employee":
+        raise InputError("--comment and --agree are for the employee's signature only")
+    if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
+        raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
+    check_output(Path(output_pdf))
+    data = read_input(Path(input_pdf), "PDF")
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        reader = writer.prev
+        if reader.encrypted:
+            raise InputError(f"{source}: is encrypted; sign the unencrypted PDF from 'pipdocs pdf'")
+        fields = signature_fields(reader)
+        plan = embedded_plan(reader, source)
+    except PdfError as exc:
+        raise InputError(f"{source}: not a readable PDF ({exc}); check the file") from exc
+
+    check_order(fields, role, policy, source)
+    person = plan.person(role)
+    if (signer.email or "").lower() != person.email.lower():
+        raise SigningRefused(
+            f"{source}: the key {signer.source} belongs to {signer.email or '(no e-mail)'}, but the"
+            f" plan's {WHO[role]} is {person.name} <{person.email}>; sign with that person's key"
+        )
+    check_earlier_signatures(reader, plan, policy, source)
+
+    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason)
+    now = datetime.now().astimezone()
+    field_name = SIGNATURE_FIELDS[role]
+    width, height = _field_size(reader, field_name)
+    text = stamp_text(
+        policy.stamp, plan.language, width=width, height=height, signer=signer.name,
+        reason=text_reason, role=policy.role_label(role, plan.language),
+        ts=now.strftime(policy.stamp.timestamp_format),
+    )
+    certify = policy.certify_first and policy.is_first(role)
+    lock = policy.lock_last and policy.is_last(role)
+    last_field = SIGNATURE_FIELDS[policy.order[-1]]
+    if policy.lock_last and not any(fields.values()):
+        # prepare puts /Lock on the last field. A PDF prepared elsewhere gets it now, in the first
+        # signature's own revision: added later, pyHanko's difference analysis (rightly) flags it.
+        _ensure_lock(writer, last_field)
+    if lock and not _has_lock(writer, field_name):
+        lock = False  # an old document the first signature didn't lock: P=2 still holds
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        reason=text_reason,
+        name=signer.name,
+        contact_info=signer.email,
+        subfilter=pdf_fields.SigSeedSubFilter.PADES,
+        certify=certify,
+        docmdp_permissions=pdf_fields.MDPPerm.NO_CHANGES if lock else pdf_fields.MDPPerm.FILL_FORMS,
+    )
+    if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
+        timestamper = timestamper()
+    pdf_signer = signers.PdfSigner(
+        meta, signer.signer, timestamper=timestamper,
+        stamp_style=stamp_style(text, policy.stamp),
+    )
+    out = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, existing_fields_only=True, output=out)
+    except TimestampError:
+        raise
+    except (SigningError, PdfError, OSError) as exc:
+        cause = _timestamp_cause(exc)
+        if cause is not None:
+            raise cause from exc
+        raise SigningRefused(f"{source}: pyHanko refused to sign ({exc})") from exc
+    write_atomic(Path(output_pdf), out.getvalue())
+    return SignResult(Path(output_pdf), role, field_name, signer.name, signer.email, text_reason,
+                      certify, lock)
+
+
+def _ensure_lock(writer: Any, field_name: str) -> None:
+    """Give ``field_name`` a /Lock on all fields with DocMDP P=1 (no changes after it signs)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.sign import fields as pdf_fields
+
+    for _name, _value, ref in pdf_fields.enumerate_sig_fields(writer, with_name=field_name):
+        field_obj = ref.get_object()
+        if "/Lock" not in field_obj:
+            lock_dict = pdf_fields.FieldMDPSpec(pdf_fields.FieldMDPAction.ALL).as_sig_field_lock()
+            lock_dict["/P"] = generic.NumberObject(pdf_fields.MDPPerm.NO_CHANGES.value)
+            field_obj["/Lock"] = writer.add_object(lock_dict)
+            writer.mark_update(ref)
+
+
+def _has_lock(writer: Any, field_name: str) -> bool:
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    return any("/Lock" in ref.get_object()
+               for _n, _v, ref in enumerate_sig_fields(writer, with_name=field_name))
+
+
+def _field_size(reader: Any, field_name: str) -> tuple[float | None, float | None]:
+    """Width and height of the field's widget in points, to fit the stamp text to it."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    for _name, _value, ref in enumerate_sig_fields(reader, with_name=field_name):
+        field = ref.get_object()
+        widget = field if "/Rect" in field else field["/Kids"][0].get_object()
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        return abs(x2 - x1) or None, abs(y2 - y1) or None
+    return None, None
+
+
+def _timestamp_cause(exc: BaseException) -> TimestampError | None:
+    from pyhanko.sign.timestamps import TimestampRequestError
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TimestampError):
+            return seen
+        if isinstance(seen, TimestampRequestError):
+            return TimestampError(f"no timestamp: {seen}; check the timestamp authority")
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+

@@ -1,0 +1,369 @@
+"""RFC 3161 timestamping: the organisation's own TSA (HTTP server or in-process) and the client.
+
+The token signer is pyHanko's DummyTimeStamper with the CA directory's TSA key and certificate,
+hardened for service: requests are checked (algorithm, digest length, policy, extensions) and
+refused with a proper RFC 3161 rejection, tokens carry a 127-bit random serial, whole-second UTC
+time and the policy OID, and every issued token is logged (serial, time, digest) before it leaves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import cms, core, keys, tsp
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from pipdocs.core.errors import InputError, TimestampError
+
+QUERY_TYPE, REPLY_TYPE = "application/timestamp-query", "application/timestamp-reply"
+MAX_REQUEST_BYTES = 16 * 1024  # a TimeStampReq is ~100 bytes; anything this big is not one
+TOKEN_LOG = "tsa.log"
+DIGEST_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64, "sha3_256": 32, "sha3_384": 48,
+                "sha3_512": 64}
+
+Logger = Callable[[dict[str, Any]], None]
+
+
+class RequestRejected(Exception):
+    """A request the TSA will not stamp; ``fail_info`` is the RFC 3161 PKIFailureInfo bit."""
+
+    def __init__(self, message: str, fail_info: str) -> None:
+        super().__init__(message)
+        self.fail_info = fail_info
+
+
+def check_request(req: tsp.TimeStampReq, policy_oid: str) -> None:
+    """Raise RequestRejected unless ``req`` is a v1 request we can honestly stamp."""
+    try:
+        req.native  # noqa: B018 - forces a full parse; lazy asn1crypto would fail later
+        version = req["version"].native
+        imprint = req["message_imprint"]
+        algorithm = imprint["hash_algorithm"]["algorithm"].native
+        digest = imprint["hashed_message"].native
+        requested_policy = req["req_policy"].native
+        extensions = req["extensions"].native
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a malformed request
+        raise RequestRejected(f"malformed TimeStampReq: {exc}", "bad_data_format") from exc
+    if version != "v1":
+        raise RequestRejected(f"unsupported request version {version}", "bad_request")
+    if algorithm not in DIGEST_SIZES:
+        raise RequestRejected(f"hash algorithm {algorithm} is not accepted", "bad_alg")
+    if not isinstance(digest, bytes) or len(digest) != DIGEST_SIZES[algorithm]:
+        raise RequestRejected(f"message imprint is not a {algorithm} digest", "bad_data_format")
+    if requested_policy is not None and requested_policy != policy_oid:
+        raise RequestRejected(f"policy {requested_policy} is not offered", "unaccepted_policy")
+    if extensions:
+        raise RequestRejected("request extensions are not supported", "unaccepted_extension")
+
+
+class RejectionResponse(core.Sequence):
+    """TimeStampResp without a token (asn1crypto's TimeStampResp insists on one)."""
+
+    _fields = [("status", tsp.PKIStatusInfo)]
+
+
+def rejection(message: str, fail_info: str) -> core.Sequence:
+    """An RFC 3161 response that says no, and why."""
+    status = tsp.PKIStatusInfo(
+        {"status": "rejection", "status_string": [message[:200]], "fail_info": {fail_info}}
+    )
+    return RejectionResponse({"status": status})
+
+
+class OrgTimeStamper(DummyTimeStamper):
+    """pyHanko's DummyTimeStamper with service-grade serials, time, policy, checks and a log."""
+
+    def __init__(
+        self,
+        tsa_cert: asn1_x509.Certificate,
+        tsa_key: rsa.RSAPrivateKey,
+        policy_oid: str,
+        log: Logger | None = None,
+    ) -> None:
+        der = tsa_key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        super().__init__(tsa_cert=tsa_cert, tsa_key=keys.PrivateKeyInfo.load(der))
+        self._key = tsa_key  # parsed once, not once per token as the dummy does
+        self.policy_oid = policy_oid
+        self.log = log
+
+    def _build_tst_info(
+        self, message_imprint: tsp.MessageImprint, dt: datetime, req: tsp.TimeStampReq
+    ) -> tsp.TSTInfo:
+        gen_time = dt.astimezone(timezone.utc).replace(microsecond=0)
+        info: dict[str, Any] = {
+            "version": "v1",
+            "policy": self.policy_oid,
+            "message_imprint": message_imprint,
+            "serial_number": secrets.randbits(127) | (1 << 126),
+            "gen_time": gen_time,
+            "accuracy": {"seconds": 1},
+            "tsa": asn1_x509.GeneralName(name="directory_name", value=self.tsa_cert.subject),
+        }
+        if req["nonce"].native is not None:
+            info["nonce"] = req["nonce"]
+        return tsp.TSTInfo(info)
+
+    def _sign_tst_info(
+        self, tst_info_data: bytes, md_algorithm: str, dt: datetime
+    ) -> tuple[bytes, cms.CMSAttributes]:
+        md = get_pyca_cryptography_hash(md_algorithm)
+        from cryptography.hazmat.primitives import hashes
+
+        hasher = hashes.Hash(md)
+        hasher.update(tst_info_data)
+        signed_attrs = cms.CMSAttributes([
+            simple_cms_attribute("content_type", "tst_info"),
+            simple_cms_attribute(
+                "signing_time", cms.Time({"utc_time": core.UTCTime(dt.replace(microsecond=0))})
+            ),
+            simple_cms_attribute("signing_certificate", as_signing_certificate(self.tsa_cert)),
+            simple_cms_attribute("message_digest", hasher.finalize()),
+        ])
+        signature = self._key.sign(signed_attrs.dump(), padding.PKCS1v15(), md)
+        return signature, signed_attrs
+
+    def request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """Check, stamp, log. (The HTTP server answers refusals itself, with a 4xx.)"""
+        try:
+            check_request(req, self.policy_oid)
+        except RequestRejected as exc:
+            raise TimestampError(f"the timestamp authority refused the request: {exc}") from exc
+        response = super().request_tsa_response(req)
+        if self.log is not None:
+            self.log(token_record(response))  # raises if it cannot log: no unlogged tokens
+        return response
+
+
+def token_record(response: tsp.TimeStampResp) -> dict[str, Any]:
+    """What the token log keeps: serial, time, digest algorithm and digest."""
+    info = response["time_stamp_token"]["content"]["encap_content_info"]["content"].parsed
+    imprint = info["message_imprint"]
+    return {
+        "serial": format(info["serial_number"].native, "x"),
+        "time": info["gen_time"].native.isoformat(),
+        "alg": imprint["hash_algorithm"]["algorithm"].native,
+        "digest": imprint["hashed_message"].native.hex(),
+    }
+
+
+def file_logger(path: Path, echo: bool = False) -> Logger:
+    """Append one JSON line per token to ``path`` (and echo it to stderr for a server)."""
+
+    def log(record: dict[str, Any]) -> None:
+        line = json.dumps(record, sort_keys=True) + "\n"
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+        if echo:
+            print(f"token serial={record['serial']} time={record['time']} "
+                  f"{record['alg']}={record['digest']}", file=sys.stderr, flush=True)
+
+    return log
+
+
+def local_timestamper(
+    ca_dir: Path, password: str, policy_oid: str, *, echo: bool = False
+) -> OrgTimeStamper:
+    """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``."""
+    from pipdocs.signing.ca import load_tsa
+
+    cert, key, _root = load_tsa(ca_dir, password)
+    asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    return OrgTimeStamper(asn1_cert, key, policy_oid, file_logger(ca_dir / TOKEN_LOG, echo))
+
+
+# --- HTTP server ----------------------------------------------------------------------------------
+
+
+class TSAHandler(BaseHTTPRequestHandler):
+    """POST application/timestamp-query -> application/timestamp-reply; everything else 4xx."""
+
+    server: TSAServer
+    timeout = 10  # seconds a client may take to send its request
+    server_version = "pipdocs-tsa"
+
+    def _reply(self, code: int, body: bytes, content_type: str = REPLY_TYPE) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def _refuse(self, code: int, message: str, fail_info: str = "bad_request") -> None:
+        self._reply(code, rejection(message, fail_info).dump())
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != QUERY_TYPE:
+            return self._refuse(415, f"Content-Type must be {QUERY_TYPE}")
+        if self.headers.get("Transfer-Encoding"):
+            return self._refuse(411, "send the request with a Content-Length")
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            return self._refuse(411, "Content-Length is missing or not a number")
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            return self._refuse(413, f"a TimeStampReq is at most {MAX_REQUEST_BYTES} bytes")
+        body = self.rfile.read(length)
+        if len(body) != length:
+            return self._refuse(400, "request body shorter than Content-Length")
+        try:
+            req = tsp.TimeStampReq.load(body, strict=True)
+            check_request(req, self.server.stamper.policy_oid)
+        except RequestRejected as exc:
+            return self._refuse(400, str(exc), exc.fail_info)
+        except Exception:  # noqa: BLE001 - undecodable DER
+            return self._refuse(400, "body is not a DER TimeStampReq", "bad_data_format")
+        try:
+            response = self.server.stamper.request_tsa_response(req)
+        except Exception as exc:  # noqa: BLE001 - keep serving; say so in the log
+            self.log_message("token failed: %s", exc)
+            return self._refuse(500, "the TSA could not issue a token", "system_failure")
+        self._reply(200, response.dump())
+
+    def do_GET(self) -> None:  # noqa: N802
+        body = f"RFC 3161 timestamp authority: POST an {QUERY_TYPE} here.\n".encode()
+        self.send_response(405)
+        self.send_header("Allow", "POST")
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_PUT = do_DELETE = do_PATCH = do_GET  # noqa: N815
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        if not self.server.quiet:
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+class TSAServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer holding the stamper; a broken connection is one log line."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], stamper: OrgTimeStamper, quiet: bool) -> None:
+        self.stamper = stamper
+        self.quiet = quiet
+        super().__init__(address, TSAHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if not self.quiet:
+            sys.stderr.write(f"{client_address[0]} connection error: {exc!r}\n")
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+
+def make_server(
+    ca_dir: Path, password: str, policy_oid: str, host: str = "127.0.0.1", port: int = 3161,
+    *, quiet: bool = False,
+) -> TSAServer:
+    """A bound, not yet serving, TSA server (port 0 picks a free port; see ``.url``)."""
+    stamper = local_timestamper(ca_dir, password, policy_oid, echo=not quiet)
+    try:
+        return TSAServer((host, port), stamper, quiet)
+    except OSError as exc:
+        raise InputError(f"cannot listen on {host}:{port} ({exc.strerror}); pick another --port")\
+            from exc
+
+
+# --- client ---------------------------------------------------------------------------------------
+
+
+class CheckedHTTPTimeStamper(HTTPTimeStamper):
+    """pyHanko's HTTP client, plus: errors become TimestampError, and the token must stamp what
+    we asked for (pyHanko checks the nonce but not the message imprint)."""
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        try:
+            return await super().async_request_tsa_response(req)
+        except Exception as exc:  # noqa: BLE001 - network, HTTP status, content type, parsing
+            raise TimestampError(
+                f"no timestamp from {self.url}: {_describe(exc)}; check --tsa or start the TSA"
+            ) from exc
+
+    async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> cms.ContentInfo:
+        try:
+            token = await super().async_timestamp(message_digest, md_algorithm)
+        except TimestampError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - refused or malformed reply
+            raise TimestampError(f"timestamp authority {self.url} refused: {exc}") from exc
+        info = token["content"]["encap_content_info"]["content"].parsed
+        imprint = info["message_imprint"]
+        if imprint["hashed_message"].native != message_digest:
+            raise TimestampError(f"timestamp authority {self.url} stamped a different digest")
+        return token
+
+
+def _describe(exc: BaseException) -> str:
+    """The exception's first line, plus its root cause's (pyHanko wraps aiohttp's errors).
+
+    Only explicit causes (``raise ... from``) are followed: the implicit context can be an
+    unrelated, handled exception (pyHanko asks for a timestamp while handling a cache miss, so
+    the context of every network error is ``KeyError('sha256')``).
+    """
+
+    def line(e: BaseException) -> str:
+        text = str(e).strip() or type(e).__name__
+        return text.splitlines()[0][:160]
+
+    root, seen = exc, {id(exc)}
+    while root.__cause__ is not None and id(root.__cause__) not in seen:
+        root = root.__cause__
+        seen.add(id(root))
+    return line(exc) if root is exc else f"{line(exc)} ({line(root)})"
+
+
+def timestamper_for(
+    url: str | None,
+    tsa_dir: Path | None,
+    *,
+    policy_url: str | None,
+    policy_oid: str,
+    timeout: float,
+    tsa_password: Callable[[], str],
+) -> TimeStamper:
+    """The timestamper ``sign`` uses: --tsa URL, else --tsa-dir, else the policy's URL.
+
+    No source at all is a TimestampError: there is no signature without a timestamp.
+    """
+    if url and tsa_dir:
+        raise InputError("give either --tsa URL or --tsa-dir DIR, not both")
+    if tsa_dir is not None:
+        return local_timestamper(tsa_dir, tsa_password(), policy_oid)
+    url = url or policy_url
+    if not url:
+        raise TimestampError(
+            "no timestamp authority: pass --tsa URL or --tsa-dir CA_DIR, or set tsa_url in the"
+            " signing policy (no signature is made without an RFC 3161 timestamp)"
+        )
+    if not url.startswith(("http://", "https://")):
+        raise InputError(f"--tsa '{url}' is not an http:// or https:// URL")
+    return CheckedHTTPTimeStamper(url, timeout=timeout)
