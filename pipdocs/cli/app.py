@@ -1,0 +1,118 @@
+"""The command group, its shared options and the one place library errors become exit codes.
+
+Heavy libraries (pyHanko, docxtpl, openpyxl, LibreOffice glue) are imported inside the commands,
+so ``pipdocs --help`` stays fast. Library code never prints or exits; only the CLI does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipdocs.core.errors import PipdocsError, PlanInvalid
+from pipdocs.core.version import __version__
+
+EXISTING_FILE = click.Path(path_type=Path, dir_okay=False)
+OUT_PATH = click.Path(path_type=Path, dir_okay=False)
+DIR_PATH = click.Path(path_type=Path, file_okay=False)
+ROLE_CHOICE = click.Choice(["employee", "manager", "hr"])
+POLICY_OPTION = click.option(
+    "--policy", "policy_file", type=EXISTING_FILE, default=None,
+    help="Signing policy file (default: $PIPDOCS_POLICY or the shipped signing/policy.yaml).",
+)
+
+
+def err(line: str) -> None:
+    """Print one line to stderr."""
+    click.echo(line, err=True)
+
+
+def password_from_env(var: str, prompt: str, confirm: bool = False) -> str:
+    """Password from ``var``; a hidden prompt on a terminal; otherwise a clear error (exit 2)."""
+    from pipdocs.core.errors import CredentialError
+
+    value = os.environ.get(var)
+    if value:
+        return value
+    if sys.stdin.isatty():
+        return str(click.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
+    raise CredentialError(f"{var} is not set and there is no terminal to ask: set {var}")
+
+
+class OneLineUsageError(click.UsageError):
+    """A usage error shown like every other error: one line, ``error: ...``."""
+
+    def show(self, file: Any = None) -> None:
+        err(f"error: {self.format_message()}")
+
+
+@contextlib.contextmanager
+def one_line_usage_errors(ctx: click.Context) -> Iterator[None]:
+    """Click prints a usage block before usage errors; the contract is one line per problem."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise  # `pipdocs ca` alone: show the help
+    except click.UsageError as exc:
+        if isinstance(exc, OneLineUsageError):
+            raise
+        where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
+        raise OneLineUsageError(f"{exc.format_message()} (see '{where} --help')") from exc
+
+
+def exit_for(exc: BaseException, debug: bool) -> int:
+    """Print a library error as one line per problem and return its exit code."""
+    if isinstance(exc, PlanInvalid):
+        where = f"{exc.source}: " if exc.source else ""
+        for problem in exc.problems:
+            err(f"error: {where}{problem}")
+        return exc.exit_code
+    if isinstance(exc, PipdocsError):
+        err(f"error: {exc}")
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        err("interrupted: no partial output was left behind")
+        return 130
+    err(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
+    return 2
+
+
+class PipdocsGroup(click.Group):
+    """Maps errors for every command below it, once: usage errors and library errors alike."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        with one_line_usage_errors(ctx):
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with one_line_usage_errors(ctx):
+            if ctx.parent is not None:  # a sub-group: the root maps library errors
+                return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+                raise
+            except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the last line of defence
+                if ctx.params.get("debug") and not isinstance(exc, KeyboardInterrupt):
+                    raise
+                sys.exit(exit_for(exc, bool(ctx.params.get("debug"))))
+
+
+@click.group(cls=PipdocsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pipdocs")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+def cli(debug: bool) -> None:
+    """Performance Improvement Plans to Word and PDF, signed by employee, manager and HR."""
+    import logging
+
+    # Library loggers (pyHanko warns on stderr when nothing is configured) would break the
+    # one-line-per-problem contract; their detail is for --debug.
+    logging.basicConfig(
+        level=logging.WARNING if debug else logging.CRITICAL, format="%(name)s: %(message)s"
+    )

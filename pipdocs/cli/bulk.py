@@ -1,0 +1,134 @@
+"""Bulk commands: the workbook template and one document per row."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, cli, err
+
+
+@cli.command("bulk-template")
+@click.argument("out", type=OUT_PATH)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
+              help="Header language: column keys (en) or Chinese labels (zh).")
+def bulk_template(out: Path, lang: str) -> None:
+    """Write an Excel workbook to fill in for `pipdocs bulk` (with a guide sheet)."""
+    from pipdocs.bulk.sheet import COLUMNS
+    from pipdocs.bulk.workbook import write_template
+
+    if not (out.parent if str(out.parent) else Path(".")).is_dir():
+        from pipdocs.core.errors import InputError
+
+        raise InputError(f"{out}: the directory {out.parent} does not exist; create it first")
+    write_template(out, lang)
+    click.echo(f"{out}: {len(COLUMNS)} columns, one example row, guide sheet ({lang})")
+
+
+@cli.command("bulk")
+@click.argument("sheet", type=EXISTING_FILE)
+@click.option("-o", "--output", "out_dir", type=DIR_PATH, required=True,
+              help="Directory for <plan_id>.pdf files and report.csv.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="LibreOffice workers (default: number of CPUs).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), default="pdf",
+              show_default=True)
+@click.option("--force", is_flag=True, help="Remake documents whose input is unchanged.")
+@click.option("--converter", default=None, metavar="unoserver://HOST:PORT[,HOST:PORT]",
+              help="Convert on running unoserver instances instead of local LibreOffice.")
+@click.option("--templates", type=DIR_PATH, default=None,
+              help="Use this template directory (zh/, en/).")
+def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, force: bool,
+                 converter: str | None, templates: Path | None) -> None:
+    """One document per spreadsheet row (.xlsx or .csv); exit 1 if any row failed."""
+    import signal
+
+    from pipdocs.bulk.run import run_bulk
+
+    def terminate(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # clean up workers and temp files, as on Ctrl-C
+
+    signal.signal(signal.SIGTERM, terminate)
+    progress = _bulk_output(sheet.name)
+    try:
+        summary = run_bulk(sheet, out_dir, workers=workers, fmt=fmt, force=force,
+                           converter=converter, templates_dir=templates, progress=progress)
+    finally:
+        progress.close()
+    rate = summary.made / summary.seconds if summary.seconds else 0.0
+    click.echo(f"bulk: {summary.made} made, {summary.skipped} skipped, {summary.failed} failed "
+               f"in {summary.seconds:.1f} s ({rate:.1f} plans/s); report: {summary.report}")
+    sys.exit(1 if summary.failed else 0)
+
+
+def _bulk_output(sheet_name: str) -> Any:
+    """Progress for `pipdocs bulk`: a rich bar on a terminal, plain lines every few seconds
+    otherwise; row problems as one line each on stderr."""
+    from pipdocs.bulk.run import BulkProgress
+
+    class BulkOutput(BulkProgress):
+        def __init__(self, sheet: str) -> None:
+            import time
+
+            self.sheet, self.clock = sheet, time.monotonic
+            self.total = self.done = self.failed = 0
+            self.began = self.last_line = self.clock()
+            self.bar: Any = None
+            self.task: Any = None
+
+        def _say(self, line: str) -> None:
+            if self.bar is not None:
+                self.bar.console.print(line, markup=False, highlight=False)
+            else:
+                err(line)
+
+        def problems(self, row: int, problems: list[Any]) -> None:
+            for problem in problems:
+                self._say(f"error: {self.sheet}: {problem}")
+
+        def started(self, to_make: int, skipped: int, invalid: int) -> None:
+            self.total, self.began = to_make, self.clock()
+            err(f"bulk: {to_make} to make, {skipped} unchanged (skipped), {invalid} with problems")
+            if to_make and sys.stderr.isatty():
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeRemainingColumn,
+                )
+
+                self.bar = Progress(
+                    TextColumn("bulk"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]} plans/s"), TextColumn("ETA"),
+                    TimeRemainingColumn(), TextColumn("{task.fields[failed]} failed"),
+                    console=Console(stderr=True), transient=True)
+                self.task = self.bar.add_task("bulk", total=to_make, rate="-", failed=0)
+                self.bar.start()
+
+        def advanced(self, outcome: Any) -> None:
+            self.done += 1
+            if outcome.status != "ok":
+                self.failed += 1
+                self._say(f"error: {self.sheet}: row {outcome.row} ({outcome.plan_id}): "
+                          f"{outcome.message}")
+            now = self.clock()
+            rate = self.done / max(now - self.began, 1e-6)
+            if self.bar is not None:
+                self.bar.update(self.task, advance=1, rate=f"{rate:.1f}", failed=self.failed)
+            elif now - self.last_line >= 5 or self.done == self.total:
+                self.last_line = now
+                eta = (self.total - self.done) / rate if rate else 0
+                err(f"bulk: {self.done}/{self.total} done, {self.failed} failed, "
+                    f"{rate:.1f} plans/s, ETA {eta:.0f} s")
+
+        def close(self) -> None:
+            if self.bar is not None:
+                self.bar.stop()
+                self.bar = None
+
+    return BulkOutput(sheet_name)

@@ -1,0 +1,22 @@
+"""`pipdocs demo`: the whole flow on built-in examples."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipdocs.cli.app import DIR_PATH, cli
+
+
+@cli.command("demo")
+@click.option("-o", "--output", "out_dir", type=DIR_PATH, default=None,
+              help="Fresh directory for everything (default: a new temporary one).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def demo_command(out_dir: Path | None, lang: str) -> None:
+    """The whole flow on built-in examples: CA, three signers, TSA, PDF, signatures, verify."""
+    from pipdocs.demo import run_demo
+
+    result = run_demo(out_dir, lang, progress=click.echo)
+    sys.exit(0 if result.ok else 1)

@@ -1,0 +1,130 @@
+"""Plan and document commands: schema, validate, render, pdf, templates."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, cli, err
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of a plan file."""
+    import json
+
+    from pipdocs.core.plan import plan_json_schema
+
+    click.echo(json.dumps(plan_json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("plan", type=EXISTING_FILE)
+def validate(plan: Path) -> None:
+    """Check a plan file (.yaml/.yml/.json); exit 0 when valid, 1 when not."""
+    from pipdocs.core.plan import load_plan
+
+    loaded = load_plan(plan)
+    for warning in loaded.warnings():
+        err(f"warning: {plan}: {warning}")
+    click.echo(f"{plan}: valid ({loaded.plan_id}, {loaded.language}, {loaded.role})")
+
+
+
+# (render, pdf, templates list, templates check)
+
+_OUTPUT_KINDS = {
+    ".docx": "a Word document; name it .docx (or use `pipdocs pdf` for a PDF)",
+    ".pdf": "a PDF; name it .pdf (or use `pipdocs render` for a Word document)",
+}
+
+
+def _check_document_output(out: Path, suffix: str) -> None:
+    """Refuse an output name that would mislabel the file (render -o plan.pdf writes a .docx)
+    or a directory that does not exist (a typo must not create directories)."""
+    from pipdocs.core.errors import InputError
+    from pipdocs.core.files import check_output
+
+    if out.suffix.lower() != suffix:
+        raise InputError(f"{out}: this command writes {_OUTPUT_KINDS[suffix]}")
+    check_output(out)
+
+
+@cli.command("render")
+@click.argument("plan", type=EXISTING_FILE)
+@click.option("-o", "--output", "out", type=OUT_PATH, required=True, help="The .docx to write.")
+@click.option(
+    "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/)."
+)
+def render_command(plan: Path, out: Path, templates: Path | None) -> None:
+    """Render a plan into its role template: a Word document."""
+    from pipdocs.core.plan import load_plan
+    from pipdocs.document.render import render_docx
+    from pipdocs.document.templates import find_template
+
+    _check_document_output(out, ".docx")
+    loaded = load_plan(plan)
+    for warning in loaded.warnings():
+        err(f"warning: {plan}: {warning}")
+    written = render_docx(loaded, out, templates)
+    used = find_template(loaded.language, loaded.role, templates)
+    click.echo(f"{written}: rendered {loaded.plan_id} from {used}")
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """List the Word templates, or check one after editing it."""
+
+
+@templates_group.command("list")
+@click.option(
+    "--templates", type=DIR_PATH, default=None, help="Look in this template directory instead."
+)
+def templates_list(templates: Path | None) -> None:
+    """Which template each language and role uses, and where it is."""
+    from pipdocs.document.templates import list_templates
+
+    missing = 0
+    for info in list_templates(templates):
+        where = f"{info.path} ({info.source})" if info.path else "missing"
+        missing += info.path is None
+        click.echo(f"{info.language}  {info.role:<17} {where}")
+    if missing:
+        err(f"error: {missing} template(s) missing; copy them from the built-in templates")
+        sys.exit(1)
+
+
+@templates_group.command("check")
+@click.argument("template", type=EXISTING_FILE)
+def templates_check(template: Path) -> None:
+    """Check an edited template: Jinja syntax, names a plan lacks, signature boxes."""
+    from pipdocs.document.templates import check_template
+
+    problems = check_template(template)
+    for problem in problems:
+        err(f"error: {template}: {problem}")
+    if problems:
+        sys.exit(1)
+    click.echo(f"{template}: ok (syntax, plan fields and the three signature boxes)")
+
+
+@cli.command("pdf")
+@click.argument("plan", type=EXISTING_FILE)
+@click.option("-o", "--output", "out", type=OUT_PATH, required=True, help="The PDF to write.")
+@click.option(
+    "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/)."
+)
+def pdf_command(plan: Path, out: Path, templates: Path | None) -> None:
+    """Render, convert and prepare a plan: a PDF with empty signature fields, ready to sign."""
+    from pipdocs.core.plan import SIGNATURE_FIELDS, load_plan
+    from pipdocs.document.pipeline import build_pdf
+
+    _check_document_output(out, ".pdf")
+    loaded = load_plan(plan)
+    for warning in loaded.warnings():
+        err(f"warning: {plan}: {warning}")
+    written = build_pdf(loaded, out, templates)
+    fields = ", ".join(SIGNATURE_FIELDS.values())
+    click.echo(f"{written}: ready to sign ({loaded.plan_id}; fields {fields})")

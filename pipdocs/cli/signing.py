@@ -1,0 +1,135 @@
+"""Signing commands: the organisation CA, the timestamp server, sign."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from pipdocs.cli.app import (
+    DIR_PATH,
+    EXISTING_FILE,
+    OUT_PATH,
+    POLICY_OPTION,
+    ROLE_CHOICE,
+    cli,
+    err,
+    password_from_env,
+)
+
+
+def _tsa_password() -> str:
+    """The TSA key's password: PIPDOCS_TSA_PASSWORD if the organisation set one, else the CA's."""
+    if os.environ.get("PIPDOCS_TSA_PASSWORD"):
+        return os.environ["PIPDOCS_TSA_PASSWORD"]
+    return password_from_env("PIPDOCS_CA_PASSWORD", "CA password (unlocks the TSA key)")
+
+
+@cli.group()
+def ca() -> None:
+    """Organisation CA: root certificate, timestamping key, signer keys (.p12)."""
+
+
+@ca.command("init")
+@click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="New CA directory.")
+@click.option("--org", required=True, help="Organisation name (any language).")
+def ca_init(ca_dir: Path, org: str) -> None:
+    """Create a root CA and a timestamping certificate; DIR/root.pem is what verifiers trust."""
+    from pipdocs.signing.ca import init_ca
+
+    password = password_from_env("PIPDOCS_CA_PASSWORD", "New CA password", confirm=True)
+    root = init_ca(ca_dir, org, password, os.environ.get("PIPDOCS_TSA_PASSWORD") or None)
+    click.echo(f"{ca_dir}: CA for {org} created; verifiers trust {root.path}")
+    click.echo(f"root SHA-256 fingerprint: {root.fingerprint}")
+
+
+@ca.command("issue")
+@click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="CA directory.")
+@click.option("--name", required=True, help="Signer's name, as the plan spells it.")
+@click.option("--email", required=True, help="Signer's e-mail, as the plan gives it.")
+@click.option("-o", "--output", "out", type=OUT_PATH, required=True, help="The .p12 to write.")
+@click.option("--days", type=click.IntRange(1, 3650), default=730, show_default=True,
+              help="Validity of the certificate.")
+def ca_issue(ca_dir: Path, name: str, email: str, out: Path, days: int) -> None:
+    """Issue a signer's key and certificate as a password-protected .p12 (mode 0600)."""
+    from pipdocs.signing.ca import issue_signer
+
+    ca_password = password_from_env("PIPDOCS_CA_PASSWORD", "CA password")
+    key_password = password_from_env("PIPDOCS_KEY_PASSWORD", f"Password for {out}", confirm=True)
+    cert = issue_signer(ca_dir, name, email, out, ca_password, key_password, days=days)
+    click.echo(
+        f"{out}: key for {name} <{email}>, serial {cert.serial:x},"
+        f" valid until {cert.not_after:%Y-%m-%d}"
+    )
+
+
+@cli.group()
+def tsa() -> None:
+    """RFC 3161 timestamp authority."""
+
+
+@tsa.command("serve")
+@click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="CA directory (tsa.pem/.key).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=3161, show_default=True)
+@POLICY_OPTION
+def tsa_serve(ca_dir: Path, host: str, port: int, policy_file: Path | None) -> None:
+    """Serve RFC 3161 timestamps over HTTP until stopped; every token is logged in DIR/tsa.log."""
+    from pipdocs.core.policy import load_policy
+    from pipdocs.signing.tsa import make_server
+
+    policy = load_policy(policy_file)
+    server = make_server(ca_dir, _tsa_password(), policy.tsa_policy_oid, host, port)
+    err(f"timestamp authority listening on {server.url} (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        err("timestamp authority stopped")
+    finally:
+        server.server_close()
+
+
+@cli.command("sign")
+@click.argument("input_pdf", type=EXISTING_FILE)
+@click.option("--role", type=ROLE_CHOICE, required=True, help="Which box to sign.")
+@click.option("--key", "key_file", type=EXISTING_FILE, required=True, help="Signer's .p12.")
+@click.option("-o", "--output", "out", type=OUT_PATH, required=True, help="The signed PDF.")
+@click.option("--tsa", "tsa_url", default=None, help="RFC 3161 timestamp authority URL.")
+@click.option("--tsa-dir", type=DIR_PATH, default=None, help="Timestamp in process with this CA.")
+@click.option("--reason", default=None, help="Replace the policy's reason text.")
+@click.option("--comment", default=None, help="Employee's comment, recorded with the reason.")
+@click.option("--agree/--acknowledge", default=False,
+              help="Employee: agree to the plan, or (default) acknowledge receipt.")
+@POLICY_OPTION
+def sign_command(
+    input_pdf: Path, role: str, key_file: Path, out: Path, tsa_url: str | None,
+    tsa_dir: Path | None, reason: str | None, comment: str | None, agree: bool,
+    policy_file: Path | None,
+) -> None:
+    """Sign a prepared plan PDF as employee, manager or HR (PAdES + RFC 3161 timestamp)."""
+    from pipdocs.core.policy import load_policy
+    from pipdocs.signing.sign import load_signer, sign_pdf
+    from pipdocs.signing.tsa import timestamper_for
+
+    policy = load_policy(policy_file)
+    password = password_from_env("PIPDOCS_KEY_PASSWORD", f"Password for {key_file}")
+    signer = load_signer(key_file, password)
+    if tsa_url and tsa_dir:
+        from pipdocs.core.errors import InputError
+
+        raise InputError("give either --tsa URL or --tsa-dir DIR, not both")
+
+    def timestamper() -> object:  # made after the document's checks passed
+        return timestamper_for(
+            tsa_url, tsa_dir, policy_url=policy.tsa_url, policy_oid=policy.tsa_policy_oid,
+            timeout=policy.tsa_timeout, tsa_password=_tsa_password,
+        )
+
+    result = sign_pdf(
+        input_pdf, out, role=role, signer=signer, timestamper=timestamper, policy=policy,
+        reason=reason, comment=comment, agree=agree,
+    )
+    extra = " (certified: only the pending signature fields may be filled)" if result.certified \
+        else " (locked: no further changes allowed)" if result.locked else ""
+    click.echo(f"{result.path}: signed as {role} by {result.signer} <{result.email}>{extra}")
