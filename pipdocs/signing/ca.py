@@ -277,22 +277,8 @@ def issue_signer(
     root, root_key = load_ca(ca_dir, ca_password)
     start = (not_before or datetime.now(timezone.utc)) - BACKDATE
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (
-        _builder(_name(name, _org_of(root)), root.subject, key.public_key(), start,
-                 start + BACKDATE + timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
-        .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
-            critical=False,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-            critical=False,
-        )
-        .sign(root_key, hashes.SHA256())
-    )
+    cert = _signer_cert(root, root_key, name, email, key.public_key(), start,
+                        start + BACKDATE + timedelta(days=days))
     p12 = pkcs12.serialize_key_and_certificates(
         name=name.encode("utf-8"),
         key=key,
@@ -309,6 +295,58 @@ def issue_signer(
         out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,
         cert.not_valid_before_utc, cert.not_valid_after_utc, _fingerprint(cert),
     )
+
+
+def _signer_cert(
+    root: x509.Certificate, root_key: rsa.RSAPrivateKey, name: str, email: str,
+    public_key: Any, start: datetime, end: datetime,
+) -> x509.Certificate:
+    return (
+        _builder(_name(name, _org_of(root)), root.subject, public_key, start, end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
+        .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+
+
+SHORT_LIVED_MAX = timedelta(hours=24)
+
+
+def issue_for_public_key(
+    ca_dir: Path, root: x509.Certificate, root_key: rsa.RSAPrivateKey, name: str, email: str,
+    public_key_der: bytes, *, valid_for: timedelta = SHORT_LIVED_MAX,
+) -> x509.Certificate:
+    """A short-lived (at most 24 h) signing certificate for a key the CA never sees: the public
+    key comes from the signer's browser, so the private key stays the signer's alone.
+
+    Only EC P-256 and RSA (2048 bits or more) keys are accepted; the issue is logged like any
+    other in ``issued.log``.
+    """
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    try:
+        public_key = serialization.load_der_public_key(public_key_der)
+    except (ValueError, TypeError) as exc:
+        raise InputError("the public key is not a DER SubjectPublicKeyInfo") from exc
+    if isinstance(public_key, ec.EllipticCurvePublicKey):
+        if not isinstance(public_key.curve, ec.SECP256R1):
+            raise InputError(f"EC curve {public_key.curve.name} is not accepted; use P-256")
+    elif not (isinstance(public_key, rsa.RSAPublicKey) and public_key.key_size >= 2048):
+        raise InputError("the public key must be EC P-256 or RSA of at least 2048 bits")
+    start = datetime.now(timezone.utc) - BACKDATE
+    cert = _signer_cert(root, root_key, name.strip(), email.strip(), public_key, start,
+                        start + min(valid_for, SHORT_LIVED_MAX))
+    _append_log(ca_dir, cert, "browser")
+    return cert
 
 
 def cert_email(cert: x509.Certificate) -> str | None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, read_input, write_atomic
-from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS
+from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.signing.checks import (
     WHO,
@@ -167,24 +167,84 @@ def sign_pdf(
     ``timestamper`` is a pyHanko TimeStamper, or a callable making one; it is called only once the
     document passed every check, so a refusal never waits for (or asks a password of) the TSA.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.sign import fields as pdf_fields
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
 
-    from pipdocs.signing.stamp import stamp_style, stamp_text
-
     policy = policy or load_policy()
-    source = str(input_pdf)
-    if role not in ROLES:
-        raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
-    if (comment or agree) and role != "employee":
-        raise InputError("--comment and --agree are for the employee's signature only")
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
     data = read_input(Path(input_pdf), "PDF")
+    prepared = prepare_signature(
+        data, str(input_pdf), role=role, name=signer.name, email=signer.email,
+        key_source=signer.source, policy=policy, reason=reason, comment=comment, agree=agree,
+    )
+    writer, meta = prepared.writer, prepared.meta
+    text_reason, certify, lock = prepared.reason, prepared.certify, prepared.lock
+    source, field_name = str(input_pdf), prepared.field_name
+    if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
+        timestamper = timestamper()
+    pdf_signer = signers.PdfSigner(
+        meta, signer.signer, timestamper=timestamper, stamp_style=prepared.stamp_style,
+    )
+    out = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, existing_fields_only=True, output=out)
+    except TimestampError:
+        raise
+    except (SigningError, PdfError, OSError) as exc:
+        cause = _timestamp_cause(exc)
+        if cause is not None:
+            raise cause from exc
+        raise SigningRefused(f"{source}: pyHanko refused to sign ({exc})") from exc
+    write_atomic(Path(output_pdf), out.getvalue())
+    return SignResult(Path(output_pdf), role, field_name, signer.name, signer.email, text_reason,
+                      certify, lock)
+
+
+@dataclass(frozen=True)
+class PreparedSignature:
+    """What ``sign`` decides before any key is used: the checked document (an incremental
+    writer), the signature's metadata and stamp. The browser ceremony (pipdocs.web) signs from
+    the same object, so both paths make the same signature after the same checks."""
+
+    writer: Any  # pyhanko IncrementalPdfFileWriter
+    meta: Any  # pyhanko PdfSignatureMetadata
+    stamp_style: Any
+    field_name: str
+    reason: str
+    certify: bool
+    lock: bool
+    plan: Plan
+
+
+def prepare_signature(
+    data: bytes,
+    source: str,
+    *,
+    role: str,
+    name: str,
+    email: str | None,
+    key_source: str,
+    policy: Policy,
+    reason: str | None = None,
+    comment: str | None = None,
+    agree: bool = False,
+) -> PreparedSignature:
+    """Run every check ``sign`` makes on ``data`` for ``role`` signed by ``name <email>`` and
+    build the signature's metadata and stamp; refusals are SigningRefused / InputError."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import fields as pdf_fields
+    from pyhanko.sign import signers
+
+    from pipdocs.signing.stamp import stamp_style, stamp_text
+
+    if role not in ROLES:
+        raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
+    if (comment or agree) and role != "employee":
+        raise InputError("--comment and --agree are for the employee's signature only")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         reader = writer.prev
@@ -197,9 +257,9 @@ def sign_pdf(
 
     check_order(fields, role, policy, source)
     person = plan.person(role)
-    if (signer.email or "").lower() != person.email.lower():
+    if (email or "").lower() != person.email.lower():
         raise SigningRefused(
-            f"{source}: the key {signer.source} belongs to {signer.email or '(no e-mail)'}, but the"
+            f"{source}: the key {key_source} belongs to {email or '(no e-mail)'}, but the"
             f" plan's {WHO[role]} is {person.name} <{person.email}>; sign with that person's key"
         )
     check_earlier_signatures(reader, plan, policy, source)
@@ -209,7 +269,7 @@ def sign_pdf(
     field_name = SIGNATURE_FIELDS[role]
     width, height = _field_size(reader, field_name)
     text = stamp_text(
-        policy.stamp, plan.language, width=width, height=height, signer=signer.name,
+        policy.stamp, plan.language, width=width, height=height, signer=name,
         reason=text_reason, role=policy.role_label(role, plan.language),
         ts=now.strftime(policy.stamp.timestamp_format),
     )
@@ -226,31 +286,14 @@ def sign_pdf(
         field_name=field_name,
         md_algorithm="sha256",
         reason=text_reason,
-        name=signer.name,
-        contact_info=signer.email,
+        name=name,
+        contact_info=email,
         subfilter=pdf_fields.SigSeedSubFilter.PADES,
         certify=certify,
         docmdp_permissions=pdf_fields.MDPPerm.NO_CHANGES if lock else pdf_fields.MDPPerm.FILL_FORMS,
     )
-    if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
-        timestamper = timestamper()
-    pdf_signer = signers.PdfSigner(
-        meta, signer.signer, timestamper=timestamper,
-        stamp_style=stamp_style(text, policy.stamp),
-    )
-    out = io.BytesIO()
-    try:
-        pdf_signer.sign_pdf(writer, existing_fields_only=True, output=out)
-    except TimestampError:
-        raise
-    except (SigningError, PdfError, OSError) as exc:
-        cause = _timestamp_cause(exc)
-        if cause is not None:
-            raise cause from exc
-        raise SigningRefused(f"{source}: pyHanko refused to sign ({exc})") from exc
-    write_atomic(Path(output_pdf), out.getvalue())
-    return SignResult(Path(output_pdf), role, field_name, signer.name, signer.email, text_reason,
-                      certify, lock)
+    return PreparedSignature(writer, meta, stamp_style(text, policy.stamp), field_name,
+                             text_reason, certify, lock, plan)
 
 
 def _ensure_lock(writer: Any, field_name: str) -> None:
