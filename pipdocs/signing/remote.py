@@ -159,3 +159,33 @@ async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificat
                                      pending.region_end)
     await PdfTBSDocument.async_finish_signing(output, digest, sig_cms)
     return output.getvalue()
+
+
+def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,
+                         timestamper: Any) -> bytes:
+    """Add ``payload`` as the attachment ``name`` and cover it (and everything before it) with a
+    document timestamp, in one incremental revision after the last signature."""
+    return asyncio.run(_attach(data, name, payload, description, timestamper))
+
+
+async def _attach(data: bytes, name: str, payload: bytes, description: str,
+                  timestamper: Any) -> bytes:
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfTimeStamper
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    embed.embed_file(writer, embed.FileSpec(
+        file_spec_string=name, file_name=name, description=description,
+        embedded_data=embed.EmbeddedFileObject.from_file_data(
+            writer, payload, mime_type="application/json"),
+    ))
+    out = io.BytesIO()
+    try:
+        await PdfTimeStamper(timestamper).async_timestamp_pdf(writer, DIGEST, output=out)
+    except TimestampError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
+        raise TimestampError(f"no document timestamp: {exc}; check the timestamp authority") \
+            from exc
+    return out.getvalue()

