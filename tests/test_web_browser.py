@@ -66,9 +66,12 @@ def sign_in_browser(server: Server, pg: object, email: str, role: str, *, agree:
     expect(status(pg)).to_have_attribute("data-state", "ready")
     document = pg.get_by_test_id("document")  # type: ignore[attr-defined]
     expect(document.locator("img").first).to_be_visible()
-    assert pg.evaluate(  # type: ignore[attr-defined]
+    for image in document.locator("img").all():  # every page, scrolled into view as on a phone
+        image.scroll_into_view_if_needed()
+    pg.wait_for_function(  # type: ignore[attr-defined]
         "() => [...document.querySelectorAll('[data-testid=document] img')]"
         ".every(i => i.complete && i.naturalWidth > 300)")
+    pg.evaluate("() => window.scrollTo(0, 0)")  # type: ignore[attr-defined]
     if role == "employee":
         pg.get_by_test_id("agree" if agree else "disagree").check()  # type: ignore[attr-defined]
         pg.get_by_test_id("comment").fill(comment)  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from io import BytesIO
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +37,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pipdocs.core.errors import InputError, PipdocsError
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Party, Plan, plan_from_json_bytes
 from pipdocs.core.version import __version__
+from pipdocs.verification.auditseal import AuditSeal, check_audit_seal, find_audit_seal
 from pipdocs.verification.collect import (
     CheckedSignature,
     change_detail,
@@ -112,13 +114,39 @@ def verify_pdf(
     anchors = load_trust_anchors(
         list(trust_roots) or (policy.trust_anchor_paths() if policy else []))
     data, reader = read_pdf(path)
-    run = _Run(path, data, reader, anchors, order, allow_incomplete)
+    seal = _audit_seal(data, reader)
+    signed_data, signed_reader = (seal.signed, PdfFileReader(BytesIO(seal.signed), strict=True)) \
+        if seal else (data, reader)
+    run = _Run(path, signed_data, signed_reader, anchors, order, allow_incomplete)
     run.certify_first = policy.certify_first if policy else True
     try:
         run.check()
+        if seal is not None:
+            _check_seal(run, seal, reader)
     except Exception as exc:  # noqa: BLE001 - fail closed: never a pass, never a traceback
         run.problem("validation_error", detail=f"{type(exc).__name__}: {str(exc)[:200]}")
-    return run.report()
+    report = run.report()
+    if seal is not None:  # the report names the file as given, not the part verified above
+        report.sha256, report.size = hashlib.sha256(data).hexdigest(), len(data)
+        report.revisions = reader.xrefs.total_revisions
+    return report
+
+
+def _audit_seal(data: bytes, reader: PdfFileReader) -> AuditSeal | None:
+    """The audit trail ``pipdocs serve`` seals after the last signature, if there is one."""
+    try:
+        return find_audit_seal(data, reader)
+    except Exception:  # noqa: BLE001 - not a seal we recognise: verify the file as it is
+        return None
+
+
+def _check_seal(run: _Run, seal: AuditSeal, reader: PdfFileReader) -> None:
+    for english, chinese in check_audit_seal(seal, reader, run.anchors):
+        run.problem("audit_trail", check="unchanged_after_last", detail=(english, chinese))
+    if not any(p.code == "audit_trail" for p in run.problems):
+        params = {"events": str(seal.events)}
+        run.warnings.append(Problem(code="audit_sealed", params=params,
+                                    message=message("audit_sealed", "en", **params)))
 
 
 class _Run:
