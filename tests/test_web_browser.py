@@ -72,6 +72,8 @@ def sign_in_browser(server: Server, pg: object, email: str, role: str, *, agree:
         "() => [...document.querySelectorAll('[data-testid=document] img')]"
         ".every(i => i.complete && i.naturalWidth > 300)")
     pg.evaluate("() => window.scrollTo(0, 0)")  # type: ignore[attr-defined]
+    if screenshot is not None:
+        pg.screenshot(path=str(screenshot.with_name("top-" + screenshot.name)))  # type: ignore[attr-defined]
     if role == "employee":
         pg.get_by_test_id("agree" if agree else "disagree").check()  # type: ignore[attr-defined]
         pg.get_by_test_id("comment").fill(comment)  # type: ignore[attr-defined]
@@ -124,7 +126,8 @@ def test_three_parties_sign_from_their_links(server: Server, page: object, lang:
             assert bool(server.mails(later.email, "link")) == (person_role == "manager")
     assert states == ["signed", "signed", "completed"]
     if os.environ.get("PIPDOCS_SCREENSHOT_DIR") and lang == "zh":
-        shutil.copy(tmp_path / "zh-phone.png", Path(os.environ["PIPDOCS_SCREENSHOT_DIR"]))
+        for name in ("top-zh-phone.png", "zh-phone.png"):
+            shutil.copy(tmp_path / name, Path(os.environ["PIPDOCS_SCREENSHOT_DIR"]) / name)
 
     with server.api() as api:
         final = api.get(f"/api/envelopes/{envelope['id']}")
@@ -150,3 +153,85 @@ def test_three_parties_sign_from_their_links(server: Server, page: object, lang:
         done = server.mails(plan.person(person_role).email, "completed")
         assert done and any(p.get_filename() == f"{plan.plan_id}-signed.pdf"
                             for p in done[-1].iter_attachments())
+
+
+def _envelope(server: Server, lang: str = "en") -> tuple[dict[str, object], object]:
+    return server.create(prepared_pdf(lang)), load_plan(example_plan(lang))
+
+
+def test_refusals_shown_in_the_browser(server: Server, page: object) -> None:
+    """Out of turn, five wrong codes, a reused link, a decline and a cancel, as the signer sees
+    them; each leaves the envelope as it was (or stopped, for decline and cancel)."""
+    from playwright.sync_api import expect
+
+    from pipdocs.web.models import Envelope
+    from tests.web_support import Browserless
+
+    envelope, plan = _envelope(server)
+    employee, manager = plan.person("employee"), plan.person("manager")  # type: ignore[attr-defined]
+    # out of turn: a manager's link while the employee has not signed says whom it waits for
+    with server.service.sessions.begin() as session:
+        row = session.get(Envelope, envelope["id"])
+        early = server.service.issue_link(session, row.signers[1])
+    pg = page
+    pg.goto(early)  # type: ignore[attr-defined]
+    expect(status(pg)).to_have_attribute("data-state", "waiting")
+    expect(status(pg)).to_contain_text(employee.name)
+    assert pg.get_by_test_id("sign").count() == 0  # type: ignore[attr-defined]
+
+    # five wrong codes lock the signer; the right code is useless afterwards
+    pg.goto(server.link(employee.email))  # type: ignore[attr-defined]
+    pg.get_by_test_id("agree").check()  # type: ignore[attr-defined]
+    pg.get_by_test_id("request-code").click()  # type: ignore[attr-defined]
+    expect(pg.locator("#message")).not_to_be_empty()  # type: ignore[attr-defined]
+    real = server.code(employee.email)
+    wrong = f"{(int(real) + 1) % 1_000_000:06d}"
+    for attempt in range(1, 6):
+        pg.get_by_test_id("code").fill(wrong)  # type: ignore[attr-defined]
+        pg.get_by_test_id("sign").click()  # type: ignore[attr-defined]
+        if attempt < 5:
+            expect(pg.locator("#message")).to_contain_text(  # type: ignore[attr-defined]
+                f"{5 - attempt} tries left")
+    expect(status(pg)).to_have_attribute("data-state", "locked")
+    assert pg.get_by_test_id("sign").count() == 0  # type: ignore[attr-defined]
+    late = Browserless(server, server.link(employee.email))
+    assert late.start(real).status_code in (403, 409)
+    with server.api() as api:
+        assert api.get(f"/api/envelopes/{envelope['id']}").json()["signers"][0]["status"] \
+            == "waiting"
+
+    # a link used again after its signer's step shows that step, and nothing to do
+    other, _plan = _envelope(server)
+    link = server.link(employee.email)
+    assert Browserless(server, link).sign(employee.email).json()["state"] == "signed"
+    pg.goto(link)  # type: ignore[attr-defined]
+    expect(status(pg)).to_have_attribute("data-state", "signed")
+    expect(status(pg)).to_contain_text(manager.name)
+    assert pg.get_by_test_id("sign").count() == 0  # type: ignore[attr-defined]
+    assert pg.get_by_test_id("request-code").count() == 0  # type: ignore[attr-defined]
+
+    # a decline stops the envelope and tells HR
+    declined, _plan = _envelope(server)
+    pg.goto(server.link(employee.email))  # type: ignore[attr-defined]
+    pg.get_by_test_id("decline-reason").fill("The goals were never discussed with me")  # type: ignore[attr-defined]
+    pg.get_by_test_id("decline").click()  # type: ignore[attr-defined]
+    expect(status(pg)).to_have_attribute("data-state", "declined")
+    with server.api() as api:
+        body = api.get(f"/api/envelopes/{declined['id']}").json()
+    assert body["status"] == "declined"
+    assert body["signers"][0]["status"] == "declined"
+    hr_mail = server.mails(plan.person("hr").email, "declined")  # type: ignore[attr-defined]
+    assert hr_mail and "never discussed" in hr_mail[-1].get_body(("plain",)).get_content()
+
+    # a cancelled envelope's link says so and offers nothing
+    cancelled, _plan = _envelope(server)
+    link = server.link(employee.email)
+    with server.api() as api:
+        assert api.post(f"/api/envelopes/{cancelled['id']}/cancel").json()["status"] \
+            == "cancelled"
+    pg.goto(link)  # type: ignore[attr-defined]
+    expect(status(pg)).to_have_attribute("data-state", "cancelled")
+    assert pg.get_by_test_id("sign").count() == 0  # type: ignore[attr-defined]
+    codes = len(server.mails(employee.email, "code"))
+    assert Browserless(server, link).post("code").status_code in (403, 409)
+    assert len(server.mails(employee.email, "code")) == codes
