@@ -1,7 +1,9 @@
 """Plan -> Word document: the plan's role template rendered with docxtpl.
 
 User text is data, never template code: rendering uses autoescape, and a value is output once,
-never re-parsed, so ``{{ 7*7 }}`` or ``<w:t>`` in a plan prints literally. A newline in a text
+never re-parsed, so ``{{ 7*7 }}`` or ``<w:t>`` in a plan prints literally. Templates are not
+trusted code either (HR edits them): Jinja runs in an immutable sandbox that reads plan fields
+only, with a short list of filters (document/jinja.py). A newline in a text
 starts a new line: a new paragraph with the same formatting (so Chinese first-line indents
 hold). Dates print in the document's language (``2026年12月01日`` / ``1 December 2026``)
 without a filter.
