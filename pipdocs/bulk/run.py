@@ -155,6 +155,10 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
             problems = _row_problems(row, None)
         except PlanInvalid as exc:
             plan, problems = None, _row_problems(row, exc)
+        except (ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+            # A value no check foresaw: this row's problem, never the end of the run.
+            plan, problems = None, [Problem(f"row {row.number}", f"cannot be read as a plan"
+                                            f" ({type(exc).__name__}); check its cells")]
         key = plan_id.casefold()
         if key and key in seen:
             where = row.cell("plan_id") if "plan_id" in row.data else ""
