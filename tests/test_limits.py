@@ -5,9 +5,12 @@ from __future__ import annotations
 import copy
 import csv
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
+import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -17,7 +20,7 @@ from pipdocs.bulk.run import run_bulk
 from pipdocs.bulk.sheet import COLUMNS, column_letter
 from pipdocs.bulk.workbook import EXAMPLES, plan_to_row
 from pipdocs.cli.main import cli
-from pipdocs.core.errors import PlanInvalid
+from pipdocs.core.errors import InputError, PlanInvalid, TemplateError
 from pipdocs.core.plan import plan_from_data
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sales-en.yaml"
@@ -147,3 +150,79 @@ def test_one_bad_row_never_aborts_a_bulk_run(tmp_path: Path) -> None:
     assert rows[6]["message"].startswith(f"{cell('employee.id', 6)}: ")
     assert all(len(rows[n]["message"]) < 400 for n in rows), rows
     assert (out / "PIP-L-1.docx").is_file() and (out / "PIP-L-6.docx").is_file()
+
+
+# --- zip members: bounded before a byte is decompressed --------------------------------------
+
+
+def lie_about(src: Path, dst: Path, member: str, size: int = 1 << 30) -> Path:
+    """A copy of zip ``src`` whose directory says ``member`` unpacks to ``size`` bytes, and whose
+    data for it is not deflate at all: only a check made before decompressing can name its size
+    (decompressing it would fail with a different error)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename == member:
+                zout.writestr(info.filename, b"not deflate", compress_type=zipfile.ZIP_STORED)
+                zout.getinfo(member).file_size = size
+            else:
+                zout.writestr(info.filename, zin.read(info.filename))
+    return dst
+
+
+def test_a_workbook_member_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(list(COLUMNS))
+    book.active.append([sheet_row("PIP-Z-1").get(k) for k in COLUMNS])
+    book.save(tmp_path / "plain.xlsx")
+    sheet = lie_about(tmp_path / "plain.xlsx", tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml")
+    assert sheet.stat().st_size < 20_000
+    with pytest.raises(InputError, match=r"xl/worksheets/sheet1.xml unpacks to 1,024 MB"):
+        run_bulk(sheet, tmp_path / "out", fmt="docx")
+    code, lines = cli_lines("bulk", str(sheet), "-o", str(tmp_path / "out2"), "--format", "docx")
+    assert code == 2 and len(lines) == 1 and "unpacks to 1,024 MB" in lines[0], lines
+
+
+def test_a_cell_too_long_is_refused_before_openpyxl_holds_it(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(list(COLUMNS))
+    book.active.append([sheet_row("PIP-Z-2").get(k) for k in COLUMNS])
+    book.active.cell(2, 1 + COLUMNS.index("diagnosis.summary"), "LONGCELL")
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as zin, \
+            zipfile.ZipFile(tmp_path / "long.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():  # openpyxl itself cuts a cell at Excel's 32,767 characters
+            zout.writestr(info, zin.read(info).replace(b"LONGCELL", b"A" * 300_000))
+    with pytest.raises(InputError, match="holds a text of more than 256 KB") as caught:
+        run_bulk(tmp_path / "long.xlsx", tmp_path / "out", fmt="docx")
+    assert "32,767 characters" in str(caught.value)
+
+
+def template_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "tpl"
+    (root / "en").mkdir(parents=True)
+    return root
+
+
+def test_a_template_member_too_large_is_refused(tmp_path: Path) -> None:
+    from pipdocs.document.render import render_docx_bytes
+    from pipdocs.document.templates import check_template, find_template
+
+    root = template_dir(tmp_path)
+    bomb = lie_about(find_template("en", "sales"), root / "en" / "sales.docx",
+                     "word/document.xml")
+    with pytest.raises(TemplateError, match=r"word/document.xml unpacks to 1,024 MB"):
+        check_template(bomb)
+    with pytest.raises(TemplateError, match=r"word/document.xml unpacks to 1,024 MB"):
+        render_docx_bytes(plan_from_data(example()), root)
+    code, lines = cli_lines("templates", "check", str(bomb))
+    assert code == 2 and len(lines) == 1 and "unpacks to 1,024 MB" in lines[0], lines
+
+
+def test_a_template_paragraph_too_long_is_refused(tmp_path: Path) -> None:
+    from pipdocs.document.templates import check_template
+
+    document = docx.Document()
+    document.add_paragraph("{{ employee.name }}" + "x" * (2 << 20))
+    document.save(tmp_path / "long.docx")
+    with pytest.raises(TemplateError, match="word/document.xml holds a text of more than 1 MB"):
+        check_template(tmp_path / "long.docx")

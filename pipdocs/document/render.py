@@ -20,6 +20,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import TemplateError
 from pipdocs.core.files import write_atomic
 from pipdocs.document.jinja import jinja_env, plan_context
@@ -45,6 +46,7 @@ def _template_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from exc
+    check_zip(data, "Word template", DOCX_LIMITS, TemplateError, name=str(path))
     _template_cache[path] = (key, data)
     return data
 

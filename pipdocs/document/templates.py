@@ -19,6 +19,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
+from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import Problem, TemplateError
 from pipdocs.core.plan import JOB_ROLES, LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
@@ -307,6 +308,7 @@ def check_template(path: Path) -> list[Problem]:
     path = Path(path)
     if not path.is_file():
         raise TemplateError(f"{path}: file not found; check the path")
+    check_zip(path, "Word template", DOCX_LIMITS, TemplateError)
     try:
         tpl = DocxTemplate(path)
         document = tpl.get_docx()
