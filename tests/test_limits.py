@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipdocs.bulk.records import REPORT
+from pipdocs.bulk.records import MANIFEST, REPORT
 from pipdocs.bulk.run import run_bulk
 from pipdocs.bulk.sheet import COLUMNS, column_letter
 from pipdocs.bulk.workbook import EXAMPLES, plan_to_row
@@ -226,3 +227,32 @@ def test_a_template_paragraph_too_long_is_refused(tmp_path: Path) -> None:
     document.save(tmp_path / "long.docx")
     with pytest.raises(TemplateError, match="word/document.xml holds a text of more than 1 MB"):
         check_template(tmp_path / "long.docx")
+
+
+# --- resume: the manifest records what was written, and the files must still be that ---------
+
+
+def test_resume_remakes_outputs_that_were_truncated_replaced_or_swapped(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "plans.csv", [sheet_row(f"PIP-R-{n}") for n in range(1, 6)])
+    out = tmp_path / "out"
+    assert run_bulk(sheet, out, fmt="docx").made == 5
+    second = run_bulk(sheet, out, fmt="docx")
+    assert (second.made, second.skipped) == (0, 5)
+    files = {n: out / f"PIP-R-{n}.docx" for n in range(1, 6)}
+    original = {n: f.read_bytes() for n, f in files.items()}
+    files[1].write_bytes(original[1][: len(original[1]) // 2])  # truncated
+    files[2].write_bytes(b"junk" * (len(original[2]) // 4) + b"x" * (len(original[2]) % 4))
+    files[3].write_bytes(original[4])  # swapped for another plan's document
+    assert len(files[2].read_bytes()) == len(original[2])  # same size, other bytes
+    third = run_bulk(sheet, out, fmt="docx")
+    status = {r.plan_id: r.status for r in third.rows}
+    assert status == {"PIP-R-1": "ok", "PIP-R-2": "ok", "PIP-R-3": "ok",
+                      "PIP-R-4": "skipped", "PIP-R-5": "skipped"}
+    for n in (1, 2, 3):
+        text = "\n".join(p.text for p in docx.Document(files[n]).paragraphs)
+        assert f"PIP-R-{n}" in text
+    manifest = [json.loads(line) for line in (out / MANIFEST).read_text().splitlines()]
+    assert {m["id"] for m in manifest} == {f"PIP-R-{n}" for n in range(1, 6)}
+    for m in manifest:
+        data = (out / m["output"]).read_bytes()
+        assert m["size"] == len(data) and m["sha256"] == hashlib.sha256(data).hexdigest()
