@@ -256,3 +256,34 @@ def test_resume_remakes_outputs_that_were_truncated_replaced_or_swapped(tmp_path
     for m in manifest:
         data = (out / m["output"]).read_bytes()
         assert m["size"] == len(data) and m["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+# --- plan ids that differ only in case ------------------------------------------------------
+
+
+def test_a_plan_id_differing_only_in_case_from_an_earlier_output_is_refused(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = write_csv(tmp_path / "first.csv", [sheet_row("PIP-A"), sheet_row("PIP-B")])
+    assert run_bulk(first, out, fmt="docx").made == 2
+    second = write_csv(tmp_path / "second.csv", [sheet_row("pip-a"), sheet_row("PIP-C")])
+    summary = run_bulk(second, out, fmt="docx")
+    rows = report(out)
+    assert (summary.made, summary.failed) == (1, 1)
+    assert rows[2]["status"] == "error"
+    assert rows[2]["message"].startswith(f"{cell('plan_id', 2)}: plan id pip-a differs only in"
+                                         " case from PIP-A.docx")
+    assert sorted(p.name for p in out.glob("*.docx")) == ["PIP-A.docx", "PIP-B.docx",
+                                                          "PIP-C.docx"]
+    text = "\n".join(p.text for p in docx.Document(out / "PIP-A.docx").paragraphs)
+    assert "PIP-A" in text and "pip-a" not in text
+
+
+def test_pdf_and_render_refuse_a_name_differing_only_in_case(tmp_path: Path) -> None:
+    (tmp_path / "PIP-A.pdf").write_bytes(b"%PDF-1.7 another plan")
+    (tmp_path / "PIP-A.docx").write_bytes(b"another plan")
+    for command, name in (("pdf", "pip-a.pdf"), ("render", "Pip-A.docx")):
+        code, lines = cli_lines(command, str(EXAMPLE), "-o", str(tmp_path / name))
+        assert code == 2 and len(lines) == 1, lines
+        assert "differs only in case" in lines[0] and "PIP-A." in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PIP-A.docx", "PIP-A.pdf"]

@@ -45,11 +45,15 @@ def _check_document_output(out: Path, suffix: str) -> None:
     """Refuse an output name that would mislabel the file (render -o plan.pdf writes a .docx)
     or a directory that does not exist (a typo must not create directories)."""
     from pipdocs.core.errors import InputError
-    from pipdocs.core.files import check_output
+    from pipdocs.core.files import case_twin, check_output
 
     if out.suffix.lower() != suffix:
         raise InputError(f"{out}: this command writes {_OUTPUT_KINDS[suffix]}")
     check_output(out)
+    twin = case_twin(out)
+    if twin:
+        raise InputError(f"{out}: {twin} is already in {out.parent} and differs only in case;"
+                         " on many disks one would overwrite the other: choose another name")
 
 
 @cli.command("render")
