@@ -287,3 +287,55 @@ def test_pdf_and_render_refuse_a_name_differing_only_in_case(tmp_path: Path) -> 
         assert code == 2 and len(lines) == 1, lines
         assert "differs only in case" in lines[0] and "PIP-A." in lines[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["PIP-A.docx", "PIP-A.pdf"]
+
+
+# --- characters that forge lines or reverse names; names Windows reserves ---------------------
+
+
+@pytest.mark.parametrize("char", ["\n", "\r", "\x00", "\x1b", "\x85", "\u202e", "\u202a",
+                                  "\u2066", "\u2069", "\u2028"])
+@pytest.mark.parametrize("path,put", [
+    ("employee.name", lambda d, v: d["employee"].update(name=v)),
+    ("manager.name", lambda d, v: d["manager"].update(name=v)),
+    ("employee.id", lambda d, v: d["employee"].update(id=v)),
+    ("hr.email", lambda d, v: d["hr"].update(email=v)),
+    ("organisation", lambda d, v: d.update(organisation=v)),
+    ("plan_id", lambda d, v: d.update(plan_id=v)),
+])
+def test_control_and_bidi_characters_are_refused_in_names_ids_and_emails(
+        char: str, path: str, put: Any) -> None:
+    data = example()
+    value = {"hr.email": "priya.nair@northwind.example.com"}.get(path, "Ab Cd")
+    put(data, value[:2] + char + value[2:])
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    problems = {p.path: p.message for p in caught.value.problems}
+    assert list(problems) == [path], problems
+    assert f"U+{ord(char):04X}" in problems[path] or "line break" in problems[path]
+    assert "\n" not in problems[path] and char not in problems[path]
+
+
+def test_bidi_controls_are_refused_in_any_text() -> None:
+    data = example()
+    data["diagnosis"]["summary"] = "fine \u202egnorw"
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "diagnosis.summary: contains the bidi control character U+202E; remove it"]
+
+
+@pytest.mark.parametrize("plan_id", ["CON", "con", "Nul.2027", "PRN.pdf", "aux", "COM1",
+                                     "lpt9.x", "COM¹", "PIP-1."])
+def test_windows_reserved_names_are_not_plan_ids(plan_id: str) -> None:
+    data = example()
+    data["plan_id"] = plan_id
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    assert [p.path for p in caught.value.problems] == ["plan_id"]
+
+
+@pytest.mark.parametrize("plan_id", ["CONTRACT-1", "COM10", "LPT0", "NULL", "PIP.CON"])
+def test_names_near_reserved_ones_are_fine(plan_id: str) -> None:
+    data = example()
+    data["plan_id"] = plan_id
+    assert plan_from_data(data).plan_id == plan_id

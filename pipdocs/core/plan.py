@@ -26,6 +26,7 @@ from pydantic import (
 
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.planfile import MAX_DEPTH, TOO_DEEP
+from pipdocs.core.text import line_problem, text_problem
 
 ROLES: tuple[str, ...] = ("employee", "manager", "hr")
 SIGNATURE_FIELDS: dict[str, str] = {role: f"sig_{role}" for role in ROLES}
@@ -41,24 +42,36 @@ _EMAIL_RE = re.compile(
     r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$"
 )
 _WEEKS_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–~]\s*(\d{1,2}))?\s*$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PLAN_ID_RE = re.compile(r"^\w[\w.-]{0,79}$")
+_PLAN_ID_RE = re.compile(r"\w[\w.-]{0,79}")
+# Names Windows reserves for devices, with any extension (CON.pdf is the console): outputs travel.
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL",
+                              *(f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³")})
 
 
 def _clean_text(value: str) -> str:
     """Normalise line ends and refuse what would corrupt a document or forge a signature box."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    bad = _CONTROL_RE.search(value)
-    if bad:
-        raise ValueError(
-            f"contains the control character U+{ord(bad.group()):04X}; remove it"
-        )
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     if SIG_MARKER in value:
         raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
     return value
 
 
+def _clean_line(value: str) -> str:
+    """A name or id: one line, no control or bidi characters (they forge output lines or
+    print the name reversed)."""
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return _clean_text(value)
+
+
 def _email(value: str) -> str:
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(problem)
     if SIG_MARKER in value:
         raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
     if not _EMAIL_RE.match(value):
@@ -68,6 +81,7 @@ def _email(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean_text)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_text)]
+Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_line)]
 Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
 
 
@@ -83,13 +97,13 @@ class _Model(BaseModel):
 class Party(_Model):
     """A person named by the plan: who must sign for a role."""
 
-    name: ShortText
+    name: Line
     email: Email
     title: ShortText
 
 
 class Employee(Party):
-    id: ShortText
+    id: Line
     department: ShortText
 
 
@@ -174,7 +188,7 @@ class Plan(_Model):
     plan_id: str | None = Field(default=None, max_length=80)
     language: Literal["zh", "en"]
     role: Literal["sales", "engineering", "admin", "customer_service"]
-    organisation: ShortText | None = None
+    organisation: Line | None = None
     employee: Employee
     manager: Party
     hr: Party
@@ -190,10 +204,19 @@ class Plan(_Model):
     def _plan_id(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        if not _PLAN_ID_RE.match(value):
+        problem = line_problem(value)
+        if problem:
+            raise ValueError(problem)
+        if not _PLAN_ID_RE.fullmatch(value) or value.endswith("."):
             raise ValueError(
-                f"'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.'"
-                " (it becomes a file name)"
+                f"'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.', not"
+                " at the end (it becomes a file name)"
+            )
+        if value.split(".")[0].upper() in WINDOWS_RESERVED:
+            raise ValueError(
+                f"'{value}' cannot be a plan id: Windows reserves"
+                f" {value.split('.')[0].upper()} for a device, so the file could not be opened"
+                " there; choose another"
             )
         return value
 
