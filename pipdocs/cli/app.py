@@ -37,7 +37,7 @@ class OutputFile(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
         from pipdocs.core.errors import InputError
-        from pipdocs.core.files import check_output
+        from pipdocs.core.files import case_twin, check_output
 
         out = Path(value)
         if self.suffixes and out.suffix.lower() not in self.suffixes:
@@ -46,6 +46,11 @@ class OutputFile(click.ParamType):
             check_output(out)
         except InputError as exc:
             self.fail(str(exc), param, ctx)
+        twin = case_twin(out) if set(self.suffixes) & {".pdf", ".docx"} else None
+        if twin:
+            self.fail(f"{out}: {twin} is already in {out.parent} and differs only in case;"
+                      " on many disks one would overwrite the other: choose another name",
+                      param, ctx)
         return out
 
 
