@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from web_support import Server, prepared_pdf, running
 
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
-from tests.web_support import Server, prepared_pdf, running
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -163,9 +163,9 @@ def test_refusals_shown_in_the_browser(server: Server, page: object) -> None:
     """Out of turn, five wrong codes, a reused link, a decline and a cancel, as the signer sees
     them; each leaves the envelope as it was (or stopped, for decline and cancel)."""
     from playwright.sync_api import expect
+    from web_support import Browserless
 
     from pipdocs.web.models import Envelope
-    from tests.web_support import Browserless
 
     envelope, plan = _envelope(server)
     employee, manager = plan.person("employee"), plan.person("manager")  # type: ignore[attr-defined]

@@ -16,13 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import select, text
+from web_support import Browserless, Server, prepared_pdf, running
 
 from pipdocs.core.auditchain import chain_problems
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
 from pipdocs.web.models import Envelope, Signer
 from pipdocs.web.service import now
-from tests.web_support import Browserless, Server, prepared_pdf, running
 
 PLAN = load_plan(example_plan("en"))
 EMPLOYEE, MANAGER, HR = (PLAN.person(r) for r in ("employee", "manager", "hr"))

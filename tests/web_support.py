@@ -22,9 +22,10 @@ import uvicorn
 from asn1crypto.algos import DSASignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from helpers import plain_pdf
 
 from pipdocs.core.plan import load_plan
-from pipdocs.demo import example_plan, plain_pdf
+from pipdocs.demo import example_plan
 from pipdocs.web.app import create_app
 from pipdocs.web.hr import make_token
 from pipdocs.web.run import bind

@@ -38,7 +38,8 @@ class PendingSignature:
 
 
 def _cert_names(cert: x509.Certificate) -> tuple[str, str | None]:
-    from pipdocs.signing.ca import cert_common_name, cert_email
+    from pipdocs.core.identity import cert_email
+    from pipdocs.signing.ca import cert_common_name
 
     return cert_common_name(cert), cert_email(cert)
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, read_input, write_atomic
+from pipdocs.core.identity import same_email
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.signing.checks import (
@@ -102,7 +103,8 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    from pipdocs.signing.ca import cert_common_name, cert_email
+    from pipdocs.core.identity import cert_email
+    from pipdocs.signing.ca import cert_common_name
 
     data = read_input(Path(p12), "key file", "check --key")
     try:
@@ -257,7 +259,7 @@ def prepare_signature(
 
     check_order(fields, role, policy, source)
     person = plan.person(role)
-    if (email or "").lower() != person.email.lower():
+    if not same_email(email, person.email):
         raise SigningRefused(
             f"{source}: the key {key_source} belongs to {email or '(no e-mail)'}, but the"
             f" plan's {WHO[role]} is {person.name} <{person.email}>; sign with that person's key"

@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 
 from pipdocs.core.errors import InputError, PipdocsError, SigningRefused, TimestampError
 from pipdocs.web import ceremony
-from pipdocs.web.audit import Client
-from pipdocs.web.security import CSRF_HEADER, HEADERS, SESSION_COOKIE, csrf_ok, csrf_token
+from pipdocs.web.browser import client_of, require_csrf, set_session
+from pipdocs.web.security import HEADERS, csrf_token
 from pipdocs.web.service import Service
 from pipdocs.web.words import word
 
@@ -90,38 +90,6 @@ async def _too_large(send: Any) -> None:
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
-
-
-def client_of(request: Request) -> Client:
-    return Client(request.client.host if request.client else "",
-                  request.headers.get("user-agent", "")[:500])
-
-
-def session_of(request: Request) -> str | None:
-    return request.cookies.get(SESSION_COOKIE)
-
-
-def set_session(service: Service, request: Request, response: Response) -> str:
-    """The browser's session id (a random cookie); CSRF tokens are bound to it."""
-    from pipdocs.web.security import new_token
-
-    session = session_of(request)
-    if not session or len(session) > 64:
-        session = new_token()
-        response.set_cookie(
-            SESSION_COOKIE, session, httponly=True, samesite="strict", path="/",
-            secure=service.config.base_url().startswith("https://"),
-        )
-    return session
-
-
-def require_csrf(service: Service, request: Request) -> str:
-    session = session_of(request)
-    given = request.headers.get(CSRF_HEADER)
-    if not csrf_ok(service.secret, session, given):
-        raise ceremony.Refused("missing or wrong CSRF token; reload the page", "csrf", 403)
-    assert session is not None
-    return session
 
 
 def create_app(service: Service) -> FastAPI:

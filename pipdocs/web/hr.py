@@ -107,7 +107,7 @@ def add_hr_routes(app: FastAPI, service: Service, templates: Jinja2Templates) ->
 
 
 def _api_routes(app: FastAPI, service: Service) -> None:
-    from pipdocs.web.app import client_of
+    from pipdocs.web.browser import client_of
 
     def api_user(
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -183,7 +183,7 @@ def _document(service: Service, envelope_id: str) -> Response:
 
 
 def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
-    from pipdocs.web.app import client_of, session_of, set_session
+    from pipdocs.web.browser import client_of, session_of, set_session
 
     def render(request: Request, name: str, **context: Any) -> Response:
         response = HTMLResponse("")
