@@ -36,6 +36,7 @@ class Message:
     text: str
     kind: str  # link, code, declined, completed
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    link: str | None = None  # the signing URL in a link mail (logged when mail stays offline)
 
 
 class Channel(Protocol):
@@ -68,8 +69,8 @@ class OutboxChannel:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
         name = f"{stamp}-{secrets.token_hex(3)}-{message.kind}.eml"
         write_atomic(self.directory / name, bytes(mime(message, self.sender)), 0o600)
-        LOG.warning("mail to %s (%s) written to %s", message.to, message.kind,
-                    self.directory / name)
+        LOG.info("mail to %s (%s) written to %s%s", message.to, message.kind,
+                 self.directory / name, f"; link: {message.link}" if message.link else "")
 
 
 class SmtpChannel:

@@ -17,11 +17,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_server(config: ServerConfig, announce: Callable[[str], None] = print) -> None:
-    """Start the service and serve until interrupted."""
+def run_server(config: ServerConfig, announce: Callable[[str], None] = print,
+               ready: Callable[[Service], None] | None = None) -> None:
+    """Start the service and serve until interrupted; ``ready`` runs before the first request."""
+    import logging
+
     import uvicorn
 
     from pipdocs.web.app import create_app
+
+    logging.getLogger("pipdocs.web").setLevel(logging.INFO)  # outbox mode logs each link
 
     sock = bind(config.host, config.port)
     config.port = sock.getsockname()[1]
@@ -31,6 +36,8 @@ def run_server(config: ServerConfig, announce: Callable[[str], None] = print) ->
                                            proxy_headers=False, server_header=False))
     announce(f"pipdocs serve: listening on {config.base_url()} (data in {config.data_dir};"
              f" root certificate {service.ca_dir / 'root.pem'})")
+    if ready is not None:
+        ready(service)
     try:
         server.run(sockets=[sock])
     finally:

@@ -151,6 +151,11 @@ class Service:
 
     def create_envelope(self, data: bytes, user: User | None, client: Client) -> Envelope:
         """An envelope for a prepared pipdocs PDF; the first signer's link is mailed."""
+        return self.create_envelope_link(data, user, client)[0]
+
+    def create_envelope_link(self, data: bytes, user: User | None, client: Client
+                             ) -> tuple[Envelope, str | None]:
+        """``create_envelope``, also returning the link just mailed (for the demo)."""
         plan, signed = check_prepared(data, self.policy)
         with self.sessions.begin() as session:
             envelope = Envelope(
@@ -171,8 +176,8 @@ class Service:
             audit.record(session, envelope.id, "created", user.email if user else "api", client,
                          plan_id=plan.plan_id, sha256=envelope.document_sha256,
                          signers=[f"{s.role}:{s.email}" for s in envelope.signers])
-            self.mail_next(session, envelope, client)
-        return envelope
+            link = self.mail_next(session, envelope, client)
+        return envelope, link
 
     def current_signer(self, envelope: Envelope) -> Signer | None:
         return next((s for s in envelope.signers if s.status == "waiting"), None)
@@ -199,6 +204,7 @@ class Service:
             subject=word("mail_link_subject", lang, plan=envelope.plan_id),
             text=word("mail_link", lang, name=signer.name, plan=envelope.plan_id, url=url,
                       role=self.policy.role_label(signer.role, lang), expires=expires),
+            link=url,
         ))
         audit.record(session, envelope.id, "mailed", "pipdocs", client, role=signer.role,
                      to=signer.email)
