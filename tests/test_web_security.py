@@ -238,6 +238,15 @@ def test_complete_envelope_audit_trail_and_key_custody(server: Server, tmp_path:
     # the audit table is append-only in the database itself
     with pytest.raises(Exception, match="append-only"), server.service.engine.begin() as conn:
         conn.execute(text("UPDATE events SET ip = '10.0.0.1'"))
+    # nor can it fork: a second successor of the same event is refused
+    from sqlalchemy.exc import IntegrityError
+
+    from pipdocs.web.models import Event
+
+    first = events[0]
+    with pytest.raises(IntegrityError), server.service.sessions.begin() as session:
+        session.add(Event(envelope_id=envelope_id, at=first.at, kind="forged", actor="x", ip="",
+                          user_agent="", detail="{}", prev_hash=first.prev_hash, hash="f" * 64))
     # no signer key anywhere: the only private keys under DATA are the CA's, encrypted
     keys = []
     for path in server.service.config.data_dir.rglob("*"):

@@ -12,7 +12,7 @@ import binascii
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from pipdocs.core.errors import InputError, PipdocsError, SigningRefused, TimestampError
 from pipdocs.web import ceremony
-from pipdocs.web.browser import client_of, require_csrf, set_session
+from pipdocs.web.browser import client_of, require_csrf, session_of, set_session
 from pipdocs.web.security import HEADERS, csrf_token
 from pipdocs.web.service import Service
 from pipdocs.web.words import word
@@ -49,8 +49,10 @@ class DeclineBody(BaseModel):
     reason: str = Field(max_length=2000)
 
 
-class BodyLimit:
-    """Answer 413 to any request body over the limit, before the application reads it."""
+class Guard:
+    """Plain ASGI around the application (cheaper than Starlette's middleware): answer 413 to a
+    request body over the limit before the application reads it, and put the security headers
+    on every response."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -74,10 +76,20 @@ class BodyLimit:
                     raise _TooLarge()
             return message
 
+        extra = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()
+                 if not (k == "Content-Security-Policy" and scope["path"] in ("/docs", "/redoc"))]
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in extra if k not in names]
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
+            await self.app(scope, limited, with_headers)
         except _TooLarge:
-            await _too_large(send)
+            await _too_large(with_headers)
 
 
 class _TooLarge(Exception):
@@ -101,15 +113,6 @@ def create_app(service: Service) -> FastAPI:
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        for key, value in HEADERS.items():
-            if key == "Content-Security-Policy" and request.url.path in ("/docs", "/redoc"):
-                continue  # Swagger UI's own page needs its CDN script; it has no user data
-            response.headers.setdefault(key, value)
-        return response
-
     @app.exception_handler(ceremony.Refused)
     async def refused(request: Request, exc: ceremony.Refused) -> JSONResponse:
         return JSONResponse({"detail": str(exc), "state": exc.state, "status": str(exc)},
@@ -125,23 +128,23 @@ def create_app(service: Service) -> FastAPI:
     from pipdocs.web.hr import add_hr_routes
 
     add_hr_routes(app, service, templates)
-    return BodyLimit(app)  # type: ignore[return-value]
+    return Guard(app)  # type: ignore[return-value]
 
 
 def _signer_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     @app.get("/s/{token}", response_class=HTMLResponse, include_in_schema=False)
-    def signing_page(token: str, request: Request) -> Response:
-        with service.sessions.begin() as session:
+    def signing_page(token: str, request: Request, background: BackgroundTasks) -> Response:
+        with service.readers() as session:
             signer, envelope = ceremony.find(session, token)
             seen = ceremony.view(service, signer, envelope)
-            if seen.state == "ready" and signer is not None and envelope is not None:
-                from pipdocs.web import audit
-
-                audit.record(session, envelope.id, "opened", signer.email, client_of(request),
-                             role=signer.role)
+            _ = envelope and envelope.signers
         lang = envelope.language if envelope else "zh"
         response = Response(media_type="text/html")
+        new_browser = session_of(request) is None
         csrf = csrf_token(service.secret, set_session(service, request, response))
+        if new_browser and seen.state == "ready" and signer is not None and envelope is not None:
+            # once per browser (not per reload), recorded after the page has been sent
+            background.add_task(ceremony.opened, service, token, client_of(request))
         pages: list[int] = []
         if envelope is not None and seen.state in ("ready", "waiting"):
             from pipdocs.web.pages import page_images
@@ -163,7 +166,7 @@ def _signer_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -
     def page_image(token: str, number: int) -> Response:
         from pipdocs.web.pages import page_images
 
-        with service.sessions() as session:
+        with service.readers() as session:
             signer, envelope = ceremony.find(session, token)
             seen = ceremony.view(service, signer, envelope)
         if envelope is None or seen.state not in ("ready", "waiting"):
@@ -177,7 +180,7 @@ def _signer_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -
     def send_code(token: str, request: Request) -> dict[str, str]:
         require_csrf(service, request)
         email = ceremony.request_code(service, token, client_of(request))
-        with service.sessions() as session:
+        with service.readers() as session:
             _signer, envelope = ceremony.find(session, token)
         lang = envelope.language if envelope else "en"
         return {"message": word("code_sent", lang, email=_mask(email))}

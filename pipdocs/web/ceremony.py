@@ -109,6 +109,16 @@ def _ready(service: Service, session: Session, token: str) -> tuple[Signer, Enve
     return signer, envelope
 
 
+def opened(service: Service, token: str, client: Client) -> None:
+    """Record that a browser opened the signing page."""
+    with service.sessions.begin() as session:
+        try:
+            signer, envelope = _locked(session, token)  # one head per envelope's chain
+        except Refused:
+            return
+        audit.record(session, envelope.id, "opened", signer.email, client, role=signer.role)
+
+
 def request_code(service: Service, token: str, client: Client) -> str:
     """Send a one-time code to the plan's address for the role; returns that address."""
     with service.sessions.begin() as session:

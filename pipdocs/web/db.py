@@ -45,7 +45,9 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the lock at BEGIN (no deadlocking upgrade later); pages only read.
+            reads = conn.get_execution_options().get("pipdocs_read_only")
+            conn.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
@@ -67,6 +69,12 @@ def migrate(engine: Engine) -> None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def reader_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for requests that only read (pages, images, API reads): on SQLite they do not
+    wait for, or block, the writers' lock."""
+    return sessionmaker(engine.execution_options(pipdocs_read_only=True), expire_on_commit=False)
 
 
 def locked_envelope(session: Session, envelope_id: str) -> Envelope | None:

@@ -94,7 +94,7 @@ def _login_user(service: Service, request: Request) -> User | None:
     good = hmac.new(service.secret, f"hr:{body}".encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(good, parts[2]) or int(parts[1]) < time.time():
         return None
-    with service.sessions() as session:
+    with service.readers() as session:
         return session.get(User, int(parts[0]))
 
 
@@ -113,7 +113,7 @@ def _api_routes(app: FastAPI, service: Service) -> None:
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> User:
         if credentials is not None and credentials.scheme.lower() == "bearer":
-            with service.sessions() as session:
+            with service.readers() as session:
                 row = session.scalars(select(ApiToken).where(
                     ApiToken.token_hash == token_hash(credentials.credentials))).one_or_none()
                 user = session.get(User, row.user_id) if row else None
@@ -134,7 +134,7 @@ def _api_routes(app: FastAPI, service: Service) -> None:
 
     @app.get("/api/envelopes", tags=["envelopes"])
     def listing(user: ApiUser) -> list[dict[str, Any]]:
-        with service.sessions() as session:
+        with service.readers() as session:
             return [service.envelope_json(e) for e in service.list_envelopes(session)]
 
     @app.get("/api/envelopes/{envelope_id}", tags=["envelopes"])
@@ -161,7 +161,7 @@ def _api_routes(app: FastAPI, service: Service) -> None:
 
 
 def _json(service: Service, envelope_id: str) -> dict[str, Any]:
-    with service.sessions() as session:
+    with service.readers() as session:
         envelope = service.get_envelope(session, envelope_id)
         if envelope is None:
             raise HTTPException(404, "no such envelope")
@@ -169,7 +169,7 @@ def _json(service: Service, envelope_id: str) -> dict[str, Any]:
 
 
 def _document(service: Service, envelope_id: str) -> Response:
-    with service.sessions() as session:
+    with service.readers() as session:
         envelope = service.get_envelope(session, envelope_id)
         if envelope is None:
             raise HTTPException(404, "no such envelope")
@@ -231,7 +231,7 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
 
     @app.get("/", include_in_schema=False)
     def envelopes(request: Request, user: HrUser) -> Response:
-        with service.sessions() as session:
+        with service.readers() as session:
             rows = service.list_envelopes(session)
             for row in rows:
                 _ = row.signers  # load while the session is open

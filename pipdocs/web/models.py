@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 WHEN = DateTime(timezone=True)
@@ -74,6 +82,8 @@ class Signer(Base):
 
 class Event(Base):
     __tablename__ = "events"
+    # Two appends from the same head would fork the chain: the database refuses the second.
+    __table_args__ = (UniqueConstraint("envelope_id", "prev_hash", name="events_one_successor"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     envelope_id: Mapped[str | None] = mapped_column(String(32), index=True, nullable=True)
     at: Mapped[str] = mapped_column(String(40))  # ISO 8601 UTC, hashed as written

@@ -83,7 +83,13 @@ class Service:
 
     def __init__(self, config: ServerConfig, channel: Channel | None = None) -> None:
         from pipdocs.signing.ca import load_ca
-        from pipdocs.web.db import database_url, make_engine, migrate, session_factory
+        from pipdocs.web.db import (
+            database_url,
+            make_engine,
+            migrate,
+            reader_factory,
+            session_factory,
+        )
         from pipdocs.web.mail import WebhookChannel, channel_for
 
         self.config = config
@@ -97,6 +103,7 @@ class Service:
         self.engine = make_engine(database_url(data, config.database))
         migrate(self.engine)
         self.sessions: sessionmaker[Session] = session_factory(self.engine)
+        self.readers: sessionmaker[Session] = reader_factory(self.engine)
         self.mailer: Channel = channel or channel_for(config.smtp, data / "outbox", SENDER)
         hook = os.environ.get("PIPDOCS_CODE_WEBHOOK")
         self.codes: Channel = WebhookChannel(hook) if hook else self.mailer

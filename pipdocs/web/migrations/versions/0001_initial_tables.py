@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('prev_hash', sa.String(length=64), nullable=False),
     sa.Column('hash', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('envelope_id', 'prev_hash', name='events_one_successor'),
     sa.UniqueConstraint('hash')
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
