@@ -278,3 +278,68 @@ def _verify_fails_after_a_later_change(server: Server, final: bytes, tmp_path: P
     bad = tmp_path / "changed.pdf"
     bad.write_bytes(out.getvalue())
     assert not verify_pdf(bad, root).ok
+
+
+def test_hr_pages_login_list_upload_resend_cancel_download(server: Server) -> None:
+    from pipdocs.web.hr import add_user
+
+    add_user(server.service.sessions, "boss@example.com", "correct horse battery")
+    hr = httpx.Client(base_url=server.url)
+    assert hr.get("/").status_code == 303  # not logged in: to the login page
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', hr.get("/login").text).group(1)
+    wrong = hr.post("/login", data={"email": "boss@example.com", "password": "nope-nope-nope",
+                                    "csrf": csrf})
+    assert "Wrong e-mail or password" in wrong.text and "pipdocs_hr" not in hr.cookies
+    done = hr.post("/login", data={"email": "boss@example.com",
+                                   "password": "correct horse battery", "csrf": csrf})
+    assert done.status_code == 303
+    assert "httponly" in done.headers["set-cookie"].lower()
+    assert "samesite=strict" in done.headers["set-cookie"].lower()
+    before = len(server.mails(EMPLOYEE.email, "link"))
+    upload = hr.post("/envelopes", data={"csrf": csrf},
+                     files={"file": ("plan.pdf", prepared_pdf("en"))})
+    assert upload.status_code == 303
+    assert len(server.mails(EMPLOYEE.email, "link")) == before + 1
+    listing = hr.get("/").text
+    envelope_id = re.search(r'data-envelope="([0-9a-f]{32})"', listing).group(1)
+    assert PLAN.plan_id in listing and "in_progress" in listing
+    first_link = server.link(EMPLOYEE.email)
+    assert hr.post(f"/envelopes/{envelope_id}/resend", data={"csrf": csrf}).status_code == 303
+    assert server.link(EMPLOYEE.email) != first_link
+    assert httpx.get(first_link).status_code == 404  # the resent link replaces the old one
+    assert hr.post(f"/envelopes/{envelope_id}/cancel", data={"csrf": "0" * 64}).status_code \
+        == 403
+    assert hr.post(f"/envelopes/{envelope_id}/cancel", data={"csrf": csrf}).status_code == 303
+    assert re.search(rf'data-envelope="{envelope_id}">\s*<td>[^<]*</td>\s*'
+                     r'<td class="envelope-status">cancelled', hr.get("/").text)
+    pdf = hr.get(f"/envelopes/{envelope_id}/document")
+    assert pdf.content.startswith(b"%PDF-")
+    assert httpx.get(f"{server.url}/envelopes/{envelope_id}/document").status_code == 303
+
+
+def test_cli_token_and_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from pipdocs.cli.main import cli
+    from pipdocs.web.db import open_database
+    from pipdocs.web.hr import check_password
+    from pipdocs.web.models import ApiToken
+
+    runner = CliRunner()
+    data = tmp_path / "data"
+    made = runner.invoke(cli, ["serve", "token", "--data", str(data), "--email", "hr@x.example"])
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+    sessions = open_database(data, None)
+    with sessions() as session:
+        hashes = [t.token_hash for t in session.scalars(select(ApiToken))]
+    assert hashes == [hashlib.sha256(token.encode()).hexdigest()]
+    monkeypatch.setenv("PIPDOCS_HR_PASSWORD", "a long enough password")
+    added = runner.invoke(cli, ["serve", "user", "add", "--data", str(data), "--email",
+                                "hr@x.example"])
+    assert added.exit_code == 0, added.output
+    assert check_password(sessions, "hr@x.example", "a long enough password") is not None
+    assert check_password(sessions, "hr@x.example", "wrong password!") is None
+    no_data = runner.invoke(cli, ["serve"])
+    assert no_data.exit_code == 2 and "--data" in no_data.output

@@ -176,6 +176,12 @@ def _signer_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -
             return Response(status_code=404)
         return FileResponse(images[number - 1], media_type="image/png")
 
+    _step_routes(app, service)
+
+
+def _step_routes(app: FastAPI, service: Service) -> None:
+    """The page's JSON steps: code, start (certificate + signed attributes), finish, decline."""
+
     @app.post("/s/{token}/code", include_in_schema=False)
     def send_code(token: str, request: Request) -> dict[str, str]:
         require_csrf(service, request)

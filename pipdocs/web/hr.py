@@ -182,28 +182,33 @@ def _document(service: Service, envelope_id: str) -> Response:
 # --- HR pages -------------------------------------------------------------------------------------
 
 
+def _render(service: Service, templates: Jinja2Templates, request: Request, name: str,
+            **context: Any) -> Response:
+    from pipdocs.web.browser import set_session
+
+    response = HTMLResponse("")
+    csrf = csrf_token(service.secret, set_session(service, request, response))
+    html = templates.get_template(name).render(lang="en", csrf=csrf, **context)
+    response.body = html.encode("utf-8")
+    response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+def _form_csrf(service: Service, request: Request, given: str) -> None:
+    from pipdocs.web.browser import session_of
+
+    if not csrf_ok(service.secret, session_of(request), given):
+        raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+
+
 def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
-    from pipdocs.web.browser import client_of, session_of, set_session
+    """Login and logout; the envelope pages are in _envelope_pages."""
 
     def render(request: Request, name: str, **context: Any) -> Response:
-        response = HTMLResponse("")
-        csrf = csrf_token(service.secret, set_session(service, request, response))
-        html = templates.get_template(name).render(lang="en", csrf=csrf, **context)
-        response.body = html.encode("utf-8")
-        response.headers["content-length"] = str(len(response.body))
-        return response
+        return _render(service, templates, request, name, **context)
 
     def form_csrf(request: Request, given: str) -> None:
-        if not csrf_ok(service.secret, session_of(request), given):
-            raise HTTPException(403, "missing or wrong CSRF token; reload the page")
-
-    def hr_user(request: Request) -> User:
-        user = _login_user(service, request)
-        if user is None:
-            raise HTTPException(303, headers={"Location": "/login"})
-        return user
-
-    HrUser = Annotated[User, Depends(hr_user)]
+        _form_csrf(service, request, given)
 
     @app.get("/login", include_in_schema=False)
     def login_page(request: Request) -> Response:
@@ -228,6 +233,27 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(HR_COOKIE)
         return response
+
+    _envelope_pages(app, service, templates)
+
+
+def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
+    """The list with status, upload, download, resend and cancel, for a logged-in HR user."""
+    from pipdocs.web.browser import client_of
+
+    def render(request: Request, name: str, **context: Any) -> Response:
+        return _render(service, templates, request, name, **context)
+
+    def form_csrf(request: Request, given: str) -> None:
+        _form_csrf(service, request, given)
+
+    def hr_user(request: Request) -> User:
+        user = _login_user(service, request)
+        if user is None:
+            raise HTTPException(303, headers={"Location": "/login"})
+        return user
+
+    HrUser = Annotated[User, Depends(hr_user)]
 
     @app.get("/", include_in_schema=False)
     def envelopes(request: Request, user: HrUser) -> Response:
