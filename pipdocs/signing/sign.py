@@ -275,15 +275,7 @@ def prepare_signature(
         reason=text_reason, role=policy.role_label(role, plan.language),
         ts=now.strftime(policy.stamp.timestamp_format),
     )
-    certify = policy.certify_first and policy.is_first(role)
-    lock = policy.lock_last and policy.is_last(role)
-    last_field = SIGNATURE_FIELDS[policy.order[-1]]
-    if policy.lock_last and not any(fields.values()):
-        # prepare puts /Lock on the last field. A PDF prepared elsewhere gets it now, in the first
-        # signature's own revision: added later, pyHanko's difference analysis (rightly) flags it.
-        _ensure_lock(writer, last_field)
-    if lock and not _has_lock(writer, field_name):
-        lock = False  # an old document the first signature didn't lock: P=2 still holds
+    certify, lock = _locking(writer, fields, role, field_name, policy)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",
@@ -296,6 +288,21 @@ def prepare_signature(
     )
     return PreparedSignature(writer, meta, stamp_style(text, policy.stamp), field_name,
                              text_reason, certify, lock, plan)
+
+
+def _locking(writer: Any, fields: dict[str, bool], role: str, field_name: str,
+             policy: Policy) -> tuple[bool, bool]:
+    """Whether this signature certifies (the first) and locks the document (the last)."""
+    certify = policy.certify_first and policy.is_first(role)
+    lock = policy.lock_last and policy.is_last(role)
+    last_field = SIGNATURE_FIELDS[policy.order[-1]]
+    if policy.lock_last and not any(fields.values()):
+        # prepare puts /Lock on the last field. A PDF prepared elsewhere gets it now, in the first
+        # signature's own revision: added later, pyHanko's difference analysis (rightly) flags it.
+        _ensure_lock(writer, last_field)
+    if lock and not _has_lock(writer, field_name):
+        lock = False  # an old document the first signature didn't lock: P=2 still holds
+    return certify, lock
 
 
 def _ensure_lock(writer: Any, field_name: str) -> None:
