@@ -343,3 +343,23 @@ def test_cli_token_and_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert check_password(sessions, "hr@x.example", "wrong password!") is None
     no_data = runner.invoke(cli, ["serve"])
     assert no_data.exit_code == 2 and "--data" in no_data.output
+
+
+def test_pipdocs_send(server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from pipdocs.cli.main import cli
+
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(prepared_pdf("en"))
+    runner = CliRunner()
+    monkeypatch.setenv("PIPDOCS_API_TOKEN", server.token)
+    sent = runner.invoke(cli, ["send", str(pdf), "--server", server.url])
+    assert sent.exit_code == 0, sent.output
+    envelope_id = re.search(r"envelope ([0-9a-f]{32}) in_progress", sent.output).group(1)
+    assert f"employee {EMPLOYEE.email} (waiting)" in sent.output
+    with server.api() as api:
+        assert api.get(f"/api/envelopes/{envelope_id}").status_code == 200
+    monkeypatch.setenv("PIPDOCS_API_TOKEN", "wrong")
+    refused = runner.invoke(cli, ["send", str(pdf), "--server", server.url])
+    assert refused.exit_code == 2 and "API token was refused" in refused.output

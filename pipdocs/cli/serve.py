@@ -76,3 +76,16 @@ def token(data_dir: Path, database: str | None, email: str) -> None:
     value = make_token(open_database(data_dir, database), email)
     err(f"API token for {email} (shown once; send it as 'Authorization: Bearer TOKEN'):")
     click.echo(value)
+
+
+@cli.command("send")
+@click.argument("pdf", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--server", required=True, help="The service's URL, e.g. https://sign.example.com")
+def send(pdf: Path, server: str) -> None:
+    """Send a prepared PDF for signing (API token from PIPDOCS_API_TOKEN)."""
+    from pipdocs.web.client import send_pdf
+
+    token = password_from_env("PIPDOCS_API_TOKEN", "API token")
+    envelope = send_pdf(server, token, pdf)
+    signers = ", ".join(f"{s['role']} {s['email']} ({s['status']})" for s in envelope["signers"])
+    click.echo(f"{pdf}: envelope {envelope['id']} {envelope['status']}: {signers}")
