@@ -339,3 +339,18 @@ def test_names_near_reserved_ones_are_fine(plan_id: str) -> None:
     data = example()
     data["plan_id"] = plan_id
     assert plan_from_data(data).plan_id == plan_id
+
+
+@pytest.mark.parametrize("exc,words", [
+    (MemoryError(), "error: out of memory"),
+    (RecursionError("maximum recursion depth exceeded"), "error: the input is nested too deeply"),
+    (OSError(28, "No space left on device", "/out/x.pdf"), "error: the disk is full (/out/x.pdf)"),
+])
+def test_internal_errors_become_plain_messages(exc: BaseException, words: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from pipdocs.cli.app import exit_for
+
+    assert exit_for(exc, debug=False) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(words), err
+    assert "unexpected" not in err[0] and "Errno" not in err[0]
