@@ -11,7 +11,6 @@ import re
 import secrets
 import stat
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +33,6 @@ FLOW_PASSWORD = re.search(r"PIPDOCS_CA_PASSWORD=(\S+)",
                           if (ROOT.parent / "shared" / "acceptance" / "flow.sh").is_file()
                           else "PIPDOCS_CA_PASSWORD=ca-secret")
 ENV = {"PIPDOCS_CA_PASSWORD": "ca-secret", "PIPDOCS_KEY_PASSWORD": "key-secret"}
-
-
-@pytest.fixture(scope="module")
-def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("hard") / "ca"
-    init_ca(path, "Hardening Org", "ca-secret")
-    return path
 
 
 def invoke(args: list[str], env: dict[str, str] | None = None) -> tuple[int, list[str]]:
@@ -177,19 +169,9 @@ def test_a_long_org_is_refused_not_cut(tmp_path: Path) -> None:
 # --- the TSA --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(ca_dir: Path) -> Iterator[TSAServer]:
-    srv = make_server(ca_dir, "ca-secret", OID, "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
 @pytest.mark.parametrize("method", ["HEAD", "OPTIONS", "GET", "PUT"])
-def test_other_methods_get_405(server: TSAServer, method: str) -> None:
-    host, port = server.server_address[:2]
+def test_other_methods_get_405(tsa: TSAServer, method: str) -> None:
+    host, port = tsa.server_address[:2]
     conn = http.client.HTTPConnection(str(host), port, timeout=10)
     conn.request(method, "/")
     response = conn.getresponse()
@@ -209,9 +191,9 @@ def request_with_nonce(nonce: int) -> tsp.TimeStampReq:
 
 
 @pytest.mark.parametrize("nonce", [-1, -(1 << 63), 1 << 256, 1 << 8000])
-def test_negative_and_oversized_nonces_are_refused(server: TSAServer, ca_dir: Path,
+def test_negative_and_oversized_nonces_are_refused(tsa: TSAServer, ca_dir: Path,
                                                    nonce: int) -> None:
-    host, port = server.server_address[:2]
+    host, port = tsa.server_address[:2]
     conn = http.client.HTTPConnection(str(host), port, timeout=10)
     conn.request("POST", "/", body=request_with_nonce(nonce).dump(),
                  headers={"Content-Type": "application/timestamp-query"})
@@ -227,12 +209,12 @@ def test_negative_and_oversized_nonces_are_refused(server: TSAServer, ca_dir: Pa
     assert good["status"]["status"].native == "granted"
 
 
-def test_a_refusal_shows_the_tsas_own_words(server: TSAServer) -> None:
-    stamper = CheckedHTTPTimeStamper(server.url, timeout=10)
+def test_a_refusal_shows_the_tsas_own_words(tsa: TSAServer) -> None:
+    stamper = CheckedHTTPTimeStamper(tsa.url, timeout=10)
     with pytest.raises(TimestampError) as caught:
         asyncio.run(stamper.async_timestamp(hashlib.sha1(b"x").digest(), "sha1"))
     message = str(caught.value)
-    assert "hash algorithm sha1 is not accepted" in message and server.url in message
+    assert "hash algorithm sha1 is not accepted" in message and tsa.url in message
     assert "asn1" not in message.lower() and "400, message" not in message
 
 

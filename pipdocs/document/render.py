@@ -23,14 +23,13 @@ from typing import TYPE_CHECKING
 from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import TemplateError
 from pipdocs.core.files import write_atomic
+from pipdocs.core.names import LANGUAGE_TAGS, document_title
 from pipdocs.document.jinja import jinja_env, plan_context
 from pipdocs.document.templates import find_template
 
 if TYPE_CHECKING:
     from pipdocs.core.plan import Plan
 
-DOC_TITLE = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
-DOC_LANG = {"zh": "zh-CN", "en": "en-GB"}
 
 _template_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
 
@@ -71,9 +70,9 @@ def render_docx_bytes(plan: Plan, templates_dir: Path | None = None) -> bytes:
             f" run `pipdocs templates check {path}` to find the paragraph"
         ) from exc
     props = tpl.docx.core_properties
-    props.title = f"{DOC_TITLE[plan.language]} – {plan.employee.name}"[:250]
+    props.title = document_title(plan.language, plan.employee.name)[:250]
     props.subject = plan.plan_id or ""
-    props.language = DOC_LANG[plan.language]
+    props.language = LANGUAGE_TAGS[plan.language]
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -28,6 +27,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from pipdocs.core.errors import CAError, CredentialError, InputError
 from pipdocs.core.files import check_output, check_private, disk_full, write_atomic
+from pipdocs.core.identity import EMAIL_HINT, cert_email, cert_name, is_email
 from pipdocs.core.text import line_problem
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
@@ -41,7 +41,6 @@ NAME_MAX = 64  # ub-common-name and ub-organization-name (RFC 5280): longer is c
 PASSWORD_MIN, PASSWORD_DISTINCT = 8, 5
 PASSWORD_RULE = (f"at least {PASSWORD_MIN} characters, not only spaces, with at least"
                  f" {PASSWORD_DISTINCT} different characters")
-_EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
         "kind": kind,
         "serial": format(cert.serial_number, "x"),
         "subject": cert.subject.rfc4514_string(),
-        "email": _cert_email(cert),
+        "email": cert_email(cert),
         "not_before": cert.not_valid_before_utc.isoformat(),
         "not_after": cert.not_valid_after_utc.isoformat(),
     }
@@ -78,18 +77,6 @@ def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
         os.write(fd, line)
     finally:
         os.close(fd)
-
-
-def _cert_email(cert: x509.Certificate) -> str | None:
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        emails = san.get_values_for_type(x509.RFC822Name)
-        if emails:
-            return str(emails[0])
-    except x509.ExtensionNotFound:
-        pass
-    attrs = cert.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
-    return str(attrs[0].value) if attrs else None
 
 
 def _encrypt(key: rsa.RSAPrivateKey, password: str) -> bytes:
@@ -202,17 +189,7 @@ def init_ca(
     The TSA key is encrypted with ``tsa_password`` (default: the CA password), so a timestamp
     server can run without the root key's password when the organisation chooses so.
     """
-    org = checked_line(org, "--org")
-    if not org:
-        raise InputError("--org is empty: give the organisation's name")
-    if len(org) > NAME_MAX:
-        raise InputError(f"--org is longer than {NAME_MAX} characters, the limit of a"
-                         " certificate's organisation name; use a shorter form of the name")
-    for password, env in ((ca_password, "PIPDOCS_CA_PASSWORD"),
-                          (tsa_password, "PIPDOCS_TSA_PASSWORD")):
-        weak = password_problem(password) if password is not None else None
-        if weak:
-            raise CredentialError(f"{env} {weak}")
+    org = _checked_init(org, ca_password, tsa_password)
     existing = [f for f in CA_FILES if (ca_dir / f).exists()]
     if existing:
         raise CAError(
@@ -251,14 +228,41 @@ def init_ca(
         (TSA_CERT, tsa.public_bytes(pem), 0o644),
         (ROOT_CERT, root.public_bytes(pem), 0o644),
     ]
+    _write_ca(ca_dir, files, [(root, "root"), (tsa, "tsa")])
+    return IssuedCert(
+        ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
+        root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
+    )
+
+
+def _checked_init(org: str, ca_password: str, tsa_password: str | None) -> str:
+    """The organisation name to use; InputError or CredentialError before any key is made."""
+    org = checked_line(org, "--org")
+    if not org:
+        raise InputError("--org is empty: give the organisation's name")
+    if len(org) > NAME_MAX:
+        raise InputError(f"--org is longer than {NAME_MAX} characters, the limit of a"
+                         " certificate's organisation name; use a shorter form of the name")
+    for password, env in ((ca_password, "PIPDOCS_CA_PASSWORD"),
+                          (tsa_password, "PIPDOCS_TSA_PASSWORD")):
+        weak = password_problem(password) if password is not None else None
+        if weak:
+            raise CredentialError(f"{env} {weak}")
+    return org
+
+
+def _write_ca(ca_dir: Path, files: list[tuple[str, bytes, int]],
+              logged: list[tuple[x509.Certificate, str]]) -> None:
+    """Write the CA's files into a private ``ca_dir``: all of them, or none and no directory
+    this call created (a full disk, a race with another ``ca init``)."""
     made = _private_dir(ca_dir)
     written: list[Path] = []
     try:
         for name, data, mode in files:
             write_atomic(ca_dir / name, data, mode, exclusive=True)
             written.append(ca_dir / name)
-        _append_log(ca_dir, root, "root")
-        _append_log(ca_dir, tsa, "tsa")
+        for cert, kind in logged:
+            _append_log(ca_dir, cert, kind)
     except BaseException as exc:
         for path in written:
             path.unlink(missing_ok=True)
@@ -272,10 +276,6 @@ def init_ca(
         if isinstance(exc, OSError):
             raise disk_full(exc, ca_dir / ISSUED_LOG) from exc
         raise
-    return IssuedCert(
-        ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
-        root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
-    )
 
 
 def _private_dir(ca_dir: Path) -> list[Path]:
@@ -332,8 +332,8 @@ def issue_signer(
         raise InputError("--name is empty: give the signer's name as the plan spells it")
     if len(name) > NAME_MAX:
         raise InputError("--name is longer than 64 characters, the limit of a certificate name")
-    if not _EMAIL_RE.match(email):
-        raise InputError(f"--email '{email}' is not an e-mail address (expected name@example.com)")
+    if not is_email(email):
+        raise InputError(f"--email '{email}' is not an e-mail address ({EMAIL_HINT})")
     if not key_password:
         raise CredentialError("PIPDOCS_KEY_PASSWORD is empty: a signer's key needs a password")
     if days < 1:
@@ -378,11 +378,6 @@ def issue_signer(
     )
 
 
-def cert_email(cert: x509.Certificate) -> str | None:
-    """The e-mail a certificate speaks for: SAN rfc822Name first, then the subject's E=."""
-    return _cert_email(cert)
-
-
 def cert_common_name(cert: x509.Certificate) -> str:
-    attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(attrs[0].value) if attrs else cert.subject.rfc4514_string()
+    """The signer's name for messages: the CN, else the whole subject."""
+    return cert_name(cert) or cert.subject.rfc4514_string()

@@ -28,66 +28,21 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from pipdocs.core.errors import InputError, TimestampError
+from pipdocs.core.limits import QUOTE_DETAIL, cut
+from pipdocs.signing.tsarequest import (
+    MAX_REPLY_BYTES,
+    MAX_REQUEST_BYTES,
+    QUERY_TYPE,
+    REPLY_TYPE,
+    RejectionResponse,
+    RequestRejected,
+    check_request,
+    rejection,
+)
 
-QUERY_TYPE, REPLY_TYPE = "application/timestamp-query", "application/timestamp-reply"
-MAX_REQUEST_BYTES = 16 * 1024  # a TimeStampReq is ~100 bytes; anything this big is not one
-MAX_REPLY_BYTES = 1 << 20  # a TimeStampResp with its certificates is a few kilobytes
-MAX_NONCE_BYTES = 32  # RFC 3161 clients send 8 (pyHanko, openssl) to 16 bytes
 TOKEN_LOG = "tsa.log"
-DIGEST_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64, "sha3_256": 32, "sha3_384": 48,
-                "sha3_512": 64}
 
 Logger = Callable[[dict[str, Any]], None]
-
-
-class RequestRejected(Exception):
-    """A request the TSA will not stamp; ``fail_info`` is the RFC 3161 PKIFailureInfo bit."""
-
-    def __init__(self, message: str, fail_info: str) -> None:
-        super().__init__(message)
-        self.fail_info = fail_info
-
-
-def check_request(req: tsp.TimeStampReq, policy_oid: str) -> None:
-    """Raise RequestRejected unless ``req`` is a v1 request we can honestly stamp."""
-    try:
-        req.native  # noqa: B018 - forces a full parse; lazy asn1crypto would fail later
-        version = req["version"].native
-        imprint = req["message_imprint"]
-        algorithm = imprint["hash_algorithm"]["algorithm"].native
-        digest = imprint["hashed_message"].native
-        requested_policy = req["req_policy"].native
-        extensions = req["extensions"].native
-        nonce = req["nonce"].native
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a malformed request
-        raise RequestRejected(f"malformed TimeStampReq: {exc}", "bad_data_format") from exc
-    if version != "v1":
-        raise RequestRejected(f"unsupported request version {version}", "bad_request")
-    if algorithm not in DIGEST_SIZES:
-        raise RequestRejected(f"hash algorithm {algorithm} is not accepted", "bad_alg")
-    if not isinstance(digest, bytes) or len(digest) != DIGEST_SIZES[algorithm]:
-        raise RequestRejected(f"message imprint is not a {algorithm} digest", "bad_data_format")
-    if requested_policy is not None and requested_policy != policy_oid:
-        raise RequestRejected(f"policy {requested_policy} is not offered", "unaccepted_policy")
-    if extensions:
-        raise RequestRejected("request extensions are not supported", "unaccepted_extension")
-    if nonce is not None and not 0 <= nonce < 1 << (8 * MAX_NONCE_BYTES):
-        raise RequestRejected(f"the nonce must be a positive number of at most {MAX_NONCE_BYTES}"
-                              " bytes", "bad_request")
-
-
-class RejectionResponse(core.Sequence):
-    """TimeStampResp without a token (asn1crypto's TimeStampResp insists on one)."""
-
-    _fields = [("status", tsp.PKIStatusInfo)]
-
-
-def rejection(message: str, fail_info: str) -> core.Sequence:
-    """An RFC 3161 response that says no, and why."""
-    status = tsp.PKIStatusInfo(
-        {"status": "rejection", "status_string": [message[:200]], "fail_info": {fail_info}}
-    )
-    return RejectionResponse({"status": status})
 
 
 class OrgTimeStamper(DummyTimeStamper):
@@ -373,8 +328,7 @@ class CheckedHTTPTimeStamper(HTTPTimeStamper):
 
 def _one_line(text: str) -> str:
     """A TSA's own words, safe to print: control characters escaped, length bounded."""
-    out = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-    return out if len(out) <= 200 else out[:197] + "..."
+    return cut("".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text))
 
 
 def _describe(exc: BaseException) -> str:
@@ -387,7 +341,7 @@ def _describe(exc: BaseException) -> str:
 
     def line(e: BaseException) -> str:
         text = str(e).strip() or type(e).__name__
-        return text.splitlines()[0][:160]
+        return cut(text.splitlines()[0], QUOTE_DETAIL)
 
     root, seen = exc, {id(exc)}
     while root.__cause__ is not None and id(root.__cause__) not in seen:
