@@ -354,3 +354,10 @@ def test_internal_errors_become_plain_messages(exc: BaseException, words: str,
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(words), err
     assert "unexpected" not in err[0] and "Errno" not in err[0]
+
+
+def test_a_csv_cell_too_long_is_refused_while_reading(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "plans.csv", [sheet_row("PIP-C-1"),
+                                               sheet_row("PIP-C-2", **{"support": "x" * 200_000})])
+    with pytest.raises(InputError, match=r"a cell on line \d+ is longer than 131,072 characters"):
+        run_bulk(sheet, tmp_path / "out", fmt="docx")
