@@ -69,6 +69,20 @@ def test_overflows_and_huge_numbers_are_problems_of_the_plan(
         assert not any("unexpected" in line for line in lines), lines
 
 
+@pytest.mark.parametrize("field,path", [("days", "period.days"), ("start", "period.start")])
+def test_a_5000_digit_json_number_is_a_problem_of_its_field(tmp_path: Path, field: str,
+                                                             path: str) -> None:
+    plan_file = write_plan(tmp_path / "plan.json", example())
+    text = plan_file.read_text(encoding="utf-8")
+    key = f'"{field}": '
+    at = text.index(key, text.index('"period"')) + len(key)
+    end = min(i for i in (text.find(",", at), text.find("}", at)) if i >= 0)
+    plan_file.write_text(text[:at] + HUGE + text[end:], encoding="utf-8")
+    code, lines = cli_lines("validate", str(plan_file))
+    assert code == 1 and any(f"plan.json: {path}: " in line for line in lines), lines
+    assert all(len(line) < 400 for line in lines), lines
+
+
 def nested(depth: int) -> str:
     return "[" * depth + "]" * depth
 

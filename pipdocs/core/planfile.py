@@ -33,6 +33,12 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _whole(digits: str) -> int | str:
+    """A JSON integer; one too long for int() (4,300+ digits) stays text, so the plan's
+    validation names the field ("is not a whole number", "is too long")."""
+    return int(digits) if len(digits) <= 30 else digits
+
+
 @functools.cache
 def _yaml_loader() -> Any:
     """A safe YAML loader for plan files: every plain value stays text, and no key twice.
@@ -95,7 +101,7 @@ def _bracket_depth(text: str) -> int:
 def _parse(text: str, suffix: str, source: str) -> Any:
     if suffix == ".json":
         try:
-            return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+            return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_whole)
         except InputError as exc:
             raise InputError(f"{source}: {exc}") from exc
         except json.JSONDecodeError as exc:
