@@ -127,7 +127,7 @@ def test_mixed_sheet_good_pdfs_bad_rows_by_cell(first_run: tuple[Path, Any]) -> 
         text = pdf_text(out / f"{pid}.pdf")
         assert name in text and pid in text
     dates = pdf_text(out / "PIP-T-002.pdf").replace(" ", "")
-    assert "2026年12月01日至2027年02月28日" in dates  # Excel serial 46357, 90 days as text
+    assert "2026年12月1日至2027年2月28日" in dates  # Excel serial 46357, 90 days as text
     assert "完成期限：2027年01月31日" in dates  # Excel serial 46418
     from pypdf import PdfReader
 

@@ -3,7 +3,7 @@
 User text is data, never template code: rendering uses autoescape, and a value is output once,
 never re-parsed, so ``{{ 7*7 }}`` or ``<w:t>`` in a plan prints literally. A newline in a text
 starts a new line: a new paragraph with the same formatting (so Chinese first-line indents
-hold). Dates print in the document's language (``2026年12月01日`` / ``1 December 2026``)
+hold). Dates print in the document's language (``2026年12月1日`` / ``1 December 2026``)
 without a filter.
 
 Template context: the plan's own fields, as the plan file names them (``plan_id``,

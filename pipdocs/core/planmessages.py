@@ -1,0 +1,78 @@
+"""Validation errors as sentences a person understands, in the user's language.
+
+Kept apart from the model (plan.py) so the wording (gettext message ids) is in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from difflib import get_close_matches
+from typing import Any
+
+from pipdocs.core.dates import why_not_a_date
+from pipdocs.core.i18n import tr
+
+
+def error_path(loc: tuple[int | str, ...]) -> str:
+    """('goals', 0, 'deadline') -> 'goals[1].deadline' (1-based, like the spreadsheet columns)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def pydantic_message(error: Any, field_names: Callable[[str], list[str]]) -> str:
+    """A sentence a person understands for one pydantic error, in the message language."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        loc = [p for p in error["loc"] if isinstance(p, str)]
+        parent = loc[-2] if len(loc) > 1 else ""
+        guess = get_close_matches(str(loc[-1]), field_names(parent), n=1)
+        if guess:
+            return tr("is not a field of a plan (did you mean '{guess}'?); remove or rename"
+                      " it").format(guess=guess[0])
+        return tr("is not a field of a plan; remove or rename it")
+    if kind.startswith("date_"):
+        why = why_not_a_date(str(value)) if isinstance(value, str) else None
+        if why and why[0] == "day":
+            return tr("{value!r} is not a date: month {month} of {year} has {days} days").format(
+                value=value, **why[1])
+        if why:
+            return tr("{value!r} is not a date: there is no month {month}").format(
+                value=value, **why[1])
+        return tr("{value!r} is not a date; write it as YYYY-MM-DD (or 2027/3/1)").format(
+            value=value)
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return str(error["msg"])
+    return tr(template).format(
+        value=value, expected=ctx.get("expected", ""), max=ctx.get("max_length"),
+        min=ctx.get("min_length"), type=type(value).__name__, detail=error["msg"].lower())
+
+
+# pydantic error type -> message (English text is the gettext message id).
+_MESSAGES: dict[str, str] = {
+    "missing": "is required",
+    "literal_error": "must be one of {expected}, not {value!r}",
+    "int_parsing": "{value!r} is not a whole number",
+    "int_type": "{value!r} is not a whole number",
+    "int_from_float": "{value!r} is not a whole number",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long (at most {max} characters)",
+    "too_short": "needs at least {min} item(s)",
+    "too_long": "has too many items (at most {max})",
+    "greater_than_equal": "{value!r} is out of range ({detail})",
+    "less_than_equal": "{value!r} is out of range ({detail})",
+    "string_type": "must be text, not {type}",
+    "list_type": "must be a list (one item per line)",
+    "model_type": "must be a mapping of fields (name: value)",
+    "dict_type": "must be a mapping of fields (name: value)",
+    "model_attributes_type": "must be a mapping of fields (name: value)",
+}
