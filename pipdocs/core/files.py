@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.i18n import tr
 
 
 def check_output(out: Path) -> Path:
@@ -21,22 +22,27 @@ def check_output(out: Path) -> Path:
     out = Path(out)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"{out}: the directory {parent} does not exist; create it first")
+        raise InputError(tr("{out}: the directory {parent} does not exist; create it first"
+                            ).format(out=out, parent=parent))
     if out.is_dir():
-        raise InputError(f"{out}: is a directory; give a file name inside it")
+        raise InputError(tr("{out}: is a directory; give a file name inside it").format(out=out))
     return parent
 
 
 def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
     """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
+    # ``what`` and ``hint`` are message ids too (listed in the catalog by hand).
+    values = {"path": path, "what": tr(what), "hint": tr(hint)}
     try:
         return Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: {what} not found; {hint}") from exc
+        raise InputError(tr("{path}: {what} not found; {hint}").format(**values)) from exc
     except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory, not a {what}; {hint}") from exc
+        raise InputError(tr("{path}: is a directory, not a {what}; {hint}").format(
+            **values)) from exc
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the {what} ({exc.strerror}); {hint}") from exc
+        raise InputError(tr("{path}: cannot read the {what} ({reason}); {hint}").format(
+            reason=exc.strerror, **values)) from exc
 
 
 def _open_temp(out: Path, mode: int) -> tuple[int, str]:
@@ -65,9 +71,8 @@ def write_atomic(
         fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600
         )
     except OSError as exc:
-        raise InputError(
-            f"{out}: cannot write in {parent} ({exc.strerror}); choose another path"
-        ) from exc
+        raise InputError(tr("{out}: cannot write in {parent} ({reason}); choose another path"
+                            ).format(out=out, parent=parent, reason=exc.strerror)) from exc
     try:
         if mode is not None:
             os.fchmod(fd, mode)

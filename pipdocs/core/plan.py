@@ -363,7 +363,7 @@ def plan_from_data(data: Any, source: str = "") -> Plan:
     with plan_language(data.get("language")):
         plan, problems = _validate(data)
     if problems or plan is None:
-        raise PlanInvalid(problems, source)
+        raise PlanInvalid(problems, source, data.get("language"))
     if not plan.checkpoints:
         plan.checkpoints = _default_checkpoints(plan)
     plan.checkpoints.sort(key=lambda c: c.date)
@@ -389,9 +389,15 @@ def _validate(data: dict[str, Any]) -> tuple[Plan | None, list[Problem]]:
 
 def load_plan(path: Path | str) -> Plan:
     """Read and validate a plan file (.yaml, .yml or .json)."""
-    from pipdocs.core.planfile import read_plan_file
+    from pipdocs.core.planfile import read_plan_source, with_lines
 
-    return plan_from_data(read_plan_file(Path(path)), source=str(path))
+    data, lines = read_plan_source(Path(path))
+    try:
+        return plan_from_data(data, source=str(path))
+    except PlanInvalid as exc:
+        with plan_language(data.get("language") if isinstance(data, dict) else None):
+            raise PlanInvalid(with_lines(exc.problems, lines), exc.source,
+                              exc.language) from None
 
 
 def plan_from_json_bytes(raw: bytes) -> Plan:

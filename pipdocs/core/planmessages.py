@@ -5,12 +5,14 @@ Kept apart from the model (plan.py) so the wording (gettext message ids) is in o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 from difflib import get_close_matches
 from typing import Any
 
 from pipdocs.core.dates import why_not_a_date
-from pipdocs.core.i18n import tr
+from pipdocs.core.i18n import is_zh, tr
 
 
 def error_path(loc: tuple[int | str, ...]) -> str:
@@ -32,21 +34,20 @@ def pydantic_message(error: Any, field_names: Callable[[str], list[str]]) -> str
     if kind == "extra_forbidden":
         loc = [p for p in error["loc"] if isinstance(p, str)]
         parent = loc[-2] if len(loc) > 1 else ""
-        guess = get_close_matches(str(loc[-1]), field_names(parent), n=1)
+        name = str(loc[-1])
+        if value is None and not re.fullmatch(r"[A-Za-z_][\w.]*", name):
+            return tr("is not a field of a plan: it looks like the rest of a text cut at a ','"
+                      " (inside {...} a ',' separates fields); put the whole text in quotes")
+        guess = get_close_matches(name, field_names(parent), n=1)
         if guess:
             return tr("is not a field of a plan (did you mean '{guess}'?); remove or rename"
                       " it").format(guess=guess[0])
         return tr("is not a field of a plan; remove or rename it")
     if kind.startswith("date_"):
-        why = why_not_a_date(str(value)) if isinstance(value, str) else None
-        if why and why[0] == "day":
-            return tr("{value!r} is not a date: month {month} of {year} has {days} days").format(
-                value=value, **why[1])
-        if why:
-            return tr("{value!r} is not a date: there is no month {month}").format(
-                value=value, **why[1])
-        return tr("{value!r} is not a date; write it as YYYY-MM-DD (or 2027/3/1)").format(
-            value=value)
+        return date_message(str(value))
+    if kind == "string_type" and isinstance(value, dict):
+        return tr("must be text, but YAML read it as fields: a ': ' inside the text (or a"
+                  " ',' inside {...}) starts a new field; put the whole text in quotes")
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     template = _MESSAGES.get(kind)
@@ -76,3 +77,21 @@ _MESSAGES: dict[str, str] = {
     "dict_type": "must be a mapping of fields (name: value)",
     "model_attributes_type": "must be a mapping of fields (name: value)",
 }
+
+
+def date_message(value: str) -> str:
+    """'2027-04-31' is not a date: say why (April has 30 days) and which forms are accepted."""
+    why = why_not_a_date(value)
+    if why and why[0] == "day":
+        from babel.dates import format_skeleton
+
+        values = why[1]
+        month = format_skeleton("yMMMM", date(values["year"], values["month"], 1),
+                                locale="zh_CN" if is_zh() else "en_GB")
+        return tr("'{value}' is not a date: {month} has {days} days").format(
+            value=value, month=month, days=values["days"])
+    if why:
+        return tr("'{value}' is not a date: there is no month {month}").format(
+            value=value, **why[1])
+    return tr("'{value}' is not a date; write it as YYYY-MM-DD (2027-03-01) or 2027/3/1").format(
+        value=value)

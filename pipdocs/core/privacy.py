@@ -43,8 +43,9 @@ TOPICS_EN: dict[str, tuple[str, ...]] = {
     "age": ("age", "aged", "too old", "retirement age"),
     "religion": ("religion", "religious", "faith", "church", "mosque", "temple", "prayer",
                  "ramadan"),
-    "other": ("ethnicity", "ethnic", "racial", "sexual orientation", "gay", "union",
-              "trade union", "criminal record", "genetic", "biometric"),
+    "other": ("ethnicity", "ethnic", "racial", "sexual orientation", "gay",
+              "trade union", "union member", "union membership", "criminal record", "genetic",
+              "biometric"),
 }
 TOPIC_NAMES = {"health": "health", "family": "family circumstances", "pregnancy": "pregnancy",
                "age": "age", "religion": "religion",
