@@ -19,7 +19,7 @@ from typing import Any
 
 from pipdocs.core.dates import YMD
 from pipdocs.core.errors import InputError, Problem
-from pipdocs.core.i18n import is_zh, plan_language, tr
+from pipdocs.core.i18n import N_, is_zh, plan_language, tr
 
 GOAL_FIELDS = ("area", "metric", "baseline", "standard", "target", "deadline", "measurement")
 GOAL_COUNT = 3
@@ -422,9 +422,9 @@ def _list_cell(row: SheetRow, key: str, text: str) -> list[Any]:
 # --- files ------------------------------------------------------------------------------------
 
 
-_NO_HEADER = ("{path}: row {row} is not a header row: the first row must name the columns "
+_NO_HEADER = N_("{path}: row {row} is not a header row: the first row must name the columns "
               "(plan_id, language, role, employee.name, ...) or their Chinese labels; "
-              "`pipdocs bulk-template` makes a sheet with the right header")  # a message id
+              "`pipdocs bulk-template` makes a sheet with the right header")
 
 
 def read_sheet(path: Path) -> Iterator[SheetRow]:

@@ -23,6 +23,7 @@ from pipdocs.bulk.sheet import (
     OPTIONAL,
     ROLE_LABELS_ZH,
 )
+from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError
 from pipdocs.core.files import write_atomic
 
@@ -167,7 +168,8 @@ def plan_to_row(plan: dict[str, Any], lang: str = "en") -> dict[str, Any]:
 
 
 def _date(value: Any) -> Any:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    """A date cell where the plan has a date (2027-03-01 or 2027/3/1); other text as it is."""
+    return value if isinstance(value, date) else (parse_ymd(str(value)) or str(value))
 
 
 def write_template(out: Path, lang: str = "en", plans: Iterable[dict[str, Any]] | None = None,

@@ -11,7 +11,7 @@ import secrets
 from pathlib import Path
 
 from pipdocs.core.errors import InputError
-from pipdocs.core.i18n import tr
+from pipdocs.core.i18n import N_, tr
 
 
 def check_output(out: Path) -> Path:
@@ -29,9 +29,14 @@ def check_output(out: Path) -> Path:
     return parent
 
 
+# What callers of read_input name and advise (message ids, so they are translated too).
+INPUT_WORDS = (N_("file"), N_("check the path"), N_("plan file"), N_("PDF"), N_("key file"),
+               N_("check --key"), N_("trust anchor"), N_("pass the CA's root.pem"))
+
+
 def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
     """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
-    # ``what`` and ``hint`` are message ids too (listed in the catalog by hand).
+    # ``what`` and ``hint`` are message ids too: callers mark theirs with N_.
     values = {"path": path, "what": tr(what), "hint": tr(hint)}
     try:
         return Path(path).read_bytes()

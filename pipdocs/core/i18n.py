@@ -75,6 +75,11 @@ def tr(message: str) -> str:
     return _catalog(language).gettext(message)
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a message id kept in a table, so extraction finds it; ``tr`` translates it later."""
+    return message
+
+
 def is_zh() -> bool:
     """Whether messages are in Chinese now (for punctuation chosen in code)."""
     return message_language() == "zh"

@@ -26,7 +26,7 @@ from pydantic import (
 
 from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
-from pipdocs.core.i18n import plan_language, tr
+from pipdocs.core.i18n import N_, plan_language, tr
 from pipdocs.core.planmessages import error_path, pydantic_message
 
 ROLES: tuple[str, ...] = ("employee", "manager", "hr")
@@ -330,7 +330,7 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
     return problems
 
 
-_PARTY = {"employee": "employee", "manager": "manager", "hr": "HR"}
+_PARTY = {"employee": N_("employee"), "manager": N_("manager"), "hr": N_("HR")}
 
 
 def _default_checkpoints(plan: Plan) -> list[Checkpoint]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pipdocs.core.errors import InputError, Problem
 from pipdocs.core.files import read_input
-from pipdocs.core.i18n import tr
+from pipdocs.core.i18n import plan_language, tr
 
 MAX_PLAN_FILE_BYTES = 1_000_000
 
@@ -187,5 +187,8 @@ def read_plan_source(path: Path) -> tuple[Any, dict[str, int]]:
     if not text.strip():
         raise InputError(tr("{path}: the file is empty; write a plan (see `pipdocs schema`)"
                             ).format(path=path))
-    data = _parse_text(text, suffix, str(path))
+    # A plan that does not parse still says which language its writer reads.
+    language = "zh" if re.search(r"^\s*\"?language\"?\s*:\s*\"?zh\b", text, re.M) else None
+    with plan_language(language):
+        data = _parse_text(text, suffix, str(path))
     return data, (yaml_lines(text) if suffix != ".json" else {})

@@ -12,7 +12,7 @@ from difflib import get_close_matches
 from typing import Any
 
 from pipdocs.core.dates import why_not_a_date
-from pipdocs.core.i18n import is_zh, tr
+from pipdocs.core.i18n import N_, is_zh, tr
 
 
 def error_path(loc: tuple[int | str, ...]) -> str:
@@ -55,27 +55,27 @@ def pydantic_message(error: Any, field_names: Callable[[str], list[str]]) -> str
         return str(error["msg"])
     return tr(template).format(
         value=value, expected=ctx.get("expected", ""), max=ctx.get("max_length"),
-        min=ctx.get("min_length"), type=type(value).__name__, detail=error["msg"].lower())
+        min=ctx.get("min_length"), type=type(value).__name__, ge=ctx.get("ge"), le=ctx.get("le"))
 
 
 # pydantic error type -> message (English text is the gettext message id).
 _MESSAGES: dict[str, str] = {
-    "missing": "is required",
-    "literal_error": "must be one of {expected}, not {value!r}",
-    "int_parsing": "{value!r} is not a whole number",
-    "int_type": "{value!r} is not a whole number",
-    "int_from_float": "{value!r} is not a whole number",
-    "string_too_short": "must not be empty",
-    "string_too_long": "is too long (at most {max} characters)",
-    "too_short": "needs at least {min} item(s)",
-    "too_long": "has too many items (at most {max})",
-    "greater_than_equal": "{value!r} is out of range ({detail})",
-    "less_than_equal": "{value!r} is out of range ({detail})",
-    "string_type": "must be text, not {type}",
-    "list_type": "must be a list (one item per line)",
-    "model_type": "must be a mapping of fields (name: value)",
-    "dict_type": "must be a mapping of fields (name: value)",
-    "model_attributes_type": "must be a mapping of fields (name: value)",
+    "missing": N_("is required"),
+    "literal_error": N_("must be one of {expected}, not {value!r}"),
+    "int_parsing": N_("{value!r} is not a whole number"),
+    "int_type": N_("{value!r} is not a whole number"),
+    "int_from_float": N_("{value!r} is not a whole number"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long (at most {max} characters)"),
+    "too_short": N_("needs at least {min} item(s)"),
+    "too_long": N_("has too many items (at most {max})"),
+    "greater_than_equal": N_("{value!r} is out of range (at least {ge})"),
+    "less_than_equal": N_("{value!r} is out of range (at most {le})"),
+    "string_type": N_("must be text, not {type}"),
+    "list_type": N_("must be a list (one item per line)"),
+    "model_type": N_("must be a mapping of fields (name: value)"),
+    "dict_type": N_("must be a mapping of fields (name: value)"),
+    "model_attributes_type": N_("must be a mapping of fields (name: value)"),
 }
 
 

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pipdocs.core.errors import Problem
-from pipdocs.core.i18n import plan_language, tr
+from pipdocs.core.i18n import N_, plan_language, tr
 
 if TYPE_CHECKING:
     from pipdocs.core.plan import Plan
@@ -47,9 +47,9 @@ TOPICS_EN: dict[str, tuple[str, ...]] = {
               "trade union", "union member", "union membership", "criminal record", "genetic",
               "biometric"),
 }
-TOPIC_NAMES = {"health": "health", "family": "family circumstances", "pregnancy": "pregnancy",
-               "age": "age", "religion": "religion",
-               "other": "ethnicity, orientation, union membership or similar"}
+TOPIC_NAMES = {"health": N_("health"), "family": N_("family circumstances"),
+               "pregnancy": N_("pregnancy"), "age": N_("age"), "religion": N_("religion"),
+               "other": N_("ethnicity, orientation, union membership or similar")}
 
 
 def _find(text: str) -> list[tuple[str, str]]:
