@@ -34,6 +34,7 @@ from pipdocs.bulk.records import (
 )
 from pipdocs.bulk.sheet import SheetRow, read_sheet
 from pipdocs.core.errors import ConversionError, InputError, PlanInvalid, Problem
+from pipdocs.core.files import case_twin, directory_names
 from pipdocs.core.i18n import plan_language, tr
 
 if TYPE_CHECKING:
@@ -139,9 +140,13 @@ def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str
     return summary
 
 
-def _check_row(sheet: Path, row: SheetRow, plan_id: str, seen: dict[str, int]
-               ) -> tuple[Plan | None, str, list[Problem]]:
-    """One row validated: its plan (None if invalid), plan id and problems by cell."""
+def _check_row(sheet: Path, row: SheetRow, plan_id: str, seen: dict[str, int],
+               output: tuple[Path, str, dict[str, str]]) -> tuple[Plan | None, str, list[Problem]]:
+    """One row validated: its plan (None if invalid), plan id and problems by cell.
+
+    ``output`` is (directory, format, names already there), to refuse a plan id that differs
+    only in case from an earlier output.
+    """
     from pipdocs.core.plan import plan_from_data
 
     plan: Plan | None
@@ -151,6 +156,11 @@ def _check_row(sheet: Path, row: SheetRow, plan_id: str, seen: dict[str, int]
         problems = _row_problems(row, None)
     except PlanInvalid as exc:
         plan, problems = None, _row_problems(row, exc)
+    except (ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        # A value no check foresaw: this row's problem, never the end of the run.
+        plan, problems = None, [Problem(tr("row {number}").format(number=row.number),
+                                        f"cannot be read as a plan ({type(exc).__name__});"
+                                        " check its cells")]
     key = plan_id.casefold()
     if key and key in seen:
         where = row.cell("plan_id") if "plan_id" in row.data else ""
@@ -161,6 +171,14 @@ def _check_row(sheet: Path, row: SheetRow, plan_id: str, seen: dict[str, int]
                 " (derived from employee.id and period.start: give this row a plan_id)")))
     elif key:
         seen[key] = row.number
+        out_dir, fmt, existing = output
+        twin = case_twin(out_dir / f"{plan_id}.{fmt}", existing)
+        if twin:
+            where = row.cell("plan_id") or tr("row {number}").format(number=row.number)
+            problems.append(Problem(where, f"plan id {plan_id} differs only in case from"
+                                    f" {twin}, made earlier for another plan; on many disks"
+                                    " one file would overwrite the other: give another"
+                                    " plan_id, or remove that file"))
     return plan, plan_id, problems
 
 
@@ -171,6 +189,7 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
     """Pass one: every row checked; returns row -> (plan id, input hash) of rows to make."""
     todo: dict[int, tuple[str, str]] = {}
     seen: dict[str, int] = {}
+    existing = directory_names(out_dir)  # outputs of earlier runs, listed once
     for row in itertools.chain([first] if first else [], rows):
         plan_id = str(row.data.get("plan_id") or "")
         if row.example:
@@ -181,7 +200,8 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
             summary.rows.append(RowOutcome(row.number, plan_id, "skipped", "", note))
             continue
         with plan_language(row.data.get("language")):
-            plan, plan_id, problems = _check_row(sheet, row, plan_id, seen)
+            plan, plan_id, problems = _check_row(sheet, row, plan_id, seen,
+                                                 (out_dir, fmt, existing))
         if problems or plan is None:
             summary.failed += 1
             summary.rows.append(RowOutcome(row.number, plan_id, "error", "",

@@ -29,6 +29,26 @@ def check_output(out: Path) -> Path:
     return parent
 
 
+def case_twin(out: Path, names: dict[str, str] | None = None) -> str | None:
+    """The name of a file beside ``out`` that differs from it only in case (PIP-A.pdf for
+    pip-a.pdf), or None. On a case-insensitive file system (macOS, Windows, a USB stick) one
+    would overwrite the other, and outputs travel. ``names``: casefolded name -> name of the
+    directory, listed once by a caller that checks many outputs."""
+    out = Path(out)
+    if names is None:
+        names = directory_names(out.parent if str(out.parent) else Path("."))
+    found = names.get(out.name.casefold())
+    return found if found is not None and found != out.name else None
+
+
+def directory_names(directory: Path) -> dict[str, str]:
+    """casefolded name -> name of every entry in ``directory`` (empty if it does not exist)."""
+    try:
+        return {entry.name.casefold(): entry.name for entry in os.scandir(directory)}
+    except OSError:
+        return {}
+
+
 # What callers of read_input name and advise (message ids, so they are translated too).
 INPUT_WORDS = (N_("file"), N_("check the path"), N_("plan file"), N_("PDF"), N_("key file"),
                N_("check --key"), N_("trust anchor"), N_("pass the CA's root.pem"))

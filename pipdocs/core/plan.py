@@ -27,40 +27,38 @@ from pydantic import (
 from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.i18n import N_, plan_language, tr
+from pipdocs.core.identity import EMAIL_HINT, email_key, is_email
+from pipdocs.core.names import LANGUAGES as LANGUAGES  # re-exported: callers import them here
+from pipdocs.core.names import ROLES as ROLES
+from pipdocs.core.names import SIG_MARKER as SIG_MARKER
+from pipdocs.core.names import SIGNATURE_FIELDS as SIGNATURE_FIELDS
+from pipdocs.core.planfile import MAX_DEPTH, TOO_DEEP
 from pipdocs.core.planmessages import error_path, pydantic_message
+from pipdocs.core.text import line_problem, text_problem
 
-ROLES: tuple[str, ...] = ("employee", "manager", "hr")
-SIGNATURE_FIELDS: dict[str, str] = {role: f"sig_{role}" for role in ROLES}
-LANGUAGES: tuple[str, ...] = ("zh", "en")
 JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
 USUAL_PERIODS: tuple[int, ...] = (30, 60, 90)
 MAX_GOALS = 3
 CHECKPOINT_INTERVAL_DAYS = 14
-SIG_MARKER = "[[sig:"
-
-_EMAIL_RE = re.compile(
-    r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$"
-)
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _WEEKS_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–~]\s*(\d{1,2}))?\s*$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PLAN_ID_RE = re.compile(r"^\w[\w.-]{0,79}$")
+_PLAN_ID_RE = re.compile(r"\w[\w.-]{0,79}")
+# Names Windows reserves for devices, with any extension (CON.pdf is the console): outputs travel.
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL",
+                              *(f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³")})
 _CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # YAML folds a long text (">" or a plain scalar over several lines) by joining lines with a space;
 # Chinese has no spaces between words, so a space between two CJK characters is dropped.
 _CJK_GAP_RE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
-FREQUENCIES: tuple[str, ...] = ("weekly", "biweekly")
 FREQUENCY_DAYS = {"weekly": 7, "biweekly": 14}
 
 
 def _clean_text(value: str) -> str:
     """Normalise line ends and refuse what would corrupt a document or forge a signature box."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    bad = _CONTROL_RE.search(value)
-    if bad:
-        raise ValueError(
-            tr("contains the control character U+{code}; remove it").format(
-                code=f"{ord(bad.group()):04X}")
-        )
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     if SIG_MARKER in value:
         raise ValueError(_reserved())
     return _CJK_GAP_RE.sub("", value)
@@ -71,13 +69,24 @@ def _reserved() -> str:
         marker=SIG_MARKER)
 
 
+def _clean_line(value: str) -> str:
+    """A name or id: one line, no control or bidi characters (they forge output lines or
+    print the name reversed)."""
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return _clean_text(value)
+
+
 def _email(value: str) -> str:
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(problem)
     if SIG_MARKER in value:
         raise ValueError(_reserved())
-    if not _EMAIL_RE.match(value):
-        raise ValueError(
-            tr("'{value}' is not an e-mail address (expected name@example.com)").format(
-                value=value))
+    if not is_email(value):
+        raise ValueError(tr("'{value}' is not an e-mail address ({hint})").format(
+            value=value, hint=EMAIL_HINT))
     return value
 
 
@@ -92,6 +101,7 @@ def _date_input(value: Any) -> Any:
 
 Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean_text)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_text)]
+Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_line)]
 Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
 Day = Annotated[date, BeforeValidator(_date_input)]
 
@@ -108,19 +118,28 @@ class _Model(BaseModel):
 class Party(_Model):
     """A person named by the plan: who must sign for a role."""
 
-    name: ShortText
+    name: Line
     email: Email
     title: ShortText
 
 
 class Employee(Party):
-    id: ShortText
+    id: Line
     department: ShortText
 
 
 class Period(_Model):
     start: Day
     days: int = Field(ge=7, le=366)
+
+    @field_validator("start")
+    @classmethod
+    def _plausible(cls, value: date) -> date:
+        # 9999-12-31 plus the period overflows every date sum made from it later.
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"{value.isoformat()} is not a plausible start date (years"
+                             f" {FIRST_YEAR}-{LAST_YEAR}); check the year")
+        return value
 
     @property
     def end(self) -> date:
@@ -192,7 +211,7 @@ class Plan(_Model):
     plan_id: str | None = Field(default=None, max_length=80)
     language: Literal["zh", "en"]
     role: Literal["sales", "engineering", "admin", "customer_service"]
-    organisation: ShortText | None = None
+    organisation: Line | None = None
     employee: Employee
     manager: Party
     hr: Party
@@ -211,10 +230,18 @@ class Plan(_Model):
     def _plan_id(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        if not _PLAN_ID_RE.match(value):
+        problem = line_problem(value)
+        if problem:
+            raise ValueError(problem)
+        if not _PLAN_ID_RE.fullmatch(value) or value.endswith("."):
+            raise ValueError(tr(
+                "'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.', not"
+                " at the end (it becomes a file name)").format(value=value))
+        if value.split(".")[0].upper() in WINDOWS_RESERVED:
             raise ValueError(
-                tr("'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.'"
-                   " (it becomes a file name)").format(value=value)
+                f"'{value}' cannot be a plan id: Windows reserves"
+                f" {value.split('.')[0].upper()} for a device, so the file could not be opened"
+                " there; choose another"
             )
         return value
 
@@ -282,7 +309,15 @@ def _as_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip() if isinstance(value, str) else ""
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def _end(start: date, days: int) -> date | None:
+    """The period's last day, or None when it is past the calendar's end (9999-12-31)."""
+    try:
+        return start + timedelta(days=days - 1)
+    except OverflowError:
+        return None
 
 
 def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
@@ -295,8 +330,9 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
     period: dict[str, Any] = raw_period if isinstance(raw_period, dict) else {}
     start = plan.period.start if plan else _as_date(period.get("start"))
     days = plan.period.days if plan else _as_int(period.get("days"))
-    if start is not None and days is not None and 7 <= days <= 366:
-        end = start + timedelta(days=days - 1)
+    end = _end(start, days) if start is not None and days is not None and 7 <= days <= 366 \
+        else None
+    if start is not None and end is not None:
         for key, field in (("goals", "deadline"), ("checkpoints", "date")):
             items = data.get(key)
             if not isinstance(items, list):
@@ -320,7 +356,7 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
         party = data.get(role)
         email = party.get("email") if isinstance(party, dict) else None
         if isinstance(email, str) and email.strip():
-            key = email.strip().lower()
+            key = email_key(email)
             if key in seen:
                 problems.append(Problem(f"{role}.email", tr(
                     "is the same as the {other}'s e-mail; employee, manager and HR must be"
@@ -352,24 +388,22 @@ def _derived_plan_id(plan: Plan) -> str:
     return f"PIP-{emp}-{plan.period.start:%Y%m%d}"[:80]
 
 
-def plan_from_data(data: Any, source: str = "") -> Plan:
-    """Validate a mapping (parsed YAML/JSON, or a spreadsheet row) into a Plan.
-
-    Raises PlanInvalid listing every problem, each with its path.
-    """
-    if not isinstance(data, dict):
-        problem = Problem("", tr("a plan must be a mapping of fields (plan_id: ..., role: ...)"))
-        raise PlanInvalid([problem], source)
-    with plan_language(data.get("language")):
-        plan, problems = _validate(data)
-    if problems or plan is None:
-        raise PlanInvalid(problems, source, data.get("language"))
-    if not plan.checkpoints:
-        plan.checkpoints = _default_checkpoints(plan)
-    plan.checkpoints.sort(key=lambda c: c.date)
-    if not plan.plan_id:
-        plan.plan_id = _derived_plan_id(plan)
-    return plan
+def _too_deep(data: dict[str, Any]) -> list[Problem]:
+    """Fields nested deeper than any plan is (checked without recursion: 100,000 levels of
+    lists would exhaust the stack of every recursive check after this one)."""
+    problems = []
+    for key, value in data.items():
+        stack = [(value, 2)]
+        while stack:
+            item, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                problems.append(Problem(str(key), TOO_DEEP))
+                break
+            if isinstance(item, dict):
+                stack.extend((v, depth + 1) for v in item.values())
+            elif isinstance(item, list):
+                stack.extend((v, depth + 1) for v in item)
+    return problems
 
 
 def _validate(data: dict[str, Any]) -> tuple[Plan | None, list[Problem]]:
@@ -385,6 +419,29 @@ def _validate(data: dict[str, Any]) -> tuple[Plan | None, list[Problem]]:
     reported = {p.path for p in problems}
     problems.extend(p for p in cross if p.path not in reported)
     return plan, problems
+
+
+def plan_from_data(data: Any, source: str = "") -> Plan:
+    """Validate a mapping (parsed YAML/JSON, or a spreadsheet row) into a Plan.
+
+    Raises PlanInvalid listing every problem, each with its path.
+    """
+    if not isinstance(data, dict):
+        problem = Problem("", tr("a plan must be a mapping of fields (plan_id: ..., role: ...)"))
+        raise PlanInvalid([problem], source)
+    deep = _too_deep(data)
+    if deep:
+        raise PlanInvalid(deep, source)
+    with plan_language(data.get("language")):
+        plan, problems = _validate(data)
+    if problems or plan is None:
+        raise PlanInvalid(problems, source, data.get("language"))
+    if not plan.checkpoints:
+        plan.checkpoints = _default_checkpoints(plan)
+    plan.checkpoints.sort(key=lambda c: c.date)
+    if not plan.plan_id:
+        plan.plan_id = _derived_plan_id(plan)
+    return plan
 
 
 def load_plan(path: Path | str) -> Plan:

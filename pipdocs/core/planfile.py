@@ -1,7 +1,8 @@
 """Reading plan files safely: size and encoding checks, strict YAML and JSON parsing.
 
 Kept apart from the model (plan.py) because it is about bytes and syntax, not about what a
-plan means; its errors are InputError (exit 2), the model's are PlanInvalid (exit 1).
+plan means; its errors are InputError (exit 2), the model's are PlanInvalid (exit 1). Nesting
+too deep for the parser is PlanInvalid too: the model refuses the same depth (MAX_DEPTH) in data.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pipdocs.core.errors import InputError, Problem
+from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.files import read_input
 from pipdocs.core.i18n import plan_language, tr
 
 MAX_PLAN_FILE_BYTES = 1_000_000
+MAX_DEPTH = 12  # a plan nests 4 levels (goals -> goal -> field); anything deeper is not one
+TOO_DEEP = (f"is nested more than {MAX_DEPTH} levels deep; a plan's fields hold text, lists"
+            " of text or lists of fields (see `pipdocs schema`)")
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -69,6 +73,14 @@ def _yaml_loader() -> Any:
 
 
 def _parse_text(text: str, suffix: str, source: str) -> Any:
+    """Parsed YAML or JSON; a file nested too deep for the parser is a problem of the plan."""
+    try:
+        return _parse(text, suffix, source)
+    except RecursionError as exc:
+        raise PlanInvalid([Problem("", f"the plan {TOO_DEEP}")], source) from exc
+
+
+def _parse(text: str, suffix: str, source: str) -> Any:
     if suffix == ".json":
         try:
             return json.loads(text, object_pairs_hook=_no_duplicate_keys)
@@ -131,7 +143,7 @@ def yaml_lines(text: str) -> dict[str, int]:
 
     try:
         root = yaml.compose(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return {}
     out: dict[str, int] = {}
 
@@ -147,8 +159,11 @@ def yaml_lines(text: str) -> dict[str, int]:
             for i, item in enumerate(node.value, 1):
                 walk(item, f"{path}[{i}]")
 
-    if root is not None:
-        walk(root, "")
+    try:
+        if root is not None:
+            walk(root, "")
+    except RecursionError:  # too deep to be a plan: the model says so, without lines
+        return {}
     return out
 
 

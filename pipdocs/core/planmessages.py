@@ -26,16 +26,39 @@ def error_path(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: repr, shortened (a 5,000-digit number, a nested list)."""
+    import reprlib
+
+    if isinstance(value, int) and value.bit_length() > 200:  # repr() refuses 4,300+ digits
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother, short.maxlong = 3, limit, limit, limit
+    try:
+        text = short.repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit + 10 else text[:limit] + "..."
+
+
+class _Shown(str):
+    """Text that ``!r`` prints as is: an input already made short by :func:`shown`."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 def pydantic_message(error: Any, field_names: Callable[[str], list[str]]) -> str:
     """A sentence a person understands for one pydantic error, in the message language."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    value = error.get("input")
+    original = error.get("input")
+    value: Any = _Shown(shown(original)) if original is not None else None
     if kind == "extra_forbidden":
         loc = [p for p in error["loc"] if isinstance(p, str)]
         parent = loc[-2] if len(loc) > 1 else ""
         name = str(loc[-1])
-        if value is None and not re.fullmatch(r"[A-Za-z_][\w.]*", name):
+        if original is None and not re.fullmatch(r"[A-Za-z_][\w.]*", name):
             return tr("is not a field of a plan: it looks like the rest of a text cut at a ','"
                       " (inside {...} a ',' separates fields); put the whole text in quotes")
         guess = get_close_matches(name, field_names(parent), n=1)
@@ -44,8 +67,8 @@ def pydantic_message(error: Any, field_names: Callable[[str], list[str]]) -> str
                       " it").format(guess=guess[0])
         return tr("is not a field of a plan; remove or rename it")
     if kind.startswith("date_"):
-        return date_message(str(value))
-    if kind == "string_type" and isinstance(value, dict):
+        return date_message(str(original)[:60])
+    if kind == "string_type" and isinstance(original, dict):
         return tr("must be text, but YAML read it as fields: a ': ' inside the text (or a"
                   " ',' inside {...}) starts a new field; put the whole text in quotes")
     if kind == "value_error":
@@ -55,7 +78,7 @@ def pydantic_message(error: Any, field_names: Callable[[str], list[str]]) -> str
         return str(error["msg"])
     return tr(template).format(
         value=value, expected=ctx.get("expected", ""), max=ctx.get("max_length"),
-        min=ctx.get("min_length"), type=type(value).__name__, ge=ctx.get("ge"), le=ctx.get("le"))
+        min=ctx.get("min_length"), type=type(original).__name__, ge=ctx.get("ge"), le=ctx.get("le"))
 
 
 # pydantic error type -> message (English text is the gettext message id).
@@ -63,6 +86,7 @@ _MESSAGES: dict[str, str] = {
     "missing": N_("is required"),
     "literal_error": N_("must be one of {expected}, not {value!r}"),
     "int_parsing": N_("{value!r} is not a whole number"),
+    "int_parsing_size": N_("{value!r} is not a whole number"),
     "int_type": N_("{value!r} is not a whole number"),
     "int_from_float": N_("{value!r} is not a whole number"),
     "string_too_short": N_("must not be empty"),
