@@ -422,7 +422,7 @@ def section_gap(doc, T: dict[str, Any]) -> None:
 
 def section_goals(doc, T: dict[str, Any]) -> None:
     para(doc, T["h3"], "Heading 1")
-    para(doc, T["goals_intro"])
+    para(doc, T["goals_intro"], keep_next=True)  # never alone at the foot of a page
     para(doc, "{%p for g in goals %}", "PIP Goal Text")
     para(doc, T["goal_head"], "PIP Goal")
     # Every line but the last keeps with the next: a goal never splits across pages.
