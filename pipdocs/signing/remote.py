@@ -61,7 +61,7 @@ def _external_signer(cert: x509.Certificate, root: x509.Certificate, value: byte
 
 def start_remote(
     data: bytes, source: str, *, role: str, cert: x509.Certificate, root: x509.Certificate,
-    policy: Policy, comment: str | None = None, agree: bool = False,
+    policy: Policy, comment: str | None = None, agree: bool = False, disagree: bool = False,
 ) -> PendingSignature:
     """Check ``data`` as ``sign`` does for ``role`` and the person of ``cert``; return what the
     signer must sign. Refusals are SigningRefused / InputError, exactly as for ``sign``."""
@@ -70,7 +70,7 @@ def start_remote(
     name, email = _cert_names(cert)
     prepared = prepare_signature(  # synchronous: its checks run pyHanko's own event loop
         data, source, role=role, name=name, email=email, key_source="issued for this browser",
-        policy=policy, comment=comment or None, agree=agree,
+        policy=policy, comment=comment or None, agree=agree, disagree=disagree,
     )
     return asyncio.run(_start(prepared, cert, root))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
-from pipdocs.core.files import check_output, read_input, write_atomic
+from pipdocs.core.files import check_output, check_private, read_input, write_atomic
 from pipdocs.core.identity import same_email
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
@@ -106,6 +106,7 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     from pipdocs.core.identity import cert_email
     from pipdocs.signing.ca import cert_common_name
 
+    check_private(Path(p12), "key file")
     data = read_input(Path(p12), "key file", "check --key")
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
@@ -163,6 +164,7 @@ def sign_pdf(
     reason: str | None = None,
     comment: str | None = None,
     agree: bool = False,
+    disagree: bool = False,
 ) -> SignResult:
     """Sign ``input_pdf`` as ``role`` into ``output_pdf`` (the input is never modified).
 
@@ -174,6 +176,8 @@ def sign_pdf(
     from pyhanko.sign.general import SigningError
 
     policy = policy or load_policy()
+    if (comment or agree or disagree) and role != "employee":
+        raise InputError("--comment, --agree and --disagree are for the employee's signature only")
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
@@ -181,6 +185,7 @@ def sign_pdf(
     prepared = prepare_signature(
         data, str(input_pdf), role=role, name=signer.name, email=signer.email,
         key_source=signer.source, policy=policy, reason=reason, comment=comment, agree=agree,
+        disagree=disagree,
     )
     writer, meta = prepared.writer, prepared.meta
     text_reason, certify, lock = prepared.reason, prepared.certify, prepared.lock
@@ -233,6 +238,7 @@ def prepare_signature(
     reason: str | None = None,
     comment: str | None = None,
     agree: bool = False,
+    disagree: bool = False,
 ) -> PreparedSignature:
     """Run every check ``sign`` makes on ``data`` for ``role`` signed by ``name <email>`` and
     build the signature's metadata and stamp; refusals are SigningRefused / InputError."""
@@ -245,8 +251,8 @@ def prepare_signature(
 
     if role not in ROLES:
         raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
-    if (comment or agree) and role != "employee":
-        raise InputError("--comment and --agree are for the employee's signature only")
+    if (comment or agree or disagree) and role != "employee":
+        raise InputError("--comment, --agree and --disagree are for the employee's signature only")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         reader = writer.prev
@@ -266,7 +272,8 @@ def prepare_signature(
         )
     check_earlier_signatures(reader, plan, policy, source)
 
-    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason)
+    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason,
+                                disagree=disagree)
     now = datetime.now().astimezone()
     field_name = SIGNATURE_FIELDS[role]
     width, height = _field_size(reader, field_name)

@@ -38,7 +38,7 @@ class StartBody(BaseModel):
     code: str = Field(max_length=12)
     public_key: str = Field(max_length=1200)  # base64 SPKI: P-256 is 124 chars, RSA-4096 ~750
     agree: bool | None = None
-    comment: str = Field(default="", max_length=300)
+    comment: str = Field(default="", max_length=500)  # policy.MAX_COMMENT
 
 
 class FinishBody(BaseModel):

@@ -162,8 +162,8 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
                   public_key: bytes, agree: bool | None, comment: str, client: Client) -> bytes:
     """Check the code, certify the browser's public key, and return the DER signed attributes
     the browser must sign. The state to finish is kept with the signer."""
-    from pipdocs.signing.ca import issue_for_public_key
     from pipdocs.signing.remote import start_remote
+    from pipdocs.signing.shortlived import issue_for_public_key
 
     failed: Refused | None = None
     with service.sessions.begin() as session:
@@ -183,7 +183,8 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
                 service.read_document(envelope), f"envelope {envelope.id}", role=signer.role,
                 cert=cert, root=service.root, policy=service.policy,
                 comment=comment.strip() or None if signer.role == "employee" else None,
-                agree=bool(agree) if signer.role == "employee" else False,
+                agree=signer.role == "employee" and agree is True,
+                disagree=signer.role == "employee" and agree is False,
             )
             signer.pending = _pack(pending)
             signer.pending_version = envelope.version
