@@ -210,7 +210,8 @@ def test_complete_envelope_audit_trail_and_key_custody(server: Server, tmp_path:
     envelope_id, link = _new(server)
     for person, url in ((EMPLOYEE, link), (MANAGER, None), (HR, None)):
         signer = Browserless(server, url or server.link(person.email))
-        assert signer.sign(person.email).status_code == 200
+        # the employee chooses neither agree nor disagree: receipt is acknowledged, as by `sign`
+        assert signer.sign(person.email, agree=None).status_code == 200
     with server.service.sessions() as session:
         envelope = session.get(Envelope, envelope_id)
         assert envelope.status == "completed"
@@ -267,6 +268,10 @@ def _verify_fails_after_a_later_change(server: Server, final: bytes, tmp_path: P
     root = [server.service.ca_dir / "root.pem"]
     report = verify_pdf(good, root)
     assert report.ok, [p.message for p in report.problems]
+    assert report.signatures[0].reason == server.service.policy.reason("employee", "en")
+    done = server.mails(EMPLOYEE.email, "completed")[-1]
+    names = {part.get_filename() for part in done.iter_attachments()}
+    assert names == {f"{PLAN.plan_id}-signed.pdf", "verification.txt", "verification.html"}
     assert any(w.code == "audit_sealed" for w in report.warnings)
     from pyhanko.pdf_utils import generic
 

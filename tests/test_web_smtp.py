@@ -114,3 +114,42 @@ def test_links_and_codes_over_smtp_with_starttls(smtp: tuple[str, Inbox], tmp_pa
     assert len(re.findall(r"\d{6}", code_text)) == 1
     assert not (tmp_path / "data" / "outbox").exists()  # nothing fell back to files
     service.engine.dispose()
+
+
+def test_codes_through_a_webhook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A company gateway (SMS, 企业微信, 钉钉, 飞书) gets the code as JSON; links stay e-mail."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from pipdocs.web import ceremony
+    from pipdocs.web.audit import Client
+    from pipdocs.web.service import ServerConfig, Service
+
+    received: list[dict[str, Any]] = []
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    gateway = HTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    monkeypatch.setenv("PIPDOCS_CODE_WEBHOOK", f"http://127.0.0.1:{gateway.server_port}/hook")
+    try:
+        service = Service(ServerConfig(tmp_path / "data"))
+        _envelope, link = service.create_envelope_link(prepared_pdf("en"), None, Client())
+        assert link and list((tmp_path / "data" / "outbox").glob("*-link.eml"))
+        ceremony.request_code(service, link.rsplit("/", 1)[1], Client())
+    finally:
+        gateway.shutdown()
+        gateway.server_close()
+    assert [r["kind"] for r in received] == ["code"]
+    assert received[0]["to"] == load_plan(example_plan("en")).person("employee").email
+    assert len(re.findall(r"^\d{6}$", received[0]["text"], re.M)) == 1
+    assert not list((tmp_path / "data" / "outbox").glob("*-code.eml"))
+    service.engine.dispose()

@@ -169,8 +169,6 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
     with service.sessions.begin() as session:
         signer, envelope = _ready(service, session, token)
         lang = envelope.language
-        if signer.role == "employee" and agree is None:
-            raise Refused(word("err_choice", lang), "invalid", 400)
         if not _check_code(service, session, signer, envelope, code, client):
             left = str(max(0, MAX_FAILURES - signer.code_failures))
             state = "locked" if signer.code_failures >= MAX_FAILURES else "wrong_code"
@@ -276,7 +274,7 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
         service.read_document(envelope), AUDIT_ATTACHMENT, chain.encode("utf-8"),
         "pipdocs audit trail (hash-chained events)", service.timestamper())
     service.store_document(envelope, final)
-    verdict = _verdict(service, envelope)
+    verdict, record = _verdict(service, envelope)
     lang = envelope.language
     name = f"{envelope.plan_id}-signed.pdf"
     for to in [s.email for s in envelope.signers] + _hr_addresses(session, envelope)[1:]:
@@ -285,18 +283,20 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
             subject=word("mail_done_subject", lang, plan=envelope.plan_id),
             text=word("mail_done", lang, plan=envelope.plan_id, verdict=verdict),
             attachments=[(name, final, "application/pdf"),
-                         ("verification.txt", verdict.encode("utf-8"), "text/plain")]))
+                         ("verification.txt", verdict.encode("utf-8"), "text/plain"),
+                         ("verification.html", record.encode("utf-8"), "text/html")]))
     audit.record(session, envelope.id, "final_mailed", "pipdocs", client,
                  sha256=envelope.document_sha256)
 
 
-def _verdict(service: Service, envelope: Envelope) -> str:
-    from pipdocs.verification.report import render_text
+def _verdict(service: Service, envelope: Envelope) -> tuple[str, str]:
+    """The verification of the final PDF: text for the mail, HTML for the personnel file."""
+    from pipdocs.verification.report import render_html, render_text
     from pipdocs.verification.verify import verify_pdf
 
     report = verify_pdf(service.document_path(envelope), [service.ca_dir / "root.pem"],
                         policy=service.policy)
-    return render_text(report)
+    return render_text(report), render_html(report)
 
 
 def _pack(pending: Any) -> bytes:

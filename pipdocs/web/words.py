@@ -43,7 +43,6 @@ WORDS: dict[str, dict[str, str]] = {
     "err_code": {"zh": "验证码错误或已过期（剩余 {left} 次）",
                  "en": "Wrong or expired code ({left} tries left)"},
     "err_rate": {"zh": "请稍后再请求验证码", "en": "Please wait before asking for another code"},
-    "err_choice": {"zh": "请选择同意或不同意", "en": "Choose agree or disagree"},
     "err_reason": {"zh": "请填写拒绝理由", "en": "Give a reason for declining"},
     "err_session": {"zh": "页面已过期，请刷新", "en": "This page has expired; reload it"},
     "mail_link_subject": {"zh": "请签署绩效改进计划 {plan}", "en": "Please sign the PIP {plan}"},

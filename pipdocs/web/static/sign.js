@@ -63,11 +63,10 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var agree = null;
+    var agree = null;  // the employee: agree, disagree, or (neither chosen) acknowledge receipt
     if (form.dataset.employee === "yes") {
       var choice = form.querySelector("input[name=choice]:checked");
-      if (!choice) { message.textContent = form.dataset.choose; return; }
-      agree = choice.value === "agree";
+      if (choice) { agree = choice.value === "agree"; }
     }
     var comment = form.querySelector("textarea[name=comment]");
     var code = form.querySelector("input[name=code]").value.trim();
