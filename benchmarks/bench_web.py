@@ -49,15 +49,15 @@ def signature_work(n: int = 9) -> dict[str, Any]:
 
     policy, plan = load_policy(), load_plan(example_plan("zh"))
     work = Path(tempfile.mkdtemp(prefix="pipdocs-bench-web-"))
-    init_ca(work / "ca", "Bench 基准", "ca-pw")
-    root, root_key = load_ca(work / "ca", "ca-pw")
+    init_ca(work / "ca", "Bench 基准", "bench-ca-pass")
+    root, root_key = load_ca(work / "ca", "bench-ca-pass")
     person = plan.person("employee")
-    issue_signer(work / "ca", person.name, person.email, work / "e.p12", "ca-pw", "key-pw")
+    issue_signer(work / "ca", person.name, person.email, work / "e.p12", "bench-ca-pass", "bench-key-pass")
     prepared = work / "prepared.pdf"
     prepared.write_bytes(plain_pdf(plan))
     data = prepared.read_bytes()
-    stamper = local_timestamper(work / "ca", "ca-pw", policy.tsa_policy_oid)
-    signer = load_signer(work / "e.p12", "key-pw")
+    stamper = local_timestamper(work / "ca", "bench-ca-pass", policy.tsa_policy_oid)
+    signer = load_signer(work / "e.p12", "bench-key-pass")
 
     def cli_like(i: int) -> float:
         start = time.perf_counter()
