@@ -36,6 +36,9 @@ def run_server(config: ServerConfig, announce: Callable[[str], None] = print,
                                            proxy_headers=False, server_header=False))
     announce(f"pipdocs serve: listening on {config.base_url()} (data in {config.data_dir};"
              f" root certificate {service.ca_dir / 'root.pem'})")
+    if config.host in ("0.0.0.0", "::") and not config.public_url:
+        announce("warning: links point to this machine's loopback address; give --public-url"
+                 " (HTTPS: the browser's key needs a secure context) so signers can reach them")
     if ready is not None:
         ready(service)
     try:

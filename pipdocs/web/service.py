@@ -49,7 +49,12 @@ class ServerConfig:
     policy_file: Path | None = None
 
     def base_url(self) -> str:
-        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        """Where mailed links point: --public-url, else this server's own address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(self.host, self.host)
+        host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+        return f"http://{host}:{self.port}"
 
 
 def open_ca(data_dir: Path, ca_dir: Path | None) -> tuple[Path, str]:
