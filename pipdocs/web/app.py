@@ -30,10 +30,6 @@ MAX_BODY = 64 * 1024  # JSON steps and forms
 MAX_UPLOAD = 21 * 1024 * 1024  # the PDF upload (service.MAX_PDF_BYTES plus multipart framing)
 
 
-class CodeBody(BaseModel):
-    pass
-
-
 class StartBody(BaseModel):
     code: str = Field(max_length=12)
     public_key: str = Field(max_length=1200)  # base64 SPKI: P-256 is 124 chars, RSA-4096 ~750
