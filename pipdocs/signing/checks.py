@@ -1,5 +1,8 @@
-"""What ``sign`` checks in a document before it signs: the embedded plan, the signature fields,
-the policy order, and that every earlier signature still verifies and is the plan's person.
+"""What ``sign`` checks in a document before it signs: the embedded plan and signing terms, the
+signature fields, the recorded order, the document's own structure (the checks ``verify`` makes:
+only the prepared revision before the first signature, no active content, the page names the
+plan's people, the seal when required), and that every earlier signature still verifies and is
+the plan's person.
 
 Each failed check is one line the user can act on: SigningRefused (exit 1) for a document that
 may not be signed now, InputError (exit 2) for a file that is not a prepared plan at all.
@@ -15,6 +18,14 @@ from typing import Any
 from pipdocs.core.errors import InputError, SigningRefused
 from pipdocs.core.plan import SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy
+from pipdocs.document.inspect import (
+    active_content,
+    party_findings,
+    revision_bytes,
+    revision_findings,
+    signature_revisions,
+)
+from pipdocs.document.prepare import ATTACHMENTS, SEAL_FIELD, TERMS_NAME, SigningTerms
 
 PLAN_ATTACHMENT = "plan.json"
 ROLE_OF_FIELD = {field: role for role, field in SIGNATURE_FIELDS.items()}
@@ -61,6 +72,50 @@ def embedded_plan(reader: Any, source: str = "") -> Plan:
         raise InputError(f"{source}: its embedded plan.json is not a valid plan ({exc})") from exc
 
 
+def signing_terms(reader: Any, policy: Policy, source: str = "") -> Policy:
+    """The policy with the order and locking the document records (``signing.json``); a
+    document prepared before pipdocs recorded them follows ``policy``."""
+    files = [raw for name, raw in _attachments(reader) if name == TERMS_NAME]
+    if not files:
+        return policy
+    try:
+        if len(files) > 1:
+            raise ValueError(f"{len(files)} copies of {TERMS_NAME}")
+        terms = SigningTerms.from_json_bytes(files[0])
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SigningRefused(f"{source}: its signing terms cannot be used ({exc}); do not sign"
+                             " it, ask for a genuine copy") from exc
+    return policy.model_copy(update={"order": terms.order, "certify_first": terms.certify_first,
+                                     "lock_last": terms.lock_last})
+
+
+def _attachments(reader: Any) -> list[tuple[str, bytes]]:
+    try:
+        tree = reader.root["/Names"]["/EmbeddedFiles"]
+    except (KeyError, TypeError):
+        return []
+    out = []
+    for name, spec in _walk_names(tree.get_object()):
+        file_name = str(spec["/UF"] if "/UF" in spec else spec["/F"] if "/F" in spec else name)
+        ef = spec["/EF"]
+        out.append((file_name, (ef["/UF"] if "/UF" in ef else ef["/F"]).data))
+    return out
+
+
+def check_document(data: bytes, reader: Any, plan: Plan, policy: Policy, source: str) -> None:
+    """Refuse, with verify's reason, a document verify would fail whatever is signed next."""
+    findings = revision_findings(reader, signature_revisions(reader), for_signing=True)
+    findings += active_content(reader, ATTACHMENTS)
+    findings += party_findings(revision_bytes(data, reader, 0), plan)
+    if findings:
+        raise SigningRefused(f"{source}: {findings[0].en}; do not sign it, ask HR for a copy"
+                             " made by 'pipdocs pdf'")
+    sealed = any(name == SEAL_FIELD for name in signature_fields(reader))
+    if getattr(policy, "seal", "optional") == "required" and not sealed:
+        raise SigningRefused(f"{source}: the organisation's seal is missing and the signing"
+                             " policy requires it; do not sign it, ask HR for a sealed copy")
+
+
 def signature_fields(reader: Any) -> dict[str, bool]:
     """Every signature field by fully qualified name -> whether it holds a signature."""
     from pyhanko.sign.fields import enumerate_sig_fields
@@ -84,47 +139,33 @@ def _quiet(*names: str) -> Iterator[None]:
 
 
 def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: str = "") -> None:
-    """Refuse unless every signature already present verifies and belongs to the plan's person."""
-    from pyhanko.sign.diff_analysis import SuspiciousModification
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
+    """Refuse unless every signature already present verifies and belongs to the plan's person
+    (the organisation's seal: verifies, and is the first signature)."""
     from pipdocs.signing.ca import cert_email
 
-    embedded_signatures = reader.embedded_signatures
+    everything = reader.embedded_signatures
+    embedded_signatures = [e for e in everything if e.field_name != SEAL_FIELD]
     for embedded in embedded_signatures:  # outsiders first: the clearest reason to stop
         if ROLE_OF_FIELD.get(embedded.field_name) is None or embedded.sig_object_type != "/Sig":
             raise SigningRefused(
                 f"{source}: carries a signature in field '{embedded.field_name}', which is not one"
                 " of the plan's signature boxes; start again from the unsigned PDF"
             )
+    if len(everything) > len(embedded_signatures) and everything[0].field_name != SEAL_FIELD:
+        raise SigningRefused(f"{source}: the organisation's seal is not the first signature;"
+                             " do not sign it, ask for a genuine copy")
     signed = [ROLE_OF_FIELD[e.field_name] for e in embedded_signatures]  # in revision order
     if tuple(signed) != policy.order[: len(signed)]:
         raise SigningRefused(
             f"{source}: was signed out of order ({', '.join(WHO[r] for r in signed)}; the order is"
             f" {', '.join(WHO[r] for r in policy.order)}); start again from the unsigned PDF"
         )
-    for embedded in embedded_signatures:
-        role = ROLE_OF_FIELD[embedded.field_name]
-        label = f"{THE[role]}'s signature"
-        try:
-            context = ValidationContext(trust_roots=[], allow_fetching=False,
-                                        revocation_mode="soft-fail")
-            with _quiet("pyhanko", "pyhanko_certvalidator"):
-                status = validate_pdf_signature(embedded, context, context)
-        except Exception as exc:  # noqa: BLE001 - undecodable means it does not verify
-            raise SigningRefused(f"{source}: {label} cannot be checked ({exc}); do not sign it")\
-                from exc
-        if not (status.intact and status.valid):
-            raise SigningRefused(
-                f"{source}: {label} no longer verifies (the signed content changed or the"
-                " signature is damaged); do not sign it, ask for a genuine copy"
-            )
-        if isinstance(status.diff_result, SuspiciousModification) or status.docmdp_ok is False:
-            raise SigningRefused(
-                f"{source}: the document was changed after {label} in a way the signature does not"
-                " allow; do not sign it, ask for a genuine copy"
-            )
+    for embedded in everything:
+        role = ROLE_OF_FIELD.get(embedded.field_name)
+        label = f"{THE[role]}'s signature" if role else "the organisation's seal"
+        status = _verified(embedded, label, source)
+        if role is None:
+            continue
         ts = status.timestamp_validity
         if ts is None or not (ts.intact and ts.valid):
             raise SigningRefused(f"{source}: {label} lacks a valid RFC 3161 timestamp; don't sign")
@@ -133,12 +174,38 @@ def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: st
 
         signer_cert = x509.load_der_x509_certificate(embedded.signer_cert.dump())
         actual = cert_email(signer_cert) or "(no e-mail)"
-        if actual.lower() != expected.lower():
+        if actual.casefold() != expected.casefold():
             raise SigningRefused(
                 f"{source}: {label} was made by {actual}, not the plan's {WHO[role]} {expected};"
                 " do not sign it"
             )
 
+
+def _verified(embedded: Any, label: str, source: str) -> Any:
+    """pyHanko's status of an earlier signature: intact, and no disallowed change since."""
+    from pyhanko.sign.diff_analysis import SuspiciousModification
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        context = ValidationContext(trust_roots=[], allow_fetching=False,
+                                    revocation_mode="soft-fail")
+        with _quiet("pyhanko", "pyhanko_certvalidator"):
+            status = validate_pdf_signature(embedded, context, context)
+    except Exception as exc:  # noqa: BLE001 - undecodable means it does not verify
+        raise SigningRefused(f"{source}: {label} cannot be checked ({exc}); do not sign it")\
+            from exc
+    if not (status.intact and status.valid):
+        raise SigningRefused(
+            f"{source}: {label} no longer verifies (the signed content changed or the"
+            " signature is damaged); do not sign it, ask for a genuine copy"
+        )
+    if isinstance(status.diff_result, SuspiciousModification) or status.docmdp_ok is False:
+        raise SigningRefused(
+            f"{source}: the document was changed after {label} in a way the signature does not"
+            " allow; do not sign it, ask for a genuine copy"
+        )
+    return status
 
 
 def check_order(fields: dict[str, bool], role: str, policy: Policy, source: str) -> None:

@@ -73,8 +73,8 @@ def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
     return data, reader
 
 
-def embedded_plan_files(root: Any) -> list[bytes]:
-    """Every attachment named plan.json in a catalog's EmbeddedFiles name tree (any depth)."""
+def embedded_plan_files(root: Any, name: str = "plan.json") -> list[bytes]:
+    """Every attachment called ``name`` in a catalog's EmbeddedFiles name tree (any depth)."""
     found: list[bytes] = []
     try:
         tree = root["/Names"]["/EmbeddedFiles"]
@@ -93,7 +93,7 @@ def embedded_plan_files(root: Any) -> list[bytes]:
         for key, spec in zip(names[::2], names[1::2], strict=False):
             spec = spec.get_object()
             labels = {str(key)} | {str(spec[k]) for k in ("/UF", "/F") if k in spec}
-            if "plan.json" in labels:
+            if name in labels:
                 ef = spec["/EF"]
                 stream = ef["/UF"] if "/UF" in ef else ef["/F"]
                 found.append(stream.get_object().data)
