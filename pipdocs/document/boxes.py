@@ -23,17 +23,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pipdocs.core.errors import ConversionError, InputError, TemplateError
+from pipdocs.core.names import SIG_MARKER, marker
 from pipdocs.core.plan import ROLES
 
 #: How far the field sits inside the marker rectangle (points), so it never touches the cell border.
 INSET = 2.0
 #: Smallest box (points) that still holds a readable stamp (name, role, time, reason).
 MIN_WIDTH, MIN_HEIGHT = 60.0, 20.0
-
-
-def marker(role: str, end: bool) -> str:
-    """The marker text the templates put in ``role``'s signature box."""
-    return f"[[sig:{role}:{'end' if end else 'begin'}]]"
 
 
 @dataclass(frozen=True)
@@ -180,7 +176,7 @@ def _lines(xhtml: str, pages: list[_Page]) -> list[tuple[int, list[_Word]]]:
                 f"the PDF cannot be read (page {page_no + 1}'s size differs between poppler and"
                 " pypdf); convert the document again"
             )
-        if "[[sig:" not in chunk:
+        if SIG_MARKER not in chunk:
             continue
         for line in chunk.split("<line ")[1:]:
             words = []
@@ -245,7 +241,7 @@ def _boxes(lines: list[tuple[int, list[_Word]]]) -> dict[str, Box]:
             continue
         for run in _runs(words):
             text = "".join(word.text for word in run)
-            if "[[sig:" not in text:
+            if SIG_MARKER not in text:
                 continue
             for needle, end in wanted:
                 at = text.find(needle)
@@ -310,7 +306,7 @@ def _row_text(lines: list[tuple[int, list[_Word]]], box: Box, floor: float) -> s
         if page_no != box.page:
             continue
         kept = [w.text for w in words
-                if w.left < box.right and "[[sig:" not in w.text
+                if w.left < box.right and SIG_MARKER not in w.text
                 and floor < (w.top + w.bottom) / 2 <= box.top + ROW_TOLERANCE]
         if kept:
             out.append(" ".join(kept))

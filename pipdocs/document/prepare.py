@@ -17,24 +17,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pipdocs.core import names
 from pipdocs.core.errors import InputError, TemplateError
+from pipdocs.core.names import (
+    LANGUAGE_TAGS,
+    PLAN_ATTACHMENT,
+    SEAL_FIELD,
+    SEAL_PURPOSE,
+    TERMS_ATTACHMENT,
+    marker,
+)
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
-from pipdocs.document.boxes import Box, find_boxes, marker, party_mismatches, read_boxes
+from pipdocs.document.boxes import Box, find_boxes, party_mismatches, read_boxes
 
-LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
-TITLES = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
-ATTACHMENT_NAME = "plan.json"
+LANG_TAGS = LANGUAGE_TAGS
+ATTACHMENT_NAME = PLAN_ATTACHMENT
 #: The signing terms the document was prepared for (order, locking, seal).
-TERMS_NAME = "signing.json"
+TERMS_NAME = TERMS_ATTACHMENT
 TERMS_FORMAT = "pipdocs-signing/1"
 #: The only attachments a pipdocs document may carry.
 ATTACHMENTS = (ATTACHMENT_NAME, TERMS_NAME)
-
-#: The organisation seal's field (invisible, made when sealing) and the extended key usage that
-#: marks a seal certificate (a UUID OID: no person's signing key carries it).
-SEAL_FIELD = "sig_seal"
-SEAL_PURPOSE = "2.25.199791224403684650677273279132166084161"
 
 #: Seals a prepared PDF (bytes in, bytes out): the organisation's certification signature.
 Sealer = Callable[[bytes], bytes]
@@ -75,7 +78,7 @@ class SigningTerms:
 
 def document_title(plan: Plan) -> str:
     """Title viewers show: '绩效改进计划 – 张伟', 'Performance Improvement Plan – Dana Lee'."""
-    return f"{TITLES[plan.language]} – {plan.employee.name}"
+    return names.document_title(plan.language, plan.employee.name)
 
 
 def parties(plan: Plan) -> dict[str, tuple[str, str]]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, read_input, write_atomic
+from pipdocs.core.identity import same_email
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.core.text import escape_controls
@@ -106,7 +107,8 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    from pipdocs.signing.ca import cert_common_name, cert_email
+    from pipdocs.core.identity import cert_email
+    from pipdocs.signing.ca import cert_common_name
 
     data = read_input(Path(p12), "key file", "check --key")
     try:
@@ -232,7 +234,7 @@ def _check(doc: _Opened, role: str, signer: LoadedSigner, source: str) -> None:
 
     check_order(doc.fields, role, doc.policy, source)
     person = doc.plan.person(role)
-    if (signer.email or "").casefold() != person.email.casefold():
+    if not same_email(signer.email, person.email):
         raise SigningRefused(
             f"{source}: the key {signer.source} belongs to"
             f" {escape_controls(signer.email or '(no e-mail)')}, but the plan's {WHO[role]} is"

@@ -12,6 +12,7 @@ from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import read_certification_data
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
+from pipdocs.core.identity import same_email
 from pipdocs.verification.collect import (
     CheckedSignature,
     change_detail,
@@ -78,7 +79,7 @@ def check_signer(run: Run, sig: CheckedSignature) -> None:
         return
     person = run.plan.person(sig.role)
     name, emails = signer_identity(st.signing_cert)
-    if person.email.casefold() not in {e.casefold() for e in emails}:
+    if not any(same_email(person.email, e) for e in emails):
         found.problem("wrong_signer", "signers_match_plan", sig, role=sig.role,
                       detail=f"{name or '?'} <{', '.join(emails) or 'no e-mail'}>")
     elif not same_name(name, person.name):

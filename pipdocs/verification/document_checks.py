@@ -12,6 +12,7 @@ from __future__ import annotations
 from cryptography import x509 as pyca_x509
 
 from pipdocs.core.errors import PipdocsError, TemplateError
+from pipdocs.core.limits import cut
 from pipdocs.core.plan import plan_from_json_bytes
 from pipdocs.document.inspect import (
     Finding,
@@ -22,7 +23,7 @@ from pipdocs.document.inspect import (
 )
 from pipdocs.document.prepare import ATTACHMENTS, SEAL_PURPOSE, TERMS_NAME, SigningTerms
 from pipdocs.verification.collect import CheckedSignature, embedded_plan_files, trust_words
-from pipdocs.verification.findings import DETAIL_LIMIT, CheckName
+from pipdocs.verification.findings import CheckName
 from pipdocs.verification.state import Run
 
 FINDING_CHECKS: dict[str, CheckName] = {
@@ -41,7 +42,7 @@ def read_plan(run: Run) -> None:
         run.plan = plan_from_json_bytes(current)
     except PipdocsError as exc:
         found = "; ".join(map(str, getattr(exc, "problems", [])[:3])) or str(exc)
-        run.found.problem("plan_invalid", "plan_intact", detail=found[:DETAIL_LIMIT])
+        run.found.problem("plan_invalid", "plan_intact", detail=cut(found))
         return
     revisions = [0] + [s.revision for s in run.placed if s.revision]
     differ = [str(rev) for rev in revisions if _plan_at(run, rev) not in (None, current)]
@@ -75,7 +76,7 @@ def read_terms(run: Run) -> None:
             raise ValueError(f"{len(files)} copies")
         run.terms = SigningTerms.from_json_bytes(files[0])
     except (ValueError, UnicodeDecodeError) as exc:
-        run.found.problem("terms_invalid", "prepared_intact", detail=str(exc)[:DETAIL_LIMIT])
+        run.found.problem("terms_invalid", "prepared_intact", detail=cut(str(exc)))
         return
     run.inputs.order = list(run.terms.order)
     run.inputs.certify_first = run.terms.certify_first

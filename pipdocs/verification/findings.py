@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, get_args
 
+from pipdocs.core.limits import cut
 from pipdocs.verification.report import Checks, Problem
 from pipdocs.verification.words import message
 
@@ -21,8 +22,6 @@ CheckName = Literal[
     "prepared_intact", "no_active_content", "organisation_seal",
 ]
 assert set(get_args(CheckName)) == set(Checks.model_fields), "CheckName must list Checks' fields"
-#: How much of an exception's text goes into a problem's detail.
-DETAIL_LIMIT = 200
 
 
 class HasProblems(Protocol):
@@ -75,7 +74,7 @@ class Findings:
             yield
         except Exception as exc:  # noqa: BLE001 - fail closed: never a pass, never a traceback
             self.problem("validation_error", check, sig,
-                         detail=f"{type(exc).__name__}: {str(exc)[:DETAIL_LIMIT]}")
+                         detail=f"{type(exc).__name__}: {cut(str(exc))}")
 
     def checks(self) -> Checks:
         return Checks(**{name: name not in self.failed for name in Checks.model_fields})

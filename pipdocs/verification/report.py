@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from pipdocs.core.names import SEAL_FIELD
 from pipdocs.core.text import escape_controls
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
@@ -21,6 +22,7 @@ from pipdocs.verification.words import (
     REVOCATION,
     ROLE_LABELS,
     ROLE_NAMES,
+    SEAL_LABEL,
     VERDICTS,
     message,
 )
@@ -192,6 +194,13 @@ def verdict_line(report: VerificationReport) -> str:
     return VERDICTS[lang][report.verdict].format(pending=pending)
 
 
+def _heading(sig: SignatureReport, names: dict[str, str], lang: str) -> str:
+    """The role's heading; the organisation's seal has its own."""
+    if sig.role:
+        return names.get(sig.role, sig.role)
+    return SEAL_LABEL[lang] if sig.field == SEAL_FIELD else sig.field
+
+
 def render_text(report: VerificationReport) -> str:
     """The terminal report, in the document's language."""
     lang = report.language
@@ -211,7 +220,7 @@ def render_text(report: VerificationReport) -> str:
     out.append(f"{t['anchors']}{c}{anchors or t['none']}")
     out.append(f"{t['revocation']}{c}{REVOCATION[lang]}")
     for i, sig in enumerate(report.signatures, 1):
-        role = names.get(sig.role or sig.field, sig.role or sig.field)
+        role = _heading(sig, names, lang)
         out.append("")
         out.append(f"{i}. {role}{c}{sig.field}{lp}{t['rev']} {sig.revision}{cm}{t[sig.kind]}{rp}"
                    f"  [{t['ok'] if sig.ok else t['fail']}]")
@@ -259,7 +268,7 @@ def render_html(report: VerificationReport) -> str:
         ts = sig.timestamp
         rows.append(
             "<tr>"
-            f"<td>{e(names.get(sig.role or sig.field, sig.role or sig.field))}</td>"
+            f"<td>{e(_heading(sig, names, lang))}</td>"
             f"<td>{e(sig.signer_name or '?')}<br>"
             f"<small>{e(sig.signer_email or '')}</small></td>"
             f"<td>{e(_when(ts.time) if ts else t['notime'])}</td>"

@@ -23,13 +23,14 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
-from pipdocs.core.plan import SIGNATURE_FIELDS
+from pipdocs.core.limits import SHORT_DETAIL, cut
+from pipdocs.core.names import ROLE_OF_FIELD, SIGNATURE_FIELDS
 from pipdocs.document.prepare import SEAL_FIELD
 from pipdocs.verification.collect import CheckedSignature
-from pipdocs.verification.findings import DETAIL_LIMIT, Findings
+from pipdocs.verification.findings import Findings
 
 PADES = "/ETSI.CAdES.detached"
-FIELD_ROLES = {name: role for role, name in SIGNATURE_FIELDS.items()}
+FIELD_ROLES = ROLE_OF_FIELD
 # Any of these key usages marks a certificate meant for signing documents.
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
 EXPIRED = {AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
@@ -75,7 +76,7 @@ def collect_signatures(reader: PdfFileReader, found: Findings) -> list[CheckedSi
         except Exception as exc:  # noqa: BLE001 - a signature we cannot classify fails
             sig.emb = None
             found.problem("unreadable_signature", "signatures_valid", sig,
-                          detail=f"{type(exc).__name__}: {str(exc)[:DETAIL_LIMIT]}")
+                          detail=f"{type(exc).__name__}: {cut(str(exc), SHORT_DETAIL)}")
             continue
         if sig.role is None and sig.field != SEAL_FIELD:
             found.problem("unexpected_signature", "only_plan_signatures", sig,

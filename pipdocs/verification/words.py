@@ -6,6 +6,8 @@ the document's language (a ``detail_zh`` parameter stands in for ``detail`` in C
 
 from __future__ import annotations
 
+from pipdocs.core.policy import shipped_policy
+
 # code -> (English, Chinese). Parameters are filled with str.format; every code is stable.
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_signatures": (
@@ -151,15 +153,11 @@ REVOCATION = {
     "zh": "未检查：组织 CA 不发布 CRL 或 OCSP 服务，且验证在离线环境进行，因此吊销检查采用"
           "“软失败”模式（没有证据时不视为已吊销）；信任基于到所给信任根的证书链和时间戳",
 }
-ROLE_NAMES = {  # inside sentences
-    "en": {"employee": "employee", "manager": "manager", "hr": "HR"},
-    "zh": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
-}
-ROLE_LABELS = {  # as headings (the seal's field stands in for a role)
-    "en": {"employee": "Employee", "manager": "Manager", "hr": "HR",
-           "sig_seal": "Organisation seal"},
-    "zh": ROLE_NAMES["zh"] | {"sig_seal": "组织印章"},
-}
+_POLICY = shipped_policy()
+ROLE_NAMES = _POLICY.role_names  # inside sentences: from the shipped policy, the one source
+ROLE_LABELS = _POLICY.roles  # as headings
+#: The heading of the organisation's seal, which stands where a role would.
+SEAL_LABEL = {"en": "Organisation seal", "zh": "组织印章"}
 
 
 def message(code: str, lang: str, **params: str) -> str:
