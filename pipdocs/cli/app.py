@@ -63,6 +63,23 @@ POLICY_OPTION = click.option(
     help="Signing policy file (default: $PIPDOCS_POLICY or the shipped signing/policy.yaml).",
 )
 
+SEAL_OPTION = click.option(
+    "--seal", "seal_dir", type=DIR_PATH, default=None, metavar="CA_DIR",
+    help="Seal each document with the organisation's seal key (CA_DIR/seal.p12, from 'pipdocs"
+         " ca issue-seal'); password from $PIPDOCS_SEAL_PASSWORD, else $PIPDOCS_CA_PASSWORD.",
+)
+
+
+def sealer(seal_dir: Path | None) -> Any:
+    """The organisation's sealer for ``--seal CA_DIR`` (None without it), its key opened now so
+    a wrong password fails before any document is made."""
+    if seal_dir is None:
+        return None
+    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, Sealer
+
+    var = SEAL_PASSWORD_ENV if os.environ.get(SEAL_PASSWORD_ENV) else "PIPDOCS_CA_PASSWORD"
+    return Sealer(str(seal_dir), password_from_env(var, "Seal key password")).check()
+
 
 def err(line: str) -> None:
     """Print one line to stderr."""

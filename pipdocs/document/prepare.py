@@ -96,6 +96,9 @@ def prepare_pdf(pdf_bytes: bytes, plan: Plan, policy: Policy | None = None,
     signature (the seal, else the first role's) certifies with P=2.
     """
     policy = policy or load_policy()
+    if policy.seal == "required" and seal is None:
+        raise InputError(f"{policy.source or 'the signing policy'} requires the organisation's"
+                         " seal: pass --seal CA_DIR (the CA directory holding seal.p12)")
     boxes, rows = read_boxes(pdf_bytes)
     missing = party_mismatches(rows, parties(plan))
     if missing:

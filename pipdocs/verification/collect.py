@@ -28,7 +28,7 @@ from pipdocs.core.errors import InputError
 from pipdocs.core.files import read_input
 from pipdocs.core.identity import cert_identity, same_email
 from pipdocs.core.limits import NAME_TREE_NODES, SHORT_DETAIL, cut
-from pipdocs.core.names import PLAN_ATTACHMENT
+from pipdocs.core.names import PLAN_ATTACHMENT, SEAL_FIELD
 from pipdocs.core.plan import SIGNATURE_FIELDS, Party
 from pipdocs.verification.report import CertInfo, PlanMatch, Problem, SignatureReport, TimestampInfo
 from pipdocs.verification.words import TRUST_WORDS, describe_modifications
@@ -194,7 +194,8 @@ def signature_report(sig: CheckedSignature, person: Party | None, lang: str) -> 
         if isinstance(diff, da.DiffResult) else [],
         modifications=changes(st, lang),
         docmdp_permission=docmdp.value if docmdp is not None else None,
-        ok=bool(st and not sig.problems and sig.chain_ok and ts and ts.trusted),
+        ok=bool(st and not sig.problems and sig.chain_ok
+                and (sig.field == SEAL_FIELD or (ts and ts.trusted))),  # the seal has no time
         problems=sig.problems,
     )
 
