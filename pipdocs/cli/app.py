@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from pipdocs.core.errors import PipdocsError, PlanInvalid
+from pipdocs.core.text import escape_controls
 from pipdocs.core.version import __version__
 
 
@@ -124,10 +125,10 @@ def exit_for(exc: BaseException, debug: bool) -> int:
     if isinstance(exc, PlanInvalid):
         where = f"{exc.source}: " if exc.source else ""
         for problem in exc.problems:
-            err(f"error: {where}{problem}")
+            err(escape_controls(f"error: {where}{problem}"))
         return exc.exit_code
     if isinstance(exc, PipdocsError):
-        err(f"error: {exc}")
+        err(escape_controls(f"error: {exc}"))  # one line, whatever a file or key put in it
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err("interrupted: no partial output was left behind")

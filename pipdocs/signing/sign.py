@@ -22,6 +22,7 @@ from typing import Any
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, read_input, write_atomic
 from pipdocs.core.identity import same_email
+from pipdocs.core.keys import key_problem
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.core.text import escape_controls
@@ -102,7 +103,6 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     (expired, not yet valid, not for signing) is a CredentialError (exit 2)."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -132,12 +132,10 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
             f"{p12}: the certificate of {name} is valid only from"
             f" {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC; check the computer's clock"
         )
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-        if not (usage.digital_signature or usage.content_commitment):
-            raise CredentialError(f"{p12}: the certificate of {name} is not for signing documents")
-    except x509.ExtensionNotFound:
-        pass
+    unusable = key_problem(cert)  # what verify would reject, refused before signing
+    if unusable is not None:
+        raise CredentialError(f"{p12}: the certificate of {name}: {unusable[1]}; ask the CA for"
+                              " a signing key (pipdocs ca issue)")
     der_key = key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

@@ -13,6 +13,7 @@ from pyhanko.sign.validation import read_certification_data
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
 from pipdocs.core.identity import same_email
+from pipdocs.core.keys import key_problem
 from pipdocs.verification.collect import (
     CheckedSignature,
     change_detail,
@@ -31,11 +32,14 @@ def check_integrity(run: Run, sig: CheckedSignature) -> None:
     st, found = sig.status, run.found
     if st is None:
         return
-    if not (st.intact and st.valid):
+    unusable = key_problem(st.signing_cert)
+    if unusable is not None:  # the cause, where pyHanko would say "does not chain"
+        found.problem(unusable[0], "signers_trusted", sig, detail=unusable[1:])
+    if not st.intact or (not st.valid and unusable is None):
         found.problem("integrity", "signatures_valid", sig,
                       detail=("digest mismatch", "摘要不符") if not st.intact
                       else ("signature value invalid", "签名值无效"))
-    if run.inputs.anchors and st.valid and not sig.chain_ok:
+    if run.inputs.anchors and st.valid and not sig.chain_ok and unusable is None:
         found.problem("signer_untrusted", "signers_trusted", sig,
                       detail=trust_words(st.trust_problem_indic))
     if st.coverage is None or st.coverage < Cov.ENTIRE_REVISION:

@@ -138,6 +138,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: the organisation's seal does not hold ({detail})",
         "{field}：组织印章无效（{detail}）",
     ),
+    "key_usage": (
+        "{field}: the signer's certificate cannot sign documents: {detail}",
+        "{field}：签名人证书不能用于签署文件：{detail}",
+    ),
+    "weak_key": (
+        "{field}: the signer's key is not acceptable: {detail}",
+        "{field}：签名人的密钥不可接受：{detail}",
+    ),
     "name_mismatch": (
         "{field}: certificate name '{detail}' differs from the plan's '{expected}'"
         " (the e-mail matches)",
