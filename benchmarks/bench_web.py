@@ -47,12 +47,13 @@ def signature_work(n: int = 9) -> dict[str, Any]:
     from pipdocs.signing.sign import load_signer, sign_pdf
     from pipdocs.signing.tsa import local_timestamper
 
-    policy, plan = load_policy(), load_plan(example_plan("zh"))
+    policy, plan = load_policy(), load_plan(example_plan("en"))  # plain_pdf: ASCII names
     work = Path(tempfile.mkdtemp(prefix="pipdocs-bench-web-"))
     init_ca(work / "ca", "Bench 基准", "bench-ca-pass")
     root, root_key = load_ca(work / "ca", "bench-ca-pass")
     person = plan.person("employee")
-    issue_signer(work / "ca", person.name, person.email, work / "e.p12", "bench-ca-pass", "bench-key-pass")
+    issue_signer(work / "ca", person.name, person.email, work / "e.p12", "bench-ca-pass",
+                 "bench-key-pass")
     prepared = work / "prepared.pdf"
     prepared.write_bytes(plain_pdf(plan))
     data = prepared.read_bytes()
@@ -121,7 +122,7 @@ def service_figures(clients: int = 20, per_client: int = 15, envelopes: int = 10
             [str(ROOT / ".venv" / "bin" / "pipdocs"), "serve", "token", "--data",
              str(work / "data"), "--email", "hr@example.com"],
             capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-        pdf = plain_pdf(load_plan(example_plan("zh")))
+        pdf = plain_pdf(load_plan(example_plan("en")))
         api = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60)
         start = time.perf_counter()
         for _ in range(envelopes):

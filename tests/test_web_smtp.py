@@ -92,7 +92,8 @@ def smtp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str,
         controller.stop()
 
 
-def test_links_and_codes_over_smtp_with_starttls(smtp: tuple[str, Inbox], tmp_path: Path) -> None:
+def test_links_and_codes_over_smtp_with_starttls(smtp: tuple[str, Inbox], tmp_path: Path,
+                                                prepared: dict[str, Any]) -> None:
     from pipdocs.web import ceremony
     from pipdocs.web.audit import Client
     from pipdocs.web.service import ServerConfig, Service
@@ -100,7 +101,7 @@ def test_links_and_codes_over_smtp_with_starttls(smtp: tuple[str, Inbox], tmp_pa
     url, inbox = smtp
     plan = load_plan(example_plan("zh"))
     service = Service(ServerConfig(tmp_path / "data", smtp=url))
-    service.create_envelope(prepared_pdf("zh"), None, Client("127.0.0.1", "test"))
+    service.create_envelope(prepared["zh"][1].read_bytes(), None, Client("127.0.0.1", "test"))
     assert inbox.logins == ["relay"]
     link_mail = inbox.messages[-1]
     assert link_mail["To"] == plan.person("employee").email

@@ -168,7 +168,7 @@ class Service:
     def create_envelope_link(self, data: bytes, user: User | None, client: Client
                              ) -> tuple[Envelope, str | None]:
         """``create_envelope``, also returning the link just mailed (for the demo)."""
-        plan, signed = check_prepared(data, self.policy)
+        plan, signed, order = check_prepared(data, self.policy)
         with self.sessions.begin() as session:
             envelope = Envelope(
                 id=uuid.uuid4().hex, plan_id=plan.plan_id, language=plan.language,
@@ -176,7 +176,7 @@ class Service:
                 created_by=user.id if user else None, created_at=now(), updated_at=now(),
             )
             session.add(envelope)
-            for position, role in enumerate(self.policy.order):
+            for position, role in enumerate(order):
                 person = plan.person(role)
                 session.add(Signer(
                     envelope=envelope, position=position, role=role, name=person.name,
@@ -271,14 +271,20 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str]]:
-    """The embedded plan of a prepared pipdocs PDF and the roles that already signed it;
-    anything else is refused with one clear line (InputError)."""
+def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str], list[str]]:
+    """The embedded plan of a prepared pipdocs PDF, the roles that already signed it and the
+    signing order; anything else is refused with one clear line (InputError, SigningRefused)."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     from pipdocs.core.plan import SIGNATURE_FIELDS
-    from pipdocs.signing.checks import check_earlier_signatures, embedded_plan, signature_fields
+    from pipdocs.signing.checks import (
+        check_document,
+        check_earlier_signatures,
+        embedded_plan,
+        signature_fields,
+        signing_terms,
+    )
 
     what = "the uploaded file"
     if len(data) > MAX_PDF_BYTES:
@@ -298,9 +304,11 @@ def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str]]:
         raise InputError(
             f"{what} is not a prepared pipdocs PDF: it has no signature field {missing[0]};"
             " upload the PDF made by 'pipdocs pdf'")
-    signed = {r for r in policy.order if fields[SIGNATURE_FIELDS[r]]}
+    terms = signing_terms(reader, policy, what)  # the order the document records
+    check_document(data, reader, plan, terms, what)
+    signed = {r for r in terms.order if fields[SIGNATURE_FIELDS[r]]}
     if signed:
-        check_earlier_signatures(reader, plan, policy, what)
-    if len(signed) == len(policy.order):
+        check_earlier_signatures(reader, plan, terms, what)
+    if len(signed) == len(terms.order):
         raise InputError(f"{what} is already signed by everyone; there is nothing to send")
-    return plan, signed
+    return plan, signed, list(terms.order)
