@@ -58,7 +58,7 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     from pipdocs.core.policy import load_policy
 
     policy = load_policy(policy_file)
-    seal = sealer(seal_dir)
+    seal = sealer(seal_dir, policy)
 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # clean up workers and temp files, as on Ctrl-C
