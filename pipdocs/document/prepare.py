@@ -132,9 +132,21 @@ def _writer(pdf_bytes: bytes) -> Any:
             raise InputError("the PDF is encrypted; convert the document again without a password")
         if reader.embedded_signatures:
             raise InputError("the PDF already carries signatures; prepare the unsigned PDF instead")
+        _refuse_active_content(reader)
         return copy_into_new_writer(reader)
     except PdfError as exc:
         raise InputError(f"the PDF cannot be read ({exc}); convert the document again") from exc
+
+
+def _refuse_active_content(reader: Any) -> None:
+    """What verify would reject in any revision is refused now, while HR can still fix the
+    template (a hyperlink, a form field, a script)."""
+    from pipdocs.document.inspect import active_content
+
+    found = active_content(reader, ATTACHMENTS)
+    if found:
+        raise TemplateError(f"the converted document holds {found[0].en}, which a signed plan may"
+                            " not: remove it from the template (pipdocs verify rejects it)")
 
 
 def _add_fields(writer: Any, boxes: dict[str, Box], plan: Plan, policy: Policy) -> None:
