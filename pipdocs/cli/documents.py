@@ -16,7 +16,9 @@ from pipdocs.cli.app import (
     cli,
     err,
     sealer,
+    warn,
 )
+from pipdocs.core.i18n import plan_language, tr
 
 
 @cli.command()
@@ -37,8 +39,10 @@ def validate(plan: Path) -> None:
 
     loaded = load_plan(plan)
     for warning in loaded.warnings():
-        err(f"warning: {plan}: {warning}")
-    click.echo(f"{plan}: valid ({loaded.plan_id}, {loaded.language}, {loaded.role})")
+        warn(plan, warning, loaded.language)
+    with plan_language(loaded.language):
+        click.echo(tr("{path}: valid ({plan_id}, {language}, {role})").format(
+            path=plan, plan_id=loaded.plan_id, language=loaded.language, role=loaded.role))
 
 
 
@@ -57,7 +61,7 @@ def render_command(plan: Path, out: Path, templates: Path | None) -> None:
 
     loaded = load_plan(plan)
     for warning in loaded.warnings():
-        err(f"warning: {plan}: {warning}")
+        warn(plan, warning, loaded.language)
     written = render_docx(loaded, out, templates)
     used = find_template(loaded.language, loaded.role, templates)
     click.echo(f"{written}: rendered {loaded.plan_id} from {used}")
@@ -120,7 +124,7 @@ def pdf_command(plan: Path, out: Path, templates: Path | None, policy_file: Path
     policy = load_policy(policy_file)
     loaded = load_plan(plan)
     for warning in loaded.warnings():
-        err(f"warning: {plan}: {warning}")
+        warn(plan, warning, loaded.language)
     written = build_pdf(loaded, out, templates, policy, sealer(seal_dir, policy))
     fields = ", ".join(SIGNATURE_FIELDS.values())
     order = " -> ".join(policy.order)

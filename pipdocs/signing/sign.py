@@ -178,6 +178,7 @@ def sign_pdf(
     reason: str | None = None,
     comment: str | None = None,
     agree: bool = False,
+    disagree: bool = False,
 ) -> SignResult:
     """Sign ``input_pdf`` as ``role`` into ``output_pdf`` (the input is never modified).
 
@@ -189,15 +190,15 @@ def sign_pdf(
     """
     if role not in ROLES:
         raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
-    if (comment or agree) and role != "employee":
-        raise InputError("--comment and --agree are for the employee's signature only")
+    if (comment or agree or disagree) and role != "employee":
+        raise InputError("--comment, --agree and --disagree are for the employee's signature only")
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
     doc = _open(Path(input_pdf), policy or load_policy())
     _check(doc, role, signer, str(input_pdf))
     text_reason = doc.policy.reason(role, doc.plan.language, agree=agree, comment=comment,
-                                    override=reason)
+                                    override=reason, disagree=disagree)
     certify, lock = _locking(doc, role)
     if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
         timestamper = timestamper()
