@@ -29,7 +29,7 @@ from pipdocs.core.names import (
 )
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
-from pipdocs.document.boxes import Box, find_boxes, party_mismatches, read_boxes
+from pipdocs.document.boxes import Box, find_boxes, parties, party_mismatches, read_boxes
 
 LANG_TAGS = LANGUAGE_TAGS
 ATTACHMENT_NAME = PLAN_ATTACHMENT
@@ -79,11 +79,6 @@ class SigningTerms:
 def document_title(plan: Plan) -> str:
     """Title viewers show: '绩效改进计划 – 张伟', 'Performance Improvement Plan – Dana Lee'."""
     return names.document_title(plan.language, plan.employee.name)
-
-
-def parties(plan: Plan) -> dict[str, tuple[str, str]]:
-    """Each role's (name, e-mail) as plan.json gives them."""
-    return {role: (plan.person(role).name, plan.person(role).email) for role in ROLES}
 
 
 def prepare_pdf(pdf_bytes: bytes, plan: Plan, policy: Policy | None = None,
