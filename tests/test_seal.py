@@ -167,3 +167,26 @@ def test_cli_seal_key_is_never_overwritten_and_a_required_seal_is_asked_for(
                                        "--policy", str(policy)])
     assert refused.exit_code == 2 and "requires the organisation's seal" in refused.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_bulk_seals_every_document(kit: tk.Kit, sealer: Sealer, tmp_path: Path) -> None:
+    """bulk hands the sealer to its preparing processes: each output is sealed, and says so."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    from pypdf import PdfReader
+
+    from pipdocs.bulk.run import run_bulk
+
+    summary = run_bulk(tk.EXAMPLES / "bulk-en.xlsx", tmp_path, workers=1,
+                       policy=kit.pki.policy, seal=sealer)
+    outputs = sorted(tmp_path.glob("*.pdf"))
+    assert summary.made == len(outputs) > 0 and not summary.failed
+    for pdf in outputs:
+        terms = json.loads(PdfReader(pdf).attachments["signing.json"][0])
+        assert terms["sealed"] is True
+        with pdf.open("rb") as handle:
+            (seal,) = PdfFileReader(handle).embedded_signatures
+            assert seal.field_name == SEAL_FIELD
+            status = validate_pdf_signature(seal, ValidationContext(trust_roots=[]))
+            assert status.intact and status.valid and seal.docmdp_level is not None
