@@ -66,7 +66,7 @@ def test_sign_refuses_a_key_verify_would_reject(kit: tk.Kit, tmp_path: Path, nam
     p12 = tmp_path / "key.p12"
     p12.write_bytes(pkcs12.serialize_key_and_certificates(
         b"k", key, cert, [root], serialization.BestAvailableEncryption(b"pw")))
-    p12.chmod(0o600)
+    p12.chmod(0o600)  # a readable key is refused before anything else is checked
     with pytest.raises(CredentialError, match=reason.replace("(", r"\(")):
         load_signer(p12, "pw")
 

@@ -54,7 +54,7 @@ def hostile_p12(kit: tk.Kit, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("hostile") / "hr.p12"
     path.write_bytes(pkcs12.serialize_key_and_certificates(
         b"k", key, cert, [root], serialization.BestAvailableEncryption(b"pw")))
-    path.chmod(0o600)
+    path.chmod(0o600)  # sign refuses a key others can read
     return path
 
 

@@ -206,7 +206,7 @@ def test_p12_from_another_ca_is_accepted(world: World, tmp_path: Path) -> None:
         .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
         .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(person.email)]), False)
         .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
-                                     False), critical=True)  # verify requires a signing usage
+                                     False), critical=True)
         .sign(key, hashes.SHA256())
     )
     p12 = tmp_path / "other.p12"

@@ -169,7 +169,8 @@ def exit_for(exc: BaseException, debug: bool) -> int:
                 err(escape_controls(tr("error: {message}").format(message=f"{where}{problem}")))
         return exc.exit_code
     if isinstance(exc, PipdocsError):
-        err(escape_controls(tr("error: {message}").format(message=exc)))  # one line, always
+        # one line, whatever a file or key put in it
+        err(escape_controls(tr("error: {message}").format(message=exc)))
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err("interrupted: no partial output was left behind")
