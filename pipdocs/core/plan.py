@@ -154,7 +154,8 @@ class Period(_Model):
 class Diagnosis(_Model):
     summary: Text
     root_causes: list[Text] = Field(default_factory=list, max_length=10)
-    evidence: list[Text] = Field(default_factory=list, max_length=10)
+    evidence: list[Text] = Field(default_factory=list, max_length=10, description=(
+        "The facts the diagnosis rests on (records, reports, reviews), one per item"))
 
 
 class Goal(_Model):
@@ -220,9 +221,12 @@ class Plan(_Model):
     goals: list[Goal] = Field(min_length=1, max_length=20)
     actions: list[Action] = Field(min_length=1, max_length=20)
     support: list[Text] = Field(min_length=1, max_length=20)
-    commitments: list[Text] = Field(default_factory=list, max_length=10)
-    evaluation: list[Text] = Field(default_factory=list, max_length=10)
-    checkin_frequency: Literal["weekly", "biweekly"] | None = None
+    commitments: list[Text] = Field(default_factory=list, max_length=10, description=(
+        "What the line manager commits to during the plan; none: the document promises nothing"))
+    evaluation: list[Text] = Field(default_factory=list, max_length=10, description=(
+        "How results are assessed at the end (data source, when it is counted)"))
+    checkin_frequency: Literal["weekly", "biweekly"] | None = Field(default=None, description=(
+        "Rhythm of review meetings; sets the default checkpoints (biweekly when not given)"))
     checkpoints: list[Checkpoint] = Field(default_factory=list, max_length=60)
 
     @field_validator("plan_id")
