@@ -183,3 +183,24 @@ def test_sheet_errors_name_the_column_label_in_chinese(tmp_path: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
+
+
+def test_the_sheet_carries_the_new_plan_fields(tmp_path: Path) -> None:
+    """evidence, commitments, evaluation and the check-in rhythm round-trip through a sheet."""
+    from pipdocs.bulk.sheet import read_sheet
+
+    data = other_plan_data("zh", "engineering")
+    data["commitments"] = ["前端组长每周检查一次性能周报", "每月安排一次代码走查"]
+    row = plan_to_row(data, "zh")
+    assert row["checkin_frequency"] == "每周" and row["role"] == "技术岗"
+    path = tmp_path / "plans.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([LABELS_ZH[k] for k in row])
+        writer.writerow(list(row.values()))
+    (sheet_row,) = list(read_sheet(path))
+    plan = plan_from_data(sheet_row.data)
+    assert plan.commitments == data["commitments"] and plan.evaluation == data["evaluation"]
+    assert plan.diagnosis.evidence == data["diagnosis"]["evidence"]
+    assert plan.checkin_frequency == "weekly" and plan.role == "engineering"
+    assert plan.period.start.isoformat() == "2028-05-08"  # written 2028/5/8 in the plan
