@@ -7,6 +7,7 @@ so ``pipdocs --help`` stays fast. Library code never prints or exits; only the C
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -149,6 +150,18 @@ def exit_for(exc: BaseException, debug: bool) -> int:
     if isinstance(exc, KeyboardInterrupt):
         err("interrupted: no partial output was left behind")
         return 130
+    if isinstance(exc, MemoryError):
+        err("error: out of memory: the input is far larger than a plan, sheet or document"
+            " should be; check it, or split it (no partial output was left behind)")
+        return 2
+    if isinstance(exc, RecursionError):
+        err("error: the input is nested too deeply to be processed; check that it is the file"
+            " you meant (no partial output was left behind)")
+        return 2
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        err(f"error: the disk is full{f' ({exc.filename})' if exc.filename else ''}; free some"
+            " space and run the command again")
+        return 2
     err(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
     return 2
 

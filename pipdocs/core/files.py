@@ -6,12 +6,16 @@ a crash, Ctrl-C or a full disk leaves either the old file or the complete new on
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import CredentialError, InputError
 from pipdocs.core.i18n import N_, tr
+
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
 
 
 def check_output(out: Path) -> Path:
@@ -47,6 +51,34 @@ def directory_names(directory: Path) -> dict[str, str]:
         return {entry.name.casefold(): entry.name for entry in os.scandir(directory)}
     except OSError:
         return {}
+
+
+def check_private(path: Path, what: str = "private key") -> None:
+    """Refuse a key file that others can read or write (CredentialError, exit 2).
+
+    Encrypted or not, a key readable by the group or by everyone can be copied and attacked
+    offline; one that others can write can be swapped. Only the owner may have access.
+    """
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return  # missing or unreadable: the reader says so in its own words
+    if mode & 0o077:
+        who = "everyone" if mode & 0o007 else "the file's group"
+        raise CredentialError(f"{path}: the {what} can be read or changed by {who} (mode"
+                              f" {mode:04o}); run `chmod 600 {path}` and try again")
+
+
+def disk_full(exc: OSError, out: Path) -> InputError:
+    """The one-line error for a failed write: a full disk said as such."""
+    where = out.parent if str(out.parent) else Path(".")
+    if exc.errno in FULL_DISK:
+        return InputError(tr("{out}: the disk is full (no space left in {parent}); free some"
+                             " space and run the command again").format(out=out, parent=where))
+    return InputError(tr("{out}: cannot write in {parent} ({reason}); choose another path"
+                         ).format(out=out, parent=where, reason=exc.strerror or exc))
 
 
 # What callers of read_input name and advise (message ids, so they are translated too).
@@ -91,13 +123,11 @@ def write_atomic(
     (FileExistsError), atomically.
     """
     out = Path(out)
-    parent = check_output(out)
+    check_output(out)
     try:
-        fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600
-        )
+        fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600)
     except OSError as exc:
-        raise InputError(tr("{out}: cannot write in {parent} ({reason}); choose another path"
-                            ).format(out=out, parent=parent, reason=exc.strerror)) from exc
+        raise disk_full(exc, out) from exc
     try:
         if mode is not None:
             os.fchmod(fd, mode)
@@ -110,7 +140,9 @@ def write_atomic(
             os.unlink(tmp)
         else:
             os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
+            raise disk_full(exc, out) from exc
         raise
     return out
