@@ -358,6 +358,17 @@ def _build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> She
             put(key, ROLE_VALUES.get(re.sub(r"[\s_-]+", " ", text.lower().strip()), text))
         else:
             put(key, text)
+    goals = _goals(row, raw)
+    if goals:
+        data["goals"] = goals
+    for key in LIST_KEYS:
+        if key in raw:
+            put(key, _list_cell(row, key, as_text(*raw[key])))
+    return row
+
+
+def _goals(row: SheetRow, raw: dict[str, tuple[Any, str]]) -> list[dict[str, Any]]:
+    """Goals 1-3 from their columns; a goal whose columns are all empty is no goal."""
     goals = []
     for n in range(1, GOAL_COUNT + 1):
         goal: dict[str, Any] = {}
@@ -377,12 +388,7 @@ def _build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> She
         if goal:  # an empty goal's columns mean: no such goal
             goals.append(goal)
             row.goal_numbers.append(n)
-    if goals:
-        data["goals"] = goals
-    for key in LIST_KEYS:
-        if key in raw:
-            put(key, _list_cell(row, key, as_text(*raw[key])))
-    return row
+    return goals
 
 
 def _not_a_date(text: str) -> str:
