@@ -187,3 +187,33 @@ def test_outcome_table_and_goal_blocks_keep_together() -> None:
     keeps = [p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next
              for p in block]
     assert all(keeps[:-1]), keeps
+
+
+# --- the employee's statement ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang,choices", [
+    ("zh", {"agree": ("“同意本计划”", "员工同意本绩效改进计划"),
+            "ack": ("“知悉本计划”", "员工已知悉本绩效改进计划"),
+            "disagree": ("“知悉本计划但不同意其内容”",
+                         "员工已知悉本绩效改进计划，但不同意其内容")}),
+    ("en", {"agree": ("that I agree with the plan", "Employee agrees to this improvement plan"),
+            "ack": ("that I acknowledge receipt of it",
+                    "Employee acknowledges receipt of this improvement plan"),
+            "disagree": ("that I acknowledge receipt but disagree",
+                         "Employee acknowledges receipt of this improvement plan but disagrees")}),
+])
+def test_the_signature_reason_uses_the_documents_words(lang: str, choices: dict[str, Any]
+                                                       ) -> None:
+    """The statement tells the employee what to choose; the reason records that same choice."""
+    from pipdocs.core.policy import load_policy
+
+    policy = load_policy()
+    text = document_text(render_docx_bytes(plan_from_data(other_plan_data(lang, "admin"))))
+    reasons = {"agree": policy.reason("employee", lang, agree=True),
+               "ack": policy.reason("employee", lang),
+               "disagree": policy.reason("employee", lang, disagree=True)}
+    for choice, (offered, recorded) in choices.items():
+        assert offered in text, offered
+        assert reasons[choice].startswith(recorded), reasons[choice]
+    assert "确认已收到并理解" not in reasons["ack"] and "understanding" not in reasons["ack"]
