@@ -154,6 +154,12 @@ def test_plan_files_and_sheets_accept_the_same_date_forms(tmp_path: Path, text: 
     assert plan_from_data(data).period.start.isoformat() == "2028-05-08"
     assert parse_date(text) is not None and parse_date(text).isoformat() == "2028-05-08"
     assert load_plan(write(tmp_path, f"{yaml.safe_dump(data, allow_unicode=True)}"))
+    import re
+
+    from pipdocs.core.plan import plan_json_schema
+
+    pattern = plan_json_schema()["$defs"]["Period"]["properties"]["start"]["pattern"]
+    assert re.fullmatch(pattern, text)  # editors checking against `pipdocs schema` agree
 
 
 # --- the sheet names columns as the user sees them ----------------------------------------------

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -103,7 +104,9 @@ Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clea
 ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_text)]
 Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_line)]
 Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
-Day = Annotated[date, BeforeValidator(_date_input)]
+Day = Annotated[date, BeforeValidator(_date_input), WithJsonSchema({
+    "type": "string", "pattern": r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$",
+    "description": "A date: 2027-03-01, 2027/3/1, 2027.3.1 or 2027年3月1日"})]
 
 
 class _Model(BaseModel):
