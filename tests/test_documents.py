@@ -217,3 +217,16 @@ def test_the_signature_reason_uses_the_documents_words(lang: str, choices: dict[
         assert offered in text, offered
         assert reasons[choice].startswith(recorded), reasons[choice]
     assert "确认已收到并理解" not in reasons["ack"] and "understanding" not in reasons["ack"]
+
+
+def test_half_width_punctuation_after_chinese_is_a_warning() -> None:
+    data = other_plan_data("zh", "admin")
+    data["diagnosis"]["summary"] = "年度盘点差异率为7%,公司要求不超过1%"
+    data["support"] = ["开通批量导入权限(资产管理系统)", "盘点数量1,000件以上时增派人手"]
+    warnings = [w for w in plan_from_data(data).warnings() if "半角" in w]
+    assert warnings == [
+        "diagnosis.summary: 中文后面用了半角的“,”（“……差异率为7%,”）；中文文档应使用全角的“，”",
+        "support[1]: 中文后面用了半角的“(”（“……批量导入权限(”）；中文文档应使用全角的“（”",
+    ]  # "1,000" is a number, not punctuation after Chinese
+    data["language"] = "en"
+    assert not [w for w in plan_from_data(data).warnings() if "half-width" in w]

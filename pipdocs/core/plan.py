@@ -262,6 +262,7 @@ class Plan(_Model):
     def warnings(self) -> list[str]:
         """Things that are allowed but unusual, shown to the user without failing."""
         from pipdocs.core.privacy import sensitive_topics
+        from pipdocs.core.punctuation import half_width
 
         with plan_language(self.language):
             out = []
@@ -274,7 +275,7 @@ class Plan(_Model):
                     out.append(f"actions[{i}].weeks: " + tr(
                         "week {week} is after the plan's {weeks} weeks").format(
                             week=action.week_range[1], weeks=self.period.weeks))
-            out.extend(str(problem) for problem in sensitive_topics(self))
+            out.extend(str(problem) for problem in sensitive_topics(self) + half_width(self))
             return out
 
     def to_json_bytes(self) -> bytes:
