@@ -210,3 +210,10 @@ def test_the_sheet_carries_the_new_plan_fields(tmp_path: Path) -> None:
     assert plan.diagnosis.evidence == data["diagnosis"]["evidence"]
     assert plan.checkin_frequency == "weekly" and plan.role == "engineering"
     assert plan.period.start.isoformat() == "2028-05-08"  # written 2028/5/8 in the plan
+
+
+def test_the_lang_option_does_not_outlive_its_command(tmp_path: Path) -> None:
+    from pipdocs.core.i18n import message_language
+
+    validate("--lang", "zh", "validate", tmp_path / "nope.yaml")
+    assert message_language() == "en"  # EN_ENV is gone again; nothing chosen any more
