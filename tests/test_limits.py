@@ -6,6 +6,8 @@ import copy
 import csv
 import hashlib
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -375,3 +377,41 @@ def test_a_csv_cell_too_long_is_refused_while_reading(tmp_path: Path) -> None:
                                                sheet_row("PIP-C-2", **{"support": "x" * 200_000})])
     with pytest.raises(InputError, match=r"a cell on line \d+ is longer than 131,072 characters"):
         run_bulk(sheet, tmp_path / "out", fmt="docx")
+
+
+def test_a_real_workbook_bomb_is_refused_with_little_memory(tmp_path: Path) -> None:
+    """One 110 MB cell of one letter, deflated to half a megabyte: refused from the zip's
+    directory, so the process never holds the cell (its peak memory stays far below it)."""
+    book = openpyxl.Workbook()
+    book.active.append(list(COLUMNS))
+    book.active.append([sheet_row("PIP-Z-3").get(k) for k in COLUMNS])
+    book.active.cell(2, 1 + COLUMNS.index("diagnosis.summary"), "LONGCELL")
+    book.save(tmp_path / "plain.xlsx")
+    sheet = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as zin, \
+            zipfile.ZipFile(sheet, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if b"LONGCELL" not in data:
+                zout.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"LONGCELL")
+            with zout.open(info.filename, "w") as fh:
+                fh.write(head)
+                for _ in range(110):
+                    fh.write(b"A" * (1 << 20))
+                fh.write(tail)
+    assert sheet.stat().st_size < 2 << 20
+    code = ("import resource, sys\n"
+            "from pipdocs.bulk.run import run_bulk\n"
+            "from pipdocs.core.errors import InputError\n"
+            "try:\n"
+            f"    run_bulk({str(sheet)!r}, {str(tmp_path / 'out')!r}, fmt='docx')\n"
+            "except InputError as exc:\n"
+            "    print(exc)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=True)
+    message, peak_kb = proc.stdout.strip().splitlines()
+    assert "unpacks to 110 MB, more than the 100 MB a workbook may hold" in message, message
+    assert int(peak_kb) < 100 * 1024, peak_kb  # the cell alone would be 110 MB
