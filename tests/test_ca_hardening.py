@@ -183,6 +183,17 @@ def test_other_methods_get_405(tsa: TSAServer, method: str) -> None:
     assert b"<html" not in body.lower()
 
 
+def test_an_unknown_method_gets_a_plain_line(tsa: TSAServer) -> None:
+    host, port = tsa.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=10)
+    conn.request("BREW", "/")
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.status == 501 and body == b"501 Unsupported method ('BREW')\n"
+    assert response.getheader("Content-Type") == "text/plain; charset=utf-8"
+
+
 def request_with_nonce(nonce: int) -> tsp.TimeStampReq:
     return tsp.TimeStampReq({
         "version": "v1",
