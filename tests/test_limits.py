@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import io
 import json
 import subprocess
 import sys
@@ -415,3 +416,21 @@ def test_a_real_workbook_bomb_is_refused_with_little_memory(tmp_path: Path) -> N
     message, peak_kb = proc.stdout.strip().splitlines()
     assert "unpacks to 110 MB, more than the 100 MB a workbook may hold" in message, message
     assert int(peak_kb) < 100 * 1024, peak_kb  # the cell alone would be 110 MB
+
+
+def test_a_long_text_is_found_across_the_scan_chunks() -> None:
+    from pipdocs.core.archive import MB, ZipLimits, check_zip
+
+    def zipped(xml: bytes) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("x.xml", xml)
+        return buf.getvalue()
+
+    limits = ZipLimits(member=8 * MB, total=8 * MB, text_run=100_000)
+    tags = b"<a>" * ((MB - 50_000) // 3)
+    check_zip(zipped(tags + b"x" * 100_000 + b"<b/>" + tags), "test", limits)
+    with pytest.raises(InputError, match="x.xml holds a text of more than"):
+        check_zip(zipped(tags + b"x" * 100_001 + b"<b/>" + tags), "test", limits)
+    with pytest.raises(InputError, match="x.xml holds a text of more than"):
+        check_zip(zipped(tags + b"x" * 100_001), "test", limits)
