@@ -403,14 +403,16 @@ def test_a_real_workbook_bomb_is_refused_with_little_memory(tmp_path: Path) -> N
                     fh.write(b"A" * (1 << 20))
                 fh.write(tail)
     assert sheet.stat().st_size < 2 << 20
-    code = ("import resource, sys\n"
+    code = ("import sys\n"
             "from pipdocs.bulk.run import run_bulk\n"
             "from pipdocs.core.errors import InputError\n"
             "try:\n"
             f"    run_bulk({str(sheet)!r}, {str(tmp_path / 'out')!r}, fmt='docx')\n"
             "except InputError as exc:\n"
             "    print(exc)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+            # VmHWM: this process's own peak (ru_maxrss would include pytest's, kept over exec)
+            "print(next(line.split()[1] for line in open('/proc/self/status')"
+            " if line.startswith('VmHWM:')))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, check=True)
     message, peak_kb = proc.stdout.strip().splitlines()
@@ -434,3 +436,14 @@ def test_a_long_text_is_found_across_the_scan_chunks() -> None:
         check_zip(zipped(tags + b"x" * 100_001 + b"<b/>" + tags), "test", limits)
     with pytest.raises(InputError, match="x.xml holds a text of more than"):
         check_zip(zipped(tags + b"x" * 100_001), "test", limits)
+
+
+def test_yaml_aliases_cannot_multiply_a_plan(tmp_path: Path) -> None:
+    """A 'billion laughs' file: nine aliases deep, a billion items once walked."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text("\n".join(lines) + "\nsupport: *a9\n", encoding="utf-8")
+    code, lines_out = cli_lines("validate", str(plan_file))
+    assert code == 2 and len(lines_out) == 1, lines_out
+    assert "line 2" in lines_out[0] and "alias" in lines_out[0], lines_out
