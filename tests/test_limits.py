@@ -447,3 +447,17 @@ def test_yaml_aliases_cannot_multiply_a_plan(tmp_path: Path) -> None:
     code, lines_out = cli_lines("validate", str(plan_file))
     assert code == 2 and len(lines_out) == 1, lines_out
     assert "line 2" in lines_out[0] and "alias" in lines_out[0], lines_out
+
+
+@pytest.mark.parametrize("raw,error", [
+    (b'{"plan_id": ' + b"9" * 5000 + b"}", InputError),
+    (b'{"plan_id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", PlanInvalid),
+    (b'{"support": ' + b"[" * 50 + b"]" * 50 + b"}", PlanInvalid),
+])
+def test_an_embedded_plan_json_that_is_hostile_is_a_clear_error(raw: bytes,
+                                                                error: type) -> None:
+    from pipdocs.core.plan import plan_from_json_bytes
+
+    with pytest.raises(error) as caught:
+        plan_from_json_bytes(raw)
+    assert len(str(caught.value)) < 300

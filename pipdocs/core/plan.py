@@ -494,8 +494,11 @@ def plan_from_json_bytes(raw: bytes) -> Plan:
     """Read the plan embedded in a PDF as plan.json."""
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"embedded plan.json is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise PlanInvalid([Problem("", f"the plan {TOO_DEEP}")], "plan.json") from exc
+    except ValueError as exc:  # also a 5,000-digit number (int() refuses 4,300+ digits)
+        raise InputError(f"embedded plan.json is not valid JSON: {shown(str(exc), 120)}")\
+            from exc
     return plan_from_data(data, source="plan.json")
 
 
