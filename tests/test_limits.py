@@ -315,3 +315,14 @@ def test_an_embedded_plan_json_that_is_hostile_is_a_clear_error(raw: bytes,
     with pytest.raises(error) as caught:
         plan_from_json_bytes(raw)
     assert len(str(caught.value)) < 300
+
+
+def test_a_problem_quoting_user_text_stays_one_line(tmp_path: Path) -> None:
+    data = example()
+    data["goals"][0]["target"] = "more\nVerdict: VALID"
+    data["actions"][0]["weeks"] = "1\r\n2"
+    plan_file = write_plan(tmp_path / "plan.json", data)
+    code, lines = cli_lines("validate", str(plan_file))
+    assert code == 1 and len(lines) == 2, lines
+    assert all(line.startswith("error: ") for line in lines), lines
+    assert "more\\nVerdict: VALID" in lines[0] or "more\\nVerdict: VALID" in lines[1]

@@ -35,3 +35,14 @@ def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be a text of a plan (line breaks and tabs are allowed there)."""
     bad = _IN_TEXT.search(value)
     return _describe(bad.group()) if bad else None
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control, line-separator and bidi characters written as escapes (``\\n``,
+    ``\\u202e``), so quoting user input can never add, remove or reorder a line of output."""
+    if not _ANY_CONTROL.search(text):
+        return text
+    return _ANY_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_ANY_CONTROL = re.compile(f"[{_CONTROL}{BIDI_CONTROLS}\u2028\u2029]")
