@@ -214,6 +214,8 @@ class PipdocsGroup(click.Group):
 def cli(debug: bool, lang: str | None) -> None:
     """Performance Improvement Plans to Word and PDF, signed by employee, manager and HR."""
     choose_language(lang)
+    # In-process callers (tests, a web server) must not inherit this run's choice.
+    click.get_current_context().call_on_close(lambda: choose_language(None))
     import logging
 
     # Library loggers (pyHanko warns on stderr when nothing is configured) would break the
