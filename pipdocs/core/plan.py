@@ -34,7 +34,7 @@ from pipdocs.core.names import ROLES as ROLES
 from pipdocs.core.names import SIG_MARKER as SIG_MARKER
 from pipdocs.core.names import SIGNATURE_FIELDS as SIGNATURE_FIELDS
 from pipdocs.core.planfile import MAX_DEPTH, TOO_DEEP
-from pipdocs.core.planmessages import error_path, pydantic_message
+from pipdocs.core.planmessages import error_path, pydantic_message, shown
 from pipdocs.core.text import line_problem, text_problem
 
 JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
@@ -469,8 +469,11 @@ def plan_from_json_bytes(raw: bytes) -> Plan:
     """Read the plan embedded in a PDF as plan.json."""
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"embedded plan.json is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise PlanInvalid([Problem("", f"the plan {TOO_DEEP}")], "plan.json") from exc
+    except ValueError as exc:  # also a 5,000-digit number (int() refuses 4,300+ digits)
+        raise InputError(f"embedded plan.json is not valid JSON: {shown(str(exc), 120)}")\
+            from exc
     return plan_from_data(data, source="plan.json")
 
 
