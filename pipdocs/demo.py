@@ -156,8 +156,9 @@ def run_demo(
     """Run the flow; ``progress`` gets one line per step. ``ok`` is the verification verdict."""
     from pipdocs.core.files import write_atomic
     from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.service import make_ca_server as make_server
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import CheckedHTTPTimeStamper, make_server
+    from pipdocs.signing.tsa import CheckedHTTPTimeStamper
 
     source = example_plan(lang)
     plan: Plan = load_plan(source)

@@ -37,6 +37,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from pipdocs.core.plan import SIGNATURE_FIELDS, Plan
+from pipdocs.signing.service import make_ca_server
 
 NOW = dt.datetime.now(dt.timezone.utc)
 FIELD_BOXES = {
@@ -315,7 +316,7 @@ class RealPki:
         import threading
 
         from pipdocs.core.policy import load_policy
-        from pipdocs.signing import ca, tsa
+        from pipdocs.signing import ca
 
         self.dir = directory
         self.org = org
@@ -324,7 +325,7 @@ class RealPki:
         self.root_path = directory / ca.ROOT_CERT
         self.server = None
         if serve:
-            self.server = tsa.make_server(directory, PASSWORD, self.policy.tsa_policy_oid,
+            self.server = make_ca_server(directory, PASSWORD, self.policy.tsa_policy_oid,
                                           port=0, quiet=True)
             threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self._count = 0

@@ -29,8 +29,9 @@ from pipdocs.core.plan import ROLES, Plan, load_plan
 from pipdocs.core.policy import load_policy
 from pipdocs.demo import example_plan, plain_pdf
 from pipdocs.signing.ca import init_ca, issue_signer
+from pipdocs.signing.service import make_ca_server as make_server
 from pipdocs.signing.sign import load_signer, sign_pdf
-from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer, make_server
+from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer
 
 POLICY = load_policy()
 ENV = {"PIPDOCS_CA_PASSWORD": "ca-secret", "PIPDOCS_KEY_PASSWORD": "key-secret"}

@@ -65,3 +65,8 @@ class PlanInvalid(PipdocsError):
         self.source = source
         where = f"{source}: " if source else ""
         super().__init__(f"{where}{len(problems)} problem(s) in the plan")
+
+
+class RevocationUnavailable(PipdocsError):
+    """No CRL or OCSP answer could be obtained for a certificate: no signature without one
+    (exit 2: the service is unreachable, nothing is wrong with the document)."""

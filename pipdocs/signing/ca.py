@@ -7,6 +7,7 @@ Layout of a CA directory::
     root.pem   root certificate (public)         root.key  its key, encrypted (0600)
     tsa.pem    timestamping certificate (public) tsa.key   its key, encrypted (0600)
     issued.log one JSON object per issued certificate: serial, kind, subject, e-mail, validity
+    ca.json, revoked.log, crl.der, ocsp.pem, ocsp.key: revocation (pipdocs.signing.revocation)
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from pipdocs.core.errors import CAError, CredentialError, InputError
 from pipdocs.core.files import check_output, write_atomic
+from pipdocs.signing.revocation import (
+    CONFIG,
+    DEFAULT_PUBLIC_URL,
+    issue_responder,
+    normalise_url,
+    publish_crl,
+    revocation_extensions,
+    write_config,
+)
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
 TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"
@@ -161,13 +171,18 @@ def _key_usage(**flags: bool) -> x509.KeyUsage:
 
 
 def init_ca(
-    ca_dir: Path, org: str, ca_password: str, tsa_password: str | None = None
+    ca_dir: Path, org: str, ca_password: str, tsa_password: str | None = None,
+    *, public_url: str | None = DEFAULT_PUBLIC_URL,
 ) -> IssuedCert:
     """Create a root CA and a timestamping certificate in ``ca_dir``; refuse to overwrite one.
 
     The TSA key is encrypted with ``tsa_password`` (default: the CA password), so a timestamp
     server can run without the root key's password when the organisation chooses so.
+    ``public_url`` is where ``ca serve`` will be reached: every certificate issued from now on
+    names URL/crl and URL/ocsp, and the OCSP responder key is made alongside the TSA's.
     """
+    if public_url:
+        public_url = normalise_url(public_url)
     org = org.strip()
     if not org:
         raise InputError("--org is empty: give the organisation's name")
@@ -187,22 +202,10 @@ def init_ca(
         .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
         .sign(root_key, hashes.SHA256())
     )
-    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    tsa = (
-        _builder(
-            _name(f"{org} Timestamp Authority", org), root_name, tsa_key.public_key(), now,
-            now + timedelta(days=365 * TSA_YEARS),
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(digital_signature=True), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-            critical=False,
-        )
-        .sign(root_key, hashes.SHA256())
-    )
     ca_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not (ca_dir / CONFIG).exists():
+        write_config(ca_dir, public_url)
+    tsa_key, tsa = make_tsa_cert(ca_dir, org, root, root_key, now)
     pem = serialization.Encoding.PEM
     files = [
         (ROOT_KEY, _encrypt(root_key, ca_password), 0o600),
@@ -221,10 +224,38 @@ def init_ca(
         raise CAError(f"{ca_dir} already holds a CA; choose another --dir") from exc
     _append_log(ca_dir, root, "root")
     _append_log(ca_dir, tsa, "tsa")
+    responder = issue_responder(ca_dir, root, root_key, tsa_password or ca_password, root_end)
+    _append_log(ca_dir, responder, "ocsp")
+    publish_crl(ca_dir, root, root_key)
     return IssuedCert(
         ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
         root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
     )
+
+
+def make_tsa_cert(
+    ca_dir: Path, org: str | None, root: x509.Certificate, root_key: rsa.RSAPrivateKey,
+    start: datetime,
+) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """A new timestamping key and certificate (``ca init``, ``ca renew-tsa``)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    builder = (
+        _builder(
+            _name(f"{org} Timestamp Authority" if org else "Timestamp Authority", org),
+            root.subject, key.public_key(), start,
+            min(start + timedelta(days=365 * TSA_YEARS), root.not_valid_after_utc),
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+    )
+    for extension in revocation_extensions(ca_dir):
+        builder = builder.add_extension(extension, critical=False)
+    return key, builder.sign(root_key, hashes.SHA256())
 
 
 def load_ca(ca_dir: Path, ca_password: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
@@ -277,7 +308,7 @@ def issue_signer(
     root, root_key = load_ca(ca_dir, ca_password)
     start = (not_before or datetime.now(timezone.utc)) - BACKDATE
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (
+    builder = (
         _builder(_name(name, _org_of(root)), root.subject, key.public_key(), start,
                  start + BACKDATE + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -291,8 +322,10 @@ def issue_signer(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
             critical=False,
         )
-        .sign(root_key, hashes.SHA256())
     )
+    for extension in revocation_extensions(ca_dir):
+        builder = builder.add_extension(extension, critical=False)
+    cert = builder.sign(root_key, hashes.SHA256())
     p12 = pkcs12.serialize_key_and_certificates(
         name=name.encode("utf-8"),
         key=key,

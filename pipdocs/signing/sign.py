@@ -234,6 +234,7 @@ def sign_pdf(
     )
     if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
         timestamper = timestamper()
+    meta = _with_validation_data(meta, signer, timestamper, policy, lta=policy.is_last(role))
     pdf_signer = signers.PdfSigner(
         meta, signer.signer, timestamper=timestamper,
         stamp_style=stamp_style(text, policy.stamp),
@@ -251,6 +252,28 @@ def sign_pdf(
     write_atomic(Path(output_pdf), out.getvalue())
     return SignResult(Path(output_pdf), role, field_name, signer.name, signer.email, text_reason,
                       certify, lock)
+
+
+def _with_validation_data(meta: Any, signer: LoadedSigner, timestamper: Any, policy: Policy,
+                          *, lta: bool) -> Any:
+    """PAdES B-LT: the revocation answers for the signer's chain and the TSA's go into the DSS
+    of the signature's own revision (fail closed: revoked or unavailable is an error); B-LTA:
+    the last signature is followed by a document timestamp."""
+    import dataclasses
+
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+
+    from pipdocs.signing.revinfo import ltv_context
+
+    context, _data = ltv_context(signer.signer, timestamper, policy.trust_anchor_paths(),
+                                 policy.tsa_timeout)
+    return dataclasses.replace(
+        meta, embed_validation_info=True, validation_context=context,
+        dss_settings=DSSContentSettings(
+            placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False),
+        use_pades_lta=lta and policy.pades_level == "B-LTA",
+        timestamp_field_name="archive_ts_1" if lta else None,
+    )
 
 
 def _ensure_lock(writer: Any, field_name: str) -> None:

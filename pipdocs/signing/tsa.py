@@ -102,6 +102,8 @@ class OrgTimeStamper(DummyTimeStamper):
         self._key = tsa_key  # parsed once, not once per token as the dummy does
         self.policy_oid = policy_oid
         self.log = log
+        self.ca_dir: Path | None = None
+        self.responder: Any = None
 
     def _build_tst_info(
         self, message_imprint: tsp.MessageImprint, dt: datetime, req: tsp.TimeStampReq
@@ -185,10 +187,14 @@ def local_timestamper(
 ) -> OrgTimeStamper:
     """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``."""
     from pipdocs.signing.ca import load_tsa
+    from pipdocs.signing.ocsp import load_responder
 
     cert, key, _root = load_tsa(ca_dir, password)
     asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    return OrgTimeStamper(asn1_cert, key, policy_oid, file_logger(ca_dir / TOKEN_LOG, echo))
+    stamper = OrgTimeStamper(asn1_cert, key, policy_oid, file_logger(ca_dir / TOKEN_LOG, echo))
+    stamper.ca_dir = ca_dir  # in-process revocation data for sign --tsa-dir (signing.revinfo)
+    stamper.responder = load_responder(ca_dir, password)
+    return stamper
 
 
 # --- HTTP server ----------------------------------------------------------------------------------
@@ -263,11 +269,12 @@ class TSAServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    handler_class: type[TSAHandler] = TSAHandler  # ca serve adds CRL and OCSP routes
 
     def __init__(self, address: tuple[str, int], stamper: OrgTimeStamper, quiet: bool) -> None:
         self.stamper = stamper
         self.quiet = quiet
-        super().__init__(address, TSAHandler)
+        super().__init__(address, self.handler_class)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
