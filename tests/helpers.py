@@ -31,3 +31,13 @@ def process_ended(pid: int, within: float = 10.0) -> bool:
             return True
         time.sleep(0.1)
     return False
+
+
+def free_port() -> int:
+    """A loopback port free right now (for a CA whose certificates must name its server's URL
+    before the server starts)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from helpers import free_port
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
 
@@ -62,13 +63,14 @@ class World:
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("sign")
     ca = root / "ca"
-    init_ca(ca, "Acceptance Org 验收", "ca-secret")
+    port = free_port()  # the certificates name this server's /crl and /ocsp
+    init_ca(ca, "Acceptance Org 验收", "ca-secret", public_url=f"http://127.0.0.1:{port}/")
     nss = root / "nss"
     nss.mkdir()
     subprocess.run(["certutil", "-N", "--empty-password", "-d", f"sql:{nss}"], check=True)
     subprocess.run(["certutil", "-A", "-n", "root", "-t", "CT,C,C", "-i", str(ca / "root.pem"),
                     "-d", f"sql:{nss}"], check=True)
-    server = make_server(ca, "ca-secret", POLICY.tsa_policy_oid, "127.0.0.1", 0, quiet=True)
+    server = make_server(ca, "ca-secret", POLICY.tsa_policy_oid, "127.0.0.1", port, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     w = World(root, ca, server, nss)
     for lang in ("en", "zh"):
@@ -121,16 +123,19 @@ def test_three_signatures_valid_and_trusted_for_pdfsig(world: World, lang: str) 
 def test_pyhanko_sees_timestamps_certification_and_final_lock(world: World, lang: str) -> None:
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
 
     root = load_cert_from_pemder(str(world.ca / "root.pem"))
     with chain(world, lang)[-1].open("rb") as handle:
         reader = PdfFileReader(handle)
-        sigs = reader.embedded_signatures
+        sigs = reader.embedded_regular_signatures
         assert [s.field_name for s in sigs] == ["sig_employee", "sig_manager", "sig_hr"]
-        for embedded in sigs:
-            ctx = ValidationContext(trust_roots=[root], allow_fetching=False)
-            status = validate_pdf_signature(embedded, ctx)
+        assert [s.field_name for s in reader.embedded_timestamp_signatures] == ["archive_ts_1"]
+        dss = DocumentSecurityStore.read_dss(reader)
+        for embedded in sigs:  # offline, revocation data required: what the DSS holds suffices
+            ctx = dss.as_validation_context(
+                {"trust_roots": [root], "allow_fetching": False, "revocation_mode": "require"})
+            status = validate_pdf_signature(embedded, ctx, ctx)
             assert status.bottom_line, status.pretty_print_details()
             assert status.timestamp_validity is not None and status.timestamp_validity.trusted
             assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
@@ -399,7 +404,7 @@ def test_a_pdf_prepared_without_the_hr_lock_is_still_locked_by_hr(
 
     root = load_cert_from_pemder(str(world.ca / "root.pem"))
     with prev.open("rb") as handle:
-        sigs = PdfFileReader(handle).embedded_signatures
+        sigs = PdfFileReader(handle).embedded_regular_signatures
         assert sigs[2].docmdp_level == MDPPerm.NO_CHANGES
         for embedded in sigs:  # adding the lock in HR's revision is an allowed change
             ctx = ValidationContext(trust_roots=[root], allow_fetching=False)

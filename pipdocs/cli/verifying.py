@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -21,10 +22,13 @@ from pipdocs.cli.app import EXISTING_FILE, OUT_PATH, POLICY_OPTION, cli
               help="Accept a genuine document still waiting for later roles.")
 @click.option("--report", "record", type=OUT_PATH, default=None,
               help="Also write a one-page verification record (.html) for the personnel file.")
+@click.option("--validation-time", "validation_time", type=click.DateTime(
+    ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
+    help="Judge the record as of this time (UTC), e.g. 2031-06-30; default: now.")
 @POLICY_OPTION
 def verify_command(
     input_pdf: Path, trust: tuple[Path, ...], as_json: bool, allow_incomplete: bool,
-    record: Path | None, policy_file: Path | None,
+    record: Path | None, validation_time: datetime | None, policy_file: Path | None,
 ) -> None:
     """Verify a signed plan: who signed, when, in order, unchanged since; exit 0 only then."""
     import logging
@@ -40,7 +44,8 @@ def verify_command(
     if not click.get_current_context().find_root().params.get("debug"):
         for name in ("pyhanko", "pyhanko_certvalidator"):  # their findings are in the report
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-    report = verify_pdf(input_pdf, list(trust), allow_incomplete, load_policy(policy_file))
+    report = verify_pdf(input_pdf, list(trust), allow_incomplete, load_policy(policy_file),
+                        validation_time=validation_time)
     if record is not None:
         write_atomic(record, render_html(report).encode("utf-8"))
     click.echo(to_json(report) if as_json else render_text(report), nl=as_json)

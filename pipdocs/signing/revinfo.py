@@ -19,14 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 from pipdocs.core.errors import RevocationUnavailable, SigningRefused
-from pipdocs.signing.revocation import CRL_FILE, reason_name
+from pipdocs.core.revcheck import (
+    authentic_crl,
+    authentic_ocsp,
+    declares_revocation,
+    reason_name,
+    signed_by,
+)
+from pipdocs.signing.revocation import CRL_FILE
 
 SKEW = timedelta(minutes=5)
 MAX_BYTES = 8 * 1024 * 1024
@@ -54,29 +59,6 @@ class Sources:
 def common_name(cert: x509.Certificate) -> str:
     attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(attrs[0].value) if attrs else cert.subject.rfc4514_string()
-
-
-def _signed_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    if cert.issuer != issuer.subject:
-        return False
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
-def _verify(public_key: Any, signature: bytes, data: bytes, algorithm: Any) -> bool:
-    try:
-        if isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, data, padding.PKCS1v15(), algorithm)
-        elif isinstance(public_key, ec.EllipticCurvePublicKey):
-            public_key.verify(signature, data, ec.ECDSA(algorithm))
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
 
 
 def _uris(cert: x509.Certificate, kind: str) -> list[str]:
@@ -116,21 +98,9 @@ def check_ocsp(der: bytes, cert: x509.Certificate, issuer: x509.Certificate,
                now: datetime) -> str:
     """'good' or 'unknown' for a genuine, current answer; raises SigningRefused when revoked
     and ValueError for an answer that cannot be believed."""
-    response = ocsp.load_der_ocsp_response(der)
-    if response.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
-        raise ValueError(f"responder said {response.response_status.name.lower()}")
+    response = authentic_ocsp(der, issuer)
     if response.serial_number != cert.serial_number:
         raise ValueError("answer is about another certificate")
-    signer = issuer
-    if not _verify(issuer.public_key(), response.signature, response.tbs_response_bytes,
-                   response.signature_hash_algorithm):
-        delegated = [c for c in response.certificates if _signed_by(c, issuer) and _ocsp_signing(c)]
-        if not delegated:
-            raise ValueError("answer not signed by the CA or its responder")
-        signer = delegated[0]
-        if not _verify(signer.public_key(), response.signature, response.tbs_response_bytes,
-                       response.signature_hash_algorithm):
-            raise ValueError("answer's signature is invalid")
     if response.this_update_utc > now + SKEW:
         raise ValueError("answer is from the future")
     if response.next_update_utc is not None and response.next_update_utc < now:
@@ -141,24 +111,10 @@ def check_ocsp(der: bytes, cert: x509.Certificate, issuer: x509.Certificate,
     return "good" if response.certificate_status == ocsp.OCSPCertStatus.GOOD else "unknown"
 
 
-def _ocsp_signing(cert: x509.Certificate) -> bool:
-    try:
-        eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    except x509.ExtensionNotFound:
-        return False
-    return ExtendedKeyUsageOID.OCSP_SIGNING in eku
-
-
 def check_crl(der: bytes, cert: x509.Certificate, issuer: x509.Certificate,
               now: datetime) -> None:
     """Accept a genuine, current CRL that does not list ``cert``; SigningRefused if it does."""
-    try:
-        crl = x509.load_der_x509_crl(der)
-    except ValueError:
-        crl = x509.load_pem_x509_crl(der)
-    key: Any = issuer.public_key()
-    if crl.issuer != issuer.subject or not crl.is_signature_valid(key):
-        raise ValueError("CRL not signed by the issuer")
+    crl = authentic_crl(der, issuer)
     if crl.next_update_utc is not None and crl.next_update_utc < now:
         raise ValueError(f"CRL expired on {crl.next_update_utc:%Y-%m-%d}: run 'pipdocs ca crl'")
     entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
@@ -190,7 +146,7 @@ def gather(certs: Sequence[x509.Certificate], sources: Sources,
     for cert in unique.values():
         if not _needs_check(cert):
             continue
-        issuer = next((c for c in unique.values() if _signed_by(cert, c)), None)
+        issuer = next((c for c in unique.values() if signed_by(cert, c)), None)
         if issuer is None:
             raise RevocationUnavailable(
                 f"the issuer of {common_name(cert)}'s certificate is missing from the key file"
@@ -206,8 +162,14 @@ def gather(certs: Sequence[x509.Certificate], sources: Sources,
 
 def _gather_one(cert: x509.Certificate, issuer: x509.Certificate, sources: Sources,
                 now: datetime, data: ValidationData) -> list[str]:
-    """Add one certificate's answer to ``data``; return what failed (empty on success)."""
+    """Add one certificate's answer to ``data``; return what failed (empty on success).
+
+    A certificate that names no CRL or OCSP address cannot be revoked by its CA: it passes, as
+    PKIX has it, and verification reports it as such."""
     tried: list[str] = []
+    if not declares_revocation(cert):
+        data.checked.append(f"{common_name(cert)}: its CA publishes no revocation data")
+        return []
     request = ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA1()).build()
     request_der = request.public_bytes(serialization.Encoding.DER)
     for where, fetch in _ocsp_candidates(cert, issuer, sources, request_der):
@@ -233,7 +195,7 @@ def _gather_one(cert: x509.Certificate, issuer: x509.Certificate, sources: Sourc
             raise
         except Exception as exc:  # noqa: BLE001
             tried.append(f"{where}: {str(exc)[:100] or type(exc).__name__}")
-    return tried or ["the certificate names no CRL or OCSP address"]
+    return tried
 
 
 def _ocsp_candidates(cert: x509.Certificate, issuer: x509.Certificate, sources: Sources,
@@ -256,7 +218,8 @@ def _crl_candidates(cert: x509.Certificate, sources: Sources) -> Iterable[tuple[
 
 def validation_context(data: ValidationData, roots: Sequence[x509.Certificate],
                        others: Sequence[x509.Certificate]) -> Any:
-    """A pyHanko ValidationContext that requires revocation data and holds exactly ours."""
+    """A pyHanko ValidationContext holding exactly our answers: revocation data required for
+    every certificate that names a CRL or OCSP address (hard-fail)."""
     from asn1crypto import crl as asn1_crl
     from asn1crypto import ocsp as asn1_ocsp
     from asn1crypto import x509 as asn1_x509
@@ -268,7 +231,7 @@ def validation_context(data: ValidationData, roots: Sequence[x509.Certificate],
         other_certs=[asn1_x509.Certificate.load(c.public_bytes(der)) for c in others],
         crls=[asn1_crl.CertificateList.load(d) for d in data.crls],
         ocsps=[asn1_ocsp.OCSPResponse.load(d) for d in data.ocsps],
-        allow_fetching=False, revocation_mode="require",
+        allow_fetching=False, revocation_mode="hard-fail",
     )
 
 

@@ -199,13 +199,6 @@ def publish_crl(ca_dir: Path, root: x509.Certificate, key: Any) -> Path:
     return ca_dir / CRL_FILE
 
 
-def reason_name(flag: x509.ReasonFlags | None) -> str:
-    """Our short name of a CRL/OCSP reason (``unspecified`` when none is given)."""
-    if flag is None:
-        return "unspecified"
-    return next((name for name, value in REASONS.items() if value == flag), flag.name)
-
-
 def issue_responder(
     ca_dir: Path, root: x509.Certificate, root_key: Any, password: str, end: datetime,
 ) -> x509.Certificate:

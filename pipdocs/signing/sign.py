@@ -272,6 +272,7 @@ def _with_validation_data(meta: Any, signer: LoadedSigner, timestamper: Any, pol
         dss_settings=DSSContentSettings(
             placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False),
         use_pades_lta=lta and policy.pades_level == "B-LTA",
+        signer_key_usage=set(),  # load_signer checked it (digitalSignature or nonRepudiation)
         timestamp_field_name="archive_ts_1" if lta else None,
     )
 

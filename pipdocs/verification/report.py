@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
     LABELS,
+    LONG_TERM,
     RECORD_LABELS,
     REVOCATION,
     ROLE_LABELS,
@@ -112,6 +113,41 @@ class Checks(BaseModel):
     plan_intact: bool
 
 
+class RevocationReport(BaseModel):
+    """What the embedded CRL/OCSP data says about one certificate, as of one timestamp."""
+
+    field: str
+    certificate: str = Field(description="subject common name")
+    serial: str
+    role: Literal["signer", "timestamp"]
+    status: Literal["good", "revoked_before", "revoked_after", "no_data", "not_declared"]
+    source: str = Field(default="", description="OCSP or CRL")
+    checked_at: datetime | None = None
+    revoked_at: datetime | None = None
+    reason: str | None = None
+
+
+class DocumentTimestamp(BaseModel):
+    field: str
+    revision: int
+    time: datetime | None
+    tsa: str | None
+    valid: bool
+    tsa_not_after: datetime | None
+
+
+class LongTerm(BaseModel):
+    """PAdES level, the archive timestamps and how long the evidence lasts."""
+
+    level: Literal["B-T", "B-LT", "B-LTA"]
+    dss: bool = Field(description="the document holds a DSS with validation data")
+    validation_time: datetime
+    verifiable_until: datetime | None
+    refresh_due: bool
+    document_timestamps: list[DocumentTimestamp]
+    revocation: list[RevocationReport]
+
+
 class VerificationReport(BaseModel):
     schema_version: int = SCHEMA_VERSION
     tool: str
@@ -135,6 +171,7 @@ class VerificationReport(BaseModel):
     signatures: list[SignatureReport]
     problems: list[Problem]
     warnings: list[Problem]
+    long_term: LongTerm | None = None
 
 
 def verify_json_schema() -> dict[str, object]:
@@ -180,7 +217,9 @@ def render_text(report: VerificationReport) -> str:
     anchors = "; ".join(f"{a.subject} [{a.sha256[:16]}]{lp}{a.source}{rp}"
                         for a in report.trust_anchors)
     out.append(f"{t['anchors']}{c}{anchors or t['none']}")
-    out.append(f"{t['revocation']}{c}{REVOCATION[lang]}")
+    out.append(f"{t['revocation']}{c}{_revocation_text(report)}")
+    if report.long_term is not None:
+        out.append(long_term_line(report))
     for i, sig in enumerate(report.signatures, 1):
         role = names.get(sig.role or "", sig.role or "?")
         out.append("")
@@ -213,6 +252,25 @@ def render_text(report: VerificationReport) -> str:
             out.append(f"{t[key]}{c.strip()}")
             out.extend(f" - {message(p.code, lang, **p.params)}" for p in items)
     return "\n".join(out) + "\n"
+
+
+def _revocation_text(report: VerificationReport) -> str:
+    lt = report.long_term
+    return LONG_TERM[report.language]["checked"] if lt and lt.dss else REVOCATION[report.language]
+
+
+def long_term_line(report: VerificationReport) -> str:
+    """PAdES level and the date until which the record stays verifiable, in one line."""
+    lang, lt = report.language, report.long_term
+    if lt is None:
+        return ""
+    words = LONG_TERM[lang]
+    c, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+    parts = [words["level"][lt.level]]  # type: ignore[index]
+    if lt.verifiable_until is not None:
+        parts.append(words["until"].format(when=f"{lt.verifiable_until:%Y-%m-%d}"))
+    parts.append(words["as_of"].format(when=f"{lt.validation_time:%Y-%m-%d %H:%M} UTC"))
+    return f"{words['long_term']}{c}{sep.join(parts)}"
 
 
 # --- HTML record ---------------------------------------------------------------------------------
@@ -278,6 +336,6 @@ small, .mono {{ font-family: monospace; font-size: 8.5pt; word-break: break-all;
 </table>
 {problem_block}
 <h2>{t['anchors']}</h2><ul>{anchors}</ul>
-<p><small>{e(t['revocation'])}: {e(REVOCATION[lang])}</small></p>
+<p><small>{e(t['revocation'])}: {e(_revocation_text(report))}</small></p>
 </body></html>
 """

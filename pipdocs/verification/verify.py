@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -30,12 +30,11 @@ from pyhanko.sign.validation import (
 )
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from pipdocs.core.errors import InputError, PipdocsError
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Party, Plan, plan_from_json_bytes
 from pipdocs.core.version import __version__
+from pipdocs.verification import ltv
 from pipdocs.verification.collect import (
     CheckedSignature,
     change_detail,
@@ -49,9 +48,18 @@ from pipdocs.verification.collect import (
     signer_identity,
     trust_words,
 )
-from pipdocs.verification.report import Checks, Problem, TrustAnchor, Verdict, VerificationReport
+from pipdocs.verification.ltvcheck import SignedItem, check_long_term
+from pipdocs.verification.report import (
+    Checks,
+    LongTerm,
+    Problem,
+    TrustAnchor,
+    Verdict,
+    VerificationReport,
+)
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
+    LONG_TERM,
     REVOCATION,
     ROLE_NAMES,
     message,
@@ -99,6 +107,7 @@ def verify_pdf(
     trust_roots: Sequence[str | Path],
     allow_incomplete: bool = False,
     policy: VerifyPolicy | None = None,
+    validation_time: datetime | None = None,
 ) -> VerificationReport:
     """Verify a signed plan PDF against ``trust_roots`` (else the policy's trust anchors).
 
@@ -114,6 +123,9 @@ def verify_pdf(
     data, reader = read_pdf(path)
     run = _Run(path, data, reader, anchors, order, allow_incomplete)
     run.certify_first = policy.certify_first if policy else True
+    run.lta_required = getattr(policy, "pades_level", "B-LT") == "B-LTA"
+    if validation_time is not None:
+        run.at = ltv.utc(validation_time)
     try:
         run.check()
     except Exception as exc:  # noqa: BLE001 - fail closed: never a pass, never a traceback
@@ -136,6 +148,11 @@ class _Run:
         self.plan: Plan | None = None
         self.plan_bytes: bytes | None = None
         self.certify_first = True
+        self.lta_required = False
+        self.at = datetime.now(timezone.utc)
+        self.doc_stamps: list[tuple[str, int, EmbeddedPdfSignature]] = []
+        self.material = ltv.read_dss(reader)
+        self.long_term: LongTerm | None = None
 
     def problem(self, code: str, sig: CheckedSignature | None = None, check: str = "validation",
                 detail: str | tuple[str, str] = "", **params: str) -> None:
@@ -170,6 +187,7 @@ class _Run:
         if self.certify_first:
             self._check_certification()
         self._checkchanges()
+        self._check_long_term()
 
     # --- collecting ------------------------------------------------------------------------------
 
@@ -190,6 +208,11 @@ class _Run:
                 sig.subfilter = str(sig_obj.get("/SubFilter"))
                 sig.emb = EmbeddedPdfSignature(self.reader, field_dict, sig.field)
                 _ = sig.emb.signer_cert
+                if sig.kind == "document_timestamp" and sig.subfilter == "/ETSI.RFC3161" \
+                        and sig.revision is not None:
+                    self.sigs.remove(sig)  # an archive timestamp: checked by ltvcheck
+                    self.doc_stamps.append((sig.field, sig.revision, sig.emb))
+                    continue
             except Exception as exc:  # noqa: BLE001 - a signature we cannot classify fails
                 sig.emb = None
                 self.problem("unreadable_signature", sig, "signatures_valid",
@@ -236,37 +259,30 @@ class _Run:
     # --- pyHanko's validation --------------------------------------------------------------------
 
     def _validate(self) -> None:
-        trust = SimpleTrustManager.build(trust_roots=[cert for _, cert in self.anchors])
-        now = ValidationContext(trust_manager=trust, allow_fetching=False,
-                                revocation_mode="soft-fail")
+        roots = [cert for _, cert in self.anchors]
 
         async def run_all() -> None:
             for sig in self.sigs:
                 if sig.emb is None or sig.kind == "document_timestamp":
                     continue  # unreadable, or not a signature at all: already a problem
                 try:
-                    sig.status = await self._validate_one(sig.emb, now, trust)
+                    sig.status = await self._validate_one(sig.emb, roots)
                 except Exception as exc:  # noqa: BLE001 - fail closed
                     self.problem("validation_error", sig, "signatures_valid",
                                  detail=f"{type(exc).__name__}: {str(exc)[:200]}")
 
         asyncio.run(run_all())
 
-    @staticmethod
-    async def _validate_one(emb: EmbeddedPdfSignature, now: ValidationContext,
-                            trust: SimpleTrustManager) -> PdfSignatureStatus:
-        status = await async_validate_pdf_signature(
-            emb, signer_validation_context=now, ts_validation_context=now,
+    async def _validate_one(self, emb: EmbeddedPdfSignature,
+                            roots: list[x509.Certificate]) -> PdfSignatureStatus:
+        """As of the signature's timestamp, with the embedded revocation data (offline): a
+        certificate that expired or was revoked since still proves what it signed then."""
+        token = ltv.signature_token(emb)
+        moment = ltv.token_time(token) if token is not None else None
+        context = self.material.context(roots, moment)
+        return await async_validate_pdf_signature(
+            emb, signer_validation_context=context, ts_validation_context=context,
             diff_policy=DIFF_POLICY, key_usage_settings=KEY_USAGE)
-        ts = status.timestamp_validity
-        if status.trust_problem_indic in EXPIRED and ts is not None and ts.trusted:
-            # The certificate has expired since; the trusted timestamp proves when it was used.
-            then = ValidationContext(trust_manager=trust, allow_fetching=False,
-                                     revocation_mode="soft-fail", moment=ts.timestamp)
-            status = await async_validate_pdf_signature(
-                emb, signer_validation_context=then, ts_validation_context=now,
-                diff_policy=DIFF_POLICY, key_usage_settings=KEY_USAGE)
-        return status
 
     # --- the checks ------------------------------------------------------------------------------
 
@@ -371,7 +387,7 @@ class _Run:
             later = {s.field for s in self.sigs if s.revision is None or s in placed[i + 1:]}
             diff = st.diff_result
             if i == len(placed) - 1:
-                if st.coverage != Cov.ENTIRE_FILE:
+                if st.coverage != Cov.ENTIRE_FILE and not self._only_archive_updates(sig):
                     self.problem("changed_after_last", sig, "unchanged_after_last",
                                  detail=self._appended(sig) or change_detail(st))
             elif isinstance(diff, da.DiffResult):
@@ -388,6 +404,45 @@ class _Run:
             else:
                 self.problem("modified_after_signing", sig, "unchanged_after_last",
                              detail=change_detail(st))
+
+    def _only_archive_updates(self, sig: CheckedSignature) -> bool:
+        """After the last signature: validation data and archive timestamps (PAdES LTA) only,
+        and the last archive timestamp covers the whole file (nothing after it)."""
+        st = sig.status
+        diff = st.diff_result if st is not None else None
+        later = [emb for _, revision, emb in self.doc_stamps
+                 if sig.revision is not None and revision > sig.revision]
+        return (st is not None and st.coverage == Cov.ENTIRE_REVISION
+                and isinstance(diff, da.DiffResult)
+                and diff.modification_level <= da.ModificationLevel.LTA_UPDATES
+                and not diff.changed_form_fields and bool(later)
+                and later[-1].evaluate_signature_coverage() == Cov.ENTIRE_FILE)
+
+    def _check_long_term(self) -> None:
+        """Revocation as of each timestamp, archive timestamps, how long the evidence lasts."""
+        items = [SignedItem(s.field, s.revision, s.emb, _crypto_cert(s.status.signing_cert)
+                            if s.status is not None else None)
+                 for s in self.sigs if s.emb is not None and s.kind != "document_timestamp"]
+        signed = {s.role for s in self.sigs}
+        outcome = check_long_term(
+            items, self.doc_stamps, self.material, [c for _, c in self.anchors], self.at,
+            lta_required=self.lta_required, complete=all(r in signed for r in self.order),
+            diff_policy=DIFF_POLICY)
+        self.long_term = outcome.long_term
+        by_field = {s.field: s for s in self.sigs}
+        for item in outcome.problems:
+            params = item.params | {f"{k}_zh": v for k, v in item.params_zh.items()}
+            self.problem(item.code, by_field.get(item.field or ""), item.check, **params)
+            if item.field and item.field not in by_field:  # an archive timestamp
+                self.problems[-1].field = item.field
+                self.problems[-1].params["field"] = item.field
+                self.problems[-1].message = message(item.code, "en", **self.problems[-1].params)
+        for item in outcome.warnings:
+            params = item.params | {f"{k}_zh": v for k, v in item.params_zh.items()}
+            if item.field:
+                params = {"field": item.field} | params
+            self.warnings.append(Problem(code=item.code, field=item.field, params=params,
+                                         message=message(item.code, "en", **params)))
 
     def _appended(self, sig: CheckedSignature) -> tuple[str, str] | None:
         """Bytes after the last signed revision that form no revision of their own."""
@@ -428,10 +483,17 @@ class _Run:
             revisions=self.reader.xrefs.total_revisions,
             trust_anchors=[TrustAnchor(subject=common_name(c.subject), sha256=c.sha256.hex(),
                                        source=src) for src, c in self.anchors],
-            revocation=REVOCATION["en"], checks=checks,
+            revocation=LONG_TERM["en"]["checked"] if self.material.present else REVOCATION["en"],
+            checks=checks, long_term=self.long_term,
             signatures=[signature_report(s, self._person(s), lang) for s in self.sigs],
             problems=self.problems, warnings=self.warnings,
         )
+
+
+def _crypto_cert(cert: x509.Certificate) -> Any:
+    from cryptography import x509 as crypto_x509
+
+    return crypto_x509.load_der_x509_certificate(cert.dump())
 
 
 __all__ = ["DIFF_POLICY", "VerifyPolicy", "load_trust_anchors", "verify_pdf"]

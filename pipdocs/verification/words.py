@@ -6,6 +6,8 @@ the document's language (a ``detail_zh`` parameter stands in for ``detail`` in C
 
 from __future__ import annotations
 
+from typing import Any
+
 # code -> (English, Chinese). Parameters are filled with str.format; every code is stable.
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_signatures": (
@@ -115,6 +117,92 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (the e-mail matches)",
         "{field}：证书姓名“{detail}”与计划中的“{expected}”不同（电子邮件一致）",
     ),
+    # long-term validation (pipdocs.verification.ltv)
+    "revoked_before_signing": (
+        "{field}: the certificate of {subject} was revoked on {when} ({reason}), before this"
+        " signature was made: the signature is not valid",
+        "{field}：{subject}的证书已于 {when} 被吊销（{reason}），早于本次签署，签名无效",
+    ),
+    "revoked_after_signing": (
+        "{field}: the certificate of {subject} was revoked on {when} ({reason}), after this"
+        " signature was made; the signature remains valid",
+        "{field}：{subject}的证书于 {when} 被吊销（{reason}），晚于本次签署，签名仍然有效",
+    ),
+    "revocation_data_missing": (
+        "{field}: the document holds no revocation data for the certificate of {subject}"
+        " (the validation data was removed, or the signature was made without it)",
+        "{field}：文档中缺少{subject}证书的吊销状态数据（验证数据被删除，或签署时未嵌入）",
+    ),
+    "lta_missing": (
+        "the archive timestamp that seals the completed record (PAdES B-LTA) is missing: it was"
+        " removed, or the record was not finished by pipdocs",
+        "缺少封存已完成记录的归档时间戳（PAdES B-LTA）：时间戳被删除，或记录未经 pipdocs 完成",
+    ),
+    "document_timestamp_invalid": (
+        "{field}: the archive timestamp does not hold ({detail})",
+        "{field}：归档时间戳无效（{detail}）",
+    ),
+    "timestamp_lapsed": (
+        "{field}: the certificate of its timestamp authority expired on {when}, before the next"
+        " archive timestamp ({next}) renewed the evidence",
+        "{field}：其时间戳机构证书已于 {when} 到期，而下一个归档时间戳（{next}）在此之后才加盖，"
+        "证据链中断",
+    ),
+    "evidence_expired": (
+        "the record could be verified only until {when}: the last timestamp's certificate has"
+        " expired since; it should have been refreshed (pipdocs archive refresh) before then",
+        "本记录的可验证期限已于 {when} 届满：最后一个时间戳的证书已过期，应在此之前"
+        "执行 pipdocs archive refresh 续期",
+    ),
+    "refresh_due": (
+        "the record stays verifiable until {when}; refresh it before then"
+        " (pipdocs archive refresh)",
+        "本记录可验证至 {when}，请在此之前续期（pipdocs archive refresh）",
+    ),
+    "signed_after_validation_time": (
+        "{field}: signed at {when}, after the validation time asked for",
+        "{field}：签署时间 {when} 晚于所指定的验证时间",
+    ),
+}
+
+REVOCATION_REASONS = {
+    "en": {"unspecified": "no reason given", "key_compromise": "the key was compromised",
+           "ca_compromise": "the CA was compromised",
+           "affiliation_changed": "the holder left or changed position",
+           "superseded": "replaced by a new certificate",
+           "cessation_of_operation": "no longer used", "certificate_hold": "on hold",
+           "privilege_withdrawn": "the right to sign was withdrawn",
+           "aa_compromise": "the attribute authority was compromised",
+           "remove_from_crl": "removed from the list"},
+    "zh": {"unspecified": "未说明原因", "key_compromise": "密钥泄露",
+           "ca_compromise": "证书机构被攻破", "affiliation_changed": "持有人离职或岗位变动",
+           "superseded": "已由新证书取代", "cessation_of_operation": "停止使用",
+           "certificate_hold": "暂停使用", "privilege_withdrawn": "签署权限被撤销",
+           "aa_compromise": "属性机构被攻破", "remove_from_crl": "已从吊销列表移除"},
+}
+LONG_TERM: dict[str, dict[str, Any]] = {
+    "en": {
+        "checked": "checked with the revocation data embedded in the document (CRL/OCSP of the"
+                   " organisation CA), as of each signature's timestamp",
+        "partly": "checked where the certificate names a CRL or OCSP service; certificates that"
+                  " name none cannot be revoked and were judged by their chain alone",
+        "long_term": "Long-term evidence",
+        "level": {"B-LTA": "sealed by an archive timestamp (PAdES B-LTA)",
+                  "B-LT": "validation data embedded, no archive timestamp (PAdES B-LT)",
+                  "B-T": "timestamped, without embedded validation data (PAdES B-T)"},
+        "until": "verifiable until {when}",
+        "as_of": "judged as of {when}",
+    },
+    "zh": {
+        "checked": "已根据文档内嵌的吊销状态数据（组织 CA 的 CRL/OCSP）按各签名时间戳的时间核验",
+        "partly": "凡证书载明 CRL 或 OCSP 服务的均已核验；未载明者无法吊销，仅按证书链判断",
+        "long_term": "长期证据",
+        "level": {"B-LTA": "已加盖归档时间戳封存（PAdES B-LTA）",
+                  "B-LT": "已内嵌验证数据，尚无归档时间戳（PAdES B-LT）",
+                  "B-T": "有时间戳，但未内嵌验证数据（PAdES B-T）"},
+        "until": "可验证至 {when}",
+        "as_of": "按 {when} 判断",
+    },
 }
 
 REVOCATION = {
@@ -141,8 +229,8 @@ def message(code: str, lang: str, **params: str) -> str:
     template = zh if lang == "zh" else en
     role = params.get("role", "")
     values = {"field": "document", "detail": "", "expected": ""} | params
-    if lang == "zh" and "detail_zh" in params:
-        values["detail"] = params["detail_zh"]
+    if lang == "zh":  # any NAME_zh parameter stands in for NAME
+        values |= {k[:-3]: v for k, v in params.items() if k.endswith("_zh")}
     values["role"] = ROLE_NAMES.get(lang, ROLE_NAMES["en"]).get(role, role)
     try:
         return template.format(**values)
