@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pipdocs.cli import bulk, demo, documents, revoking, signing, verifying
+from pipdocs.cli import archive, bulk, demo, documents, revoking, signing, verifying
 from pipdocs.cli.app import cli
 
 # imported to register their commands
-COMMAND_MODULES = (documents, signing, revoking, verifying, bulk, demo)
+COMMAND_MODULES = (documents, signing, revoking, verifying, bulk, demo, archive)
 
 
 def main() -> None:

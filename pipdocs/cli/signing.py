@@ -19,7 +19,7 @@ from pipdocs.cli.app import (
 )
 
 
-def _tsa_password() -> str:
+def tsa_password() -> str:
     """The TSA key's password: PIPDOCS_TSA_PASSWORD if the organisation set one, else the CA's."""
     if os.environ.get("PIPDOCS_TSA_PASSWORD"):
         return os.environ["PIPDOCS_TSA_PASSWORD"]
@@ -84,7 +84,7 @@ def ca_serve(ca_dir: Path, host: str, port: int, policy_file: Path | None) -> No
     from pipdocs.signing.service import make_ca_server
 
     policy = load_policy(policy_file)
-    server = make_ca_server(ca_dir, _tsa_password(), policy.tsa_policy_oid, host, port)
+    server = make_ca_server(ca_dir, tsa_password(), policy.tsa_policy_oid, host, port)
     err(f"timestamp authority, CRL and OCSP listening on {server.url} (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -130,7 +130,7 @@ def sign_command(
     def timestamper() -> object:  # made after the document's checks passed
         return timestamper_for(
             tsa_url, tsa_dir, policy_url=policy.tsa_url, policy_oid=policy.tsa_policy_oid,
-            timeout=policy.tsa_timeout, tsa_password=_tsa_password,
+            timeout=policy.tsa_timeout, tsa_password=tsa_password,
         )
 
     result = sign_pdf(

@@ -235,7 +235,7 @@ def init_ca(
 
 def make_tsa_cert(
     ca_dir: Path, org: str | None, root: x509.Certificate, root_key: rsa.RSAPrivateKey,
-    start: datetime,
+    start: datetime, lifetime: timedelta = timedelta(days=365 * TSA_YEARS),
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     """A new timestamping key and certificate (``ca init``, ``ca renew-tsa``)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -243,7 +243,7 @@ def make_tsa_cert(
         _builder(
             _name(f"{org} Timestamp Authority" if org else "Timestamp Authority", org),
             root.subject, key.public_key(), start,
-            min(start + timedelta(days=365 * TSA_YEARS), root.not_valid_after_utc),
+            min(start + lifetime, root.not_valid_after_utc),
         )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(digital_signature=True), critical=True)
@@ -342,6 +342,11 @@ def issue_signer(
         out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,
         cert.not_valid_before_utc, cert.not_valid_after_utc, _fingerprint(cert),
     )
+
+
+def append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
+    """Record a certificate in issued.log (what the OCSP responder answers for)."""
+    _append_log(ca_dir, cert, kind)
 
 
 def cert_email(cert: x509.Certificate) -> str | None:

@@ -138,8 +138,11 @@ def _needs_check(cert: x509.Certificate) -> bool:
 
 
 def gather(certs: Sequence[x509.Certificate], sources: Sources,
-           now: datetime | None = None) -> ValidationData:
-    """OCSP answers (else CRLs) for every certificate that needs one; fail closed."""
+           now: datetime | None = None, *, refuse_revoked: bool = True) -> ValidationData:
+    """OCSP answers (else CRLs) for every certificate that needs one; fail closed.
+
+    ``refuse_revoked=False`` (archive refresh) keeps a 'revoked' answer as evidence instead:
+    a certificate revoked after it signed leaves the signature valid, and says so."""
     now = now or datetime.now(timezone.utc)
     data = ValidationData()
     unique = {c.fingerprint(hashes.SHA256()): c for c in certs}
@@ -151,7 +154,7 @@ def gather(certs: Sequence[x509.Certificate], sources: Sources,
             raise RevocationUnavailable(
                 f"the issuer of {common_name(cert)}'s certificate is missing from the key file"
                 " and the TSA's answer; include the full chain")
-        tried = _gather_one(cert, issuer, sources, now, data)
+        tried = _gather_one(cert, issuer, sources, now, data, refuse_revoked)
         if tried:
             raise RevocationUnavailable(
                 f"no revocation data for the certificate of {common_name(cert)}: "
@@ -161,7 +164,7 @@ def gather(certs: Sequence[x509.Certificate], sources: Sources,
 
 
 def _gather_one(cert: x509.Certificate, issuer: x509.Certificate, sources: Sources,
-                now: datetime, data: ValidationData) -> list[str]:
+                now: datetime, data: ValidationData, refuse_revoked: bool = True) -> list[str]:
     """Add one certificate's answer to ``data``; return what failed (empty on success).
 
     A certificate that names no CRL or OCSP address cannot be revoked by its CA: it passes, as
@@ -180,8 +183,12 @@ def _gather_one(cert: x509.Certificate, issuer: x509.Certificate, sources: Sourc
                 data.checked.append(f"{common_name(cert)}: OCSP good ({where})")
                 return []
             tried.append(f"{where}: unknown certificate")
-        except SigningRefused:
-            raise
+        except SigningRefused as exc:
+            if refuse_revoked:
+                raise
+            data.ocsps.append(der)
+            data.checked.append(str(exc))
+            return []
         except Exception as exc:  # noqa: BLE001 - network, HTTP, parsing: try the next one
             tried.append(f"{where}: {str(exc)[:100] or type(exc).__name__}")
     for where, fetch in _crl_candidates(cert, sources):
@@ -191,8 +198,12 @@ def _gather_one(cert: x509.Certificate, issuer: x509.Certificate, sources: Sourc
             data.crls.append(der)
             data.checked.append(f"{common_name(cert)}: not on the CRL ({where})")
             return []
-        except SigningRefused:
-            raise
+        except SigningRefused as exc:
+            if refuse_revoked:
+                raise
+            data.crls.append(der)
+            data.checked.append(str(exc))
+            return []
         except Exception as exc:  # noqa: BLE001
             tried.append(f"{where}: {str(exc)[:100] or type(exc).__name__}")
     return tried
