@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cryptography import x509
-from helpers import free_port
+from helpers import free_port, plain_pdf
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -28,13 +28,14 @@ from pipdocs.cli.main import cli
 from pipdocs.core.errors import RevocationUnavailable, SigningRefused
 from pipdocs.core.plan import ROLES, Plan, load_plan
 from pipdocs.core.policy import load_policy
-from pipdocs.demo import example_plan, plain_pdf
+from pipdocs.demo import example_plan
 from pipdocs.signing.ca import init_ca, issue_signer, load_ca
 from pipdocs.signing.renewal import renew_tsa
 from pipdocs.signing.revocation import revoke
 from pipdocs.signing.service import CAServer, make_ca_server
 from pipdocs.signing.sign import load_signer, sign_pdf
 from pipdocs.signing.tsa import CheckedHTTPTimeStamper
+from pipdocs.verification.ltv import signature_token, token_time
 from pipdocs.verification.verify import verify_pdf
 
 POLICY = load_policy()
@@ -244,13 +245,21 @@ def _serial(key: Path) -> int:
 def test_revoked_after_signing_still_valid_and_reported(world: World) -> None:
     keys = _separate_keys(world, "after")
     record = world.copy(world.sign_all("after", keys), "after")
+    with BytesIO(record.read_bytes()) as handle:
+        manager = next(s for s in PdfFileReader(handle).embedded_regular_signatures
+                       if s.field_name == "sig_manager")
+        token = signature_token(manager)
+        assert token is not None
+        signed_at = token_time(token)  # the TSA's time (whole seconds)
     root, key = load_ca(world.ca, "ca-secret")
-    revoke(world.ca, root, key, serial=_serial(keys["manager"]), reason="affiliation_changed")
+    # a second after the manager signed (and before HR did): revoked after, whole seconds apart
+    revoke(world.ca, root, key, serial=_serial(keys["manager"]), reason="affiliation_changed",
+           when=signed_at + timedelta(seconds=1))
     code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
                         "--trust", world.anchor)
     assert code == 0 and "refreshed (archive_ts_2" in out, out
     report = verify_pdf(record, [world.anchor], policy=POLICY)
-    assert report.ok, report.problems
+    assert report.ok, ([p.message for p in report.problems], report.long_term)
     warning = next(w for w in report.warnings if w.code == "revoked_after_signing")
     assert warning.field == "sig_manager" and "left or changed position" in warning.message
     manager = [r for r in report.long_term.revocation  # type: ignore[union-attr]

@@ -21,6 +21,9 @@ Cells = Iterator[tuple[int, list[tuple[Any, str]]]]
 def xlsx_rows(path: Path) -> Cells:
     from openpyxl import load_workbook
 
+    from pipdocs.core.archive import XLSX_LIMITS, check_zip
+
+    check_zip(path, "workbook", XLSX_LIMITS)  # before openpyxl holds a part or a cell
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

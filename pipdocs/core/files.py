@@ -27,6 +27,26 @@ def check_output(out: Path) -> Path:
     return parent
 
 
+def case_twin(out: Path, names: dict[str, str] | None = None) -> str | None:
+    """The name of a file beside ``out`` that differs from it only in case (PIP-A.pdf for
+    pip-a.pdf), or None. On a case-insensitive file system (macOS, Windows, a USB stick) one
+    would overwrite the other, and outputs travel. ``names``: casefolded name -> name of the
+    directory, listed once by a caller that checks many outputs."""
+    out = Path(out)
+    if names is None:
+        names = directory_names(out.parent if str(out.parent) else Path("."))
+    found = names.get(out.name.casefold())
+    return found if found is not None and found != out.name else None
+
+
+def directory_names(directory: Path) -> dict[str, str]:
+    """casefolded name -> name of every entry in ``directory`` (empty if it does not exist)."""
+    try:
+        return {entry.name.casefold(): entry.name for entry in os.scandir(directory)}
+    except OSError:
+        return {}
+
+
 def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
     """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
     try:

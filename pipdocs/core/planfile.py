@@ -1,7 +1,8 @@
 """Reading plan files safely: size and encoding checks, strict YAML and JSON parsing.
 
 Kept apart from the model (plan.py) because it is about bytes and syntax, not about what a
-plan means; its errors are InputError (exit 2), the model's are PlanInvalid (exit 1).
+plan means; its errors are InputError (exit 2), the model's are PlanInvalid (exit 1). Nesting
+too deep for the parser is PlanInvalid too: the model refuses the same depth (MAX_DEPTH) in data.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.files import read_input
 
 MAX_PLAN_FILE_BYTES = 1_000_000
+MAX_DEPTH = 12  # a plan nests 4 levels (goals -> goal -> field); anything deeper is not one
+TOO_DEEP = (f"is nested more than {MAX_DEPTH} levels deep; a plan's fields hold text, lists"
+            " of text or lists of fields (see `pipdocs schema`)")
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -67,6 +71,14 @@ def _yaml_loader() -> Any:
 
 
 def _parse_text(text: str, suffix: str, source: str) -> Any:
+    """Parsed YAML or JSON; a file nested too deep for the parser is a problem of the plan."""
+    try:
+        return _parse(text, suffix, source)
+    except RecursionError as exc:
+        raise PlanInvalid([Problem("", f"the plan {TOO_DEEP}")], source) from exc
+
+
+def _parse(text: str, suffix: str, source: str) -> Any:
     if suffix == ".json":
         try:
             return json.loads(text, object_pairs_hook=_no_duplicate_keys)

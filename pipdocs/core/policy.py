@@ -62,6 +62,10 @@ class Policy(_Model):
     refresh_margin_days: int = Field(default=365, ge=1, le=3650)  # archive status: refresh by
     reasons: dict[str, dict[str, str]]
     roles: dict[str, dict[str, str]]
+    role_names: dict[str, dict[str, str]] = Field(default_factory=lambda: {
+        "en": {"employee": "employee", "manager": "manager", "hr": "HR"},
+        "zh": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
+    })
     stamp: StampLayout
     source: str = ""
 
@@ -82,7 +86,7 @@ class Policy(_Model):
                 raise ValueError(f"{lang} lacks {', '.join(missing)}")
         return value
 
-    @field_validator("roles")
+    @field_validator("roles", "role_names")
     @classmethod
     def _roles(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
         for lang in LANGUAGES:
@@ -115,7 +119,12 @@ class Policy(_Model):
         return self.order[-1] == role
 
     def role_label(self, role: str, language: str) -> str:
+        """The role as a heading or stamp line: 'Human Resources', '人力资源'."""
         return self.roles[_lang(language)][role]
+
+    def role_name(self, role: str, language: str) -> str:
+        """The role inside a sentence: 'the plan's HR', '计划中的员工'."""
+        return self.role_names[_lang(language)].get(role, role)
 
     def reason(
         self, role: str, language: str, *, agree: bool = False, comment: str | None = None,
@@ -161,6 +170,12 @@ def default_policy_path() -> Path:
     if PACKAGED_POLICY.is_file():
         return PACKAGED_POLICY
     return REPO_POLICY
+
+
+def shipped_policy() -> Policy:
+    """The policy pipdocs ships (never $PIPDOCS_POLICY): where fixed wording such as role names
+    in messages and reports comes from, so it is written once, in policy.yaml."""
+    return load_policy(PACKAGED_POLICY if PACKAGED_POLICY.is_file() else REPO_POLICY)
 
 
 def load_policy(path: Path | str | None = None) -> Policy:

@@ -20,21 +20,17 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from pipdocs.core import names
 from pipdocs.core.errors import ConversionError, InputError, TemplateError
+from pipdocs.core.names import LANGUAGE_TAGS, PLAN_ATTACHMENT, SIG_MARKER, marker
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 
 #: How far the field sits inside the marker rectangle (points), so it never touches the cell border.
 INSET = 2.0
 #: Smallest box (points) that still holds a readable stamp (name, role, time, reason).
 MIN_WIDTH, MIN_HEIGHT = 60.0, 20.0
-LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
-TITLES = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
-ATTACHMENT_NAME = "plan.json"
-
-
-def marker(role: str, end: bool) -> str:
-    """The marker text the templates put in ``role``'s signature box."""
-    return f"[[sig:{role}:{'end' if end else 'begin'}]]"
+LANG_TAGS = LANGUAGE_TAGS
+ATTACHMENT_NAME = PLAN_ATTACHMENT
 
 
 @dataclass(frozen=True)
@@ -234,7 +230,7 @@ def find_boxes(pdf_bytes: bytes) -> dict[str, Box]:
     for page_no, words in _lines(_pdftotext_bbox(pdf_bytes), pages):
         for run in _runs(words):
             text = "".join(word.text for word in run)
-            if "[[sig:" not in text:
+            if SIG_MARKER not in text:
                 continue
             for needle, end in wanted:
                 at = text.find(needle)
@@ -282,7 +278,7 @@ def find_boxes(pdf_bytes: bytes) -> dict[str, Box]:
 
 def document_title(plan: Plan) -> str:
     """Title viewers show: '绩效改进计划 – 张伟', 'Performance Improvement Plan – Dana Lee'."""
-    return f"{TITLES[plan.language]} – {plan.employee.name}"
+    return names.document_title(plan.language, plan.employee.name)
 
 
 def prepare_pdf(pdf_bytes: bytes, plan: Plan) -> bytes:

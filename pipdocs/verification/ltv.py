@@ -44,6 +44,7 @@ class Material:
 
         return ValidationContext(
             trust_roots=roots, allow_fetching=False, revocation_mode="hard-fail", moment=moment,
+            time_tolerance=timedelta(0),  # revoked a second after the timestamp is after it
             other_certs=[to_asn1(c) for c in self.certs] + list(extra),
             crls=[asn1_crl.CertificateList.load(d) for d in self.crls],
             ocsps=[asn1_ocsp.OCSPResponse.load(d) for d in self.ocsps],
