@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -242,7 +243,11 @@ def _serial(key: Path) -> int:
     return x509.load_der_x509_certificate(der).serial_number
 
 
-def test_revoked_after_signing_still_valid_and_reported(world: World) -> None:
+def revoked_after_record(world: World) -> Path:
+    """A record whose manager's key was revoked (a second) after the manager signed, then
+    refreshed so the record holds the revocation (made once)."""
+    if "after" in world.records:
+        return world.records["after"]
     keys = _separate_keys(world, "after")
     record = world.copy(world.sign_all("after", keys), "after")
     with BytesIO(record.read_bytes()) as handle:
@@ -258,6 +263,12 @@ def test_revoked_after_signing_still_valid_and_reported(world: World) -> None:
     code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
                         "--trust", world.anchor)
     assert code == 0 and "refreshed (archive_ts_2" in out, out
+    world.records["after"] = record
+    return record
+
+
+def test_revoked_after_signing_still_valid_and_reported(world: World) -> None:
+    record = revoked_after_record(world)
     report = verify_pdf(record, [world.anchor], policy=POLICY)
     assert report.ok, ([p.message for p in report.problems], report.long_term)
     warning = next(w for w in report.warnings if w.code == "revoked_after_signing")
@@ -321,3 +332,92 @@ def test_a_refreshed_record_outlives_the_first_tsa_certificate(world: World) -> 
                  for k in ("verifiable_until", "refresh_by"))
     assert until - by == timedelta(days=POLICY.refresh_margin_days)  # 400-day TSA: by day 35
     assert rows[str(world.root / "prepared.pdf")]["state"] == "invalid" and code == 1
+
+
+# --- the evidence record (verify --report X.pdf) ------------------------------------------------
+
+ALLOWED_LATIN = {"SHA", "UTC", "PAdES", "LTA", "OCSP", "CRL", "PIP", "pdf", "pipdocs"}
+
+
+def _zh_record(world: World) -> Path:
+    plan = load_plan(example_plan("zh"))
+    prepared = world.root / "prepared-zh.pdf"
+    prepared.write_bytes(plain_pdf(plan))
+    prev = prepared
+    for number, role in enumerate(ROLES, 1):
+        person = plan.person(role)
+        key = world.root / f"zh-{role}.p12"
+        issue_signer(world.ca, person.name, person.email, key, "ca-secret", "key-secret")
+        out = world.root / f"zh-{number}.pdf"
+        sign_pdf(prev, out, role=role, signer=load_signer(key, "key-secret"), policy=POLICY,
+                 timestamper=CheckedHTTPTimeStamper(world.server.url),
+                 comment="同意，但目标二需复核" if role == "employee" else None)
+        prev = out
+    return world.copy(prev, "员工赵磊-签署完成")
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
+def test_evidence_record_in_chinese(world: World, tmp_path: Path, pdf_text: Any) -> None:
+    import hashlib
+    import re
+
+    signed = _zh_record(world)
+    record = tmp_path / "record.pdf"
+    code, out = cli_run("verify", signed, "--trust", world.anchor, "--report", record,
+                        "--tsa", world.server.url)
+    assert code == 0 and record.exists(), out
+    text = pdf_text(record)
+    flat = re.sub(r"\s+", "", text)
+    for expected in ("杭州云途网络科技有限公司", "赵磊", "E1187", "支付平台研发部", "PIP-2026-0103",
+                     "2026-10-08至2027-01-05", "员工赵磊-签署完成.pdf",
+                     hashlib.sha256(signed.read_bytes()).hexdigest(), "孙浩", "吴静",
+                     "直接上级", "人力资源", "员工意见：同意，但目标二需复核", "北京时间",
+                     "有效。员工、直接上级、人力资源均已按规定顺序签署", "附录：技术细节"):
+        assert expected in flat, expected
+    assert str(world.root) not in flat and "/tmp" not in flat  # a name, never a local path
+    # every time in Beijing time with UTC in brackets, eight hours apart
+    pairs = re.findall(r"(\d{4}-\d\d-\d\d\d\d:\d\d):\d\d（UTC(\d{4}-\d\d-\d\d\d\d:\d\d):\d\d）",
+                       flat)
+    assert len(pairs) >= 4
+    for local, utc in pairs:
+        fmt = "%Y-%m-%d%H:%M"
+        assert datetime.strptime(local, fmt) - datetime.strptime(utc, fmt) == timedelta(hours=8)
+    hexes = re.findall(r"[0-9a-f]{16,}", flat)  # digests, serials, fingerprints (split lines)
+    spaced = re.sub(r"[\w.]+@[\w.]+\.com", "", " ".join(text.split()))  # e-mails are data
+    emails = [load_plan(example_plan("zh")).person(r).email for r in ROLES]
+    english = {w for w in re.findall(r"[A-Za-z]{3,}", spaced)  # e-mails wrap inside cells
+               if not any(w in h for h in hexes + emails)} - ALLOWED_LATIN
+    assert not english, english  # no "Timestamp Authority", "Root CA", library text
+    code, out = cli_run("verify", record, "--trust", world.anchor)
+    assert code == 0 and "验证记录有效" in out and "员工赵磊-签署完成.pdf" in out, out
+    data = bytearray(record.read_bytes())
+    at = data.index(b"/Contents") + 2000
+    data[at] ^= 0x01
+    (tmp_path / "changed.pdf").write_bytes(bytes(data))
+    code, out = cli_run("verify", tmp_path / "changed.pdf", "--trust", world.anchor)
+    assert code in (1, 2) and "有效" not in out.splitlines()[2]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
+def test_evidence_record_in_english_reports_a_later_revocation(
+    world: World, tmp_path: Path, pdf_text: Any
+) -> None:
+    import re
+
+    signed = revoked_after_record(world)  # the manager's key was revoked after signing
+    record = tmp_path / "record.pdf"
+    code, out = cli_run("verify", signed, "--trust", world.anchor, "--report", record,
+                        "--tsa-dir", world.ca)
+    assert code == 0, out
+    flat = " ".join(pdf_text(record).split())
+    for expected in ("Example Payments Ltd", "Dana Lee", "E1024", "Payments", "PIP-2026-0042",
+                     f"{world.plan.period.start} to {world.plan.period.end} (90 days)",
+                     "after.pdf", "Sam Ortiz", "Kim Park",
+                     "Manager: A signer's certificate was revoked after they signed; the"
+                     " signature stays valid.", "the holder left or changed position",
+                     "Valid. The employee, manager, HR all signed"):
+        assert expected in flat, expected
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", flat)
+    assert "Reference(" not in flat and "idnum" not in flat and str(world.root) not in flat
+    code, out = cli_run("verify", record, "--trust", world.anchor)
+    assert code == 0 and "VALID verification record" in out, out

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
+    EVIDENCE_VERDICTS,
     LABELS,
     LONG_TERM,
     RECORD_LABELS,
@@ -148,6 +149,16 @@ class LongTerm(BaseModel):
     revocation: list[RevocationReport]
 
 
+class Attested(BaseModel):
+    """What a verification record (``record == "evidence"``) says it found."""
+
+    file: str
+    sha256: str
+    verdict: Verdict
+    verified_at: datetime
+    plan_id: str | None
+
+
 class VerificationReport(BaseModel):
     schema_version: int = SCHEMA_VERSION
     tool: str
@@ -172,6 +183,9 @@ class VerificationReport(BaseModel):
     problems: list[Problem]
     warnings: list[Problem]
     long_term: LongTerm | None = None
+    record: Literal["plan", "evidence"] = Field(
+        default="plan", description="evidence: a verification record made by verify --report")
+    attested: Attested | None = None
 
 
 def verify_json_schema() -> dict[str, object]:
@@ -195,6 +209,11 @@ def _when(value: datetime | None) -> str:
 
 def verdict_line(report: VerificationReport) -> str:
     lang = report.language
+    if report.record == "evidence" and report.attested is not None:
+        said = VERDICTS[lang][report.attested.verdict].split("：" if lang == "zh" else ":")[0]
+        return EVIDENCE_VERDICTS[lang][report.verdict].format(
+            file=report.attested.file, verdict=said,
+            when=f"{report.attested.verified_at:%Y-%m-%d %H:%M} UTC")
     names = ROLE_NAMES[lang]
     pending = ", ".join(names.get(r, r) for r in report.pending_roles)
     return VERDICTS[lang][report.verdict].format(pending=pending)
@@ -212,7 +231,8 @@ def render_text(report: VerificationReport) -> str:
         f"{t['verdict']}{c}{verdict_line(report)}",
     ]
     if report.plan_id:
-        note = f"{lp}{t['unchanged']}{rp}" if report.checks.plan_intact else ""
+        note = (f"{lp}{t['unchanged']}{rp}"
+                if report.checks.plan_intact and report.record == "plan" else "")
         out.append(f"{t['plan']}{c}{report.plan_id}{note}")
     anchors = "; ".join(f"{a.subject} [{a.sha256[:16]}]{lp}{a.source}{rp}"
                         for a in report.trust_anchors)

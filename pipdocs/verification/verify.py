@@ -51,6 +51,7 @@ from pipdocs.verification.collect import (
     signer_identity,
     trust_words,
 )
+from pipdocs.verification.evidence_check import evidence_attachment, verify_evidence
 from pipdocs.verification.ltvcheck import SignedItem, check_long_term
 from pipdocs.verification.report import (
     Checks,
@@ -124,6 +125,10 @@ def verify_pdf(
     anchors = load_trust_anchors(
         list(trust_roots) or (policy.trust_anchor_paths() if policy else []))
     data, reader = read_pdf(path)
+    attached = evidence_attachment(reader)
+    if attached is not None:  # a verification record made by verify --report X.pdf
+        at = ltv.utc(validation_time) if validation_time else datetime.now(timezone.utc)
+        return verify_evidence(path, data, reader, attached, anchors, at, DIFF_POLICY)
     run = _Run(path, data, reader, anchors, order, allow_incomplete)
     run.certify_first = policy.certify_first if policy else True
     run.lta_required = getattr(policy, "pades_level", "B-LT") == "B-LTA"

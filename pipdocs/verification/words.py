@@ -161,10 +161,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (pipdocs archive refresh)",
         "本记录可验证至 {when}，请在此之前续期（pipdocs archive refresh）",
     ),
+    "evidence_unsealed": (
+        "the verification record carries no timestamp of the organisation",
+        "验证记录没有组织的时间戳",
+    ),
+    "evidence_unreadable": (
+        "the verification record's attached report cannot be read ({detail})",
+        "验证记录所附的报告无法读取（{detail}）",
+    ),
     "signed_after_validation_time": (
         "{field}: signed at {when}, after the validation time asked for",
         "{field}：签署时间 {when} 晚于所指定的验证时间",
     ),
+}
+
+EVIDENCE_VERDICTS = {
+    "en": {
+        "valid": "VALID verification record: unchanged since it was timestamped; it found"
+                 " {file} {verdict} on {when}",
+        "invalid": "INVALID verification record: see the problems below",
+        "untrusted": "UNTRUSTED: no trust anchor was given, so the record's timestamp is not"
+                     " established",
+        "incomplete": "INVALID verification record: see the problems below",
+    },
+    "zh": {
+        "valid": "验证记录有效：加盖时间戳后未被改动；"
+                 "该记录于 {when} 核验 {file} 的结论为“{verdict}”",
+        "invalid": "验证记录无效：见下方问题",
+        "untrusted": "未验证信任：未提供信任根，记录的时间戳无法确认",
+        "incomplete": "验证记录无效：见下方问题",
+    },
 }
 
 REVOCATION_REASONS = {
