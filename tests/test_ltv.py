@@ -372,7 +372,7 @@ def test_evidence_record_in_chinese(world: World, tmp_path: Path, pdf_text: Any)
                      "2026-10-08至2027-01-05", "员工赵磊-签署完成.pdf",
                      hashlib.sha256(signed.read_bytes()).hexdigest(), "孙浩", "吴静",
                      "直接上级", "人力资源", "员工意见：同意，但目标二需复核", "北京时间",
-                     "有效。员工、直接上级、人力资源均已按规定顺序签署", "附录：技术细节"):
+                     "有效。员工、直接上级和人力资源均已按规定顺序签署", "附录：技术细节"):
         assert expected in flat, expected
     assert str(world.root) not in flat and "/tmp" not in flat  # a name, never a local path
     # every time in Beijing time with UTC in brackets, eight hours apart
@@ -413,9 +413,9 @@ def test_evidence_record_in_english_reports_a_later_revocation(
     for expected in ("Example Payments Ltd", "Dana Lee", "E1024", "Payments", "PIP-2026-0042",
                      f"{world.plan.period.start} to {world.plan.period.end} (90 days)",
                      "after.pdf", "Sam Ortiz", "Kim Park",
-                     "Manager: A signer's certificate was revoked after they signed; the"
-                     " signature stays valid.", "the holder left or changed position",
-                     "Valid. The employee, manager, HR all signed"):
+                     "Manager: Sam Ortiz's certificate was revoked on",
+                     "(the holder left or changed position), after they signed; the signature"
+                     " stays valid.", "Valid. The employee, manager and HR have all signed"):
         assert expected in flat, expected
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", flat)
     assert "Reference(" not in flat and "idnum" not in flat and str(world.root) not in flat

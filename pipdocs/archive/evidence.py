@@ -145,7 +145,7 @@ def build_docx(report: VerificationReport, plan: Plan | None, name: str, clock_:
     _para(doc, t["verdict"], size=12, bold=True)
     _para(doc, _verdict(report, t), size=11, bold=True, space=8)
     _signers(doc, t, report, clock_)
-    _findings(doc, t, report)
+    _findings(doc, t, report, clock_)
     _lasting(doc, t, report, clock_)
     _appendix(doc, t, report, clock_)
     _para(doc, t["seal"], size=8)
@@ -168,13 +168,19 @@ def _case(doc: Any, t: dict[str, Any], report: VerificationReport, plan: Plan | 
     rows += [[t["file_name"], name], [t["sha256"], report.sha256],
              [t["verified_at"], clock_(report.verified_at)]]
     _table(doc, rows, [4, 13])
-    _para(doc, t["timezone"].format(tz=clock_.name), size=8, space=8)
+    note = t["timezone_utc"] if clock_.zone.key == "UTC" else t["timezone"]
+    _para(doc, note.format(tz=clock_.name), size=8, space=8)
 
 
 def _verdict(report: VerificationReport, t: dict[str, Any]) -> str:
-    roles = t["and"].join(t["roles"].get(r, r) for r in report.required_roles)
-    pending = t["and"].join(t["roles"].get(r, r) for r in report.pending_roles)
-    return str(t["verdicts"][report.verdict].format(roles=roles, pending=pending))
+    def join(roles: list[str]) -> str:
+        names = [str(t["roles"].get(r, r)) for r in roles]
+        if len(names) < 2:
+            return "".join(names)
+        return str(t["and"].join(names[:-1]) + t["last_and"] + names[-1])
+
+    return str(t["verdicts"][report.verdict].format(roles=join(report.required_roles),
+                                                    pending=join(report.pending_roles)))
 
 
 def _role_of(report: VerificationReport, field: str | None, t: dict[str, Any]) -> str:
@@ -199,7 +205,19 @@ def _signers(doc: Any, t: dict[str, Any], report: VerificationReport, clock_: Cl
     _table(doc, rows, [2.2, 3.8, 4.6, 4.8, 1.6], header=True)
 
 
-def _findings(doc: Any, t: dict[str, Any], report: VerificationReport) -> None:
+def _sentence(item: Any, t: dict[str, Any], lang: str, clock_: Clock) -> str:
+    """A finding in plain words; revocations name whose certificate, when and why."""
+    params = item.params
+    if item.code in ("revoked_after_signing", "revoked_before_signing") and params.get("at"):
+        reason = params.get("reason_zh" if lang == "zh" else "reason", "")
+        return str(t[item.code.removesuffix("_signing")].format(
+            subject=params.get("subject", ""), reason=reason,
+            when=clock_(datetime.fromisoformat(params["at"]))))
+    return finding(item.code, lang)
+
+
+def _findings(doc: Any, t: dict[str, Any], report: VerificationReport,
+              clock_: Clock) -> None:
     lang = report.language
     colon = "：" if lang == "zh" else ": "
     for title, items in ((t["findings"], report.problems), (t["notes"], report.warnings)):
@@ -209,7 +227,8 @@ def _findings(doc: Any, t: dict[str, Any], report: VerificationReport) -> None:
         lines: list[str] = []
         for item in items:
             role = _role_of(report, item.field, t)
-            line = f"{role}{colon}{finding(item.code, lang)}" if role else finding(item.code, lang)
+            sentence = _sentence(item, t, lang, clock_)
+            line = f"{role}{colon}{sentence}" if role else sentence
             if line not in lines:
                 lines.append(line)
         for line in lines or [t["none"]]:

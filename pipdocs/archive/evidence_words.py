@@ -16,6 +16,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "plan": "计划编号", "period": "计划期间", "period_fmt": "{start} 至 {end}（共 {days} 天）",
         "document": "被核验的文件", "file_name": "文件名", "sha256": "SHA-256 摘要",
         "verified_at": "核验时间", "timezone": "时间以{tz}表示，括号内为协调世界时（UTC）",
+        "timezone_utc": "时间以协调世界时（UTC）表示",
         "verdict": "结论",
         "signers": "签署人",
         "role": "角色", "name": "姓名", "time": "签署时间", "reason": "签署事由",
@@ -50,7 +51,10 @@ TEXT: dict[str, dict[str, Any]] = {
             "invalid": "无效。本文件的签署存在下列问题，不能作为有效签署的证明。",
             "untrusted": "无法确认签署人身份：核验时未提供组织的根证书。",
         },
-        "and": "、",
+        "and": "、", "last_and": "和",
+        "revoked_after": "{subject}的证书于 {when} 被吊销（{reason}），晚于其签署时间，"
+                         "不影响已作出的签名。",
+        "revoked_before": "{subject}的证书在签署前（{when}）已被吊销（{reason}），该签名无效。",
         "roles": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
         "labels": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
         "reasons": {},
@@ -65,6 +69,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "document": "Document verified", "file_name": "File name", "sha256": "SHA-256 digest",
         "verified_at": "Verified at",
         "timezone": "Times are given in {tz}, with Coordinated Universal Time (UTC) in brackets",
+        "timezone_utc": "Times are given in Coordinated Universal Time (UTC)",
         "verdict": "Verdict",
         "signers": "Signatures",
         "role": "Role", "name": "Name", "time": "Signed at", "reason": "Reason",
@@ -102,7 +107,7 @@ TEXT: dict[str, dict[str, Any]] = {
                 " pipdocs verify checks that it is unchanged.",
         "page": "page {n}",
         "verdicts": {
-            "valid": "Valid. The {roles} all signed, in the required order; the document has"
+            "valid": "Valid. The {roles} have all signed, in the required order; the document has"
                      " not been changed since; every signer's certificate was valid and not"
                      " revoked when they signed.",
             "incomplete": "Not finished. The signatures so far are valid; waiting for the"
@@ -112,7 +117,11 @@ TEXT: dict[str, dict[str, Any]] = {
             "untrusted": "The signers' identity could not be established: the organisation's"
                          " root certificate was not given for the check.",
         },
-        "and": ", ",
+        "and": ", ", "last_and": " and ",
+        "revoked_after": "{subject}'s certificate was revoked on {when} ({reason}), after they"
+                         " signed; the signature stays valid.",
+        "revoked_before": "{subject}'s certificate had been revoked on {when} ({reason}),"
+                          " before they signed; the signature is not valid.",
         "roles": {"employee": "employee", "manager": "manager", "hr": "HR"},
         "labels": {"employee": "Employee", "manager": "Manager", "hr": "HR"},
         "reasons": {},

@@ -191,7 +191,8 @@ def _judge(out: Outcome, name: str, finding: RevocationFinding) -> None:
     certificate promises some is a failure (a stripped DSS)."""
     reason = finding.reason or "unspecified"
     params = {"subject": finding.subject, "when": _day(finding.revoked_at),
-              "reason": REVOCATION_REASONS["en"].get(reason, reason)}
+              "reason": REVOCATION_REASONS["en"].get(reason, reason),
+              "at": finding.revoked_at.isoformat() if finding.revoked_at else ""}
     params_zh = params | {"reason": REVOCATION_REASONS["zh"].get(reason, reason)}
     if finding.status == "revoked_before":
         out.problems.append(Finding("revoked_before_signing", name, "signers_trusted",
