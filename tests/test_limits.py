@@ -69,6 +69,20 @@ def test_overflows_and_huge_numbers_are_problems_of_the_plan(
         assert not any("unexpected" in line for line in lines), lines
 
 
+@pytest.mark.parametrize("field,path", [("days", "period.days"), ("start", "period.start")])
+def test_a_5000_digit_json_number_is_a_problem_of_its_field(tmp_path: Path, field: str,
+                                                             path: str) -> None:
+    plan_file = write_plan(tmp_path / "plan.json", example())
+    text = plan_file.read_text(encoding="utf-8")
+    key = f'"{field}": '
+    at = text.index(key, text.index('"period"')) + len(key)
+    end = min(i for i in (text.find(",", at), text.find("}", at)) if i >= 0)
+    plan_file.write_text(text[:at] + HUGE + text[end:], encoding="utf-8")
+    code, lines = cli_lines("validate", str(plan_file))
+    assert code == 1 and any(f"plan.json: {path}: " in line for line in lines), lines
+    assert all(len(line) < 400 for line in lines), lines
+
+
 def nested(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -339,3 +353,25 @@ def test_names_near_reserved_ones_are_fine(plan_id: str) -> None:
     data = example()
     data["plan_id"] = plan_id
     assert plan_from_data(data).plan_id == plan_id
+
+
+@pytest.mark.parametrize("exc,words", [
+    (MemoryError(), "error: out of memory"),
+    (RecursionError("maximum recursion depth exceeded"), "error: the input is nested too deeply"),
+    (OSError(28, "No space left on device", "/out/x.pdf"), "error: the disk is full (/out/x.pdf)"),
+])
+def test_internal_errors_become_plain_messages(exc: BaseException, words: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from pipdocs.cli.app import exit_for
+
+    assert exit_for(exc, debug=False) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(words), err
+    assert "unexpected" not in err[0] and "Errno" not in err[0]
+
+
+def test_a_csv_cell_too_long_is_refused_while_reading(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "plans.csv", [sheet_row("PIP-C-1"),
+                                               sheet_row("PIP-C-2", **{"support": "x" * 200_000})])
+    with pytest.raises(InputError, match=r"a cell on line \d+ is longer than 131,072 characters"):
+        run_bulk(sheet, tmp_path / "out", fmt="docx")

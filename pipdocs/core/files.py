@@ -6,11 +6,16 @@ a crash, Ctrl-C or a full disk leaves either the old file or the complete new on
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import CredentialError, InputError
+from pipdocs.core.i18n import N_, tr
+
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
 
 
 def check_output(out: Path) -> Path:
@@ -21,9 +26,10 @@ def check_output(out: Path) -> Path:
     out = Path(out)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"{out}: the directory {parent} does not exist; create it first")
+        raise InputError(tr("{out}: the directory {parent} does not exist; create it first"
+                            ).format(out=out, parent=parent))
     if out.is_dir():
-        raise InputError(f"{out}: is a directory; give a file name inside it")
+        raise InputError(tr("{out}: is a directory; give a file name inside it").format(out=out))
     return parent
 
 
@@ -47,16 +53,53 @@ def directory_names(directory: Path) -> dict[str, str]:
         return {}
 
 
+def check_private(path: Path, what: str = "private key") -> None:
+    """Refuse a key file that others can read or write (CredentialError, exit 2).
+
+    Encrypted or not, a key readable by the group or by everyone can be copied and attacked
+    offline; one that others can write can be swapped. Only the owner may have access.
+    """
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return  # missing or unreadable: the reader says so in its own words
+    if mode & 0o077:
+        who = "everyone" if mode & 0o007 else "the file's group"
+        raise CredentialError(f"{path}: the {what} can be read or changed by {who} (mode"
+                              f" {mode:04o}); run `chmod 600 {path}` and try again")
+
+
+def disk_full(exc: OSError, out: Path) -> InputError:
+    """The one-line error for a failed write: a full disk said as such."""
+    where = out.parent if str(out.parent) else Path(".")
+    if exc.errno in FULL_DISK:
+        return InputError(f"{out}: the disk is full (no space left in {where}); free some"
+                          " space and run the command again")
+    return InputError(tr("{out}: cannot write in {parent} ({reason}); choose another path"
+                         ).format(out=out, parent=where, reason=exc.strerror or exc))
+
+
+# What callers of read_input name and advise (message ids, so they are translated too).
+INPUT_WORDS = (N_("file"), N_("check the path"), N_("plan file"), N_("PDF"), N_("key file"),
+               N_("check --key"), N_("trust anchor"), N_("pass the CA's root.pem"))
+
+
 def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
     """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
+    # ``what`` and ``hint`` are message ids too: callers mark theirs with N_.
+    values = {"path": path, "what": tr(what), "hint": tr(hint)}
     try:
         return Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: {what} not found; {hint}") from exc
+        raise InputError(tr("{path}: {what} not found; {hint}").format(**values)) from exc
     except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory, not a {what}; {hint}") from exc
+        raise InputError(tr("{path}: is a directory, not a {what}; {hint}").format(
+            **values)) from exc
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the {what} ({exc.strerror}); {hint}") from exc
+        raise InputError(tr("{path}: cannot read the {what} ({reason}); {hint}").format(
+            reason=exc.strerror, **values)) from exc
 
 
 def _open_temp(out: Path, mode: int) -> tuple[int, str]:
@@ -80,14 +123,11 @@ def write_atomic(
     (FileExistsError), atomically.
     """
     out = Path(out)
-    parent = check_output(out)
+    check_output(out)
     try:
-        fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600
-        )
+        fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600)
     except OSError as exc:
-        raise InputError(
-            f"{out}: cannot write in {parent} ({exc.strerror}); choose another path"
-        ) from exc
+        raise disk_full(exc, out) from exc
     try:
         if mode is not None:
             os.fchmod(fd, mode)
@@ -100,7 +140,9 @@ def write_atomic(
             os.unlink(tmp)
         else:
             os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
+            raise disk_full(exc, out) from exc
         raise
     return out

@@ -23,8 +23,9 @@ from pipdocs.signing.ca import (
     IssuedCert,
     append_log,
     load_ca,
-    make_tsa_cert,
 )
+from pipdocs.signing.revocation import public_url
+from pipdocs.signing.tsacert import make_tsa_cert
 
 RETIRED = "retired"
 
@@ -42,8 +43,8 @@ def renew_tsa(ca_dir: Path, ca_password: str, tsa_password: str | None = None,
     old = x509.load_pem_x509_certificate((ca_dir / TSA_CERT).read_bytes())
     start = datetime.now(timezone.utc) - BACKDATE
     org = old.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
-    key, cert = make_tsa_cert(ca_dir, str(org[0].value) if org else None, root, root_key, start,
-                              lifetime=timedelta(days=days))
+    key, cert = make_tsa_cert(str(org[0].value) if org else None, root, root_key, start,
+                              public_url(ca_dir), lifetime=timedelta(days=days))
     retired = ca_dir / RETIRED
     retired.mkdir(mode=0o700, exist_ok=True)
     serial = format(old.serial_number, "x")

@@ -81,7 +81,11 @@ def public_url(ca_dir: Path) -> str | None:
 
 def revocation_extensions(ca_dir: Path) -> list[x509.ExtensionType]:
     """CRL distribution point and OCSP address for a certificate the CA issues now."""
-    url = public_url(ca_dir)
+    return extensions_for(public_url(ca_dir))
+
+
+def extensions_for(url: str | None) -> list[x509.ExtensionType]:
+    """URL/crl as CRL distribution point, URL/ocsp as OCSP address (none without a URL)."""
     if not url:
         return []
     crl = x509.CRLDistributionPoints([x509.DistributionPoint(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
-from pipdocs.core.files import check_output, read_input, write_atomic
+from pipdocs.core.files import check_output, check_private, read_input, write_atomic
 from pipdocs.core.identity import same_email
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS
 from pipdocs.core.policy import Policy, load_policy
@@ -106,6 +106,7 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     from pipdocs.core.identity import cert_email
     from pipdocs.signing.ca import cert_common_name
 
+    check_private(Path(p12), "key file")
     data = read_input(Path(p12), "key file", "check --key")
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))
@@ -163,6 +164,7 @@ def sign_pdf(
     reason: str | None = None,
     comment: str | None = None,
     agree: bool = False,
+    disagree: bool = False,
 ) -> SignResult:
     """Sign ``input_pdf`` as ``role`` into ``output_pdf`` (the input is never modified).
 
@@ -181,8 +183,8 @@ def sign_pdf(
     source = str(input_pdf)
     if role not in ROLES:
         raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
-    if (comment or agree) and role != "employee":
-        raise InputError("--comment and --agree are for the employee's signature only")
+    if (comment or agree or disagree) and role != "employee":
+        raise InputError("--comment, --agree and --disagree are for the employee's signature only")
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
@@ -206,7 +208,8 @@ def sign_pdf(
         )
     check_earlier_signatures(reader, plan, policy, source)
 
-    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason)
+    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason,
+                                disagree=disagree)
     now = datetime.now().astimezone()
     field_name = SIGNATURE_FIELDS[role]
     width, height = _field_size(reader, field_name)
