@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 
 from pipdocs.core.errors import CAError, CredentialError
+from pipdocs.core.files import check_private
 from pipdocs.signing.revocation import (
     OCSP_CERT,
     OCSP_KEY,
@@ -98,6 +99,7 @@ def load_responder(ca_dir: Path, password: str) -> Responder | None:
     cert_path, key_path = ca_dir / OCSP_CERT, ca_dir / OCSP_KEY
     if not cert_path.exists():
         return None
+    check_private(key_path, "OCSP responder key")
     try:
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         root = x509.load_pem_x509_certificate((ca_dir / "root.pem").read_bytes())

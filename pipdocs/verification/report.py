@@ -357,5 +357,6 @@ small, .mono {{ font-family: monospace; font-size: 8.5pt; word-break: break-all;
 {problem_block}
 <h2>{t['anchors']}</h2><ul>{anchors}</ul>
 <p><small>{e(t['revocation'])}: {e(_revocation_text(report))}</small></p>
+<p><small>{e(long_term_line(report))}</small></p>
 </body></html>
 """
