@@ -117,10 +117,17 @@ def test_report_record_is_written(zh: tk.Kit, tmp_path: Path) -> None:
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page)
 
 
-def test_report_record_needs_html(en: tk.Kit, tmp_path: Path) -> None:
-    record = tmp_path / "record.pdf"
+def test_report_record_is_pdf_or_html(en: tk.Kit, tmp_path: Path) -> None:
+    record = tmp_path / "record.txt"
     result = run(write(tmp_path, en.doc.signed), "--trust", en.root, "--report", record)
-    assert result.exit_code == 2 and ".html" in result.output and not record.exists()
+    assert result.exit_code == 2 and ".pdf" in result.output and not record.exists()
+
+
+def test_pdf_record_without_a_timestamp_authority_is_exit_2(en: tk.Kit, tmp_path: Path) -> None:
+    record = tmp_path / "record.pdf"  # the record is sealed by the TSA: none given, none made
+    result = run(write(tmp_path, en.doc.signed), "--trust", en.root, "--report", record)
+    assert result.exit_code == 2 and "no timestamp authority" in result.output
+    assert not record.exists() and len(result.output.strip().splitlines()) == 1
 
 
 def test_no_trust_anchor_is_untrusted_exit_1(en: tk.Kit, tmp_path: Path) -> None:
