@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from cryptography import x509
-from helpers import free_port, plain_pdf
+from helpers import free_port
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -74,7 +74,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory,
+          prepared: dict[str, tuple[Plan, Path]]) -> Iterator[World]:
     root = tmp_path_factory.mktemp("ltv")
     ca = root / "ca"
     port = free_port()
@@ -82,9 +83,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     renew_tsa(ca, "ca-secret", days=400)  # a short-lived first TSA certificate
     server = make_ca_server(ca, "ca-secret", POLICY.tsa_policy_oid, "127.0.0.1", port, quiet=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    plan = load_plan(example_plan("en"))
+    plan, pdf = prepared["en"]
     w = World(root, ca, server, plan)
-    (root / "prepared.pdf").write_bytes(plain_pdf(plan))
+    shutil.copyfile(pdf, root / "prepared.pdf")
+    w.records["zh-prepared"] = prepared["zh"][1]
     for role in ROLES:
         w.keys[role] = root / f"{role}.p12"
         person = plan.person(role)
@@ -341,9 +343,7 @@ ALLOWED_LATIN = {"SHA", "UTC", "PAdES", "LTA", "OCSP", "CRL", "PIP", "pdf", "pip
 
 def _zh_record(world: World) -> Path:
     plan = load_plan(example_plan("zh"))
-    prepared = world.root / "prepared-zh.pdf"
-    prepared.write_bytes(plain_pdf(plan))
-    prev = prepared
+    prev = world.records["zh-prepared"]
     for number, role in enumerate(ROLES, 1):
         person = plan.person(role)
         key = world.root / f"zh-{role}.p12"

@@ -282,7 +282,7 @@ def _appendix(doc: Any, t: dict[str, Any], report: VerificationReport, clock_: C
 
 
 def _revocation(rev: Any, t: dict[str, Any], clock_: Clock) -> str:
-    from pipdocs.verification.words import REVOCATION_REASONS
+    from pipdocs.verification.ltvwords import REVOCATION_REASONS
 
     lang = "zh" if t is TEXT["zh"] else "en"
     reason = REVOCATION_REASONS[lang].get(rev.reason or "unspecified", "")

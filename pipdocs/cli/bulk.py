@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err
+from pipdocs.cli.app import (
+    DIR_PATH,
+    EXISTING_FILE,
+    POLICY_OPTION,
+    SEAL_OPTION,
+    OutputFile,
+    cli,
+    err,
+    sealer,
+)
 
 
 @cli.command("bulk-template")
@@ -37,12 +46,19 @@ def bulk_template(out: Path, lang: str) -> None:
               help="Convert on running unoserver instances instead of local LibreOffice.")
 @click.option("--templates", type=DIR_PATH, default=None,
               help="Use this template directory (zh/, en/).")
+@POLICY_OPTION
+@SEAL_OPTION
 def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, force: bool,
-                 converter: str | None, templates: Path | None) -> None:
+                 converter: str | None, templates: Path | None, policy_file: Path | None,
+                 seal_dir: Path | None) -> None:
     """One document per spreadsheet row (.xlsx or .csv); exit 1 if any row failed."""
     import signal
 
     from pipdocs.bulk.run import run_bulk
+    from pipdocs.core.policy import load_policy
+
+    policy = load_policy(policy_file)
+    seal = sealer(seal_dir)
 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # clean up workers and temp files, as on Ctrl-C
@@ -51,7 +67,8 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     progress = _bulk_output(sheet.name)
     try:
         summary = run_bulk(sheet, out_dir, workers=workers, fmt=fmt, force=force,
-                           converter=converter, templates_dir=templates, progress=progress)
+                           converter=converter, templates_dir=templates, progress=progress,
+                           policy=policy, seal=seal)
     finally:
         progress.close()
     rate = summary.made / summary.seconds if summary.seconds else 0.0

@@ -31,8 +31,8 @@ from pipdocs.verification.ltv import (
     token_time,
     utc,
 )
+from pipdocs.verification.ltvwords import REVOCATION_REASONS
 from pipdocs.verification.report import DocumentTimestamp, LongTerm, RevocationReport
-from pipdocs.verification.words import REVOCATION_REASONS
 
 
 @dataclass

@@ -11,17 +11,19 @@ import html
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from pipdocs.core.names import SEAL_FIELD
+from pipdocs.core.text import escape_controls
+from pipdocs.verification.ltvwords import EVIDENCE_VERDICTS, LONG_TERM
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
-    EVIDENCE_VERDICTS,
     LABELS,
-    LONG_TERM,
     RECORD_LABELS,
     REVOCATION,
     ROLE_LABELS,
     ROLE_NAMES,
+    SEAL_LABEL,
     VERDICTS,
     message,
 )
@@ -34,7 +36,27 @@ ModLevel = Literal["none", "lta_updates", "form_filling", "annotations", "other"
 Kind = Literal["certification", "approval", "document_timestamp", "unknown"]
 
 
-class Problem(BaseModel):
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+class _Safe(BaseModel):
+    """Text from the document or its certificates is data: control and bidi characters are
+    escaped on the way in, so no output (text, HTML, JSON) can carry them."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_controls(cls, value: object) -> object:
+        return _escaped(value)
+
+
+class Problem(_Safe):
     """One reason a document does not pass (or, under ``warnings``, a note that does not fail)."""
 
     code: str = Field(description="stable identifier, one of the codes in docs/verify.md")
@@ -43,7 +65,7 @@ class Problem(BaseModel):
     params: dict[str, str] = Field(default_factory=dict)
 
 
-class CertInfo(BaseModel):
+class CertInfo(_Safe):
     subject: str
     issuer: str
     serial: str = Field(description="hexadecimal")
@@ -52,7 +74,7 @@ class CertInfo(BaseModel):
     not_after: datetime
 
 
-class TimestampInfo(BaseModel):
+class TimestampInfo(_Safe):
     time: datetime | None
     tsa: str | None = Field(description="subject of the timestamping certificate")
     intact: bool = Field(description="the token matches this signature and its own signature holds")
@@ -60,14 +82,14 @@ class TimestampInfo(BaseModel):
     certificate: CertInfo | None = None
 
 
-class PlanMatch(BaseModel):
+class PlanMatch(_Safe):
     expected_name: str
     expected_email: str
     email_matches: bool
     name_matches: bool
 
 
-class SignatureReport(BaseModel):
+class SignatureReport(_Safe):
     field: str
     role: str | None = Field(description="employee, manager, hr; null for a field outside the plan")
     revision: int | None = Field(description="0-based revision the signature belongs to")
@@ -93,7 +115,7 @@ class SignatureReport(BaseModel):
     problems: list[Problem]
 
 
-class TrustAnchor(BaseModel):
+class TrustAnchor(_Safe):
     subject: str
     sha256: str
     source: str
@@ -112,9 +134,17 @@ class Checks(BaseModel):
     only_plan_signatures: bool
     certified_first: bool
     plan_intact: bool
+    prepared_intact: bool = Field(
+        description="only pipdocs's prepared revision (and the seal) stand before the first"
+                    " signature, and the page names the same people as plan.json")
+    no_active_content: bool = Field(
+        description="no JavaScript, actions, other attachments, form fields or annotations in"
+                    " any revision")
+    organisation_seal: bool = Field(
+        description="the organisation's seal is present and valid, or absent and not required")
 
 
-class RevocationReport(BaseModel):
+class RevocationReport(_Safe):
     """What the embedded CRL/OCSP data says about one certificate, as of one timestamp."""
 
     field: str
@@ -128,7 +158,7 @@ class RevocationReport(BaseModel):
     reason: str | None = None
 
 
-class DocumentTimestamp(BaseModel):
+class DocumentTimestamp(_Safe):
     field: str
     revision: int
     time: datetime | None
@@ -137,7 +167,7 @@ class DocumentTimestamp(BaseModel):
     tsa_not_after: datetime | None
 
 
-class LongTerm(BaseModel):
+class LongTerm(_Safe):
     """PAdES level, the archive timestamps and how long the evidence lasts."""
 
     level: Literal["B-T", "B-LT", "B-LTA"]
@@ -149,7 +179,7 @@ class LongTerm(BaseModel):
     revocation: list[RevocationReport]
 
 
-class Attested(BaseModel):
+class Attested(_Safe):
     """What a verification record (``record == "evidence"``) says it found."""
 
     file: str
@@ -159,7 +189,7 @@ class Attested(BaseModel):
     plan_id: str | None
 
 
-class VerificationReport(BaseModel):
+class VerificationReport(_Safe):
     schema_version: int = SCHEMA_VERSION
     tool: str
     file: str
@@ -219,6 +249,13 @@ def verdict_line(report: VerificationReport) -> str:
     return VERDICTS[lang][report.verdict].format(pending=pending)
 
 
+def _heading(sig: SignatureReport, names: dict[str, str], lang: str) -> str:
+    """The role's heading; the organisation's seal has its own."""
+    if sig.role:
+        return names.get(sig.role, sig.role)
+    return SEAL_LABEL[lang] if sig.field == SEAL_FIELD else sig.field
+
+
 def render_text(report: VerificationReport) -> str:
     """The terminal report, in the document's language."""
     lang = report.language
@@ -241,7 +278,7 @@ def render_text(report: VerificationReport) -> str:
     if report.long_term is not None:
         out.append(long_term_line(report))
     for i, sig in enumerate(report.signatures, 1):
-        role = names.get(sig.role or "", sig.role or "?")
+        role = _heading(sig, names, lang)
         out.append("")
         out.append(f"{i}. {role}{c}{sig.field}{lp}{t['rev']} {sig.revision}{cm}{t[sig.kind]}{rp}"
                    f"  [{t['ok'] if sig.ok else t['fail']}]")
@@ -308,7 +345,7 @@ def render_html(report: VerificationReport) -> str:
         ts = sig.timestamp
         rows.append(
             "<tr>"
-            f"<td>{e(names.get(sig.role or '', sig.role or sig.field))}</td>"
+            f"<td>{e(_heading(sig, names, lang))}</td>"
             f"<td>{e(sig.signer_name or '?')}<br>"
             f"<small>{e(sig.signer_email or '')}</small></td>"
             f"<td>{e(_when(ts.time) if ts else t['notime'])}</td>"

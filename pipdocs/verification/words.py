@@ -6,8 +6,6 @@ the document's language (a ``detail_zh`` parameter stands in for ``detail`` in C
 
 from __future__ import annotations
 
-from typing import Any
-
 from pipdocs.core.policy import shipped_policy
 
 # code -> (English, Chinese). Parameters are filled with str.format; every code is stable.
@@ -114,6 +112,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: validation could not be completed ({detail}); treated as a failure",
         "{field}：验证无法完成（{detail}），按失败处理",
     ),
+    "changed_before_signing": (
+        "the prepared document was changed before the first signature ({detail}); the signers"
+        " may not have seen what plan.json says",
+        "第一个签名之前，准备好的文档已被改动（{detail}），签署人看到的可能与 plan.json 不同",
+    ),
+    "party_mismatch": (
+        "the page and plan.json name different people ({detail})",
+        "页面与 plan.json 中的签署人不一致（{detail}）",
+    ),
+    "active_content": (
+        "the document holds active or unexpected content ({detail}); pipdocs documents never do",
+        "文档含有主动或意外的内容（{detail}），pipdocs 生成的文档不会包含此类内容",
+    ),
+    "terms_invalid": (
+        "the signing terms recorded in the document (signing.json) cannot be used ({detail})",
+        "文档记录的签署条款（signing.json）无法使用（{detail}）",
+    ),
+    "seal_missing": (
+        "the organisation's seal is missing ({detail}): the organisation did not prepare this"
+        " document",
+        "缺少组织印章（{detail}）：本文档并非由组织制作",
+    ),
+    "seal_invalid": (
+        "{field}: the organisation's seal does not hold ({detail})",
+        "{field}：组织印章无效（{detail}）",
+    ),
+    "key_usage": (
+        "{field}: the signer's certificate cannot sign documents: {detail}",
+        "{field}：签名人证书不能用于签署文件：{detail}",
+    ),
+    "weak_key": (
+        "{field}: the signer's key is not acceptable: {detail}",
+        "{field}：签名人的密钥不可接受：{detail}",
+    ),
     "name_mismatch": (
         "{field}: certificate name '{detail}' differs from the plan's '{expected}'"
         " (the e-mail matches)",
@@ -175,64 +207,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
-EVIDENCE_VERDICTS = {
-    "en": {
-        "valid": "VALID verification record: unchanged since it was timestamped; it found"
-                 " {file} {verdict} on {when}",
-        "invalid": "INVALID verification record: see the problems below",
-        "untrusted": "UNTRUSTED: no trust anchor was given, so the record's timestamp is not"
-                     " established",
-        "incomplete": "INVALID verification record: see the problems below",
-    },
-    "zh": {
-        "valid": "验证记录有效：加盖时间戳后未被改动；"
-                 "该记录于 {when} 核验 {file} 的结论为“{verdict}”",
-        "invalid": "验证记录无效：见下方问题",
-        "untrusted": "未验证信任：未提供信任根，记录的时间戳无法确认",
-        "incomplete": "验证记录无效：见下方问题",
-    },
-}
-
-REVOCATION_REASONS = {
-    "en": {"unspecified": "no reason given", "key_compromise": "the key was compromised",
-           "ca_compromise": "the CA was compromised",
-           "affiliation_changed": "the holder left or changed position",
-           "superseded": "replaced by a new certificate",
-           "cessation_of_operation": "no longer used", "certificate_hold": "on hold",
-           "privilege_withdrawn": "the right to sign was withdrawn",
-           "aa_compromise": "the attribute authority was compromised",
-           "remove_from_crl": "removed from the list"},
-    "zh": {"unspecified": "未说明原因", "key_compromise": "密钥泄露",
-           "ca_compromise": "证书机构被攻破", "affiliation_changed": "持有人离职或岗位变动",
-           "superseded": "已由新证书取代", "cessation_of_operation": "停止使用",
-           "certificate_hold": "暂停使用", "privilege_withdrawn": "签署权限被撤销",
-           "aa_compromise": "属性机构被攻破", "remove_from_crl": "已从吊销列表移除"},
-}
-LONG_TERM: dict[str, dict[str, Any]] = {
-    "en": {
-        "checked": "checked with the revocation data embedded in the document (CRL/OCSP of the"
-                   " organisation CA), as of each signature's timestamp",
-        "partly": "checked where the certificate names a CRL or OCSP service; certificates that"
-                  " name none cannot be revoked and were judged by their chain alone",
-        "long_term": "Long-term evidence",
-        "level": {"B-LTA": "sealed by an archive timestamp (PAdES B-LTA)",
-                  "B-LT": "validation data embedded, no archive timestamp (PAdES B-LT)",
-                  "B-T": "timestamped, without embedded validation data (PAdES B-T)"},
-        "until": "verifiable until {when}",
-        "as_of": "judged as of {when}",
-    },
-    "zh": {
-        "checked": "已根据文档内嵌的吊销状态数据（组织 CA 的 CRL/OCSP）按各签名时间戳的时间核验",
-        "partly": "凡证书载明 CRL 或 OCSP 服务的均已核验；未载明者无法吊销，仅按证书链判断",
-        "long_term": "长期证据",
-        "level": {"B-LTA": "已加盖归档时间戳封存（PAdES B-LTA）",
-                  "B-LT": "已内嵌验证数据，尚无归档时间戳（PAdES B-LT）",
-                  "B-T": "有时间戳，但未内嵌验证数据（PAdES B-T）"},
-        "until": "可验证至 {when}",
-        "as_of": "按 {when} 判断",
-    },
-}
-
 REVOCATION = {
     "en": "not checked: the organisation CA publishes no CRL or OCSP responder and verification"
           " runs offline, so revocation checking is soft-fail (no certificate is treated as"
@@ -244,6 +218,8 @@ REVOCATION = {
 _POLICY = shipped_policy()
 ROLE_NAMES = _POLICY.role_names  # inside sentences: from the shipped policy, the one source
 ROLE_LABELS = _POLICY.roles  # as headings
+#: The heading of the organisation's seal, which stands where a role would.
+SEAL_LABEL = {"en": "Organisation seal", "zh": "组织印章"}
 
 
 def message(code: str, lang: str, **params: str) -> str:
