@@ -87,8 +87,7 @@ def revision_bytes(data: bytes, reader: Any, revision: int) -> bytes:
 
 def party_findings(prepared: bytes, plan: Plan) -> list[Finding]:
     """plan.json's people against what the prepared page prints in each role's row."""
-    from pipdocs.document.boxes import party_mismatches, read_boxes
-    from pipdocs.document.prepare import parties
+    from pipdocs.document.boxes import parties, party_mismatches, read_boxes
 
     _, rows = read_boxes(prepared)
     out = []
