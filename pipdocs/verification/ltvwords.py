@@ -3,6 +3,7 @@ line of the report, and the verdicts of a verification record."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 EVIDENCE_VERDICTS = {
@@ -62,3 +63,14 @@ LONG_TERM: dict[str, dict[str, Any]] = {
         "as_of": "按 {when} 判断",
     },
 }
+
+
+def long_term_text(lang: str, level: str, until: datetime | None, at: datetime) -> str:
+    """PAdES level and the date until which the record stays verifiable, in one line."""
+    words = LONG_TERM[lang]
+    c, sep = ("：", "；") if lang == "zh" else (": ", "; ")
+    parts = [words["level"][level]]
+    if until is not None:
+        parts.append(words["until"].format(when=f"{until:%Y-%m-%d}"))
+    parts.append(words["as_of"].format(when=f"{at:%Y-%m-%d %H:%M} UTC"))
+    return f"{words['long_term']}{c}{sep.join(parts)}"

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from pipdocs.core.names import SEAL_FIELD
 from pipdocs.core.text import escape_controls
-from pipdocs.verification.ltvwords import EVIDENCE_VERDICTS, LONG_TERM
+from pipdocs.verification.ltvwords import EVIDENCE_VERDICTS, LONG_TERM, long_term_text
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
     LABELS,
@@ -318,16 +318,9 @@ def _revocation_text(report: VerificationReport) -> str:
 
 def long_term_line(report: VerificationReport) -> str:
     """PAdES level and the date until which the record stays verifiable, in one line."""
-    lang, lt = report.language, report.long_term
-    if lt is None:
-        return ""
-    words = LONG_TERM[lang]
-    c, sep = ("：", "；") if lang == "zh" else (": ", "; ")
-    parts = [words["level"][lt.level]]  # type: ignore[index]
-    if lt.verifiable_until is not None:
-        parts.append(words["until"].format(when=f"{lt.verifiable_until:%Y-%m-%d}"))
-    parts.append(words["as_of"].format(when=f"{lt.validation_time:%Y-%m-%d %H:%M} UTC"))
-    return f"{words['long_term']}{c}{sep.join(parts)}"
+    lt = report.long_term
+    return long_term_text(report.language, lt.level, lt.verifiable_until,
+                          lt.validation_time) if lt else ""
 
 
 # --- HTML record ---------------------------------------------------------------------------------
