@@ -70,8 +70,9 @@ def run_demo(
     from pipdocs.core.files import write_atomic
     from pipdocs.document.pipeline import build_pdf
     from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.service import make_ca_server as make_server
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import CheckedHTTPTimeStamper, make_server
+    from pipdocs.signing.tsa import CheckedHTTPTimeStamper
 
     find_soffice()  # no LibreOffice: one line now, before a CA and keys are made for nothing
     source = example_plan(lang)

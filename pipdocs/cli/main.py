@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pipdocs.cli import bulk, demo, documents, serve, signing, verifying
+from pipdocs.cli import archive, bulk, demo, documents, revoking, serve, signing, verifying
 from pipdocs.cli.app import cli
 
 # imported to register their commands
-COMMAND_MODULES = (documents, signing, verifying, bulk, demo, serve)
+COMMAND_MODULES = (documents, signing, revoking, verifying, bulk, demo, archive, serve)
 
 
 def main() -> None:
