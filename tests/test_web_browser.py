@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_support import Server, prepared_pdf, running
+from web_support import CA_PASSWORD, Server, ca_service, prepared_pdf, running
 
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
@@ -30,8 +30,13 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chro
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with running(tmp_path_factory.mktemp("web-browser")) as srv:
-        yield srv
+    """`serve --ca-dir CA --tsa URL` beside `ca serve` at the CA's public URL: the certificates
+    name its CRL and OCSP addresses, and pdfsig asks there (it checks OCSP online)."""
+    root = tmp_path_factory.mktemp("web-browser")
+    with ca_service(root / "ca") as url, pytest.MonkeyPatch.context() as env:
+        env.setenv("PIPDOCS_CA_PASSWORD", CA_PASSWORD)
+        with running(root / "data", ca_dir=root / "ca", tsa=url) as srv:
+            yield srv
 
 
 @pytest.fixture(scope="module")

@@ -248,14 +248,50 @@ def test_complete_envelope_audit_trail_and_key_custody(server: Server, tmp_path:
     with pytest.raises(IntegrityError), server.service.sessions.begin() as session:
         session.add(Event(envelope_id=envelope_id, at=first.at, kind="forged", actor="x", ip="",
                           user_agent="", detail="{}", prev_hash=first.prev_hash, hash="f" * 64))
-    # no signer key anywhere: the only private keys under DATA are the CA's, encrypted
+    # no signer key anywhere: the only private keys under DATA are the CA's (root, TSA, OCSP
+    # responder), encrypted
     keys = []
     for path in server.service.config.data_dir.rglob("*"):
         if path.is_file() and b"PRIVATE KEY" in path.read_bytes():
             keys.append(path.relative_to(server.service.config.data_dir).as_posix())
             assert b"ENCRYPTED PRIVATE KEY" in path.read_bytes()
-    assert sorted(keys) == ["ca/root.key", "ca/tsa.key"]
+    assert sorted(keys) == ["ca/ocsp.key", "ca/root.key", "ca/tsa.key"]
     _verify_fails_after_a_later_change(server, final, tmp_path)
+    _long_term_evidence(server, final, tmp_path)
+
+
+def _long_term_evidence(server: Server, final: bytes, tmp_path: Path) -> None:
+    """As with `pipdocs sign`: each browser signature is PAdES B-LT (the status of its
+    short-lived certificate and of the TSA's is embedded), the last is followed by archive_ts_1
+    (B-LTA), and audit.json's seal comes after that. Without the archive timestamp the record
+    fails; without only the seal it verifies, but no longer claims an audit trail."""
+    from cryptography import x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from pipdocs.verification.verify import verify_pdf
+
+    root, policy = [server.service.ca_dir / "root.pem"], server.service.policy
+    sigs = PdfFileReader(io.BytesIO(final)).embedded_signatures
+    assert [s.field_name for s in sigs][-5:-1] == \
+        ["sig_employee", "sig_manager", "sig_hr", "archive_ts_1"]
+    assert sigs[-1].sig_object["/Type"] == "/DocTimeStamp" != sigs[-3].sig_object["/Type"]
+    for sig in sigs[-5:-2]:  # revocable like every certificate of the CA
+        cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
+        cert.extensions.get_extension_for_class(x509.CRLDistributionPoints)
+        cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess)
+    whole = tmp_path / "whole.pdf"
+    whole.write_bytes(final)
+    report = verify_pdf(whole, root, policy=policy)
+    assert report.ok and report.long_term and report.long_term.level == "B-LTA"
+    assert {r.status for r in report.long_term.revocation} == {"good"}
+    assert {r.role for r in report.long_term.revocation} == {"signer", "timestamp"}
+    assert any(w.code == "audit_sealed" for w in report.warnings)
+    for cut_after, ok in ((sigs[-2], True), (sigs[-3], False)):
+        cut = tmp_path / f"cut-after-{cut_after.field_name}.pdf"
+        cut.write_bytes(final[: cut_after.byte_range[2] + cut_after.byte_range[3]])
+        stripped = verify_pdf(cut, root, policy=policy)
+        assert stripped.ok is ok and not any(w.code == "audit_sealed" for w in stripped.warnings)
+        assert ok or "lta_missing" in {p.code for p in stripped.problems}
 
 
 def _verify_fails_after_a_later_change(server: Server, final: bytes, tmp_path: Path) -> None:

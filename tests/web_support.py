@@ -22,7 +22,7 @@ import uvicorn
 from asn1crypto.algos import DSASignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from helpers import plain_pdf
+from helpers import free_port, plain_pdf
 
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
@@ -81,6 +81,32 @@ def _only(pattern: re.Pattern[str], text: str) -> str:
 
 def prepared_pdf(lang: str) -> bytes:
     return plain_pdf(load_plan(example_plan(lang)))
+
+
+CA_PASSWORD = "web-ca-secret"
+
+
+@contextmanager
+def ca_service(ca_dir: Path) -> Iterator[str]:
+    """The organisation's CA as a company runs it beside ``pipdocs serve``: ``ca init
+    --public-url`` and ``ca serve`` there (TSA, CRL and OCSP on one URL), so every certificate's
+    status can be fetched, by the server and by pdfsig. Yields the URL."""
+    from pipdocs.core.policy import load_policy
+    from pipdocs.signing.ca import init_ca
+    from pipdocs.signing.service import make_ca_server
+
+    port = free_port()
+    init_ca(ca_dir, "pipdocs", CA_PASSWORD, public_url=f"http://127.0.0.1:{port}/")
+    ca = make_ca_server(ca_dir, CA_PASSWORD, load_policy().tsa_policy_oid, "127.0.0.1", port,
+                        quiet=True)
+    thread = threading.Thread(target=ca.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield ca.url
+    finally:
+        ca.shutdown()
+        ca.server_close()
+        thread.join(10)
 
 
 @contextmanager

@@ -6,6 +6,11 @@ needed to finish is plain bytes and offsets (``PendingSignature``), so it can be
 two HTTP requests and finished by any server process. ``finish_remote`` checks the returned
 signature against the certificate, embeds it with an RFC 3161 signature timestamp, and fills the
 placeholder. No private key is involved on this side.
+
+The signatures are those of ``sign``: PAdES B-LT (the revocation data of the signer's chain and
+the TSA's in the DSS of the signature's own revision, written by ``start_remote``), and after the
+last role's signature the archive document timestamp (B-LTA), added by ``finish_remote`` as
+pyHanko's post-signature processing would.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class PendingSignature:
     signed_attrs: bytes  # DER SET OF Attribute: what the signer's key signs
     cert_der: bytes
     reason: str
+    archive: bool = False  # the last role's signature: an archive timestamp follows (B-LTA)
 
 
 def _cert_names(cert: x509.Certificate) -> tuple[str, str | None]:
@@ -61,10 +67,14 @@ def _external_signer(cert: x509.Certificate, root: x509.Certificate, value: byte
 
 def start_remote(
     data: bytes, source: str, *, role: str, cert: x509.Certificate, root: x509.Certificate,
-    policy: Policy, comment: str | None = None, agree: bool = False, disagree: bool = False,
+    policy: Policy, timestamper: Any, comment: str | None = None, agree: bool = False,
+    disagree: bool = False,
 ) -> PendingSignature:
     """Check ``data`` as ``sign`` does for ``role`` and the person of ``cert``; return what the
-    signer must sign. Refusals are SigningRefused / InputError, exactly as for ``sign``."""
+    signer must sign. Refusals are SigningRefused / InputError, and revoked or unavailable
+    revocation data RevocationUnavailable, exactly as for ``sign``. ``timestamper`` is asked
+    only for its certificates here (their revocation data goes into the DSS)."""
+    from pipdocs.signing.revinfo import with_validation_data
     from pipdocs.signing.sign import prepare_signature
 
     name, email = _cert_names(cert)
@@ -72,16 +82,22 @@ def start_remote(
         data, source, role=role, name=name, email=email, key_source="issued for this browser",
         policy=policy, comment=comment or None, agree=agree, disagree=disagree,
     )
-    return asyncio.run(_start(prepared, cert, root))
+    signer = _external_signer(cert, root, 256)
+    last = prepared.policy.is_last(role)
+    meta = with_validation_data(prepared.meta, signer, timestamper, prepared.policy, lta=last)
+    return asyncio.run(_start(prepared, meta, signer, timestamper, cert,
+                              archive=bool(meta.use_pades_lta)))
 
 
-async def _start(prepared: Any, cert: x509.Certificate, root: x509.Certificate,
-                 ) -> PendingSignature:
+async def _start(prepared: Any, meta: Any, signer: Any, timestamper: Any,
+                 cert: x509.Certificate, *, archive: bool) -> PendingSignature:
     from pyhanko.sign import signers
     from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
-    signer = _external_signer(cert, root, 256)
-    pdf_signer = signers.PdfSigner(prepared.meta, signer, stamp_style=prepared.stamp_style)
+    # with the timestamper, pyHanko puts the TSA's revocation data into the DSS as well; the
+    # signature's own timestamp is fetched only in finish_remote
+    pdf_signer = signers.PdfSigner(meta, signer, timestamper=timestamper,
+                                   stamp_style=prepared.stamp_style)
     digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
         prepared.writer, existing_fields_only=True, bytes_reserved=RESERVED,
     )
@@ -92,6 +108,7 @@ async def _start(prepared: Any, cert: x509.Certificate, root: x509.Certificate,
     return PendingSignature(
         output.read(), digest.document_digest, digest.reserved_region_start,
         digest.reserved_region_end, attrs.dump(), cert.public_bytes(_der()), prepared.reason,
+        archive,
     )
 
 
@@ -132,14 +149,23 @@ def signature_der(cert: x509.Certificate, signed_attrs: bytes, value: bytes) -> 
 
 def finish_remote(
     pending: PendingSignature, value: bytes, *, root: x509.Certificate, timestamper: Any,
+    policy: Policy,
 ) -> bytes:
     """The signed PDF: ``value`` (the browser's signature over ``pending.signed_attrs``) wrapped
-    in CMS with a signature timestamp, written into the placeholder."""
-    return asyncio.run(_finish(pending, value, root, timestamper))
+    in CMS with a signature timestamp, written into the placeholder; for the last role, followed
+    by the archive document timestamp with the TSA's revocation data (B-LTA)."""
+    context = None
+    if pending.archive:  # fetched before the TSA is asked: fail closed, as sign does
+        from pipdocs.signing.revinfo import ltv_context
+
+        cert = x509.load_der_x509_certificate(pending.cert_der)
+        context, _data = ltv_context(_external_signer(cert, root, 256), timestamper,
+                                     policy.trust_anchor_paths(), policy.tsa_timeout)
+    return asyncio.run(_finish(pending, value, root, timestamper, context))
 
 
 async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificate,
-                  timestamper: Any) -> bytes:
+                  timestamper: Any, context: Any) -> bytes:
     from asn1crypto import cms
     from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
     from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
@@ -159,7 +185,29 @@ async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificat
     digest = PreparedByteRangeDigest(pending.document_digest, pending.region_start,
                                      pending.region_end)
     await PdfTBSDocument.async_finish_signing(output, digest, sig_cms)
+    if context is not None:
+        await _archive_timestamp(output, timestamper, context)
     return output.getvalue()
+
+
+async def _archive_timestamp(output: io.BytesIO, timestamper: Any, context: Any) -> None:
+    """What pyHanko's post-signature processing does for ``sign`` (PAdES LTA, DSS placed with
+    the signature): the TSA's revocation data, then a document timestamp, in one revision."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfTimeStamper
+
+    from pipdocs.signing.revinfo import ARCHIVE_FIELD, dss_settings
+
+    writer = IncrementalPdfFileWriter(output, strict=False)
+    try:
+        await PdfTimeStamper(timestamper, field_name=ARCHIVE_FIELD).async_timestamp_pdf(
+            writer, DIGEST, context, in_place=True,
+            dss_settings=dss_settings().get_settings_for_ts())
+    except TimestampError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
+        raise TimestampError(f"no archive timestamp: {exc}; check the timestamp authority") \
+            from exc
 
 
 def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,

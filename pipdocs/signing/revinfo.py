@@ -24,6 +24,7 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 from pipdocs.core.errors import RevocationUnavailable, SigningRefused
+from pipdocs.core.policy import Policy
 from pipdocs.core.revcheck import (
     authentic_crl,
     authentic_ocsp,
@@ -34,6 +35,7 @@ from pipdocs.core.revcheck import (
 from pipdocs.signing.revocation import CRL_FILE
 
 SKEW = timedelta(minutes=5)
+ARCHIVE_FIELD = "archive_ts_1"  # the document timestamp after the last signature (B-LTA)
 MAX_BYTES = 8 * 1024 * 1024
 
 
@@ -297,3 +299,31 @@ def ltv_context(signer: Any, timestamper: Any, anchors: Sequence[Path] = (),
     data = gather(chain + anchored, sources_for(timestamper, timeout))
     others = [c for c in chain if c.issuer != c.subject]
     return validation_context(data, roots, others), data
+
+
+def dss_settings() -> Any:
+    """The DSS goes into the signature's own revision (and the archive timestamp's)."""
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+
+    return DSSContentSettings(placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE,
+                              include_vri=False)
+
+
+def with_validation_data(meta: Any, signer: Any, timestamper: Any, policy: Policy,
+                         *, lta: bool) -> Any:
+    """PAdES B-LT: the revocation answers for the chain of ``signer`` (a pyHanko signer, whose
+    ``signing_cert`` and ``cert_registry`` are all that is read, so the browser's ExternalSigner
+    serves too) and the TSA's go into the DSS of the signature's own revision (fail closed:
+    revoked or unavailable is an error); B-LTA: the last signature is followed by a document
+    timestamp. ``sign`` and ``pipdocs serve`` both sign with this metadata."""
+    import dataclasses
+
+    context, _data = ltv_context(signer, timestamper, policy.trust_anchor_paths(),
+                                 policy.tsa_timeout)
+    return dataclasses.replace(
+        meta, embed_validation_info=True, validation_context=context,
+        dss_settings=dss_settings(),
+        use_pades_lta=lta and policy.pades_level == "B-LTA",
+        signer_key_usage=set(),  # checked when the key was loaded or certified
+        timestamp_field_name=ARCHIVE_FIELD if lta else None,
+    )

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from pipdocs.core.errors import InputError
 from pipdocs.signing.ca import BACKDATE, log_issued, signer_certificate
+from pipdocs.signing.revocation import revocation_extensions
 
 SHORT_LIVED_MAX = timedelta(hours=24)
 
@@ -24,7 +25,8 @@ def issue_for_public_key(
     key comes from the signer's browser, so the private key stays the signer's alone.
 
     Only EC P-256 and RSA (2048 bits or more) keys are accepted; the issue is logged like any
-    other in ``issued.log``.
+    other in ``issued.log``. Like every certificate the CA issues, it names the CA's CRL and OCSP
+    addresses, so it can be revoked and its status goes into the signature (PAdES B-LT).
     """
     try:
         public_key = serialization.load_der_public_key(public_key_der)
@@ -37,6 +39,7 @@ def issue_for_public_key(
         raise InputError("the public key must be EC P-256 or RSA of at least 2048 bits")
     start = datetime.now(timezone.utc) - BACKDATE
     cert = signer_certificate(root, root_key, name.strip(), email.strip(), public_key, start,
-                              start + min(valid_for, SHORT_LIVED_MAX))
+                              start + min(valid_for, SHORT_LIVED_MAX),
+                              extra=revocation_extensions(ca_dir))
     log_issued(ca_dir, cert, "browser")
     return cert

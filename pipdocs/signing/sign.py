@@ -295,9 +295,11 @@ def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reaso
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
 
+    from pipdocs.signing.revinfo import with_validation_data
+
     meta, style = _metadata(doc, role, signer.name, signer.email, reason, certify, lock)
-    meta = _with_validation_data(meta, signer, timestamper, doc.policy,
-                                  lta=doc.policy.is_last(role))
+    meta = with_validation_data(meta, signer.signer, timestamper, doc.policy,
+                                lta=doc.policy.is_last(role))
     pdf_signer = signers.PdfSigner(meta, signer.signer, timestamper=timestamper,
                                    stamp_style=style)
     out = io.BytesIO()
@@ -327,6 +329,7 @@ class PreparedSignature:
     certify: bool
     lock: bool
     plan: Plan
+    policy: Policy  # the effective terms: the document's recorded order and locking
 
 
 def prepare_signature(
@@ -347,30 +350,7 @@ def prepare_signature(
     certify, lock = _locking(doc, role)
     meta, style = _metadata(doc, role, name, email, text_reason, certify, lock)
     return PreparedSignature(doc.writer, meta, style, SIGNATURE_FIELDS[role], text_reason,
-                             certify, lock, doc.plan)
-
-
-def _with_validation_data(meta: Any, signer: LoadedSigner, timestamper: Any, policy: Policy,
-                          *, lta: bool) -> Any:
-    """PAdES B-LT: the revocation answers for the signer's chain and the TSA's go into the DSS
-    of the signature's own revision (fail closed: revoked or unavailable is an error); B-LTA:
-    the last signature is followed by a document timestamp."""
-    import dataclasses
-
-    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
-
-    from pipdocs.signing.revinfo import ltv_context
-
-    context, _data = ltv_context(signer.signer, timestamper, policy.trust_anchor_paths(),
-                                 policy.tsa_timeout)
-    return dataclasses.replace(
-        meta, embed_validation_info=True, validation_context=context,
-        dss_settings=DSSContentSettings(
-            placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False),
-        use_pades_lta=lta and policy.pades_level == "B-LTA",
-        signer_key_usage=set(),  # load_signer checked it (digitalSignature or nonRepudiation)
-        timestamp_field_name="archive_ts_1" if lta else None,
-    )
+                             certify, lock, doc.plan, doc.policy)
 
 
 def _ensure_lock(writer: Any, field_name: str) -> None:

@@ -1,8 +1,9 @@
 """The audit trail the signing service (``pipdocs serve``) seals into a completed document.
 
-After the last signature, one incremental revision adds ``audit.json`` (the hash-chained events of
-the envelope) and a document timestamp over the whole file. ``verify`` then checks the document as
-the last signer left it (everything before that revision, byte for byte), and this module checks
+After the last signature (and its archive timestamp, PAdES B-LTA), one incremental revision adds
+``audit.json`` (the hash-chained events of the envelope) and a document timestamp over the whole
+file. ``verify`` then checks the document as the last signer left it (everything before that
+revision, byte for byte, archive timestamp included), and this module checks
 the seal: the timestamp holds and chains to a trust anchor, the revision changes nothing but the
 attachment and the timestamp's own field, the chain is intact, and its last ``signed`` event names
 the SHA-256 of exactly the document that was verified.
@@ -23,7 +24,7 @@ Trouble = tuple[str, str]  # (English, Chinese)
 
 @dataclass
 class AuditSeal:
-    signed: bytes  # the document as the last signature left it
+    signed: bytes  # the document as the last signature (and its archive timestamp) left it
     audit: Any
     timestamp: Any  # pyHanko EmbeddedPdfSignature of the document timestamp
     events: int = 0
@@ -49,10 +50,12 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
     sigs = reader.embedded_signatures
     if not sigs or sigs[-1].sig_object.get("/Type") != "/DocTimeStamp":
         return None
-    last_approval = [s for s in sigs if s.sig_object.get("/Type") != "/DocTimeStamp"]
-    if not last_approval:
+    if not any(s.sig_object.get("/Type") != "/DocTimeStamp" for s in sigs[:-1]):
         return None
-    byte_range = [int(v) for v in last_approval[-1].byte_range]
+    # the document as the service stored it after the last signature: that signature and, since
+    # PAdES B-LTA, its archive timestamp (whatever signed last before the seal); audit.json's
+    # last 'signed' event names the SHA-256 of exactly these bytes
+    byte_range = [int(v) for v in sigs[-2].byte_range]
     start, length = byte_range[2], byte_range[3]
     prefix = data[: start + length]
     spec = _attachments(reader.root)[AUDIT_ATTACHMENT].get_object()

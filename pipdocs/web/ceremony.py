@@ -180,6 +180,7 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
             pending = start_remote(
                 service.read_document(envelope), f"envelope {envelope.id}", role=signer.role,
                 cert=cert, root=service.root, policy=service.policy,
+                timestamper=service.timestamper(),
                 comment=comment.strip() or None if signer.role == "employee" else None,
                 agree=signer.role == "employee" and agree is True,
                 disagree=signer.role == "employee" and agree is False,
@@ -214,7 +215,7 @@ def finish_signing(service: Service, token: str, session_id: str, signature: byt
             raise Refused(word("err_session", envelope.language), "stale", 409)
         pending = _unpack(signer.pending)
         signed = finish_remote(pending, signature, root=service.root,
-                               timestamper=service.timestamper())
+                               timestamper=service.timestamper(), policy=service.policy)
         service.store_document(envelope, signed)
         signer.status, signer.signed_at, signer.pending = "signed", now(), None
         signer.session_hash = None
