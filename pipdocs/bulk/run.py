@@ -25,15 +25,18 @@ from pipdocs.bulk.records import (
     LOCK,
     REPORT,
     TEMP_FILE,
+    BulkOptions,
     BulkProgress,
     BulkSummary,
     Manifest,
     RowOutcome,
+    RunState,
     input_hash,
     write_report,
 )
 from pipdocs.bulk.sheet import SheetRow, read_sheet
 from pipdocs.core.errors import ConversionError, InputError, PlanInvalid, Problem
+from pipdocs.core.limits import DOC_TIMEOUT
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
@@ -75,7 +78,7 @@ def _claim(out_dir: Path) -> Iterator[None]:
 def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str = "pdf",
              force: bool = False, converter: str | None = None,
              templates_dir: Path | None = None, progress: BulkProgress | None = None,
-             doc_timeout: float = 120.0) -> BulkSummary:
+             doc_timeout: float = DOC_TIMEOUT) -> BulkSummary:
     """Make one document per good row of ``sheet`` in ``out_dir``; see the module docstring.
 
     Raises InputError when the sheet is unusable, ConversionError when LibreOffice is.
@@ -103,20 +106,20 @@ def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str
                 broken.append(exc)
 
     unfinished = INTERRUPTED
+    opts = BulkOptions(sheet, out_dir, fmt, force, templates_dir)
     with _claim(out_dir):
         manifest = Manifest(out_dir)
+        state = RunState(manifest, summary, progress)
         try:
-            todo = _validate(sheet, first, rows, out_dir, fmt, force, templates_dir, manifest,
-                             summary, progress, warm_up)
+            todo = _validate(opts, state, itertools.chain([first] if first else [], rows),
+                             warm_up)
             progress.started(len(todo), summary.skipped, summary.failed)
             if broken:
                 raise broken[0]
             if todo:
                 from pipdocs.bulk.make import make_documents
 
-                make_documents(sheet, out_dir, todo, fmt=fmt, pool=pools[0] if pools else None,
-                               templates_dir=templates_dir, manifest=manifest,
-                               summary=summary, progress=progress)
+                make_documents(opts, state, todo, pools[0] if pools else None)
         except ConversionError as exc:
             unfinished = f"not made: {exc}"
             raise
@@ -137,20 +140,19 @@ def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str
     return summary
 
 
-def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out_dir: Path,
-              fmt: str, force: bool, templates_dir: Path | None, manifest: Manifest,
-              summary: BulkSummary, progress: BulkProgress,
+def _validate(opts: BulkOptions, state: RunState, rows: Iterator[SheetRow],
               on_first: Callable[[], None]) -> dict[int, tuple[str, str]]:
     """Pass one: every row checked; returns row -> (plan id, input hash) of rows to make."""
     from pipdocs.core.plan import plan_from_data
 
+    summary, fmt = state.summary, opts.fmt
     todo: dict[int, tuple[str, str]] = {}
     seen: dict[str, int] = {}
-    for row in itertools.chain([first] if first else [], rows):
+    for row in rows:
         plan_id = str(row.data.get("plan_id") or "")
         problems: list[Problem]
         try:
-            plan = plan_from_data(row.data, source=f"{sheet.name} row {row.number}")
+            plan = plan_from_data(row.data, source=f"{opts.sheet.name} row {row.number}")
             plan_id = plan.plan_id or ""
             problems = _row_problems(row, None)
         except PlanInvalid as exc:
@@ -169,11 +171,12 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
             summary.failed += 1
             summary.rows.append(RowOutcome(row.number, plan_id, "error", "",
                                            "; ".join(map(str, problems))))
-            progress.problems(row.number, problems)
+            state.progress.problems(row.number, problems)
             continue
-        out = out_dir / f"{plan_id}.{fmt}"
-        digest = input_hash(plan.to_json_bytes(), fmt, plan.language, plan.role, templates_dir)
-        if not force and manifest.unchanged(plan_id, digest, out):
+        out = opts.out_dir / f"{plan_id}.{fmt}"
+        digest = input_hash(plan.to_json_bytes(), fmt, plan.language, plan.role,
+                            opts.templates_dir)
+        if not opts.force and state.manifest.unchanged(plan_id, digest, out):
             summary.skipped += 1
             summary.rows.append(RowOutcome(row.number, plan_id, "skipped", out.name,
                                            "unchanged since the last run (--force remakes it)"))
