@@ -95,3 +95,19 @@ def plain_pdf(plan: Plan) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return prepare_pdf(buffer.getvalue(), plan)
+
+
+def pids_with(text: str) -> list[int]:
+    """Processes (not zombies) whose command line mentions ``text``."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().decode("utf-8", "replace")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if text in args and state not in ("Z", "X"):
+            pids.append(int(proc.name))
+    return pids

@@ -15,7 +15,8 @@ import pytest
 from docx import Document
 from helpers import process_ended, soffice_pids
 
-from pipdocs.conversion.pool import Job, LocalPool
+from pipdocs.conversion.factory import LocalPool
+from pipdocs.conversion.pool import Job, Pool
 from pipdocs.conversion.soffice import MISSING, convert_docx_to_pdf
 from pipdocs.core.errors import ConversionError
 
@@ -89,7 +90,7 @@ def test_hung_soffice_is_killed_with_its_children(monkeypatch: pytest.MonkeyPatc
     assert not (tmp_path / "x.pdf").exists()
 
 
-def _run_pool(pool: LocalPool, docs: list[Path], out: Path) -> dict[str, str]:
+def _run_pool(pool: Pool, docs: list[Path], out: Path) -> dict[str, str]:
     out.mkdir()
     with pool:
         for i, doc in enumerate(docs):

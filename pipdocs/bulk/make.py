@@ -59,7 +59,7 @@ def make_documents(opts: BulkOptions, state: RunState, todo: Todo, pool: Pool | 
         return
     from pipdocs.conversion.pool import Job
 
-    state.summary.engine = getattr(pool, "engine", "unoserver")
+    state.summary.engine = pool.engine
     templates_dir = opts.templates_dir
     work = Path(tempfile.mkdtemp(prefix=f".pipdocs-work-{os.getpid()}-", dir=opts.out_dir))
     stop = threading.Event()
@@ -116,9 +116,18 @@ def _prepare_job(pdf: str, plan_json: str, out: str) -> str:
         return f"not prepared: {exc}"
 
 
-def _warm_up() -> None:
+def _warm_up(parent: int) -> None:
+    """Helper start-up: die with the run (a killed bulk must not leave helpers behind), then
+    import the heavy libraries before the first PDF arrives."""
+    from pipdocs.conversion.soffice import die_with_parent
+
+    die_with_parent(parent)
     import pipdocs.document.pipeline  # noqa: F401  (imports pyHanko and pypdf before the first PDF arrives)
     import pipdocs.document.prepare  # noqa: F401
+
+
+def _nothing() -> None:
+    """A first task, so the helpers start now (their initializer does the work)."""
 
 
 def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState) -> None:
@@ -136,10 +145,10 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState)
     pending: dict[Future[str], tuple[int, Path, list[Path]]] = {}
 
     def start() -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(helpers, initializer=_warm_up,
+        executor = ProcessPoolExecutor(helpers, initializer=_warm_up, initargs=(os.getpid(),),
                                        mp_context=multiprocessing.get_context("spawn"))
         for _ in range(helpers):  # start them now, not when the first PDF is ready
-            executor.submit(_warm_up)
+            executor.submit(_nothing)
         return executor
 
     def record(future: Future[str]) -> None:

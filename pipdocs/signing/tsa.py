@@ -182,10 +182,14 @@ def file_logger(path: Path, echo: bool = False) -> Logger:
 
 
 def local_timestamper(
-    ca_dir: Path, password: str, policy_oid: str, *, echo: bool = False
+    ca_dir: Path, password: str, policy_oid: str | None = None, *, echo: bool = False
 ) -> OrgTimeStamper:
-    """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``."""
+    """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``.
+    ``policy_oid`` defaults to the shipped policy's ``tsa_policy_oid``."""
+    from pipdocs.core.policy import shipped_policy
     from pipdocs.signing.ca import load_tsa
+
+    policy_oid = policy_oid or shipped_policy().tsa_policy_oid
 
     cert, key, _root = load_tsa(ca_dir, password)
     asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
