@@ -22,7 +22,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from helpers import pids_with, soffice_pids
+from helpers import pdf_text, pids_with, soffice_pids
 
 from pipdocs.bulk.sheet import COLUMNS, LABELS_ZH, as_text, column_letter
 from pipdocs.bulk.workbook import EXAMPLES, plan_to_row
@@ -85,11 +85,6 @@ def bulk(*args: str | Path, env: dict[str, str] | None = None, **kw: Any) -> Any
 def report(out: Path) -> dict[int, dict[str, str]]:
     with (out / "report.csv").open(encoding="utf-8-sig", newline="") as fh:
         return {int(r["row"]): r for r in csv.DictReader(fh)}
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 def assert_no_partial_files(out: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import process_ended, soffice_pids
+from helpers import pdf_text, process_ended, soffice_pids
 
 from pipdocs.conversion.factory import LocalPool
 from pipdocs.conversion.pool import Job, Pool
@@ -31,11 +31,6 @@ def make_docx(path: Path, text: str) -> Path:
     doc.add_paragraph(f"{text} 员工需要在九十天内提高代码质量。")
     doc.save(str(path))
     return path
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 @pytest.fixture(scope="module")

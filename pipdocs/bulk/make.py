@@ -116,14 +116,17 @@ def _prepare_job(pdf: str, plan_json: str, out: str) -> str:
         return f"not prepared: {exc}"
 
 
-def _warm_up(parent: int) -> None:
-    """Helper start-up: die with the run (a killed bulk must not leave helpers behind), then
-    import the heavy libraries before the first PDF arrives."""
-    from pipdocs.conversion.soffice import die_with_parent
+#: Imported once by the fork server, so each helper starts with them loaded (pyHanko, pypdf).
+HELPER_PRELOAD = ["pipdocs.document.pipeline", "pipdocs.document.prepare"]
 
-    die_with_parent(parent)
-    import pipdocs.document.pipeline  # noqa: F401  (imports pyHanko and pypdf before the first PDF arrives)
-    import pipdocs.document.prepare  # noqa: F401
+
+def _warm_up(run: int) -> None:
+    """Helper start-up: die with the run (a killed bulk must not leave helpers behind); the
+    heavy imports are already there (HELPER_PRELOAD, forked from the fork server)."""
+    from pipdocs.conversion.soffice import die_with
+
+    die_with(run)
+    import pipdocs.document.pipeline  # noqa: F401  (already loaded when forked)
 
 
 def _nothing() -> None:
@@ -142,11 +145,18 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState)
     from concurrent.futures.process import BrokenProcessPool
 
     helpers = max(1, min(os.cpu_count() or 1, len(todo)))
+    # A fork server (one clean, single-threaded process) imports the heavy libraries once; each
+    # helper is forked from it with them loaded. Forking this process instead would copy its
+    # threads' locks; spawning would import everything once per helper.
+    kind = os.environ.get("PIPDOCS_MP_CONTEXT", "forkserver")
+    context = multiprocessing.get_context(kind)
+    if kind == "forkserver":
+        context.set_forkserver_preload(HELPER_PRELOAD)
     pending: dict[Future[str], tuple[int, Path, list[Path]]] = {}
 
     def start() -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(helpers, initializer=_warm_up, initargs=(os.getpid(),),
-                                       mp_context=multiprocessing.get_context("spawn"))
+                                       mp_context=context)
         for _ in range(helpers):  # start them now, not when the first PDF is ready
             executor.submit(_nothing)
         return executor

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -109,20 +110,32 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-PR_SET_PDEATHSIG = 1
+def die_with(pid: int) -> None:
+    """In a helper process: end this process as soon as process ``pid`` ends.
 
+    For bulk's preparing helpers, which a fork server starts (so ``pid``, the bulk run, is not
+    their parent and PR_SET_PDEATHSIG cannot name it): a daemon thread waits on a pidfd of
+    ``pid`` (Linux 5.3+), or polls it where there is none.
+    """
 
-def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:
-    """In a child process of ``parent``: ask the kernel for ``sig`` when the thread that started
-    us dies (Linux prctl through ctypes; a no-op elsewhere), and take it now if the parent is
-    already gone. For helpers that hold no LibreOffice of their own (bulk's preparing
-    processes)."""
-    import ctypes
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(1)  # already gone
+        except (OSError, AttributeError):
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except PermissionError:
+                    pass
+                time.sleep(0.5)
+        select.select([fd], [], [])
+        os._exit(1)
 
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
-    if os.getppid() != parent:  # it died before the signal was armed
-        os.kill(os.getpid(), sig)
+    threading.Thread(target=watch, name="pipdocs-die-with", daemon=True).start()
 
 
 class ProcessGuard:

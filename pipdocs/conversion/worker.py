@@ -23,6 +23,7 @@ import sys
 import time
 
 PR_SET_PDEATHSIG = 1
+DETAIL = 200  # characters of an error kept: core.limits.LONG_DETAIL (no pipdocs import here)
 
 
 def die_with_parent(sig: int) -> None:
@@ -95,7 +96,7 @@ def main() -> int:
             if office.poll() is not None or "disposed" in f"{type(exc).__name__} {exc}".lower():
                 print(f"dead LibreOffice stopped: {type(exc).__name__}", flush=True)
                 return 3
-            answer = "err " + (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            answer = "err " + (str(exc).splitlines() or [type(exc).__name__])[0][:DETAIL]
         finally:
             if doc is not None:
                 try:
