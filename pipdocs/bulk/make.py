@@ -148,10 +148,8 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState)
     # A fork server (one clean, single-threaded process) imports the heavy libraries once; each
     # helper is forked from it with them loaded. Forking this process instead would copy its
     # threads' locks; spawning would import everything once per helper.
-    kind = os.environ.get("PIPDOCS_MP_CONTEXT", "forkserver")
-    context = multiprocessing.get_context(kind)
-    if kind == "forkserver":
-        context.set_forkserver_preload(HELPER_PRELOAD)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(HELPER_PRELOAD)
     pending: dict[Future[str], tuple[int, Path, list[Path]]] = {}
 
     def start() -> ProcessPoolExecutor:
