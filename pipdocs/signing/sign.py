@@ -164,6 +164,7 @@ def sign_pdf(
     reason: str | None = None,
     comment: str | None = None,
     agree: bool = False,
+    disagree: bool = False,
 ) -> SignResult:
     """Sign ``input_pdf`` as ``role`` into ``output_pdf`` (the input is never modified).
 
@@ -182,8 +183,8 @@ def sign_pdf(
     source = str(input_pdf)
     if role not in ROLES:
         raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
-    if (comment or agree) and role != "employee":
-        raise InputError("--comment and --agree are for the employee's signature only")
+    if (comment or agree or disagree) and role != "employee":
+        raise InputError("--comment, --agree and --disagree are for the employee's signature only")
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
@@ -207,7 +208,8 @@ def sign_pdf(
         )
     check_earlier_signatures(reader, plan, policy, source)
 
-    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason)
+    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason,
+                                disagree=disagree)
     now = datetime.now().astimezone()
     field_name = SIGNATURE_FIELDS[role]
     width, height = _field_size(reader, field_name)
