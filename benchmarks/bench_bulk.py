@@ -40,7 +40,8 @@ SCALE = float(os.environ.get("BENCH_N", "1"))
 
 def shorten(plan: dict[str, Any]) -> dict[str, Any]:
     """The short form of an example: one goal, one action, one support line, no root causes
-    or checkpoints (a two-page document), where pipdocs' cost per document weighs most."""
+    or checkpoints (the shortest document the templates make: four pages with the current
+    ones), where pipdocs' own cost per document weighs most."""
     plan["goals"] = plan["goals"][:1]
     plan["actions"] = plan["actions"][:1]
     plan["support"] = plan["support"][:1]
@@ -154,7 +155,7 @@ def _profiles(base: Path, workers: int) -> list[Path]:
 def run_ratio(plans: int = 200, workers: int = 2, runs: int = 3,
               short: bool = False) -> dict[str, Any]:
     """Median seconds of the floor and of pipdocs bulk, in alternating rounds after a warm-up;
-    ``short``: the short-plan workload (one goal, two pages)."""
+    ``short``: the short-plan workload (see ``shorten``)."""
     base = Path(tempfile.mkdtemp(prefix="pipdocs-bench-bulk-"))
     try:
         sheet = make_sheet(base / "plans.xlsx", plans, short)
@@ -216,7 +217,7 @@ def main() -> None:
                         help="sheet sizes for the memory figure; empty to skip")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--short", action="store_true",
-                        help="the short-plan workload (one goal, two pages)")
+                        help="the short-plan workload (one goal; see shorten)")
     args = parser.parse_args()
     result: dict[str, Any] = {"bulk": run_ratio(args.plans, args.workers, args.runs,
                                                 args.short)}
