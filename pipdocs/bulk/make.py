@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,28 @@ from pipdocs.core.errors import InputError, PipdocsError
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
     from pipdocs.core.plan import Plan
+    from pipdocs.core.policy import Policy
+    from pipdocs.signing.seal import Sealer
 
 Todo = dict[int, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class PrepareTerms:
+    """What every prepared document follows: the policy (by its file, so the preparing
+    processes read the same one) and the organisation's sealer, if documents are sealed."""
+
+    policy_path: str | None = None
+    seal: Sealer | None = None
+
+    @classmethod
+    def of(cls, policy: Policy | None, seal: Sealer | None) -> PrepareTerms:
+        return cls(policy.source or None if policy else None, seal)
+
+    def policy(self) -> Policy | None:
+        from pipdocs.core.policy import load_policy
+
+        return load_policy(self.policy_path) if self.policy_path else None
 
 
 def _plans(sheet: Path, todo: Todo, stop: threading.Event) -> Iterator[tuple[int, Plan | str]]:
@@ -51,7 +72,8 @@ def _plans(sheet: Path, todo: Todo, stop: threading.Event) -> Iterator[tuple[int
         yield row.number, plan
 
 
-def make_documents(opts: BulkOptions, state: RunState, todo: Todo, pool: Pool | None) -> None:
+def make_documents(opts: BulkOptions, state: RunState, todo: Todo, pool: Pool | None,
+                   terms: PrepareTerms | None = None) -> None:
     """Make every row of ``todo`` (PDFs through the started ``pool``); outcomes go to
     ``state``."""
     if opts.fmt == "docx" or pool is None:
@@ -90,7 +112,7 @@ def make_documents(opts: BulkOptions, state: RunState, todo: Todo, pool: Pool | 
     renderer = threading.Thread(target=render, name="pipdocs-render", daemon=True)
     try:
         renderer.start()
-        _collect(pool, work, opts.out_dir, todo, state)
+        _collect(pool, work, opts.out_dir, todo, state, terms or PrepareTerms())
         if failure:
             raise failure[0]
     finally:
@@ -102,14 +124,14 @@ def make_documents(opts: BulkOptions, state: RunState, todo: Todo, pool: Pool | 
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _prepare_job(pdf: str, plan_json: str, out: str) -> str:
-    """In a helper process: prepare one converted PDF and write it; '' or the error."""
+def _prepare_job(pdf: str, plan_json: str, out: str, terms: PrepareTerms) -> str:
+    """In a helper process: prepare (and seal) one converted PDF and write it; '' or the error."""
     from pipdocs.core.plan import plan_from_json_bytes
     from pipdocs.document.pipeline import prepare_file
 
     try:
         plan = plan_from_json_bytes(Path(plan_json).read_bytes())
-        prepare_file(Path(pdf), plan, Path(out))
+        prepare_file(Path(pdf), plan, Path(out), terms.policy(), terms.seal)
         warnings = _warnings(plan)
         return f"ok: {warnings}" if warnings else "ok"
     except (PipdocsError, OSError) as exc:
@@ -133,7 +155,8 @@ def _nothing() -> None:
     """A first task, so the helpers start now (their initializer does the work)."""
 
 
-def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState) -> None:
+def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState,
+             terms: PrepareTerms) -> None:
     """Main thread: hand each converted PDF to a preparing process, record what comes back.
 
     Preparing (finding the signature boxes, adding fields and plan.json) is CPU work in
@@ -193,7 +216,7 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState)
                                         f"not converted: {result.error}"))
             else:
                 out = out_dir / f"{plan_id}.pdf"
-                args = (str(result.job.pdf), str(files[2]), str(out))
+                args = (str(result.job.pdf), str(files[2]), str(out), terms)
                 try:
                     future = executor.submit(_prepare_job, *args)
                 except BrokenProcessPool:

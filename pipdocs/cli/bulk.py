@@ -8,7 +8,17 @@ from typing import Any
 
 import click
 
-from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err
+from pipdocs.cli.app import (
+    DIR_PATH,
+    EXISTING_FILE,
+    POLICY_OPTION,
+    SEAL_OPTION,
+    OutputFile,
+    cli,
+    err,
+    sealer,
+)
+from pipdocs.core.i18n import tr
 
 
 @cli.command("bulk-template")
@@ -37,12 +47,19 @@ def bulk_template(out: Path, lang: str) -> None:
               help="Convert on running unoserver instances instead of local LibreOffice.")
 @click.option("--templates", type=DIR_PATH, default=None,
               help="Use this template directory (zh/, en/).")
+@POLICY_OPTION
+@SEAL_OPTION
 def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, force: bool,
-                 converter: str | None, templates: Path | None) -> None:
+                 converter: str | None, templates: Path | None, policy_file: Path | None,
+                 seal_dir: Path | None) -> None:
     """One document per spreadsheet row (.xlsx or .csv); exit 1 if any row failed."""
     import signal
 
     from pipdocs.bulk.run import run_bulk
+    from pipdocs.core.policy import load_policy
+
+    policy = load_policy(policy_file)
+    seal = sealer(seal_dir, policy)
 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # clean up workers and temp files, as on Ctrl-C
@@ -51,12 +68,15 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     progress = _bulk_output(sheet.name)
     try:
         summary = run_bulk(sheet, out_dir, workers=workers, fmt=fmt, force=force,
-                           converter=converter, templates_dir=templates, progress=progress)
+                           converter=converter, templates_dir=templates, progress=progress,
+                           policy=policy, seal=seal)
     finally:
         progress.close()
     rate = summary.made / summary.seconds if summary.seconds else 0.0
-    click.echo(f"bulk: {summary.made} made, {summary.skipped} skipped, {summary.failed} failed "
-               f"in {summary.seconds:.1f} s ({rate:.1f} plans/s); report: {summary.report}")
+    click.echo(tr("bulk: {made} made, {skipped} skipped, {failed} failed in {seconds} s"
+                  " ({rate} plans/s); report: {report}").format(
+        made=summary.made, skipped=summary.skipped, failed=summary.failed,
+        seconds=f"{summary.seconds:.1f}", rate=f"{rate:.1f}", report=summary.report))
     sys.exit(1 if summary.failed else 0)
 
 
@@ -83,11 +103,12 @@ def _bulk_output(sheet_name: str) -> Any:
 
         def problems(self, row: int, problems: list[Any]) -> None:
             for problem in problems:
-                self._say(f"error: {self.sheet}: {problem}")
+                self._say(tr("error: {message}").format(message=f"{self.sheet}: {problem}"))
 
         def started(self, to_make: int, skipped: int, invalid: int) -> None:
             self.total, self.began = to_make, self.clock()
-            err(f"bulk: {to_make} to make, {skipped} unchanged (skipped), {invalid} with problems")
+            err(tr("bulk: {to_make} to make, {skipped} unchanged (skipped), {invalid} with"
+                   " problems").format(to_make=to_make, skipped=skipped, invalid=invalid))
             if to_make and sys.stderr.isatty():
                 from rich.console import Console
                 from rich.progress import (

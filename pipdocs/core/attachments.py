@@ -39,6 +39,11 @@ def name_tree_items(tree: Any) -> list[tuple[str, Any]]:
 
 def plan_attachments(root: Any) -> list[bytes]:
     """The bytes of every attachment named plan.json in a PDF catalog (``root``), in tree order."""
+    return attachments_named(root, PLAN_ATTACHMENT)
+
+
+def attachments_named(root: Any, name: str) -> list[bytes]:
+    """The bytes of every attachment called ``name`` in a PDF catalog, in tree order."""
     try:
         tree = root["/Names"]["/EmbeddedFiles"]
     except KeyError:
@@ -46,7 +51,7 @@ def plan_attachments(root: Any) -> list[bytes]:
     found: list[bytes] = []
     for key, spec in name_tree_items(tree):
         labels = {key} | {str(spec[k]) for k in ("/UF", "/F") if k in spec}
-        if PLAN_ATTACHMENT in labels:
+        if name in labels:
             ef = spec["/EF"]
             stream = ef["/UF"] if "/UF" in ef else ef["/F"]
             found.append(stream.get_object().data)
