@@ -60,7 +60,7 @@ def _fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex(":").upper()
 
 
-def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
+def log_issued(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
     """One JSON line per certificate; a single O_APPEND write so concurrent issuers don't mix."""
     record: dict[str, Any] = {
         "issued": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -262,7 +262,7 @@ def _write_ca(ca_dir: Path, files: list[tuple[str, bytes, int]],
             write_atomic(ca_dir / name, data, mode, exclusive=True)
             written.append(ca_dir / name)
         for cert, kind in logged:
-            _append_log(ca_dir, cert, kind)
+            log_issued(ca_dir, cert, kind)
     except BaseException as exc:
         for path in written:
             path.unlink(missing_ok=True)
@@ -351,9 +351,33 @@ def issue_signer(
     root, root_key = load_ca(ca_dir, ca_password)
     start = (not_before or datetime.now(timezone.utc)) - BACKDATE
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (
-        _builder(_name(name, _org_of(root)), root.subject, key.public_key(), start,
-                 start + BACKDATE + timedelta(days=days))
+    cert = signer_certificate(root, root_key, name, email, key.public_key(), start,
+                              start + BACKDATE + timedelta(days=days))
+    p12 = pkcs12.serialize_key_and_certificates(
+        name=name.encode("utf-8"),
+        key=key,
+        cert=cert,
+        cas=[root],
+        encryption_algorithm=serialization.BestAvailableEncryption(key_password.encode("utf-8")),
+    )
+    try:
+        write_atomic(out_p12, p12, 0o600, exclusive=True)
+    except FileExistsError as exc:
+        raise CAError(f"{out_p12} already exists; choose another -o") from exc
+    log_issued(ca_dir, cert, "signer")
+    return IssuedCert(
+        out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,
+        cert.not_valid_before_utc, cert.not_valid_after_utc, _fingerprint(cert),
+    )
+
+
+def signer_certificate(
+    root: x509.Certificate, root_key: rsa.RSAPrivateKey, name: str, email: str,
+    public_key: Any, start: datetime, end: datetime,
+) -> x509.Certificate:
+    """A signing certificate for ``public_key`` (name in CN, e-mail in the SAN), by the root."""
+    return (
+        _builder(_name(name, _org_of(root)), root.subject, public_key, start, end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
         .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
@@ -366,22 +390,6 @@ def issue_signer(
             critical=False,
         )
         .sign(root_key, hashes.SHA256())
-    )
-    p12 = pkcs12.serialize_key_and_certificates(
-        name=name.encode("utf-8"),
-        key=key,
-        cert=cert,
-        cas=[root],
-        encryption_algorithm=serialization.BestAvailableEncryption(key_password.encode("utf-8")),
-    )
-    try:
-        write_atomic(out_p12, p12, 0o600, exclusive=True)
-    except FileExistsError as exc:
-        raise CAError(f"{out_p12} already exists; choose another -o") from exc
-    _append_log(ca_dir, cert, "signer")
-    return IssuedCert(
-        out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,
-        cert.not_valid_before_utc, cert.not_valid_after_utc, _fingerprint(cert),
     )
 
 

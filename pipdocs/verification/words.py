@@ -108,6 +108,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the document is encrypted; pipdocs documents never are",
         "文档已加密，pipdocs 生成的文档不会加密",
     ),
+    "audit_trail": (
+        "the audit trail sealed after the last signature does not check out: {detail}",
+        "最后签名之后封存的审计记录校验失败：{detail}",
+    ),
+    "audit_sealed": (
+        "audit.json: {events} events, hash chain intact, sealed by a document timestamp after the"
+        " last signature (this report covers the document as the last signer left it)",
+        "audit.json：{events} 条事件，哈希链完整，由最后签名之后的文档时间戳封存"
+        "（本报告针对最后签署人签署后的文件）",
+    ),
     "validation_error": (
         "{field}: validation could not be completed ({detail}); treated as a failure",
         "{field}：验证无法完成（{detail}），按失败处理",
