@@ -50,16 +50,16 @@ serve: setup
 	$(VENV)/bin/pipdocs demo --serve -o serve-demo
 
 test: setup
-	$(VENV)/bin/ruff check pipdocs tests
-	$(VENV)/bin/mypy pipdocs
+	$(VENV)/bin/ruff check pipdocs tests tools benchmarks
+	$(VENV)/bin/mypy pipdocs tools benchmarks
 	$(VENV)/bin/pytest -q
 
 bench: setup
 	$(PY) benchmarks/run.py
 
 lint: venv
-	$(VENV)/bin/ruff check pipdocs tests
-	$(VENV)/bin/mypy pipdocs
+	$(VENV)/bin/ruff check pipdocs tests tools benchmarks
+	$(VENV)/bin/mypy pipdocs tools benchmarks
 
 clean:
 	rm -rf $(VENV) $(UNO_VENV) demo-out serve-demo .pytest_cache .mypy_cache .ruff_cache

@@ -23,6 +23,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 
 def _ms(seconds: float) -> float:
@@ -32,12 +33,13 @@ def _ms(seconds: float) -> float:
 def run(n: int = 15, http: bool = False, pdf: Path | None = None, keep: bool = False
         ) -> dict[str, Any]:
     # pyHanko itself is imported by both contenders; load it before timing either.
+    from helpers import plain_pdf  # tests/helpers.py: a prepared page without LibreOffice
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     from pipdocs.core.plan import load_plan
     from pipdocs.core.policy import load_policy
-    from pipdocs.demo import example_plan, plain_pdf
+    from pipdocs.demo import example_plan
     from pipdocs.signing.ca import init_ca, issue_signer
     from pipdocs.signing.service import make_ca_server as make_server
     from pipdocs.signing.sign import load_signer, sign_pdf

@@ -24,6 +24,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 TARGET = 1.50
 
 
@@ -33,9 +34,11 @@ def _ms(seconds: float) -> float:
 
 def signed_plan(work: Path) -> tuple[Path, Path]:
     """A genuine plan signed by employee, manager and HR with pipdocs (CA and TSA in process)."""
+    from helpers import plain_pdf  # tests/helpers.py: a prepared page without LibreOffice
+
     from pipdocs.core.plan import SIGNATURE_FIELDS, load_plan
     from pipdocs.core.policy import load_policy
-    from pipdocs.demo import example_plan, plain_pdf
+    from pipdocs.demo import example_plan
     from pipdocs.signing.ca import init_ca, issue_signer
     from pipdocs.signing.sign import load_signer, sign_pdf
     from pipdocs.signing.tsa import local_timestamper

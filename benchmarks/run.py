@@ -52,6 +52,10 @@ def bench_startup(runs: int = 7) -> dict[str, Any]:
     }
 
 
+def _span(values: list[float] | None) -> list[float] | None:
+    return [min(values), max(values)] if values else None
+
+
 def _fmt_range(values: list[float] | None) -> str:
     return f"[{values[0]}–{values[1]}]" if values else ""
 
@@ -74,6 +78,14 @@ def table(results: dict[str, Any]) -> str:
             f"{b['pipdocs_s']} s, {b['pipdocs_plans_per_s']} plans/s",
             f"{b['floor_s']} s (docxtpl + soffice batches)",
             str(b["ratio"]), "<= 1.10",
+        ))
+    b = results.get("bulk_short")
+    if b:
+        rows.append((
+            f"bulk {b['plans']} short plans, {b['workers']} workers",
+            f"{b['pipdocs_s']} s, {b['pipdocs_plans_per_s']} plans/s",
+            f"{b['floor_s']} s (docxtpl + soffice batches)",
+            f"{b['ratio']} {_fmt_range(_span(b.get('round_ratios')))}", "<= 1.00",
         ))
     s = results.get("sign")
     if s:
@@ -166,6 +178,12 @@ def main() -> None:
 
         print("verify ...", flush=True)
         results["verify"] = bench_verify.run(n=_n(15, 5))
+    if want("bulk_short"):
+        import bench_bulk
+
+        count = _n(80, 8)
+        print(f"bulk {count} short plans x 3 rounds, and the floor ...", flush=True)
+        results["bulk_short"] = bench_bulk.run_ratio(plans=count, workers=2, runs=3, short=True)
     if want("web"):
         import bench_web
 

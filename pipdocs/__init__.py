@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pipdocs.document.render import render_docx
     from pipdocs.signing.ca import init_ca, issue_signer
     from pipdocs.signing.sign import load_signer, sign_pdf
+    from pipdocs.signing.tsa import local_timestamper
     from pipdocs.verification.verify import verify_pdf
 
 _EXPORTS = {
@@ -37,6 +38,7 @@ _EXPORTS = {
     "issue_signer": "pipdocs.signing.ca",
     "load_signer": "pipdocs.signing.sign",
     "sign_pdf": "pipdocs.signing.sign",
+    "local_timestamper": "pipdocs.signing.tsa",
     "verify_pdf": "pipdocs.verification.verify",
     "run_bulk": "pipdocs.bulk.run",
     "PipdocsError": "pipdocs.core.errors",
@@ -53,6 +55,7 @@ __all__ = [
     "issue_signer",
     "load_signer",
     "sign_pdf",
+    "local_timestamper",
     "verify_pdf",
     "run_bulk",
     "PipdocsError",

@@ -22,7 +22,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from helpers import soffice_pids
+from helpers import pdf_text, pids_with, soffice_pids
 
 from pipdocs.bulk.sheet import COLUMNS, LABELS_ZH, as_text, column_letter
 from pipdocs.bulk.workbook import EXAMPLES, plan_to_row
@@ -85,11 +85,6 @@ def bulk(*args: str | Path, env: dict[str, str] | None = None, **kw: Any) -> Any
 def report(out: Path) -> dict[int, dict[str, str]]:
     with (out / "report.csv").open(encoding="utf-8-sig", newline="") as fh:
         return {int(r["row"]): r for r in csv.DictReader(fh)}
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 def assert_no_partial_files(out: Path) -> None:
@@ -327,6 +322,53 @@ def test_killed_run_leaves_no_partial_file_and_the_next_run_finishes(many_rows: 
     assert all(statuses[p] == "skipped" for p in done)
     assert sorted(p.name for p in out.glob("*.pdf")) == sorted(f"PIP-K-{i}.pdf"
                                                                for i in range(24))
+
+
+@pytest.mark.parametrize("engine", ["uno", "cli"])
+def test_sigkilled_run_takes_its_libreoffice_along(engine: str, many_rows: Path,
+                                                    tmp_path: Path) -> None:
+    """A bulk run killed with SIGKILL runs no cleanup of its own: its workers, their
+    soffice/soffice.bin and the guard must still be gone within seconds (issue 10 item 8)."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "pipdocs", "bulk", str(many_rows), "-o",
+                             str(out), "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, text=True,  # orphans may hold pipes
+                            env={**os.environ, "PIPDOCS_CACHE_DIR": str(cache),
+                                 "PIPDOCS_LO_ENGINE": engine})
+    seen: dict[int, str] = {}
+
+    def kill() -> None:
+        if not _wait_for(lambda: soffice_pids(cache), 60):
+            return
+        for pid in pids_with(str(cache)) + pids_with("guard.py"):
+            if "guard.py" not in _cmdline(pid) or str(proc.pid) in _cmdline(pid):
+                seen[pid] = _cmdline(pid)
+        proc.kill()
+
+    watcher = _watch_and(out, ".pipdocs-work-*/*.docx", proc, kill)
+    proc.wait(timeout=600)
+    watcher.join()
+    assert proc.returncode == -signal.SIGKILL
+    names = {cmd.split("\0")[0].rsplit("/", 1)[-1] for cmd in seen.values()}
+    assert "soffice.bin" in names and any("guard.py" in c for c in seen.values()), seen
+    alive = lambda: [p for p in seen if p in pids_with("")]  # noqa: E731
+    assert _wait_for(lambda: not alive(), 20), {p: seen[p] for p in alive()}
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _wait_for(condition: Any, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def _free_port() -> int:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from helpers import process_ended, soffice_pids
+from helpers import pdf_text, process_ended, soffice_pids
 
-from pipdocs.conversion.pool import Job, LocalPool
+from pipdocs.conversion.factory import LocalPool
+from pipdocs.conversion.pool import Job, Pool
 from pipdocs.conversion.soffice import MISSING, convert_docx_to_pdf
 from pipdocs.core.errors import ConversionError
 
@@ -30,11 +31,6 @@ def make_docx(path: Path, text: str) -> Path:
     doc.add_paragraph(f"{text} 员工需要在九十天内提高代码质量。")
     doc.save(str(path))
     return path
-
-
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +85,7 @@ def test_hung_soffice_is_killed_with_its_children(monkeypatch: pytest.MonkeyPatc
     assert not (tmp_path / "x.pdf").exists()
 
 
-def _run_pool(pool: LocalPool, docs: list[Path], out: Path) -> dict[str, str]:
+def _run_pool(pool: Pool, docs: list[Path], out: Path) -> dict[str, str]:
     out.mkdir()
     with pool:
         for i, doc in enumerate(docs):

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers import pdf_text
 from pypdf import PdfReader
 
 from pipdocs.cli.main import cli
@@ -106,12 +107,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Plan, Pat
 
 def _text(pdf: Path) -> str:
     """Text in content order; -raw also keeps a hyphen where a line breaks after it."""
-    return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+    return pdf_text(pdf, "-raw")
 
 
 def _squeeze(text: str) -> str:

@@ -9,7 +9,9 @@ reproducible (fixed zip timestamps and core properties). Wording lives in templa
 Layout rules the rest of pipdocs relies on:
 - every page: organisation + "Confidential" in the header; plan id and "Page X of Y" (PAGE and
   NUMPAGES fields) in the footer; A4 with 2 cm margins;
-- sections 1-6 of DOMAIN.md in order, then the employee's statement and appeal channel;
+- the six sections of a PIP in order (problem, expected standard, SMART goals, actions and
+  support, timetable and checkpoints, evaluation and outcomes), then the employee's statement
+  and appeal channel;
 - a signature page with one box per role; the blank signing area is a table cell whose first
   paragraph is ``[[sig:<role>:begin]]`` (left) and last ``[[sig:<role>:end]]`` (right), white
   2 pt text, so the PDF stage finds the box wherever it lands;

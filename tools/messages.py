@@ -65,7 +65,7 @@ def update() -> list[str]:
         write_po(handle, catalog, width=100, omit_header=False, sort_output=False,
                  include_lineno=False)
     PO.with_suffix(".mo").write_bytes(compiled(load()))
-    return [m.id for m in catalog if m.id and not m.string]
+    return [str(m.id) for m in catalog if m.id and not m.string]  # ids are str here (no plurals)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipdocs.bulk.records import BulkProgress, BulkSummary, Manifest, RowOutcome
+from pipdocs.bulk.records import BulkOptions, RowOutcome, RunState
 from pipdocs.bulk.sheet import read_sheet
 from pipdocs.core.errors import InputError, PipdocsError
 
@@ -52,15 +52,6 @@ class PrepareTerms:
         return load_policy(self.policy_path) if self.policy_path else None
 
 
-def _finish(summary: BulkSummary, progress: BulkProgress, outcome: RowOutcome) -> None:
-    summary.rows.append(outcome)
-    if outcome.status == "ok":
-        summary.made += 1
-    else:
-        summary.failed += 1
-    progress.advanced(outcome)
-
-
 def _plans(sheet: Path, todo: Todo, stop: threading.Event) -> Iterator[tuple[int, Plan | str]]:
     """The rows to make, validated again (cheap): a plan, or why the row changed meanwhile."""
     from pipdocs.core.plan import plan_from_data
@@ -81,18 +72,18 @@ def _plans(sheet: Path, todo: Todo, stop: threading.Event) -> Iterator[tuple[int
         yield row.number, plan
 
 
-def make_documents(sheet: Path, out_dir: Path, todo: Todo, *, fmt: str, pool: Pool | None,
-                   templates_dir: Path | None, manifest: Manifest, summary: BulkSummary,
-                   progress: BulkProgress, terms: PrepareTerms | None = None) -> None:
+def make_documents(opts: BulkOptions, state: RunState, todo: Todo, pool: Pool | None,
+                   terms: PrepareTerms | None = None) -> None:
     """Make every row of ``todo`` (PDFs through the started ``pool``); outcomes go to
-    ``summary`` and ``progress``."""
-    if fmt == "docx" or pool is None:
-        _make_docx(sheet, out_dir, todo, templates_dir, manifest, summary, progress)
+    ``state``."""
+    if opts.fmt == "docx" or pool is None:
+        _make_docx(opts, state, todo)
         return
     from pipdocs.conversion.pool import Job
 
-    summary.engine = getattr(pool, "engine", "unoserver")
-    work = Path(tempfile.mkdtemp(prefix=f".pipdocs-work-{os.getpid()}-", dir=out_dir))
+    state.summary.engine = pool.engine
+    templates_dir = opts.templates_dir
+    work = Path(tempfile.mkdtemp(prefix=f".pipdocs-work-{os.getpid()}-", dir=opts.out_dir))
     stop = threading.Event()
     failure: list[BaseException] = []
 
@@ -100,7 +91,7 @@ def make_documents(sheet: Path, out_dir: Path, todo: Todo, *, fmt: str, pool: Po
         from pipdocs.document.render import render_docx_bytes
 
         try:
-            for number, plan in _plans(sheet, todo, stop):
+            for number, plan in _plans(opts.sheet, todo, stop):
                 docx, pdf = work / f"{number}.docx", work / f"{number}.pdf"
                 job = Job(str(number), docx, pdf)
                 if isinstance(plan, str):
@@ -121,16 +112,15 @@ def make_documents(sheet: Path, out_dir: Path, todo: Todo, *, fmt: str, pool: Po
     renderer = threading.Thread(target=render, name="pipdocs-render", daemon=True)
     try:
         renderer.start()
-        _collect(pool, work, out_dir, todo, manifest, summary, progress,
-                 terms or PrepareTerms())
+        _collect(pool, work, opts.out_dir, todo, state, terms or PrepareTerms())
         if failure:
             raise failure[0]
     finally:
         stop.set()
         pool.shutdown()
         renderer.join(timeout=60)
-        summary.restarts = pool.restarts
-        summary.fatal = pool.dead
+        state.summary.restarts = pool.restarts
+        state.summary.fatal = pool.dead
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -148,13 +138,25 @@ def _prepare_job(pdf: str, plan_json: str, out: str, terms: PrepareTerms) -> str
         return f"not prepared: {exc}"
 
 
-def _warm_up() -> None:
-    import pipdocs.document.pipeline  # noqa: F401  (imports pyHanko and pypdf before the first PDF arrives)
-    import pipdocs.document.prepare  # noqa: F401
+#: Imported once by the fork server, so each helper starts with them loaded (pyHanko, pypdf).
+HELPER_PRELOAD = ["pipdocs.document.pipeline", "pipdocs.document.prepare"]
 
 
-def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, manifest: Manifest,
-             summary: BulkSummary, progress: BulkProgress, terms: PrepareTerms) -> None:
+def _warm_up(run: int) -> None:
+    """Helper start-up: die with the run (a killed bulk must not leave helpers behind); the
+    heavy imports are already there (HELPER_PRELOAD, forked from the fork server)."""
+    from pipdocs.conversion.soffice import die_with
+
+    die_with(run)
+    import pipdocs.document.pipeline  # noqa: F401  (already loaded when forked)
+
+
+def _nothing() -> None:
+    """A first task, so the helpers start now (their initializer does the work)."""
+
+
+def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState,
+             terms: PrepareTerms) -> None:
     """Main thread: hand each converted PDF to a preparing process, record what comes back.
 
     Preparing (finding the signature boxes, adding fields and plan.json) is CPU work in
@@ -166,13 +168,18 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, manifest: Manife
     from concurrent.futures.process import BrokenProcessPool
 
     helpers = max(1, min(os.cpu_count() or 1, len(todo)))
+    # A fork server (one clean, single-threaded process) imports the heavy libraries once; each
+    # helper is forked from it with them loaded. Forking this process instead would copy its
+    # threads' locks; spawning would import everything once per helper.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(HELPER_PRELOAD)
     pending: dict[Future[str], tuple[int, Path, list[Path]]] = {}
 
     def start() -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(helpers, initializer=_warm_up,
-                                       mp_context=multiprocessing.get_context("spawn"))
+        executor = ProcessPoolExecutor(helpers, initializer=_warm_up, initargs=(os.getpid(),),
+                                       mp_context=context)
         for _ in range(helpers):  # start them now, not when the first PDF is ready
-            executor.submit(_warm_up)
+            executor.submit(_nothing)
         return executor
 
     def record(future: Future[str]) -> None:
@@ -183,12 +190,12 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, manifest: Manife
         except Exception as exc:  # noqa: BLE001 - a helper died: this row failed
             answer = f"not prepared: the preparing process failed ({type(exc).__name__})"
         if answer.startswith("ok"):
-            manifest.add(plan_id, digest, out)
+            state.manifest.add(plan_id, digest, out)
             outcome = RowOutcome(number, plan_id, "ok", out.name, answer[4:])
         else:
             outcome = RowOutcome(number, plan_id, "error", "", answer)
         _cleanup(files)
-        _finish(summary, progress, outcome)
+        state.finish(outcome)
 
     def drain(block: bool) -> None:
         if pending:
@@ -205,8 +212,8 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, manifest: Manife
             files = [result.job.docx, result.job.pdf, work / f"{number}.json"]
             if result.error:
                 _cleanup(files)
-                _finish(summary, progress, RowOutcome(number, plan_id, "error", "",
-                                                      f"not converted: {result.error}"))
+                state.finish(RowOutcome(number, plan_id, "error", "",
+                                        f"not converted: {result.error}"))
             else:
                 out = out_dir / f"{plan_id}.pdf"
                 args = (str(result.job.pdf), str(files[2]), str(out), terms)
@@ -236,22 +243,21 @@ def _warnings(plan: Plan) -> str:
     return "; ".join(f"warning: {w}" for w in plan.warnings())
 
 
-def _make_docx(sheet: Path, out_dir: Path, todo: Todo, templates_dir: Path | None,
-               manifest: Manifest, summary: BulkSummary, progress: BulkProgress) -> None:
+def _make_docx(opts: BulkOptions, state: RunState, todo: Todo) -> None:
     from pipdocs.document.render import render_docx
 
-    for number, plan in _plans(sheet, todo, threading.Event()):
+    for number, plan in _plans(opts.sheet, todo, threading.Event()):
         plan_id, digest = todo[number]
-        out = out_dir / f"{plan_id}.docx"
+        out = opts.out_dir / f"{plan_id}.docx"
         if isinstance(plan, str):
-            _finish(summary, progress, RowOutcome(number, plan_id, "error", "", plan))
+            state.finish(RowOutcome(number, plan_id, "error", "", plan))
             continue
         try:
-            render_docx(plan, out, templates_dir)
-            manifest.add(plan_id, digest, out)
+            render_docx(plan, out, opts.templates_dir)
+            state.manifest.add(plan_id, digest, out)
             outcome = RowOutcome(number, plan_id, "ok", out.name, _warnings(plan))
         except (PipdocsError, OSError) as exc:
             if isinstance(exc, InputError):
                 raise
             outcome = RowOutcome(number, plan_id, "error", "", f"not rendered: {exc}")
-        _finish(summary, progress, outcome)
+        state.finish(outcome)

@@ -43,6 +43,35 @@ class BulkSummary:
     rows: list[RowOutcome] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class BulkOptions:
+    """What the user asked of one run: which sheet, where to, in which format, how."""
+
+    sheet: Path
+    out_dir: Path
+    fmt: str = "pdf"
+    force: bool = False
+    templates_dir: Path | None = None
+
+
+@dataclass
+class RunState:
+    """Where a run's results go while it works: the manifest, the summary and the listener."""
+
+    manifest: Manifest
+    summary: BulkSummary
+    progress: BulkProgress
+
+    def finish(self, outcome: RowOutcome) -> None:
+        """One row is done (made or failed): count it, keep it, tell the listener."""
+        self.summary.rows.append(outcome)
+        if outcome.status == "ok":
+            self.summary.made += 1
+        else:
+            self.summary.failed += 1
+        self.progress.advanced(outcome)
+
+
 class BulkProgress:
     """What the CLI hears about a run; the library itself never prints."""
 

@@ -26,10 +26,12 @@ from pipdocs.bulk.records import (
     LOCK,
     REPORT,
     TEMP_FILE,
+    BulkOptions,
     BulkProgress,
     BulkSummary,
     Manifest,
     RowOutcome,
+    RunState,
     input_hash,
     write_report,
 )
@@ -37,6 +39,7 @@ from pipdocs.bulk.sheet import SheetRow, read_sheet
 from pipdocs.core.errors import ConversionError, InputError, PlanInvalid, Problem
 from pipdocs.core.files import case_twin, directory_names
 from pipdocs.core.i18n import plan_language, tr
+from pipdocs.core.limits import DOC_TIMEOUT
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
@@ -81,7 +84,7 @@ def _claim(out_dir: Path) -> Iterator[None]:
 def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str = "pdf",
              force: bool = False, converter: str | None = None,
              templates_dir: Path | None = None, progress: BulkProgress | None = None,
-             doc_timeout: float = 120.0, policy: Policy | None = None,
+             doc_timeout: float = DOC_TIMEOUT, policy: Policy | None = None,
              seal: Sealer | None = None) -> BulkSummary:
     """Make one document per good row of ``sheet`` in ``out_dir``; see the module docstring.
 
@@ -110,21 +113,21 @@ def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str
                 broken.append(exc)
 
     unfinished = INTERRUPTED
+    opts = BulkOptions(sheet, out_dir, fmt, force, templates_dir)
     with _claim(out_dir):
         manifest = Manifest(out_dir)
+        state = RunState(manifest, summary, progress)
         try:
-            todo = _validate(sheet, first, rows, out_dir, fmt, force, templates_dir, manifest,
-                             summary, progress, warm_up)
+            todo = _validate(opts, state, itertools.chain([first] if first else [], rows),
+                             warm_up)
             progress.started(len(todo), summary.skipped, summary.failed)
             if broken:
                 raise broken[0]
             if todo:
                 from pipdocs.bulk.make import make_documents
 
-                make_documents(sheet, out_dir, todo, fmt=fmt, pool=pools[0] if pools else None,
-                               templates_dir=templates_dir, manifest=manifest,
-                               summary=summary, progress=progress,
-                               terms=PrepareTerms.of(policy, seal))
+                make_documents(opts, state, todo, pools[0] if pools else None,
+                               PrepareTerms.of(policy, seal))
         except ConversionError as exc:
             unfinished = f"not made: {exc}"
             raise
@@ -187,15 +190,14 @@ def _check_row(sheet: Path, row: SheetRow, plan_id: str, seen: dict[str, int],
     return plan, plan_id, problems
 
 
-def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out_dir: Path,
-              fmt: str, force: bool, templates_dir: Path | None, manifest: Manifest,
-              summary: BulkSummary, progress: BulkProgress,
+def _validate(opts: BulkOptions, state: RunState, rows: Iterator[SheetRow],
               on_first: Callable[[], None]) -> dict[int, tuple[str, str]]:
     """Pass one: every row checked; returns row -> (plan id, input hash) of rows to make."""
+    sheet, out_dir, fmt, summary = opts.sheet, opts.out_dir, opts.fmt, state.summary
     todo: dict[int, tuple[str, str]] = {}
     seen: dict[str, int] = {}
     existing = directory_names(out_dir)  # outputs of earlier runs, listed once
-    for row in itertools.chain([first] if first else [], rows):
+    for row in rows:
         plan_id = str(row.data.get("plan_id") or "")
         if row.example:
             summary.skipped += 1
@@ -211,11 +213,12 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
             summary.failed += 1
             summary.rows.append(RowOutcome(row.number, plan_id, "error", "",
                                            "; ".join(map(str, problems))))
-            progress.problems(row.number, problems)
+            state.progress.problems(row.number, problems)
             continue
         out = out_dir / f"{plan_id}.{fmt}"
-        digest = input_hash(plan.to_json_bytes(), fmt, plan.language, plan.role, templates_dir)
-        if not force and manifest.unchanged(plan_id, digest, out):
+        digest = input_hash(plan.to_json_bytes(), fmt, plan.language, plan.role,
+                            opts.templates_dir)
+        if not opts.force and state.manifest.unchanged(plan_id, digest, out):
             summary.skipped += 1
             with plan_language(plan.language):
                 note = tr("unchanged since the last run (--force remakes it)")

@@ -1,29 +1,26 @@
-"""The conversion pool for bulk: many documents through several LibreOffice workers at once.
+"""The conversion pool interface: many documents through several converters at once.
 
 Rendering and conversion overlap: the caller submits jobs as it renders them and collects
-results as they finish, in any order. Two local engines (see LocalPool) and a remote one
-(``pipdocs.conversion.remote``) share the queue and retry logic of ``Pool``.
+results as they finish, in any order. ``Pool`` holds what every engine shares (the queue, the
+retry rule, the results, the processes to kill); each engine is one subclass that supplies the
+worker threads: ``warm.WarmPool`` (LibreOffice kept running, fed through uno),
+``batch.BatchPool`` (``soffice --convert-to`` on batches) and ``remote.RemotePool`` (unoserver).
+``factory.make_pool`` picks one.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
-import select
-import shutil
 import subprocess
-import tempfile
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from pipdocs.conversion.soffice import find_soffice, kill_group, profile_slot, run_batch
+from pipdocs.conversion.soffice import ProcessGuard, kill_group
 from pipdocs.core.errors import ConversionError
+from pipdocs.core.limits import DOC_TIMEOUT, THREAD_JOIN_TIMEOUT
 
 
 @dataclass
@@ -51,7 +48,12 @@ class Pool:
     failure is reported as that job's error. ``shutdown`` kills every process the pool started.
     """
 
-    def __init__(self, workers: int, doc_timeout: float = 120.0) -> None:
+    #: Which engine this is, for reports: "uno", "cli" or "unoserver".
+    engine = ""
+    #: Whether workers start local processes (then a guard kills them if pipdocs dies).
+    starts_processes = True
+
+    def __init__(self, workers: int, doc_timeout: float = DOC_TIMEOUT) -> None:
         self.workers = max(1, workers)
         self.doc_timeout = doc_timeout
         self._cond = threading.Condition()
@@ -64,9 +66,13 @@ class Pool:
         self._procs: set[subprocess.Popen[bytes]] = set()
         self._alive = self.workers
         self._dead = ""
+        self._guard = ProcessGuard()
         self.restarts = 0
 
     def start(self) -> Pool:
+        """Start the worker threads (call from the thread that will shut the pool down)."""
+        if self.starts_processes:
+            self._guard.start()
         for index in range(self.workers):
             thread = threading.Thread(target=self._guarded, args=(index,), daemon=True,
                                       name=f"pipdocs-convert-{index}")
@@ -128,7 +134,8 @@ class Pool:
         for proc in procs:
             kill_group(proc)
         for thread in self._threads:
-            thread.join(timeout=30)
+            thread.join(timeout=THREAD_JOIN_TIMEOUT)
+        self._guard.close()
 
     # -- for workers --
 
@@ -168,6 +175,9 @@ class Pool:
             self._cond.notify_all()
 
     def _track(self, proc: subprocess.Popen[bytes], alive: bool) -> None:
+        """Remember (or forget) a process group the pool started, so shutdown and the guard
+        (which outlives a killed pipdocs) can kill it."""
+        (self._guard.add if alive else self._guard.discard)(proc.pid)
         with self._cond:
             (self._procs.add if alive else self._procs.discard)(proc)
             stopping = self._stopping
@@ -195,183 +205,7 @@ class Pool:
             self._report(job, self._dead)
 
     def _worker(self, index: int) -> None:
+        """One worker thread's loop: take jobs (``_take``), convert, ``_report``/``_failed``."""
         raise NotImplementedError
 
 
-def uno_python(soffice: str) -> str | None:
-    """A Python that can ``import uno`` (for warm workers): PIPDOCS_UNO_PYTHON, LibreOffice's
-    own, or the system python3. None when there is none."""
-    forced = os.environ.get("PIPDOCS_UNO_PYTHON")
-    candidates = [forced] if forced else [
-        str(Path(os.path.realpath(soffice)).parent / "python"), "/usr/bin/python3",
-        shutil.which("python3")]
-    for cand in candidates:
-        if cand and os.access(cand, os.X_OK):
-            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-                if subprocess.run([cand, "-c", "import uno"], capture_output=True,
-                                  timeout=60).returncode == 0:
-                    return cand
-    return None
-
-
-class _Warm:
-    """One running ``worker.py`` (and its soffice), spoken to line by line."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], log: Any, pipe: str) -> None:
-        self.proc, self.log, self.buf, self.served = proc, log, b"", 0
-        self.pipe = pipe
-
-    def ask(self, line: str | None, timeout: float) -> str | None:
-        """Send ``line`` (if any) and return the answer: "dead" if the worker died, None if it
-        gave no answer within ``timeout`` seconds."""
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        if line is not None:
-            try:
-                self.proc.stdin.write(line.encode("utf-8") + b"\n")
-                self.proc.stdin.flush()
-            except OSError:
-                return "dead"
-        deadline = time.monotonic() + timeout
-        fd = self.proc.stdout.fileno()
-        while b"\n" not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                return None
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                return "dead"
-            self.buf += chunk
-        answer, _, self.buf = self.buf.partition(b"\n")
-        return answer.decode("utf-8", "replace")
-
-    def last_log_line(self) -> str:
-        self.log.seek(0)
-        lines = [ln for ln in self.log.read().decode("utf-8", "replace").splitlines()
-                 if ln.strip() and "javaldx" not in ln]
-        return lines[-1].strip() if lines else ""
-
-
-class LocalPool(Pool):
-    """``workers`` LibreOffice processes on this machine, each with its own profile.
-
-    Engine ``uno`` (default when a Python with ``uno`` exists): each worker keeps one soffice
-    running and converts document by document as they are rendered, restarting it after
-    ``recycle_after`` documents to bound its memory. Engine ``cli``: each worker runs
-    ``soffice --convert-to pdf`` on batches of up to ``batch_size`` documents (every batch is
-    a fresh process). Either way a document that hangs for ``doc_timeout`` seconds or
-    crashes its worker gets the worker killed and restarted and is retried once.
-    """
-
-    def __init__(self, workers: int | None = None, doc_timeout: float = 120.0,
-                 recycle_after: int = 200, engine: str | None = None,
-                 batch_size: int = 50) -> None:
-        super().__init__(workers or os.cpu_count() or 1, doc_timeout)
-        self.soffice = find_soffice()
-        engine = engine or os.environ.get("PIPDOCS_LO_ENGINE") or "auto"
-        if engine not in ("auto", "uno", "cli"):
-            raise ConversionError(f"unknown LibreOffice engine {engine!r}: use uno or cli")
-        self.python = uno_python(self.soffice) if engine != "cli" else None
-        if engine == "uno" and not self.python:
-            raise ConversionError("no Python with the uno module for warm LibreOffice workers: "
-                                  "apt-get install python3-uno, or set PIPDOCS_LO_ENGINE=cli")
-        self.engine = "uno" if self.python else "cli"
-        self.recycle_after, self.batch_size = max(1, recycle_after), max(1, batch_size)
-
-    def _worker(self, index: int) -> None:
-        with profile_slot() as profile:
-            if self.engine == "cli":
-                self._cli_worker(index, profile)
-            else:
-                self._uno_worker(index, profile)
-
-    # -- engine uno --
-
-    def _start(self, index: int, profile: Path) -> _Warm:
-        """Start a warm worker; three failed starts in a row stop this worker for good."""
-        assert self.python is not None
-        helper = Path(__file__).with_name("worker.py")
-        why = ""
-        for _ in range(3):
-            log = tempfile.TemporaryFile()
-            pipe = f"pipdocs-{os.getpid()}-{index}-{os.urandom(4).hex()}"
-            (profile / ".lock").unlink(missing_ok=True)
-            proc = subprocess.Popen([self.python, str(helper), self.soffice, profile.as_uri(),
-                                     pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=log, start_new_session=True)
-            self._track(proc, True)
-            warm = _Warm(proc, log, pipe)
-            answer = warm.ask(None, 120)
-            if answer == "ready":
-                return warm
-            why = warm.last_log_line() or (answer or "no answer in 120 s").removeprefix("dead ")
-            self._stop(warm, graceful=False)
-        raise ConversionError(f"LibreOffice would not start ({why}); check `soffice --version`")
-
-    def _stop(self, warm: _Warm, graceful: bool = True) -> None:
-        if graceful and warm.proc.poll() is None:
-            with contextlib.suppress(OSError):
-                assert warm.proc.stdin is not None
-                warm.proc.stdin.close()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                warm.proc.wait(timeout=20)
-        kill_group(warm.proc)
-        # a killed soffice leaves its pipe's socket file behind
-        for tmp in {tempfile.gettempdir(), os.environ.get("TMPDIR") or "/tmp"}:
-            with contextlib.suppress(OSError):
-                (Path(tmp) / f"OSL_PIPE_{os.getuid()}_{warm.pipe}").unlink()
-        for stream in (warm.proc.stdin, warm.proc.stdout, warm.log):
-            with contextlib.suppress(OSError):
-                if stream is not None:
-                    stream.close()
-        self._track(warm.proc, False)
-
-    def _uno_worker(self, index: int, profile: Path) -> None:
-        warm: _Warm | None = None
-        try:
-            while True:
-                if warm is None:
-                    warm = self._start(index, profile)  # before taking work: overlaps rendering
-                jobs = self._take()
-                if not jobs:
-                    break
-                job = jobs[0]
-                answer = warm.ask(f"{os.path.abspath(job.docx)}\t{os.path.abspath(job.pdf)}",
-                                  self.doc_timeout)
-                if answer == "ok" and job.pdf.is_file():
-                    self._report(job)
-                    warm.served += 1
-                elif answer is not None and answer.startswith("err "):
-                    self._failed(job, f"LibreOffice could not convert it: {answer[4:]}")
-                else:  # hung (no answer in time) or dead: kill, restart, retry the job once
-                    self._stop(warm, graceful=False)
-                    warm = None
-                    self.restarts += 1
-                    self._failed(job, f"LibreOffice hung for {self.doc_timeout:g} s on it"
-                                 if answer is None else "LibreOffice crashed while converting it")
-                    continue
-                if warm.served >= self.recycle_after:
-                    self._stop(warm)
-                    warm = None
-        finally:
-            if warm is not None:
-                self._stop(warm, graceful=not self._stopping)
-
-    # -- engine cli --
-
-    def _cli_worker(self, index: int, profile: Path) -> None:
-        while jobs := self._take(most=self.batch_size, least=min(8, self.batch_size)):
-            by_stem = {job.docx.stem: job for job in jobs}
-
-            def got(doc: Path, pdf: Path, by_stem: dict[str, Job] = by_stem) -> None:
-                job = by_stem[doc.stem]
-                os.replace(pdf, job.pdf)
-                self._report(job)
-
-            with tempfile.TemporaryDirectory(prefix=".pipdocs-batch-",
-                                             dir=jobs[0].pdf.parent) as outdir:
-                missing, reason = run_batch(self.soffice, profile, [j.docx for j in jobs],
-                                            Path(outdir), self.doc_timeout, got, self._track)
-            if missing:
-                self.restarts += 1
-                self._failed(by_stem[missing[0].stem], reason)
-                self._requeue([by_stem[d.stem] for d in missing[1:]])

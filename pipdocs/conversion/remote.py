@@ -62,6 +62,9 @@ class _TimeoutTransport(xmlrpc.client.Transport):
 class RemotePool(Pool):
     """A Pool whose workers are unoserver instances, one thread each."""
 
+    engine = "unoserver"
+    starts_processes = False
+
     def __init__(self, spec: str, doc_timeout: float = DOC_TIMEOUT) -> None:
         self.servers = parse_servers(spec)
         super().__init__(len(self.servers), doc_timeout)

@@ -14,17 +14,20 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from pipdocs.core.errors import ConversionError
 from pipdocs.core.files import check_output, read_input
-from pipdocs.core.limits import SINGLE_DOC_TIMEOUT
+from pipdocs.core.limits import SINGLE_DOC_TIMEOUT, WORKER_STOP_TIMEOUT
 
 MISSING = ("LibreOffice is not installed: run `make setup` or "
            "apt-get install libreoffice-writer-nogui")
@@ -105,6 +108,87 @@ def kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
+
+
+def die_with(pid: int) -> None:
+    """In a helper process: end this process as soon as process ``pid`` ends.
+
+    For bulk's preparing helpers, which a fork server starts (so ``pid``, the bulk run, is not
+    their parent and PR_SET_PDEATHSIG cannot name it): a daemon thread waits on a pidfd of
+    ``pid`` (Linux 5.3+), or polls it where there is none.
+    """
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            os._exit(1)  # already gone
+        except (OSError, AttributeError):
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except PermissionError:
+                    pass
+                time.sleep(0.5)
+        select.select([fd], [], [])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pipdocs-die-with", daemon=True).start()
+
+
+class ProcessGuard:
+    """A ``guard.py`` child that kills the registered process groups if this process dies.
+
+    ``start`` it from a thread that lives as long as the pool (the main thread): the kernel's
+    parent-death signal follows the *thread* that started a process. ``close`` ends it (after
+    the pool stopped its processes). A pipdocs killed with SIGKILL runs none of its own cleanup,
+    so without the guard its LibreOffice processes would live on, holding memory and profile
+    locks.
+    """
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def start(self) -> None:
+        with self._lock:
+            if self._proc is None and not self._closed:
+                script = Path(__file__).with_name("guard.py")
+                self._proc = subprocess.Popen(  # own session: Ctrl-C is for pipdocs, not it
+                    [sys.executable, "-I", "-S", str(script), str(os.getpid())],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def _send(self, line: str) -> None:
+        with self._lock:
+            if self._closed or self._proc is None:
+                return
+            assert self._proc.stdin is not None
+            with contextlib.suppress(OSError):
+                self._proc.stdin.write(line.encode() + b"\n")
+                self._proc.stdin.flush()
+
+    def add(self, pgid: int) -> None:
+        """Kill group ``pgid`` if this process dies before ``discard``."""
+        self._send(f"+{pgid}")
+
+    def discard(self, pgid: int) -> None:
+        self._send(f"-{pgid}")
+
+    def close(self) -> None:
+        """End the guard (it kills whatever is still registered on its way out)."""
+        with self._lock:
+            self._closed = True
+            proc, self._proc = self._proc, None
+        if proc is not None:
+            with contextlib.suppress(OSError):
+                assert proc.stdin is not None
+                proc.stdin.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=WORKER_STOP_TIMEOUT)
 
 
 def run_batch(soffice: str, profile: Path, docs: Sequence[Path], outdir: Path,

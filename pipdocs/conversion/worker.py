@@ -6,29 +6,62 @@ answers. Then it converts one document per input line (``IN<TAB>OUT``), answerin
 ``err <reason>``; if soffice dies it answers ``dead <reason>`` and exits with status 3 (the
 parent restarts it). On end of input it shuts soffice down. Standard library and uno only: it
 runs outside the pipdocs virtualenv.
+
+It dies with its parent: the kernel sends it SIGTERM when the parent dies (PR_SET_PDEATHSIG,
+set through ctypes), and SIGTERM kills its process group (itself and soffice, which stays in
+that group). The pool's guard (guard.py) does the same from outside, should this one be
+killed first.
+
+    worker.py SOFFICE PROFILE_URI PIPE [START_TIMEOUT STOP_TIMEOUT PARENT_PID]
 """
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import time
 
+PR_SET_PDEATHSIG = 1
+DETAIL = 200  # characters of an error kept: core.limits.LONG_DETAIL (no pipdocs import here)
+
+
+def die_with_parent(sig: int) -> None:
+    """Ask the kernel for ``sig`` when our parent dies (Linux; elsewhere a no-op)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def end_group(*_: object) -> None:
+    """Kill our process group (soffice and ourselves): the parent is gone or wants us gone."""
+    os.killpg(os.getpgrp(), signal.SIGKILL)
+
 
 def main() -> int:
+    soffice, profile_uri, pipe = sys.argv[1:4]
+    start_timeout, stop_timeout = (float(v) for v in (sys.argv[4:6] or ["120", "20"]))
+    parent = int(sys.argv[6]) if len(sys.argv) > 6 else os.getppid()
+    signal.signal(signal.SIGTERM, end_group)
+    die_with_parent(signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        return 3
+
     import uno  # noqa: F401  (the import sets up pyuno)
     from com.sun.star.beans import PropertyValue
 
-    soffice, profile_uri, pipe = sys.argv[1:4]
     accept = f"pipe,name={pipe};urp;StarOffice.ComponentContext"
     office = subprocess.Popen(
         [soffice, f"-env:UserInstallation={profile_uri}", "--headless", "--invisible",
          "--nologo", "--norestore", "--nodefault", "--nolockcheck", f"--accept={accept}"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: die_with_parent(signal.SIGKILL))  # single-threaded here: safe
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
     ctx = None
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + start_timeout
     while ctx is None:
         try:
             ctx = resolver.resolve(f"uno:{accept}")
@@ -63,7 +96,7 @@ def main() -> int:
             if office.poll() is not None or "disposed" in f"{type(exc).__name__} {exc}".lower():
                 print(f"dead LibreOffice stopped: {type(exc).__name__}", flush=True)
                 return 3
-            answer = "err " + (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            answer = "err " + (str(exc).splitlines() or [type(exc).__name__])[0][:DETAIL]
         finally:
             if doc is not None:
                 try:
@@ -76,7 +109,7 @@ def main() -> int:
     except Exception:  # noqa: BLE001 - terminate drops the bridge while answering
         pass
     try:
-        office.wait(timeout=20)
+        office.wait(timeout=stop_timeout)
     except subprocess.TimeoutExpired:
         office.kill()
     return 0

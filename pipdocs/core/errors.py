@@ -1,6 +1,7 @@
 """Typed errors. The library raises these; the CLI turns them into one line and an exit code.
 
-Exit codes (DESIGN.md): 1 = the thing checked is not acceptable, 2 = usage error or unusable input.
+Exit codes (docs/cli.md): 1 = the thing checked is not acceptable, 2 = usage error or unusable
+input.
 """
 
 from __future__ import annotations

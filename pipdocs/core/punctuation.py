@@ -8,13 +8,13 @@ only where the mark follows a Chinese character: "1,000" or "CRM: 80%" stay as w
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
 from pipdocs.core.errors import Problem
 from pipdocs.core.i18n import plan_language, tr
 
-if TYPE_CHECKING:
-    from pipdocs.core.plan import Plan
+# A plan is passed in, not imported: core.plan calls these checks from Plan.warnings().
+Plan = Any
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # , ; : ? ! touching Chinese on either side; ( before and ) after Chinese; . between Chinese.

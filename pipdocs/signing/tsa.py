@@ -149,12 +149,15 @@ def file_logger(path: Path, echo: bool = False) -> Logger:
 
 
 def local_timestamper(
-    ca_dir: Path, password: str, policy_oid: str, *, echo: bool = False
+    ca_dir: Path, password: str, policy_oid: str | None = None, *, echo: bool = False
 ) -> OrgTimeStamper:
-    """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``."""
+    """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``.
+    ``policy_oid`` defaults to the shipped policy's ``tsa_policy_oid``."""
+    from pipdocs.core.policy import shipped_policy
     from pipdocs.signing.ca import load_tsa
     from pipdocs.signing.ocsp import load_responder
 
+    policy_oid = policy_oid or shipped_policy().tsa_policy_oid
     cert, key, root = load_tsa(ca_dir, password)
     der = serialization.Encoding.DER
     asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(der))
