@@ -15,8 +15,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import free_port
 from sqlalchemy import select, text
-from web_support import Browserless, Server, prepared_pdf, running
+from web_support import CA_PASSWORD, Browserless, Server, prepared_pdf, running
 
 from pipdocs.core.auditchain import chain_problems
 from pipdocs.core.plan import load_plan
@@ -258,6 +259,42 @@ def test_complete_envelope_audit_trail_and_key_custody(server: Server, tmp_path:
     assert sorted(keys) == ["ca/ocsp.key", "ca/root.key", "ca/tsa.key"]
     _verify_fails_after_a_later_change(server, final, tmp_path)
     _long_term_evidence(server, final, tmp_path)
+
+
+def test_no_browser_signature_without_revocation_data(tmp_path: Path) -> None:
+    """As `sign` refuses, so does the service (503, nothing signed, the code not spent) when no
+    CRL or OCSP answer can be had: the CA's address is dead and the TSA serves timestamps only."""
+    from pipdocs.core.policy import load_policy
+    from pipdocs.signing.ca import init_ca
+    from pipdocs.signing.tsa import make_server
+
+    ca = tmp_path / "ca"
+    init_ca(ca, "pipdocs", CA_PASSWORD, public_url=f"http://127.0.0.1:{free_port()}/")
+    tsa = make_server(ca, CA_PASSWORD, load_policy().tsa_policy_oid, "127.0.0.1", 0, quiet=True)
+    thread = threading.Thread(target=tsa.serve_forever, daemon=True)
+    thread.start()
+    pdf = prepared_pdf("en")
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("PIPDOCS_CA_PASSWORD", CA_PASSWORD)
+            with running(tmp_path / "data", ca_dir=ca, tsa=tsa.url) as srv:
+                envelope = srv.create(pdf)
+                signer = Browserless(srv, srv.link(EMPLOYEE.email))
+                assert signer.post("code").status_code == 200
+                code = srv.code(EMPLOYEE.email)
+                refused = signer.start(code)
+                assert refused.status_code == 503, refused.text
+                assert "no revocation data" in refused.json()["detail"]
+                with srv.api() as api:
+                    state = api.get(f"/api/envelopes/{envelope['id']}").json()
+                    document = api.get(f"/api/envelopes/{envelope['id']}/document").content
+                assert [s["status"] for s in state["signers"]] == ["waiting"] * 3
+                assert document == pdf
+                assert signer.start(code).status_code == 503  # the code is still good
+    finally:
+        tsa.shutdown()
+        tsa.server_close()
+        thread.join(10)
 
 
 def _long_term_evidence(server: Server, final: bytes, tmp_path: Path) -> None:

@@ -18,7 +18,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
-from pipdocs.core.errors import InputError, PipdocsError, SigningRefused, TimestampError
+from pipdocs.core.errors import (
+    InputError,
+    PipdocsError,
+    RevocationUnavailable,
+    SigningRefused,
+    TimestampError,
+)
 from pipdocs.web import ceremony
 from pipdocs.web.browser import client_of, require_csrf, session_of, set_session
 from pipdocs.web.security import HEADERS, csrf_token
@@ -117,7 +123,7 @@ def create_app(service: Service) -> FastAPI:
     @app.exception_handler(PipdocsError)
     async def library_error(request: Request, exc: PipdocsError) -> JSONResponse:
         status = 422 if isinstance(exc, InputError | SigningRefused) else \
-            503 if isinstance(exc, TimestampError) else 500
+            503 if isinstance(exc, TimestampError | RevocationUnavailable) else 500
         return JSONResponse({"detail": str(exc), "state": "error"}, status_code=status)
 
     _signer_routes(app, service, templates)
