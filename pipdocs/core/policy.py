@@ -47,6 +47,31 @@ class StampLayout(_Model):
         return self.zh if language == "zh" else self.en
 
 
+#: Every document a PIP case holds. A plan PDF without a recorded kind is a "plan".
+DOCUMENT_KINDS: tuple[str, ...] = ("plan", "revision", "checkin", "refusal", "evaluation")
+#: Who signs each lifecycle document, in order, unless the policy's ``documents`` says otherwise
+#: ("plan" and "revision" follow the policy's ``order``).
+DEFAULT_DOCUMENT_ORDERS: dict[str, tuple[str, ...]] = {
+    "checkin": ("manager", "employee"),
+    "refusal": ("manager", "hr"),
+    "evaluation": ("manager", "hr", "employee"),
+}
+
+
+class DocumentSigning(_Model):
+    """A document kind's signers in order, and optionally its own reason texts per language."""
+
+    order: tuple[str, ...]
+    reasons: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("order")
+    @classmethod
+    def _order(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or len(set(value)) != len(value) or not set(value) <= set(ROLES):
+            raise ValueError(f"must list one or more of {', '.join(ROLES)}, each at most once")
+        return value
+
+
 class Policy(_Model):
     """The parsed policy; ``source`` is the file it came from (for messages and relative paths)."""
 
@@ -60,7 +85,17 @@ class Policy(_Model):
     reasons: dict[str, dict[str, str]]
     roles: dict[str, dict[str, str]]
     stamp: StampLayout
+    documents: dict[str, DocumentSigning] = Field(default_factory=dict)
     source: str = ""
+
+    @field_validator("documents")
+    @classmethod
+    def _documents(cls, value: dict[str, DocumentSigning]) -> dict[str, DocumentSigning]:
+        unknown = sorted(set(value) - set(DOCUMENT_KINDS))
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a document kind"
+                             f" ({', '.join(DOCUMENT_KINDS)})")
+        return value
 
     @field_validator("order")
     @classmethod
@@ -111,15 +146,24 @@ class Policy(_Model):
     def is_last(self, role: str) -> bool:
         return self.order[-1] == role
 
+    def order_for(self, kind: str) -> tuple[str, ...]:
+        """Signers of a document ``kind`` in order: its ``documents`` entry, else the default."""
+        if kind in self.documents:
+            return self.documents[kind].order
+        return DEFAULT_DOCUMENT_ORDERS.get(kind, self.order)
+
     def role_label(self, role: str, language: str) -> str:
         return self.roles[_lang(language)][role]
 
     def reason(
         self, role: str, language: str, *, agree: bool = False, comment: str | None = None,
-        override: str | None = None,
+        override: str | None = None, kind: str = "plan",
     ) -> str:
-        """The /Reason text: the role's default (or ``override``), plus the employee's comment."""
-        texts = self.reasons[_lang(language)]
+        """The /Reason text: the role's default for the document ``kind`` (or ``override``),
+        plus the employee's comment."""
+        texts = dict(self.reasons[_lang(language)])
+        own = self.documents.get(kind)
+        texts.update(own.reasons.get(_lang(language), {}) if own else {})
         override, comment = _one_line(override), _one_line(comment)
         if override:
             base = override

@@ -18,6 +18,7 @@ import io
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipdocs.core.errors import ConversionError, InputError, TemplateError
@@ -226,11 +227,12 @@ def _char(run: list[_Word], index: int) -> tuple[_Word, int]:
     raise AssertionError("index past the end of the run")  # pragma: no cover
 
 
-def find_boxes(pdf_bytes: bytes) -> dict[str, Box]:
-    """Find every role's signature box from its two markers; TemplateError if one is unusable."""
+def find_boxes(pdf_bytes: bytes, roles: Sequence[str] = ROLES) -> dict[str, Box]:
+    """Find each of ``roles``' signature boxes from its two markers; TemplateError if one is
+    unusable."""
     pages = _pages(pdf_bytes)
     hits: dict[str, list[tuple[int, float, float]]] = {}
-    wanted = [(marker(role, end), end) for role in ROLES for end in (False, True)]
+    wanted = [(marker(role, end), end) for role in roles for end in (False, True)]
     for page_no, words in _lines(_pdftotext_bbox(pdf_bytes), pages):
         for run in _runs(words):
             text = "".join(word.text for word in run)
@@ -248,7 +250,7 @@ def find_boxes(pdf_bytes: bytes) -> dict[str, Box]:
                     hits.setdefault(needle, []).append((page_no, *point))
                     at = text.find(needle, at + len(needle))
     boxes: dict[str, Box] = {}
-    for role in ROLES:
+    for role in roles:
         first, last = marker(role, False), marker(role, True)
         for needle in (first, last):
             count = len(hits.get(needle, []))
@@ -277,6 +279,29 @@ def find_boxes(pdf_bytes: bytes) -> dict[str, Box]:
     return boxes
 
 
+def _attach(writer: object, record: bytes) -> None:
+    """Embed a lifecycle document's data as ``document.json`` (see document/record.py)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.embed import (
+        EmbeddedFileObject,
+        EmbeddedFileParams,
+        FileSpec,
+        embed_file,
+    )
+
+    from pipdocs.document.record import RECORD_ATTACHMENT
+
+    ef = EmbeddedFileObject.from_file_data(
+        writer, record, mime_type="application/json",  # type: ignore[arg-type]
+        params=EmbeddedFileParams(embed_size=True, embed_checksum=True),
+    )
+    embed_file(writer, FileSpec(  # type: ignore[arg-type]
+        file_spec_string=RECORD_ATTACHMENT, file_name=RECORD_ATTACHMENT, embedded_data=ef,
+        description="What this document records, its kind and signers (pipdocs)",
+        af_relationship=generic.pdf_name("/Data"),
+    ))
+
+
 # --- writing the prepared PDF ---------------------------------------------------------------------
 
 
@@ -285,11 +310,17 @@ def document_title(plan: Plan) -> str:
     return f"{TITLES[plan.language]} – {plan.employee.name}"
 
 
-def prepare_pdf(pdf_bytes: bytes, plan: Plan) -> bytes:
-    """Add the three empty signature fields, the plan as ``plan.json`` and metadata.
+def prepare_pdf(
+    pdf_bytes: bytes, plan: Plan, *, order: Sequence[str] | None = None,
+    record: bytes | None = None, title: str | None = None,
+) -> bytes:
+    """Add the empty signature fields, the plan as ``plan.json`` and metadata.
 
-    Locking: ``sig_hr`` carries a FieldMDP lock on all fields with DocMDP P=1, so once HR has
-    signed nothing may change; the employee's first signature certifies with P=2 (sign.py).
+    ``order`` (a lifecycle document's signers) limits the fields to those roles and locks the
+    last one's; ``record`` is embedded as ``document.json`` (document/record.py) and ``title``
+    replaces the plan's. Locking: the last signer's field carries a FieldMDP lock on all fields
+    with DocMDP P=1, so once it has signed nothing may change; the first signature certifies
+    with P=2 (sign.py).
     """
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.embed import (
@@ -310,7 +341,8 @@ def prepare_pdf(pdf_bytes: bytes, plan: Plan) -> bytes:
         append_signature_field,
     )
 
-    boxes = find_boxes(pdf_bytes)
+    roles = tuple(order) if order else ROLES
+    boxes = find_boxes(pdf_bytes, roles)
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         if reader.encrypted:
@@ -324,10 +356,10 @@ def prepare_pdf(pdf_bytes: bytes, plan: Plan) -> bytes:
     from pipdocs.core.policy import load_policy
 
     policy = load_policy()
-    for role in ROLES:
+    for role in roles:
         box = boxes[role]
         person = plan.person(role)
-        lock = role == "hr"
+        lock = role == (roles[-1] if order else "hr")
         spec = SigFieldSpec(
             sig_field_name=SIGNATURE_FIELDS[role],
             on_page=box.page,
@@ -363,7 +395,9 @@ def prepare_pdf(pdf_bytes: bytes, plan: Plan) -> bytes:
         ),
     )
 
-    title = document_title(plan)
+    if record is not None:
+        _attach(writer, record)
+    title = title or document_title(plan)
     root = writer.root
     root["/Lang"] = generic.TextStringObject(LANG_TAGS[plan.language])
     prefs = root.get("/ViewerPreferences")

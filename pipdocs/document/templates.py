@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -104,11 +105,13 @@ def _kind(annotation: Any) -> Kind:
     return None
 
 
-def context_kinds() -> dict[str, Kind]:
-    """Top-level names a template may use, with what they hold."""
+def context_kinds(model: type[BaseModel] | None = None) -> dict[str, Kind]:
+    """Top-level names a template may use, with what they hold: a plan's fields, or those of
+    ``model`` (a lifecycle document's context)."""
     from pipdocs.core.plan import Plan
 
-    return {name: _kind(field.annotation) for name, field in Plan.model_fields.items()}
+    model = model or Plan
+    return {name: _kind(field.annotation) for name, field in model.model_fields.items()}
 
 
 class _AttrChecker:
@@ -180,7 +183,8 @@ def _paragraph_at(xml: str, lineno: int) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _check_part(label: str, xml: str, tpl: Any, env: Any) -> list[Problem]:
+def _check_part(label: str, xml: str, tpl: Any, env: Any,
+                kinds: dict[str, Kind] | None = None) -> list[Problem]:
     """Syntax, unknown names and unknown fields in one part (body, header, footer)."""
     from jinja2 import TemplateSyntaxError, meta
 
@@ -192,7 +196,7 @@ def _check_part(label: str, xml: str, tpl: Any, env: Any) -> list[Problem]:
         where = _paragraph_at(xml, exc.lineno or 1)
         return [Problem(label, f"Jinja syntax error: {exc.message} (in paragraph \"{where}\")")]
     problems = []
-    kinds = context_kinds()
+    kinds = kinds or context_kinds()
     for name in sorted(meta.find_undeclared_variables(ast) - set(kinds)):
         guess = get_close_matches(name, list(kinds), n=1)
         hint = f" (did you mean '{guess[0]}'?)" if guess else ""
@@ -212,13 +216,13 @@ def _check_part(label: str, xml: str, tpl: Any, env: Any) -> list[Problem]:
     return problems
 
 
-def _check_markers(document: Any) -> list[Problem]:
+def _check_markers(document: Any, roles: Sequence[str] = ROLES) -> list[Problem]:
     """Each role: one cell whose first paragraph is the begin marker and last the end marker."""
     from docx.oxml.ns import qn
 
     problems = []
     cells = list(document.element.body.iter(qn("w:tc")))
-    for role in ROLES:
+    for role in roles:
         begin, end = _MARKER.format(role=role, end="begin"), _MARKER.format(role=role, end="end")
         holders = []
         for tc in cells:
@@ -238,8 +242,12 @@ def _check_markers(document: Any) -> list[Problem]:
     return problems
 
 
-def check_template(path: Path) -> list[Problem]:
-    """Every problem in a template file; an empty list means it is safe to use."""
+def check_template(path: Path, context: type[BaseModel] | None = None,
+                   roles: Sequence[str] = ROLES) -> list[Problem]:
+    """Every problem in a template file; an empty list means it is safe to use.
+
+    ``context`` is the model whose fields the template may use (default: a plan's) and
+    ``roles`` the signature boxes it must have (a lifecycle document has its own)."""
     import zipfile
 
     from docx.opc.exceptions import PackageNotFoundError
@@ -256,8 +264,9 @@ def check_template(path: Path) -> list[Problem]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"{path}: not a Word .docx file ({exc}); save it as .docx") from exc
     env = jinja_env("en")
-    problems = _check_part("body", tpl.get_xml(), tpl, env)
+    kinds = context_kinds(context)
+    problems = _check_part("body", tpl.get_xml(), tpl, env, kinds)
     for uri, label in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
         for _, part in tpl.get_headers_footers(uri):
-            problems += _check_part(label, tpl.get_part_xml(part), tpl, env)
-    return problems + _check_markers(document)
+            problems += _check_part(label, tpl.get_part_xml(part), tpl, env, kinds)
+    return problems + _check_markers(document, roles)

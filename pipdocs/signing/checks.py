@@ -8,7 +8,7 @@ may not be signed now, InputError (exit 2) for a file that is not a prepared pla
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -83,8 +83,12 @@ def _quiet(*names: str) -> Iterator[None]:
             lg.setLevel(level)
 
 
-def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: str = "") -> None:
-    """Refuse unless every signature already present verifies and belongs to the plan's person."""
+def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: str = "",
+                             order: Sequence[str] | None = None) -> None:
+    """Refuse unless every signature already present verifies and belongs to the plan's person.
+
+    ``order`` is the document's own signer order (default: the policy's)."""
+    order = tuple(order or policy.order)
     from pyhanko.sign.diff_analysis import SuspiciousModification
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
@@ -99,10 +103,10 @@ def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: st
                 " of the plan's signature boxes; start again from the unsigned PDF"
             )
     signed = [ROLE_OF_FIELD[e.field_name] for e in embedded_signatures]  # in revision order
-    if tuple(signed) != policy.order[: len(signed)]:
+    if tuple(signed) != order[: len(signed)]:
         raise SigningRefused(
             f"{source}: was signed out of order ({', '.join(WHO[r] for r in signed)}; the order is"
-            f" {', '.join(WHO[r] for r in policy.order)}); start again from the unsigned PDF"
+            f" {', '.join(WHO[r] for r in order)}); start again from the unsigned PDF"
         )
     for embedded in embedded_signatures:
         role = ROLE_OF_FIELD[embedded.field_name]
@@ -141,7 +145,15 @@ def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: st
 
 
 
-def check_order(fields: dict[str, bool], role: str, policy: Policy, source: str) -> None:
+def check_order(fields: dict[str, bool], role: str, policy: Policy, source: str,
+                order: Sequence[str] | None = None) -> None:
+    """Refuse a role out of ``order`` (the document's signers; default: the policy's order)."""
+    order = tuple(order or policy.order)
+    if role not in order:
+        raise SigningRefused(
+            f"{source}: this document is signed by {', '.join(WHO[r] for r in order)} only,"
+            f" not by {WHO[role]}"
+        )
     field = SIGNATURE_FIELDS[role]
     if field not in fields:
         raise InputError(
@@ -151,15 +163,16 @@ def check_order(fields: dict[str, bool], role: str, policy: Policy, source: str)
         raise SigningRefused(
             f"{source}: {THE[role]} has already signed ({field}); nothing to do"
         )
-    order = ", ".join(WHO[r] for r in policy.order)
-    for later in policy.successors(role):
+    words = ", ".join(WHO[r] for r in order)
+    at = order.index(role)
+    for later in order[at + 1:]:
         if fields.get(SIGNATURE_FIELDS[later]):
             raise SigningRefused(
                 f"{source}: {THE[later]} has already signed, so {THE[role]} can no longer"
-                f" sign (order: {order})"
+                f" sign (order: {words})"
             )
-    for earlier in policy.predecessors(role):
+    for earlier in order[:at]:
         if not fields.get(SIGNATURE_FIELDS[earlier]):
             raise SigningRefused(
-                f"{source}: {THE[earlier]} must sign before {THE[role]} (order: {order})"
+                f"{source}: {THE[earlier]} must sign before {THE[role]} (order: {words})"
             )

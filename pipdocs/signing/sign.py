@@ -23,6 +23,7 @@ from pipdocs.core.errors import CredentialError, InputError, SigningRefused, Tim
 from pipdocs.core.files import check_output, read_input, write_atomic
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS
 from pipdocs.core.policy import Policy, load_policy
+from pipdocs.document.record import DocumentSigners, document_signers
 from pipdocs.signing.checks import (
     WHO,
     check_earlier_signatures,
@@ -195,16 +196,18 @@ def sign_pdf(
     except PdfError as exc:
         raise InputError(f"{source}: not a readable PDF ({exc}); check the file") from exc
 
-    check_order(fields, role, policy, source)
+    doc = _document_signers(reader, policy, source)
+    check_order(fields, role, policy, source, order=doc.order)
     person = plan.person(role)
     if (signer.email or "").lower() != person.email.lower():
         raise SigningRefused(
             f"{source}: the key {signer.source} belongs to {signer.email or '(no e-mail)'}, but the"
             f" plan's {WHO[role]} is {person.name} <{person.email}>; sign with that person's key"
         )
-    check_earlier_signatures(reader, plan, policy, source)
+    check_earlier_signatures(reader, plan, policy, source, order=doc.order)
 
-    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason)
+    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment,
+                                override=reason, kind=doc.kind)
     now = datetime.now().astimezone()
     field_name = SIGNATURE_FIELDS[role]
     width, height = _field_size(reader, field_name)
@@ -213,9 +216,9 @@ def sign_pdf(
         reason=text_reason, role=policy.role_label(role, plan.language),
         ts=now.strftime(policy.stamp.timestamp_format),
     )
-    certify = policy.certify_first and policy.is_first(role)
-    lock = policy.lock_last and policy.is_last(role)
-    last_field = SIGNATURE_FIELDS[policy.order[-1]]
+    certify = policy.certify_first and doc.order[0] == role
+    lock = policy.lock_last and doc.order[-1] == role
+    last_field = SIGNATURE_FIELDS[doc.order[-1]]
     if policy.lock_last and not any(fields.values()):
         # prepare puts /Lock on the last field. A PDF prepared elsewhere gets it now, in the first
         # signature's own revision: added later, pyHanko's difference analysis (rightly) flags it.
@@ -251,6 +254,14 @@ def sign_pdf(
     write_atomic(Path(output_pdf), out.getvalue())
     return SignResult(Path(output_pdf), role, field_name, signer.name, signer.email, text_reason,
                       certify, lock)
+
+
+def _document_signers(reader: Any, policy: Policy, source: str) -> DocumentSigners:
+    """The document's kind and signer order, recorded in it (a plan: the policy's order)."""
+    try:
+        return document_signers(reader.root, policy.order)
+    except InputError as exc:
+        raise InputError(f"{source}: {exc}") from exc
 
 
 def _ensure_lock(writer: Any, field_name: str) -> None:

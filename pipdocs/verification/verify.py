@@ -36,6 +36,7 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 from pipdocs.core.errors import InputError, PipdocsError
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Party, Plan, plan_from_json_bytes
 from pipdocs.core.version import __version__
+from pipdocs.document.record import document_signers
 from pipdocs.verification.collect import (
     CheckedSignature,
     change_detail,
@@ -112,6 +113,10 @@ def verify_pdf(
     anchors = load_trust_anchors(
         list(trust_roots) or (policy.trust_anchor_paths() if policy else []))
     data, reader = read_pdf(path)
+    try:  # a lifecycle document records its own signers and their order
+        order = list(document_signers(reader.root, tuple(order)).order)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
     run = _Run(path, data, reader, anchors, order, allow_incomplete)
     run.certify_first = policy.certify_first if policy else True
     try:
