@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pipdocs.cli import bulk, demo, documents, signing, verifying
+from pipdocs.cli import bulk, demo, documents, lifecycle, signing, verifying
 from pipdocs.cli.app import cli
 
-COMMAND_MODULES = (documents, signing, verifying, bulk, demo)  # imported to register commands
+# imported to register commands
+COMMAND_MODULES = (documents, signing, verifying, bulk, lifecycle, demo)
 
 
 def main() -> None:

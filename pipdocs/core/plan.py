@@ -420,3 +420,9 @@ def plan_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "pipdocs performance improvement plan"
     return schema
+
+
+def validation_problems(exc: ValidationError) -> list[Problem]:
+    """Each pydantic error as a Problem with its path and plain words (shared by the lifecycle
+    documents' inputs, so they read like plan errors)."""
+    return [Problem(_path(tuple(error["loc"])), _message(error)) for error in exc.errors()]
