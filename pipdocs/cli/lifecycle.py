@@ -131,3 +131,36 @@ def revise_command(signed_plan: Path, new_plan: Path, reason: str, when: Any, ou
 
 
 __all__ = ["checkin_command", "evaluate_command", "refusal_command", "revise_command"]
+
+
+@cli.group("case")
+def case_group() -> None:
+    """A whole PIP case: plan, revisions, check-ins, refusals, the final evaluation."""
+
+
+@case_group.command("verify")
+@click.argument("paths", type=click.Path(path_type=Path, exists=False), nargs=-1, required=True)
+@TRUST_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--report", "record", type=OUT_PATH, default=None,
+              help="Also write an HTML record with the case's timeline.")
+@POLICY_OPTION
+def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
+                record: Path | None, policy_file: Path | None) -> None:
+    """Verify every document, then the chain; exit 0 only when the whole case holds."""
+    import sys
+
+    from pipdocs.core.errors import InputError
+    from pipdocs.core.files import write_atomic
+    from pipdocs.core.policy import load_policy
+    from pipdocs.lifecycle.case import verify_case
+    from pipdocs.lifecycle.casereport import render_html, render_text
+
+    if record is not None and record.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--report {record}: write an .html record (print it to PDF if needed)")
+    _quiet_libraries()
+    report = verify_case(list(paths), list(trust), load_policy(policy_file))
+    if record is not None:
+        write_atomic(record, render_html(report).encode("utf-8"))
+    click.echo(report.model_dump_json(indent=1) if as_json else render_text(report))
+    sys.exit(0 if report.ok else 1)
