@@ -44,70 +44,6 @@ def example_plan(lang: str) -> Path:
     raise InputError(f"no example plan in language '{lang}' is installed; try --lang en")
 
 
-def plain_pdf(plan: Plan) -> bytes:
-    """A one-page PDF with the three marked signature boxes, prepared for signing.
-
-    Used by the demo when the Word-to-PDF pipeline is not installed, and by tests that need a
-    prepared plan without LibreOffice. Text is ASCII (Helvetica): the plan id and the roles.
-    """
-    import io
-
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.generic import pdf_name
-    from pyhanko.pdf_utils.writer import PdfFileWriter
-
-    from pipdocs.core.plan import ROLES
-    from pipdocs.document.prepare import prepare_pdf
-
-    writer = PdfFileWriter()
-    font = generic.DictionaryObject({
-        pdf_name("/Type"): pdf_name("/Font"), pdf_name("/Subtype"): pdf_name("/Type1"),
-        pdf_name("/BaseFont"): pdf_name("/Helvetica"),
-        pdf_name("/Encoding"): pdf_name("/WinAnsiEncoding"),
-    })
-    title = f"Performance Improvement Plan {plan.plan_id}".encode("ascii", "replace")
-    ops = [b"BT /F1 16 Tf 72 770 Td (" + title + b") Tj ET"]
-    top = 640
-    for role in ROLES:
-        ops += [
-            f"0.3 0.3 0.3 RG 72 {top - 100} 400 110 re S".encode(),
-            f"BT /F1 11 Tf 72 {top + 16} Td ({role}) Tj ET".encode(),
-            f"q 1 1 1 rg BT /F1 2 Tf 76 {top + 4} Td ([[sig:{role}:begin]]) Tj ET Q".encode(),
-            f"q 1 1 1 rg BT /F1 2 Tf 440 {top - 98} Td ([[sig:{role}:end]]) Tj ET Q".encode(),
-        ]
-        top -= 170
-    page = generic.DictionaryObject({
-        pdf_name("/Type"): pdf_name("/Page"),
-        pdf_name("/MediaBox"): generic.ArrayObject(map(generic.NumberObject, (0, 0, 595, 842))),
-        pdf_name("/Contents"): writer.add_object(
-            generic.StreamObject(stream_data=b"\n".join(ops))),
-        pdf_name("/Resources"): generic.DictionaryObject({
-            pdf_name("/Font"): generic.DictionaryObject({pdf_name("/F1"): writer.add_object(font)})
-        }),
-    })
-    writer.insert_page(page)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return prepare_pdf(buffer.getvalue(), plan)
-
-
-def _plan_pdf(plan: Plan, out: Path, progress: Callable[[str], None]) -> Path:
-    """The real pipeline (render, LibreOffice, prepare); a plain page if it isn't installed."""
-    from pipdocs.core.files import write_atomic
-
-    try:
-        from pipdocs.document.pipeline import build_pdf
-    except ImportError as exc:
-        progress(f"    (the Word/PDF pipeline is not installed: {exc}; using a plain page)")
-    else:
-        try:
-            return build_pdf(plan, out)
-        except ImportError as exc:
-            progress(f"    (the Word/PDF pipeline is not installed: {exc}; using a plain page)")
-    write_atomic(out, plain_pdf(plan))
-    return out
-
-
 def _fresh_dir(out_dir: Path | None) -> Path:
     if out_dir is None:
         return Path(tempfile.mkdtemp(prefix="pipdocs-demo-"))
@@ -118,47 +54,26 @@ def _fresh_dir(out_dir: Path | None) -> Path:
 
 
 def _verdict(path: Path, root: Path) -> tuple[bool, str]:
-    """The verification helper's verdict when it is installed, else pyHanko's own status."""
-    try:
-        from pipdocs.verification.verify import verify_pdf
-    except ImportError:
-        return _pyhanko_status(path, root)
+    """The verdict and the text report, as `pipdocs verify` gives them."""
+    from pipdocs.verification.report import render_text
+    from pipdocs.verification.verify import verify_pdf
+
     report = verify_pdf(path, [root])
-    try:
-        from pipdocs.verification.report import render_text
-
-        text = render_text(report)
-    except ImportError:
-        text = f"verdict: {report.verdict}"
-    return bool(report.ok), text
-
-
-def _pyhanko_status(path: Path, root: Path) -> tuple[bool, str]:
-    from pyhanko.keys import load_cert_from_pemder
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
-    lines, ok = [], True
-    with path.open("rb") as handle:
-        reader = PdfFileReader(handle)
-        for embedded in reader.embedded_signatures:
-            context = ValidationContext(trust_roots=[load_cert_from_pemder(str(root))])
-            status = validate_pdf_signature(embedded, context)
-            ok = ok and status.bottom_line
-            lines.append(f"{embedded.field_name}: {status.summary()}")
-    return ok and len(lines) == 3, "\n".join(lines)
+    return bool(report.ok), render_text(report)
 
 
 def run_demo(
     out_dir: Path | None = None, lang: str = "zh", progress: Callable[[str], None] = print
 ) -> DemoResult:
     """Run the flow; ``progress`` gets one line per step. ``ok`` is the verification verdict."""
+    from pipdocs.conversion.soffice import find_soffice
     from pipdocs.core.files import write_atomic
+    from pipdocs.document.pipeline import build_pdf
     from pipdocs.signing.ca import init_ca, issue_signer
     from pipdocs.signing.sign import load_signer, sign_pdf
     from pipdocs.signing.tsa import CheckedHTTPTimeStamper, make_server
 
+    find_soffice()  # no LibreOffice: one line now, before a CA and keys are made for nothing
     source = example_plan(lang)
     plan: Plan = load_plan(source)
     policy = load_policy()
@@ -190,7 +105,7 @@ def run_demo(
     thread.start()
     try:
         progress(f"3/6 timestamp authority on {server.url} (tokens logged in {out / 'ca'})")
-        files["pdf"] = _plan_pdf(plan, out / "plan.pdf", progress)
+        files["pdf"] = build_pdf(plan, out / "plan.pdf")
         progress(f"4/6 PDF ready to sign: {files['pdf']}")
         timestamper = CheckedHTTPTimeStamper(server.url, timeout=policy.tsa_timeout)
         previous = files["pdf"]

@@ -15,19 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+# ca_dir is the session CA (tests/conftest.py), made with these:
+from helpers import ENV, ORG
+
 from pipdocs.cli.main import cli
 from pipdocs.core.errors import CAError, CredentialError, InputError
 from pipdocs.signing.ca import init_ca, issue_signer
-
-ORG = "杭州云途网络科技有限公司"
-ENV = {"PIPDOCS_CA_PASSWORD": "ca-secret", "PIPDOCS_KEY_PASSWORD": "key-secret"}
-
-
-@pytest.fixture(scope="module")
-def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ca") / "ca"
-    init_ca(path, ORG, "ca-secret")
-    return path
 
 
 def _mode(path: Path) -> int:

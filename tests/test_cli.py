@@ -68,3 +68,28 @@ def test_usage_errors_are_one_line_too(tmp_path: Path) -> None:
 def test_a_group_alone_still_shows_its_help() -> None:
     result = CliRunner().invoke(cli, ["ca"])
     assert "Usage:" in result.output and "init" in result.output
+
+
+def test_tsa_and_tsa_dir_are_refused_before_the_password_prompt(tmp_path: Path) -> None:
+    """A usage mistake must not cost the signer a password (or hang waiting for one)."""
+    (tmp_path / "in.pdf").write_bytes(b"%PDF-1.7\n")
+    (tmp_path / "k.p12").write_bytes(b"x")
+    args = ["sign", str(tmp_path / "in.pdf"), "--role", "employee", "--key",
+            str(tmp_path / "k.p12"), "-o", str(tmp_path / "out.pdf"),
+            "--tsa", "http://127.0.0.1:9/", "--tsa-dir", str(tmp_path)]
+    result = CliRunner().invoke(cli, args, env={"PIPDOCS_KEY_PASSWORD": None}, input="secret\n")
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 2
+    assert len(lines) == 1 and "--tsa" in lines[0] and "not both" in lines[0], lines
+    assert "assword" not in result.output
+
+
+def test_output_file_type_checks_while_parsing(tmp_path: Path) -> None:
+    """One output-file type: a missing directory or a mislabelled name fails in one line."""
+    plan = tmp_path / "p.yaml"
+    plan.write_text("x: 1\n")
+    for out, words in ((tmp_path / "nodir" / "a.pdf", "does not exist"),
+                       (tmp_path / "a.docx", "writes a PDF")):
+        result = CliRunner().invoke(cli, ["pdf", str(plan), "-o", str(out)])
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert result.exit_code == 2 and len(lines) == 1 and words in lines[0], lines

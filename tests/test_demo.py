@@ -31,3 +31,22 @@ def test_demo_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["demo", "-o", str(tmp_path)])
     assert result.exit_code == 2 and "not empty" in result.output
     assert [p.name for p in tmp_path.iterdir()] == ["something"]
+
+
+def test_demo_without_libreoffice_is_one_line_and_leaves_nothing(tmp_path: Path,
+                                                                 monkeypatch: object) -> None:
+    """Bug 3: the demo's "plain page" fallback was dead code; LibreOffice missing must be the
+    one-line error, before a CA and keys are made for nothing."""
+    import subprocess as sp
+    import sys
+
+    out = tmp_path / "demo"
+    env = {"PATH": "/nonexistent", "PIPDOCS_SOFFICE": str(tmp_path / "no-soffice"),
+           "HOME": str(tmp_path)}
+    done = sp.run([sys.executable, "-m", "pipdocs", "demo", "-o", str(out)], env=env,
+                  capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and "LibreOffice is not installed" in lines[0], lines
+    assert "Traceback" not in done.stderr + done.stdout
+    assert not out.exists() or not any(out.iterdir())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -25,12 +24,11 @@ from pyhanko.sign.fields import MDPPerm
 
 from pipdocs.cli.main import cli
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused
-from pipdocs.core.plan import ROLES, Plan, load_plan
+from pipdocs.core.plan import ROLES, Plan
 from pipdocs.core.policy import load_policy
-from pipdocs.demo import example_plan, plain_pdf
-from pipdocs.signing.ca import init_ca, issue_signer
+from pipdocs.signing.ca import issue_signer
 from pipdocs.signing.sign import load_signer, sign_pdf
-from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer, make_server
+from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer
 
 POLICY = load_policy()
 ENV = {"PIPDOCS_CA_PASSWORD": "ca-secret", "PIPDOCS_KEY_PASSWORD": "key-secret"}
@@ -58,30 +56,24 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, ca_dir: Path, tsa: TSAServer,
+          prepared: dict[str, tuple[Plan, Path]]) -> Iterator[World]:
     root = tmp_path_factory.mktemp("sign")
-    ca = root / "ca"
-    init_ca(ca, "Acceptance Org 验收", "ca-secret")
+    ca = ca_dir
     nss = root / "nss"
     nss.mkdir()
     subprocess.run(["certutil", "-N", "--empty-password", "-d", f"sql:{nss}"], check=True)
     subprocess.run(["certutil", "-A", "-n", "root", "-t", "CT,C,C", "-i", str(ca / "root.pem"),
                     "-d", f"sql:{nss}"], check=True)
-    server = make_server(ca, "ca-secret", POLICY.tsa_policy_oid, "127.0.0.1", 0, quiet=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    w = World(root, ca, server, nss)
+    w = World(root, ca, tsa, nss)
     for lang in ("en", "zh"):
-        plan = w.plans[lang] = load_plan(example_plan(lang))
-        w.prepared[lang] = root / f"prepared-{lang}.pdf"
-        w.prepared[lang].write_bytes(plain_pdf(plan))
+        w.plans[lang], w.prepared[lang] = prepared[lang]
         for role in ROLES:
-            person = plan.person(role)
+            person = w.plans[lang].person(role)
             w.keys[(lang, role)] = root / f"{lang}-{role}.p12"
             issue_signer(ca, person.name, person.email, w.keys[(lang, role)], "ca-secret",
                          "key-secret")
     yield w
-    server.shutdown()
-    server.server_close()
 
 
 def chain(world: World, lang: str) -> list[Path]:

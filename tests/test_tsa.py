@@ -13,7 +13,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,33 +20,20 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from pipdocs.core.errors import InputError, TimestampError
 from pipdocs.core.policy import load_policy
-from pipdocs.signing.ca import init_ca
 from pipdocs.signing.tsa import (
     CheckedHTTPTimeStamper,
     RejectionResponse,
     TSAServer,
-    make_server,
     timestamper_for,
 )
 
 OID = load_policy().tsa_policy_oid
 
 
-@pytest.fixture(scope="module")
-def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("tsa") / "ca"
-    init_ca(path, "Timestamp Test 时间戳", "ca-secret")
-    return path
-
-
-@pytest.fixture(scope="module")
-def server(ca_dir: Path) -> Iterator[TSAServer]:
-    srv = make_server(ca_dir, "ca-secret", OID, "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+@pytest.fixture
+def server(tsa: TSAServer) -> TSAServer:
+    """The session CA's server (tests/conftest.py: ``ca_dir``, ``tsa``)."""
+    return tsa
 
 
 def _post(

@@ -38,6 +38,8 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from template_text import ROLE, ROLES, TEXT
 
+from pipdocs.core.names import marker
+
 ROOT = Path(__file__).resolve().parent.parent
 NAVY = "1F3864"
 GREY = "595959"
@@ -491,12 +493,12 @@ def signature_box(doc, T: dict[str, Any], role: str) -> None:
     area = row.cells[1]
     begin = area.paragraphs[0]
     begin.style = doc.styles["PIP Marker"]
-    begin.add_run(f"[[sig:{role}:begin]]")
+    begin.add_run(marker(role))
     begin.alignment = WD_ALIGN_PARAGRAPH.LEFT
     spacer = area.add_paragraph(style=doc.styles["PIP Marker"])
     spacer.paragraph_format.line_spacing = Pt(72)  # 2.54 cm: the end marker sits at the bottom
     end = area.add_paragraph(style=doc.styles["PIP Marker"])
-    end.add_run(f"[[sig:{role}:end]]")
+    end.add_run(marker(role, end=True))
     end.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     gap = para(doc, "", "PIP Marker", keep_next=role != "hr")
     gap.paragraph_format.space_after = Pt(8)

@@ -18,8 +18,39 @@ import click
 from pipdocs.core.errors import PipdocsError, PlanInvalid
 from pipdocs.core.version import __version__
 
+
+class OutputFile(click.ParamType):
+    """A file the command will write: its directory must exist, it must not be a directory, and
+    (with ``suffix``) its name must say what it holds. Checked while parsing, so a typo fails at
+    once: before a password prompt, a LibreOffice run or a bulk job."""
+
+    name = "file"
+    _kinds = {
+        ".docx": "a Word document; name it .docx (or use `pipdocs pdf` for a PDF)",
+        ".pdf": "a PDF; name it .pdf (or use `pipdocs render` for a Word document)",
+        ".html": "an .html record (print it to PDF if needed)",
+        ".xlsx": "an Excel workbook; name it .xlsx",
+    }
+
+    def __init__(self, *suffixes: str) -> None:
+        self.suffixes = suffixes
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        from pipdocs.core.errors import InputError
+        from pipdocs.core.files import check_output
+
+        out = Path(value)
+        if self.suffixes and out.suffix.lower() not in self.suffixes:
+            self.fail(f"{out}: this command writes {self._kinds[self.suffixes[0]]}", param, ctx)
+        try:
+            check_output(out)
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+        return out
+
+
 EXISTING_FILE = click.Path(path_type=Path, dir_okay=False)
-OUT_PATH = click.Path(path_type=Path, dir_okay=False)
+OUT_PATH = OutputFile()
 DIR_PATH = click.Path(path_type=Path, file_okay=False)
 ROLE_CHOICE = click.Choice(["employee", "manager", "hr"])
 POLICY_OPTION = click.option(

@@ -8,11 +8,11 @@ from typing import Any
 
 import click
 
-from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, cli, err
+from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err
 
 
 @cli.command("bulk-template")
-@click.argument("out", type=OUT_PATH)
+@click.argument("out", type=OutputFile(".xlsx"))
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True,
               help="Header language: column keys (en) or Chinese labels (zh).")
 def bulk_template(out: Path, lang: str) -> None:
@@ -20,10 +20,6 @@ def bulk_template(out: Path, lang: str) -> None:
     from pipdocs.bulk.sheet import COLUMNS
     from pipdocs.bulk.workbook import write_template
 
-    if not (out.parent if str(out.parent) else Path(".")).is_dir():
-        from pipdocs.core.errors import InputError
-
-        raise InputError(f"{out}: the directory {out.parent} does not exist; create it first")
     write_template(out, lang)
     click.echo(f"{out}: {len(COLUMNS)} columns, one example row, guide sheet ({lang})")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, cli, err
+from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err
 
 
 @cli.command()
@@ -33,28 +33,10 @@ def validate(plan: Path) -> None:
 
 
 
-# (render, pdf, templates list, templates check)
-
-_OUTPUT_KINDS = {
-    ".docx": "a Word document; name it .docx (or use `pipdocs pdf` for a PDF)",
-    ".pdf": "a PDF; name it .pdf (or use `pipdocs render` for a Word document)",
-}
-
-
-def _check_document_output(out: Path, suffix: str) -> None:
-    """Refuse an output name that would mislabel the file (render -o plan.pdf writes a .docx)
-    or a directory that does not exist (a typo must not create directories)."""
-    from pipdocs.core.errors import InputError
-    from pipdocs.core.files import check_output
-
-    if out.suffix.lower() != suffix:
-        raise InputError(f"{out}: this command writes {_OUTPUT_KINDS[suffix]}")
-    check_output(out)
-
-
 @cli.command("render")
 @click.argument("plan", type=EXISTING_FILE)
-@click.option("-o", "--output", "out", type=OUT_PATH, required=True, help="The .docx to write.")
+@click.option("-o", "--output", "out", type=OutputFile(".docx"), required=True,
+              help="The .docx to write.")
 @click.option(
     "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/)."
 )
@@ -64,7 +46,6 @@ def render_command(plan: Path, out: Path, templates: Path | None) -> None:
     from pipdocs.document.render import render_docx
     from pipdocs.document.templates import find_template
 
-    _check_document_output(out, ".docx")
     loaded = load_plan(plan)
     for warning in loaded.warnings():
         err(f"warning: {plan}: {warning}")
@@ -112,7 +93,8 @@ def templates_check(template: Path) -> None:
 
 @cli.command("pdf")
 @click.argument("plan", type=EXISTING_FILE)
-@click.option("-o", "--output", "out", type=OUT_PATH, required=True, help="The PDF to write.")
+@click.option("-o", "--output", "out", type=OutputFile(".pdf"), required=True,
+              help="The PDF to write.")
 @click.option(
     "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/)."
 )
@@ -121,7 +103,6 @@ def pdf_command(plan: Path, out: Path, templates: Path | None) -> None:
     from pipdocs.core.plan import SIGNATURE_FIELDS, load_plan
     from pipdocs.document.pipeline import build_pdf
 
-    _check_document_output(out, ".pdf")
     loaded = load_plan(plan)
     for warning in loaded.warnings():
         err(f"warning: {plan}: {warning}")

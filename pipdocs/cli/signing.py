@@ -48,7 +48,8 @@ def ca_init(ca_dir: Path, org: str) -> None:
 @click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="CA directory.")
 @click.option("--name", required=True, help="Signer's name, as the plan spells it.")
 @click.option("--email", required=True, help="Signer's e-mail, as the plan gives it.")
-@click.option("-o", "--output", "out", type=OUT_PATH, required=True, help="The .p12 to write.")
+@click.option("-o", "--output", "out", type=OUT_PATH, required=True,
+              help="The .p12 to write.")
 @click.option("--days", type=click.IntRange(1, 3650), default=730, show_default=True,
               help="Validity of the certificate.")
 def ca_issue(ca_dir: Path, name: str, email: str, out: Path, days: int) -> None:
@@ -112,13 +113,11 @@ def sign_command(
     from pipdocs.signing.sign import load_signer, sign_pdf
     from pipdocs.signing.tsa import timestamper_for
 
+    if tsa_url and tsa_dir:  # before any prompt: a usage mistake must not cost a password
+        raise click.UsageError("give either --tsa URL or --tsa-dir DIR, not both")
     policy = load_policy(policy_file)
     password = password_from_env("PIPDOCS_KEY_PASSWORD", f"Password for {key_file}")
     signer = load_signer(key_file, password)
-    if tsa_url and tsa_dir:
-        from pipdocs.core.errors import InputError
-
-        raise InputError("give either --tsa URL or --tsa-dir DIR, not both")
 
     def timestamper() -> object:  # made after the document's checks passed
         return timestamper_for(

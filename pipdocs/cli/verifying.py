@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipdocs.cli.app import EXISTING_FILE, OUT_PATH, POLICY_OPTION, cli
+from pipdocs.cli.app import EXISTING_FILE, POLICY_OPTION, OutputFile, cli
 
 
 @cli.command("verify")
@@ -19,7 +19,7 @@ from pipdocs.cli.app import EXISTING_FILE, OUT_PATH, POLICY_OPTION, cli
               help="Print one JSON object (schema: docs/verify-json-schema.json).")
 @click.option("--allow-incomplete", is_flag=True,
               help="Accept a genuine document still waiting for later roles.")
-@click.option("--report", "record", type=OUT_PATH, default=None,
+@click.option("--report", "record", type=OutputFile(".html", ".htm"), default=None,
               help="Also write a one-page verification record (.html) for the personnel file.")
 @POLICY_OPTION
 def verify_command(
@@ -29,14 +29,11 @@ def verify_command(
     """Verify a signed plan: who signed, when, in order, unchanged since; exit 0 only then."""
     import logging
 
-    from pipdocs.core.errors import InputError
     from pipdocs.core.files import write_atomic
     from pipdocs.core.policy import load_policy
     from pipdocs.verification.report import render_html, render_text, to_json
     from pipdocs.verification.verify import verify_pdf
 
-    if record is not None and record.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"--report {record}: write an .html record (print it to PDF if needed)")
     if not click.get_current_context().find_root().params.get("debug"):
         for name in ("pyhanko", "pyhanko_certvalidator"):  # their findings are in the report
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)

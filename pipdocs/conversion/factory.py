@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pipdocs.core.limits import DOC_TIMEOUT
+
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
 
 
 def make_pool(converter: str | None = None, workers: int | None = None,
-              doc_timeout: float = 120.0) -> Pool:
+              doc_timeout: float = DOC_TIMEOUT) -> Pool:
     """The engine for ``--converter``: None/"local" = LocalPool, "unoserver://h:p,h:p" = remote."""
     if converter and converter not in ("local", "soffice"):
         from pipdocs.conversion.remote import RemotePool

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pipdocs.conversion.pool import Pool
 from pipdocs.core.errors import ConversionError, InputError
+from pipdocs.core.limits import DOC_TIMEOUT, cut
 
 API_VERSION = "3"
 DEFAULT_PORT = 2003
@@ -61,7 +62,7 @@ class _TimeoutTransport(xmlrpc.client.Transport):
 class RemotePool(Pool):
     """A Pool whose workers are unoserver instances, one thread each."""
 
-    def __init__(self, spec: str, doc_timeout: float = 120.0) -> None:
+    def __init__(self, spec: str, doc_timeout: float = DOC_TIMEOUT) -> None:
         self.servers = parse_servers(spec)
         super().__init__(len(self.servers), doc_timeout)
         self.converted = [0] * len(self.servers)  # per server, to see the spread
@@ -103,7 +104,7 @@ class RemotePool(Pool):
             except xmlrpc.client.Fault as exc:
                 lines = str(exc.faultString).strip().splitlines() or ["unknown error"]
                 self._failed(job, f"unoserver at {host}:{port} could not convert it: "
-                                  f"{lines[-1][:200]}")
+                                  f"{cut(lines[-1])}")
                 continue
             except (OSError, xmlrpc.client.Error) as exc:
                 self._failed(job, f"unoserver at {host}:{port} failed ({exc})")

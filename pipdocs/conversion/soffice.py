@@ -22,7 +22,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from pipdocs.core.errors import ConversionError, InputError
+from pipdocs.core.errors import ConversionError
+from pipdocs.core.files import check_output, read_input
+from pipdocs.core.limits import SINGLE_DOC_TIMEOUT
 
 MISSING = ("LibreOffice is not installed: run `make setup` or "
            "apt-get install libreoffice-writer-nogui")
@@ -160,21 +162,18 @@ def run_batch(soffice: str, profile: Path, docs: Sequence[Path], outdir: Path,
     return missing, reason
 
 
-def convert_docx_to_pdf(docx: Path, out_pdf: Path, timeout: float = 180) -> Path:
+def convert_docx_to_pdf(docx: Path, out_pdf: Path, timeout: float = SINGLE_DOC_TIMEOUT) -> Path:
     """Convert one Word document; ``out_pdf`` is written atomically. Raises ConversionError."""
     docx, out_pdf = Path(docx), Path(out_pdf)
-    if not docx.is_file():
-        raise InputError(f"{docx}: no such file")
+    data = read_input(docx, "Word document")
+    parent = check_output(out_pdf)
     soffice = find_soffice()
-    parent = out_pdf.parent if str(out_pdf.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"{out_pdf}: the directory {parent} does not exist; create it first")
     with tempfile.TemporaryDirectory(prefix=".pipdocs-convert-", dir=parent) as tmp, \
             profile_slot() as profile:
         # A private copy with a safe name: soffice names the PDF after the input's stem.
         src = Path(tmp) / "in" / "document.docx"
         src.parent.mkdir()
-        shutil.copyfile(docx, src)
+        src.write_bytes(data)
         missing, reason = run_batch(soffice, profile, [src], Path(tmp) / "out", timeout)
         if missing:
             raise ConversionError(f"{docx}: {reason}; check that it opens in Word or "

@@ -25,19 +25,16 @@ from pydantic import (
 )
 
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
+from pipdocs.core.identity import EMAIL_HINT, email_key, is_email
+from pipdocs.core.names import LANGUAGES as LANGUAGES  # re-exported: callers import them here
+from pipdocs.core.names import ROLES as ROLES
+from pipdocs.core.names import SIG_MARKER as SIG_MARKER
+from pipdocs.core.names import SIGNATURE_FIELDS as SIGNATURE_FIELDS
 
-ROLES: tuple[str, ...] = ("employee", "manager", "hr")
-SIGNATURE_FIELDS: dict[str, str] = {role: f"sig_{role}" for role in ROLES}
-LANGUAGES: tuple[str, ...] = ("zh", "en")
 JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
 USUAL_PERIODS: tuple[int, ...] = (30, 60, 90)
 MAX_GOALS = 3
 CHECKPOINT_INTERVAL_DAYS = 14
-SIG_MARKER = "[[sig:"
-
-_EMAIL_RE = re.compile(
-    r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]+)$"
-)
 _WEEKS_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–~]\s*(\d{1,2}))?\s*$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PLAN_ID_RE = re.compile(r"^\w[\w.-]{0,79}$")
@@ -59,8 +56,8 @@ def _clean_text(value: str) -> str:
 def _email(value: str) -> str:
     if SIG_MARKER in value:
         raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
-    if not _EMAIL_RE.match(value):
-        raise ValueError(f"'{value}' is not an e-mail address (expected name@example.com)")
+    if not is_email(value):
+        raise ValueError(f"'{value}' is not an e-mail address ({EMAIL_HINT})")
     return value
 
 
@@ -339,7 +336,7 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
         party = data.get(role)
         email = party.get("email") if isinstance(party, dict) else None
         if isinstance(email, str) and email.strip():
-            key = email.strip().lower()
+            key = email_key(email)
             if key in seen:
                 problems.append(
                     Problem(

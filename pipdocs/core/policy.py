@@ -61,12 +61,14 @@ DEFAULT_DOCUMENT_ORDERS: dict[str, tuple[str, ...]] = {
 class DocumentSigning(_Model):
     """A document kind's signers in order, and optionally its own reason texts per language."""
 
-    order: tuple[str, ...]
+    order: tuple[str, ...] | None = None  # None: the default for the kind
     reasons: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @field_validator("order")
     @classmethod
-    def _order(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _order(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return value
         if not value or len(set(value)) != len(value) or not set(value) <= set(ROLES):
             raise ValueError(f"must list one or more of {', '.join(ROLES)}, each at most once")
         return value
@@ -84,6 +86,10 @@ class Policy(_Model):
     trust_anchors: tuple[str, ...] = ()
     reasons: dict[str, dict[str, str]]
     roles: dict[str, dict[str, str]]
+    role_names: dict[str, dict[str, str]] = Field(default_factory=lambda: {
+        "en": {"employee": "employee", "manager": "manager", "hr": "HR"},
+        "zh": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
+    })
     stamp: StampLayout
     documents: dict[str, DocumentSigning] = Field(default_factory=dict)
     source: str = ""
@@ -114,7 +120,7 @@ class Policy(_Model):
                 raise ValueError(f"{lang} lacks {', '.join(missing)}")
         return value
 
-    @field_validator("roles")
+    @field_validator("roles", "role_names")
     @classmethod
     def _roles(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
         for lang in LANGUAGES:
@@ -148,12 +154,18 @@ class Policy(_Model):
 
     def order_for(self, kind: str) -> tuple[str, ...]:
         """Signers of a document ``kind`` in order: its ``documents`` entry, else the default."""
-        if kind in self.documents:
-            return self.documents[kind].order
+        own = self.documents.get(kind)
+        if own is not None and own.order:
+            return own.order
         return DEFAULT_DOCUMENT_ORDERS.get(kind, self.order)
 
     def role_label(self, role: str, language: str) -> str:
+        """The role as a heading or stamp line: 'Human Resources', '人力资源'."""
         return self.roles[_lang(language)][role]
+
+    def role_name(self, role: str, language: str) -> str:
+        """The role inside a sentence: 'the plan's HR', '计划中的员工'."""
+        return self.role_names[_lang(language)].get(role, role)
 
     def reason(
         self, role: str, language: str, *, agree: bool = False, comment: str | None = None,
@@ -202,6 +214,12 @@ def default_policy_path() -> Path:
     if PACKAGED_POLICY.is_file():
         return PACKAGED_POLICY
     return REPO_POLICY
+
+
+def shipped_policy() -> Policy:
+    """The policy pipdocs ships (never $PIPDOCS_POLICY): where fixed wording such as role names
+    in messages and reports comes from, so it is written once, in policy.yaml."""
+    return load_policy(PACKAGED_POLICY if PACKAGED_POLICY.is_file() else REPO_POLICY)
 
 
 def load_policy(path: Path | str | None = None) -> Policy:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from pipdocs.core.errors import InputError
-from pipdocs.core.files import check_output, write_atomic
+from pipdocs.core.files import check_output, read_input, write_atomic
 from pipdocs.core.plan import Plan
 
 
@@ -18,10 +17,7 @@ def prepare_file(pdf_path: Path, plan: Plan, out: Path) -> Path:
     """Prepare an already converted PDF (bulk converts in a pool, then prepares each one)."""
     from pipdocs.document.prepare import prepare_pdf
 
-    try:
-        data = Path(pdf_path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{pdf_path}: cannot be read ({exc.strerror}); convert it again") from exc
+    data = read_input(Path(pdf_path), "converted PDF", "convert it again")
     return write_atomic(out, prepare_pdf(data, plan))
 
 

@@ -21,21 +21,17 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipdocs.core import names
 from pipdocs.core.errors import ConversionError, InputError, TemplateError
+from pipdocs.core.names import LANGUAGE_TAGS, PLAN_ATTACHMENT, SIG_MARKER, marker
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 
 #: How far the field sits inside the marker rectangle (points), so it never touches the cell border.
 INSET = 2.0
 #: Smallest box (points) that still holds a readable stamp (name, role, time, reason).
 MIN_WIDTH, MIN_HEIGHT = 60.0, 20.0
-LANG_TAGS = {"zh": "zh-CN", "en": "en-GB"}
-TITLES = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
-ATTACHMENT_NAME = "plan.json"
-
-
-def marker(role: str, end: bool) -> str:
-    """The marker text the templates put in ``role``'s signature box."""
-    return f"[[sig:{role}:{'end' if end else 'begin'}]]"
+LANG_TAGS = LANGUAGE_TAGS
+ATTACHMENT_NAME = PLAN_ATTACHMENT
 
 
 @dataclass(frozen=True)
@@ -236,7 +232,7 @@ def find_boxes(pdf_bytes: bytes, roles: Sequence[str] = ROLES) -> dict[str, Box]
     for page_no, words in _lines(_pdftotext_bbox(pdf_bytes), pages):
         for run in _runs(words):
             text = "".join(word.text for word in run)
-            if "[[sig:" not in text:
+            if SIG_MARKER not in text:
                 continue
             for needle, end in wanted:
                 at = text.find(needle)
@@ -279,35 +275,12 @@ def find_boxes(pdf_bytes: bytes, roles: Sequence[str] = ROLES) -> dict[str, Box]
     return boxes
 
 
-def _attach(writer: object, record: bytes) -> None:
-    """Embed a lifecycle document's data as ``document.json`` (see document/record.py)."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.embed import (
-        EmbeddedFileObject,
-        EmbeddedFileParams,
-        FileSpec,
-        embed_file,
-    )
-
-    from pipdocs.document.record import RECORD_ATTACHMENT
-
-    ef = EmbeddedFileObject.from_file_data(
-        writer, record, mime_type="application/json",  # type: ignore[arg-type]
-        params=EmbeddedFileParams(embed_size=True, embed_checksum=True),
-    )
-    embed_file(writer, FileSpec(  # type: ignore[arg-type]
-        file_spec_string=RECORD_ATTACHMENT, file_name=RECORD_ATTACHMENT, embedded_data=ef,
-        description="What this document records, its kind and signers (pipdocs)",
-        af_relationship=generic.pdf_name("/Data"),
-    ))
-
-
 # --- writing the prepared PDF ---------------------------------------------------------------------
 
 
 def document_title(plan: Plan) -> str:
     """Title viewers show: '绩效改进计划 – 张伟', 'Performance Improvement Plan – Dana Lee'."""
-    return f"{TITLES[plan.language]} – {plan.employee.name}"
+    return names.document_title(plan.language, plan.employee.name)
 
 
 def prepare_pdf(
@@ -396,7 +369,9 @@ def prepare_pdf(
     )
 
     if record is not None:
-        _attach(writer, record)
+        from pipdocs.document.record import attach_record
+
+        attach_record(writer, record)
     title = title or document_title(plan)
     root = writer.root
     root["/Lang"] = generic.TextStringObject(LANG_TAGS[plan.language])

@@ -4,7 +4,7 @@ A lifecycle document (check-in, revision, refusal, evaluation) carries a ``docum
 attachment next to ``plan.json``: its kind, its signers in order, and its own data. It is part
 of the first revision, so every signature covers it; sign and verify read the order from it
 instead of assuming the plan's three signers. A PDF without it is a plan, signed in the policy's
-order. The attachment is read with a bounded walk of the EmbeddedFiles name tree.
+order. The attachment is read with core.attachments' bounded walk of the EmbeddedFiles name tree.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from pipdocs.core.attachments import NameTreeTooLarge, named_attachments
 from pipdocs.core.errors import InputError
 from pipdocs.core.plan import ROLES
 from pipdocs.core.policy import DOCUMENT_KINDS
 
 RECORD_ATTACHMENT = "document.json"
-MAX_NAME_TREE_NODES = 10_000
-MAX_NAME_TREE_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -31,30 +30,12 @@ class DocumentSigners:
 
 
 def embedded_files(root: Any, name: str) -> list[bytes]:
-    """Every attachment called ``name`` in a catalog's EmbeddedFiles name tree (bounded walk)."""
-    found: list[bytes] = []
+    """Every attachment called ``name`` (core.attachments' bounded walk; InputError if hostile)."""
     try:
-        tree = root["/Names"]["/EmbeddedFiles"]
-    except (KeyError, TypeError):
-        return found
-    stack: list[tuple[Any, int]] = [(tree, 0)]
-    visited = 0
-    while stack:
-        node, depth = stack.pop()
-        visited += 1
-        if depth > MAX_NAME_TREE_DEPTH or visited > MAX_NAME_TREE_NODES:
-            raise InputError("the PDF's attachment list is too deep or too large to be genuine")
-        node = node.get_object()
-        stack.extend((kid, depth + 1) for kid in (node["/Kids"] if "/Kids" in node else ()))
-        names = list(node["/Names"]) if "/Names" in node else []
-        for key, spec in zip(names[::2], names[1::2], strict=False):
-            spec = spec.get_object()
-            labels = {str(key)} | {str(spec[k]) for k in ("/UF", "/F") if k in spec}
-            if name in labels:
-                ef = spec["/EF"]
-                stream = ef["/UF"] if "/UF" in ef else ef["/F"]
-                found.append(stream.get_object().data)
-    return found
+        return named_attachments(root, name)
+    except NameTreeTooLarge as exc:
+        raise InputError("the PDF's attachment list is too deep or too large to be genuine")\
+            from exc
 
 
 def parse_record(raw: bytes) -> dict[str, Any]:
@@ -85,3 +66,24 @@ def document_signers(root: Any, default_order: tuple[str, ...]) -> DocumentSigne
         raise InputError(f"it carries {len(found)} {RECORD_ATTACHMENT} attachments; expected one")
     data = parse_record(found[0])
     return DocumentSigners(str(data["kind"]), tuple(str(r) for r in data["order"]))
+
+
+def attach_record(writer: object, record: bytes) -> None:
+    """Embed a lifecycle document's data as ``document.json`` (see document/record.py)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.embed import (
+        EmbeddedFileObject,
+        EmbeddedFileParams,
+        FileSpec,
+        embed_file,
+    )
+
+    ef = EmbeddedFileObject.from_file_data(
+        writer, record, mime_type="application/json",  # type: ignore[arg-type]
+        params=EmbeddedFileParams(embed_size=True, embed_checksum=True),
+    )
+    embed_file(writer, FileSpec(  # type: ignore[arg-type]
+        file_spec_string=RECORD_ATTACHMENT, file_name=RECORD_ATTACHMENT, embedded_data=ef,
+        description="What this document records, its kind and signers (pipdocs)",
+        af_relationship=generic.pdf_name("/Data"),
+    ))

@@ -20,14 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from pipdocs.core.errors import TemplateError
 from pipdocs.core.files import write_atomic
+from pipdocs.core.names import LANGUAGE_TAGS, document_title
 from pipdocs.document.jinja import jinja_env, plan_context
 from pipdocs.document.templates import find_template
 
 if TYPE_CHECKING:
     from pipdocs.core.plan import Plan
 
-DOC_TITLE = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
-DOC_LANG = {"zh": "zh-CN", "en": "en-GB"}
 
 _template_cache: dict[Path, tuple[tuple[int, int], bytes]] = {}
 
@@ -50,7 +49,7 @@ def _template_bytes(path: Path) -> bytes:
 def render_docx_bytes(plan: Plan, templates_dir: Path | None = None) -> bytes:
     """The plan rendered into its role template, as .docx bytes."""
     path = find_template(plan.language, plan.role, templates_dir)
-    title = f"{DOC_TITLE[plan.language]} – {plan.employee.name}"
+    title = document_title(plan.language, plan.employee.name)
     return render_template_bytes(path, plan_context(plan), plan.language, title,
                                  plan.plan_id or "")
 
@@ -78,7 +77,7 @@ def render_template_bytes(
     props = tpl.docx.core_properties
     props.title = title[:250]
     props.subject = subject
-    props.language = DOC_LANG[language]
+    props.language = LANGUAGE_TAGS[language]
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

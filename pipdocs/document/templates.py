@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
 from pipdocs.core.errors import Problem, TemplateError
+from pipdocs.core.limits import SHORT_DETAIL, cut
+from pipdocs.core.names import marker
 from pipdocs.core.plan import JOB_ROLES, LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
 
@@ -84,7 +86,6 @@ def list_templates(templates_dir: Path | None = None) -> list[TemplateInfo]:
 # --- checking -----------------------------------------------------------------------------------
 
 _TAGS = re.compile(r"<[^>]+>")
-_MARKER = "[[sig:{role}:{end}]]"
 # ("model", cls) / ("list", cls) / None (text, number, anything not checked)
 Kind: TypeAlias = "tuple[str, type[BaseModel]] | None"
 
@@ -180,7 +181,7 @@ def _paragraph_at(xml: str, lineno: int) -> str:
     lines = xml.splitlines()
     text = _TAGS.sub("", lines[min(max(lineno, 1), len(lines)) - 1]) if lines else ""
     text = " ".join(text.split())
-    return text if len(text) <= 120 else text[:117] + "..."
+    return cut(text, SHORT_DETAIL)
 
 
 def _check_part(label: str, xml: str, tpl: Any, env: Any,
@@ -223,7 +224,7 @@ def _check_markers(document: Any, roles: Sequence[str] = ROLES) -> list[Problem]
     problems = []
     cells = list(document.element.body.iter(qn("w:tc")))
     for role in roles:
-        begin, end = _MARKER.format(role=role, end="begin"), _MARKER.format(role=role, end="end")
+        begin, end = marker(role), marker(role, end=True)
         holders = []
         for tc in cells:
             texts = ["".join(t.text or "" for t in p.iter(qn("w:t"))).strip()

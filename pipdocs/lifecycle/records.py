@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipdocs.core.errors import InputError, PipdocsError
+from pipdocs.core.names import PLAN_ATTACHMENT
 from pipdocs.core.plan import Plan, plan_from_json_bytes
 
 SCHEMA_VERSION = 1
@@ -98,7 +99,7 @@ def read_document(path: Path) -> Document:
     raw = read_input(path, "PDF")
     try:
         reader = PdfFileReader(io.BytesIO(raw), strict=False)
-        plans = embedded_files(reader.root, "plan.json")
+        plans = embedded_files(reader.root, PLAN_ATTACHMENT)
         records = embedded_files(reader.root, RECORD_ATTACHMENT)
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc

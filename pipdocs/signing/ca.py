@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +26,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from pipdocs.core.errors import CAError, CredentialError, InputError
 from pipdocs.core.files import check_output, write_atomic
+from pipdocs.core.identity import EMAIL_HINT, cert_email, cert_name, is_email
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
 TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"
@@ -35,7 +35,6 @@ CA_FILES = (ROOT_CERT, ROOT_KEY, TSA_CERT, TSA_KEY)
 ROOT_YEARS, TSA_YEARS, SIGNER_DAYS = 15, 10, 730
 BACKDATE = timedelta(minutes=5)  # tolerate small clock differences between machines
 DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # id-kp-documentSigning (RFC 9336)
-_EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
         "kind": kind,
         "serial": format(cert.serial_number, "x"),
         "subject": cert.subject.rfc4514_string(),
-        "email": _cert_email(cert),
+        "email": cert_email(cert),
         "not_before": cert.not_valid_before_utc.isoformat(),
         "not_after": cert.not_valid_after_utc.isoformat(),
     }
@@ -72,18 +71,6 @@ def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
         os.write(fd, line)
     finally:
         os.close(fd)
-
-
-def _cert_email(cert: x509.Certificate) -> str | None:
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        emails = san.get_values_for_type(x509.RFC822Name)
-        if emails:
-            return str(emails[0])
-    except x509.ExtensionNotFound:
-        pass
-    attrs = cert.subject.get_attributes_for_oid(NameOID.EMAIL_ADDRESS)
-    return str(attrs[0].value) if attrs else None
 
 
 def _encrypt(key: rsa.RSAPrivateKey, password: str) -> bytes:
@@ -265,8 +252,8 @@ def issue_signer(
         raise InputError("--name is empty: give the signer's name as the plan spells it")
     if len(name) > 64:
         raise InputError("--name is longer than 64 characters, the limit of a certificate name")
-    if not _EMAIL_RE.match(email):
-        raise InputError(f"--email '{email}' is not an e-mail address (expected name@example.com)")
+    if not is_email(email):
+        raise InputError(f"--email '{email}' is not an e-mail address ({EMAIL_HINT})")
     if not key_password:
         raise CredentialError("PIPDOCS_KEY_PASSWORD is empty: a signer's key needs a password")
     if days < 1:
@@ -311,11 +298,6 @@ def issue_signer(
     )
 
 
-def cert_email(cert: x509.Certificate) -> str | None:
-    """The e-mail a certificate speaks for: SAN rfc822Name first, then the subject's E=."""
-    return _cert_email(cert)
-
-
 def cert_common_name(cert: x509.Certificate) -> str:
-    attrs = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-    return str(attrs[0].value) if attrs else cert.subject.rfc4514_string()
+    """The signer's name for messages: the CN, else the whole subject."""
+    return cert_name(cert) or cert.subject.rfc4514_string()

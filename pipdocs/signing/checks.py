@@ -12,27 +12,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from pipdocs.core.attachments import plan_attachments
 from pipdocs.core.errors import InputError, SigningRefused
-from pipdocs.core.plan import SIGNATURE_FIELDS, Plan
-from pipdocs.core.policy import Policy
+from pipdocs.core.identity import cert_email, cert_matches
+from pipdocs.core.names import ROLE_OF_FIELD, SIGNATURE_FIELDS
+from pipdocs.core.plan import Plan
+from pipdocs.core.policy import Policy, shipped_policy
 
-PLAN_ATTACHMENT = "plan.json"
-ROLE_OF_FIELD = {field: role for role, field in SIGNATURE_FIELDS.items()}
-WHO = {"employee": "employee", "manager": "manager", "hr": "HR"}
-THE = {"employee": "the employee", "manager": "the manager", "hr": "HR"}  # "HR must sign"
-
-
-def _walk_names(node: Any, depth: int = 0) -> Any:
-    """(name, value) pairs of a PDF name tree (pyHanko's ``[]`` dereferences, ``.get`` not)."""
-    if depth > 16:
-        return
-    if "/Names" in node:
-        names = node["/Names"]
-        for i in range(0, len(names) - 1, 2):
-            yield str(names[i]), names[i + 1].get_object()
-    if "/Kids" in node:
-        for kid in node["/Kids"]:
-            yield from _walk_names(kid.get_object(), depth + 1)
+_ROLE_NAMES = shipped_policy().role_names["en"]  # messages are English: names from the policy
+WHO = dict(_ROLE_NAMES)
+THE = {role: name if name.isupper() else f"the {name}" for role, name in _ROLE_NAMES.items()}
 
 
 def embedded_plan(reader: Any, source: str = "") -> Plan:
@@ -41,16 +30,8 @@ def embedded_plan(reader: Any, source: str = "") -> Plan:
     from pipdocs.core.plan import plan_from_json_bytes
 
     try:
-        tree = reader.root["/Names"]["/EmbeddedFiles"]
-        for name, spec in _walk_names(tree.get_object()):
-            file_name = str(spec["/UF"] if "/UF" in spec else spec["/F"] if "/F" in spec else name)
-            if PLAN_ATTACHMENT in (name, file_name):
-                ef = spec["/EF"]
-                raw = (ef["/UF"] if "/UF" in ef else ef["/F"]).data
-                break
-        else:
-            raise KeyError(PLAN_ATTACHMENT)
-    except (KeyError, TypeError, AttributeError) as exc:
+        raw = plan_attachments(reader.root)[0]
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
         raise InputError(
             f"{source}: has no embedded plan.json, so its signers cannot be checked; sign the PDF"
             " made by 'pipdocs pdf'"
@@ -93,8 +74,6 @@ def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: st
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from pipdocs.signing.ca import cert_email
-
     embedded_signatures = reader.embedded_signatures
     for embedded in embedded_signatures:  # outsiders first: the clearest reason to stop
         if ROLE_OF_FIELD.get(embedded.field_name) is None or embedded.sig_object_type != "/Sig":
@@ -133,11 +112,8 @@ def check_earlier_signatures(reader: Any, plan: Plan, policy: Policy, source: st
         if ts is None or not (ts.intact and ts.valid):
             raise SigningRefused(f"{source}: {label} lacks a valid RFC 3161 timestamp; don't sign")
         expected = plan.person(role).email
-        from cryptography import x509
-
-        signer_cert = x509.load_der_x509_certificate(embedded.signer_cert.dump())
-        actual = cert_email(signer_cert) or "(no e-mail)"
-        if actual.lower() != expected.lower():
+        if not cert_matches(embedded.signer_cert, expected):
+            actual = cert_email(embedded.signer_cert) or "(no e-mail)"
             raise SigningRefused(
                 f"{source}: {label} was made by {actual}, not the plan's {WHO[role]} {expected};"
                 " do not sign it"

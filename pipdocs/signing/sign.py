@@ -21,6 +21,7 @@ from typing import Any
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, read_input, write_atomic
+from pipdocs.core.identity import same_email
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.document.record import DocumentSigners, document_signers
@@ -103,7 +104,8 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    from pipdocs.signing.ca import cert_common_name, cert_email
+    from pipdocs.core.identity import cert_email
+    from pipdocs.signing.ca import cert_common_name
 
     data = read_input(Path(p12), "key file", "check --key")
     try:
@@ -199,7 +201,7 @@ def sign_pdf(
     doc = _document_signers(reader, policy, source)
     check_order(fields, role, policy, source, order=doc.order)
     person = plan.person(role)
-    if (signer.email or "").lower() != person.email.lower():
+    if not same_email(signer.email, person.email):
         raise SigningRefused(
             f"{source}: the key {signer.source} belongs to {signer.email or '(no e-mail)'}, but the"
             f" plan's {WHO[role]} is {person.name} <{person.email}>; sign with that person's key"

@@ -28,6 +28,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from pipdocs.core.errors import InputError, TimestampError
+from pipdocs.core.limits import QUOTE_DETAIL, cut
 
 QUERY_TYPE, REPLY_TYPE = "application/timestamp-query", "application/timestamp-reply"
 MAX_REQUEST_BYTES = 16 * 1024  # a TimeStampReq is ~100 bytes; anything this big is not one
@@ -79,7 +80,7 @@ class RejectionResponse(core.Sequence):
 def rejection(message: str, fail_info: str) -> core.Sequence:
     """An RFC 3161 response that says no, and why."""
     status = tsp.PKIStatusInfo(
-        {"status": "rejection", "status_string": [message[:200]], "fail_info": {fail_info}}
+        {"status": "rejection", "status_string": [cut(message)], "fail_info": {fail_info}}
     )
     return RejectionResponse({"status": status})
 
@@ -332,7 +333,7 @@ def _describe(exc: BaseException) -> str:
 
     def line(e: BaseException) -> str:
         text = str(e).strip() or type(e).__name__
-        return text.splitlines()[0][:160]
+        return cut(text.splitlines()[0], QUOTE_DETAIL)
 
     root, seen = exc, {id(exc)}
     while root.__cause__ is not None and id(root.__cause__) not in seen:

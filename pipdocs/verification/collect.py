@@ -23,13 +23,16 @@ from pyhanko.sign import diff_analysis as da
 from pyhanko.sign.validation import EmbeddedPdfSignature, PdfSignatureStatus
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
+from pipdocs.core.attachments import plan_attachments
 from pipdocs.core.errors import InputError
 from pipdocs.core.files import read_input
+from pipdocs.core.identity import cert_identity, same_email
+from pipdocs.core.limits import NAME_TREE_NODES, SHORT_DETAIL, cut
 from pipdocs.core.plan import SIGNATURE_FIELDS, Party
 from pipdocs.verification.report import CertInfo, PlanMatch, Problem, SignatureReport, TimestampInfo
 from pipdocs.verification.words import TRUST_WORDS, describe_modifications
 
-MAX_NAME_TREE_NODES = 10_000
+MAX_NAME_TREE_NODES = NAME_TREE_NODES
 
 
 def load_trust_anchors(paths: Sequence[str | Path]) -> list[tuple[str, x509.Certificate]]:
@@ -67,7 +70,7 @@ def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
         _ = reader.root, reader.xrefs.total_revisions
     except Exception as exc:  # noqa: BLE001 - any parser failure means the file is unusable
         raise InputError(
-            f"{path}: not a readable PDF ({type(exc).__name__}: {str(exc)[:120]}); it is"
+            f"{path}: not a readable PDF ({type(exc).__name__}: {str(exc)[:SHORT_DETAIL]}); it is"
             " truncated or damaged: ask for the original file"
         ) from exc
     return data, reader
@@ -75,29 +78,7 @@ def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
 
 def embedded_plan_files(root: Any) -> list[bytes]:
     """Every attachment named plan.json in a catalog's EmbeddedFiles name tree (any depth)."""
-    found: list[bytes] = []
-    try:
-        tree = root["/Names"]["/EmbeddedFiles"]
-    except KeyError:
-        return found
-    stack: list[tuple[Any, int]] = [(tree, 0)]
-    visited = 0
-    while stack:
-        node, depth = stack.pop()
-        visited += 1
-        if depth > 32 or visited > MAX_NAME_TREE_NODES:
-            raise ValueError("the EmbeddedFiles name tree is too deep or too large")
-        node = node.get_object()
-        stack.extend((kid, depth + 1) for kid in (node["/Kids"] if "/Kids" in node else ()))
-        names = list(node["/Names"]) if "/Names" in node else []
-        for key, spec in zip(names[::2], names[1::2], strict=False):
-            spec = spec.get_object()
-            labels = {str(key)} | {str(spec[k]) for k in ("/UF", "/F") if k in spec}
-            if "plan.json" in labels:
-                ef = spec["/EF"]
-                stream = ef["/UF"] if "/UF" in ef else ef["/F"]
-                found.append(stream.get_object().data)
-    return found
+    return plan_attachments(root)
 
 
 def common_name(name: x509.Name) -> str:
@@ -108,16 +89,7 @@ def common_name(name: x509.Name) -> str:
 
 def signer_identity(cert: x509.Certificate) -> tuple[str | None, list[str]]:
     """Common name, and e-mail addresses: SAN rfc822Name first, else the subject emailAddress."""
-    subject = cert.subject.native
-    name = subject.get("common_name")
-    emails = [
-        str(general_name.native)
-        for general_name in (cert.subject_alt_name_value or [])
-        if general_name.name == "rfc822_name"
-    ]
-    if not emails and subject.get("email_address"):
-        emails.append(str(subject["email_address"]))
-    return (str(name) if name else None), emails
+    return cert_identity(cert)
 
 
 def same_name(a: str | None, b: str | None) -> bool:
@@ -144,7 +116,7 @@ def explain_suspicious(text: str, lang: str = "en") -> str:
     zh = lang == "zh"
     first = text.splitlines()[0] if text else ""
     if "unexplained xrefs" not in first:
-        return first[:200] or ("无法解释的改动" if zh else "unexplained change")
+        return cut(first) or ("无法解释的改动" if zh else "unexplained change")
     revision = _REVISION_RE.search(first)
     where = {
         words[zh] for path in _PATH_RE.findall(text) for key, words in _PLACES if key in path
@@ -212,7 +184,7 @@ def signature_report(sig: CheckedSignature, person: Party | None, lang: str) -> 
         if st and st.trust_problem_indic else None,
         plan_match=PlanMatch(
             expected_name=person.name, expected_email=person.email,
-            email_matches=person.email.casefold() in {e.casefold() for e in emails},
+            email_matches=any(same_email(person.email, e) for e in emails),
             name_matches=same_name(name, person.name)) if person else None,
         coverage=coverage_name(st),  # type: ignore[arg-type]
         modification_level=(st.modification_level.name.lower()  # type: ignore[arg-type]

@@ -34,6 +34,9 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from pipdocs.core.errors import InputError, PipdocsError
+from pipdocs.core.identity import same_email
+from pipdocs.core.limits import SHORT_DETAIL, cut
+from pipdocs.core.names import ROLE_OF_FIELD
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Party, Plan, plan_from_json_bytes
 from pipdocs.core.version import __version__
 from pipdocs.document.record import document_signers
@@ -59,7 +62,7 @@ from pipdocs.verification.words import (
 )
 
 PADES = "/ETSI.CAdES.detached"
-FIELD_ROLES = {name: role for role, name in SIGNATURE_FIELDS.items()}
+FIELD_ROLES = ROLE_OF_FIELD
 # Any of these key usages marks a certificate meant for signing documents.
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
 EXPIRED = {AdESIndeterminate.EXPIRED, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
@@ -122,7 +125,7 @@ def verify_pdf(
     try:
         run.check()
     except Exception as exc:  # noqa: BLE001 - fail closed: never a pass, never a traceback
-        run.problem("validation_error", detail=f"{type(exc).__name__}: {str(exc)[:200]}")
+        run.problem("validation_error", detail=f"{type(exc).__name__}: {cut(str(exc))}")
     return run.report()
 
 
@@ -198,7 +201,7 @@ class _Run:
             except Exception as exc:  # noqa: BLE001 - a signature we cannot classify fails
                 sig.emb = None
                 self.problem("unreadable_signature", sig, "signatures_valid",
-                             detail=f"{type(exc).__name__}: {str(exc)[:120]}")
+                             detail=f"{type(exc).__name__}: {cut(str(exc), SHORT_DETAIL)}")
                 continue
             if sig.role is None:
                 self.problem("unexpected_signature", sig, "only_plan_signatures",
@@ -217,7 +220,7 @@ class _Run:
             self.plan = plan_from_json_bytes(current)
         except PipdocsError as exc:
             found = "; ".join(map(str, getattr(exc, "problems", [])[:3])) or str(exc)
-            self.problem("plan_invalid", check="plan_intact", detail=found[:200])
+            self.problem("plan_invalid", check="plan_intact", detail=cut(found))
             return
         differ = [s.field for s in self.sigs
                   if s.revision is not None and self._plan_at(s.revision, s) not in (None, current)]
@@ -253,7 +256,7 @@ class _Run:
                     sig.status = await self._validate_one(sig.emb, now, trust)
                 except Exception as exc:  # noqa: BLE001 - fail closed
                     self.problem("validation_error", sig, "signatures_valid",
-                                 detail=f"{type(exc).__name__}: {str(exc)[:200]}")
+                                 detail=f"{type(exc).__name__}: {cut(str(exc))}")
 
         asyncio.run(run_all())
 
@@ -316,7 +319,7 @@ class _Run:
             return
         person = self.plan.person(sig.role)
         name, emails = signer_identity(st.signing_cert)
-        if person.email.casefold() not in {e.casefold() for e in emails}:
+        if not any(same_email(person.email, e) for e in emails):
             self.problem("wrong_signer", sig, "signers_match_plan", role=sig.role,
                          detail=f"{name or '?'} <{', '.join(emails) or 'no e-mail'}>")
         elif not same_name(name, person.name):

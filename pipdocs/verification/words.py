@@ -6,6 +6,8 @@ the document's language (a ``detail_zh`` parameter stands in for ``detail`` in C
 
 from __future__ import annotations
 
+from pipdocs.core.policy import shipped_policy
+
 # code -> (English, Chinese). Parameters are filled with str.format; every code is stable.
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_signatures": (
@@ -125,14 +127,9 @@ REVOCATION = {
     "zh": "未检查：组织 CA 不发布 CRL 或 OCSP 服务，且验证在离线环境进行，因此吊销检查采用"
           "“软失败”模式（没有证据时不视为已吊销）；信任基于到所给信任根的证书链和时间戳",
 }
-ROLE_NAMES = {  # inside sentences
-    "en": {"employee": "employee", "manager": "manager", "hr": "HR"},
-    "zh": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
-}
-ROLE_LABELS = {  # as headings
-    "en": {"employee": "Employee", "manager": "Manager", "hr": "HR"},
-    "zh": ROLE_NAMES["zh"],
-}
+_POLICY = shipped_policy()
+ROLE_NAMES = _POLICY.role_names  # inside sentences: from the shipped policy, the one source
+ROLE_LABELS = _POLICY.roles  # as headings
 
 
 def message(code: str, lang: str, **params: str) -> str:

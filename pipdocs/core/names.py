@@ -1,0 +1,35 @@
+"""Names and labels every stage shares, written once: signature fields and their roles, the
+text that marks a signature box in a template, document titles and language tags.
+
+The templates (tools/build_templates.py), the renderer, prepare, sign and verify all read these,
+so a box a template marks is the box prepare finds, and a field sign fills is the field verify
+reads.
+"""
+
+from __future__ import annotations
+
+ROLES: tuple[str, ...] = ("employee", "manager", "hr")
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+#: The signature field of each role, and the role of each field.
+SIGNATURE_FIELDS: dict[str, str] = {role: f"sig_{role}" for role in ROLES}
+ROLE_OF_FIELD: dict[str, str] = {field: role for role, field in SIGNATURE_FIELDS.items()}
+
+#: Every signature-box marker starts so; user text may not contain it (it would forge a box).
+SIG_MARKER = "[[sig:"
+#: The PDF attachment that carries the plan inside the signed document.
+PLAN_ATTACHMENT = "plan.json"
+
+#: Document title (docx core properties, PDF /Title) by plan language.
+DOCUMENT_TITLES: dict[str, str] = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
+#: BCP 47 tag of each plan language (docx language, PDF /Lang).
+LANGUAGE_TAGS: dict[str, str] = {"zh": "zh-CN", "en": "en-GB"}
+
+
+def marker(role: str, end: bool = False) -> str:
+    """The invisible text at the top left (begin) or bottom right (end) of ``role``'s box."""
+    return f"{SIG_MARKER}{role}:{'end' if end else 'begin'}]]"
+
+
+def document_title(language: str, person: str) -> str:
+    """Title viewers show: '绩效改进计划 – 张伟', 'Performance Improvement Plan – Dana Lee'."""
+    return f"{DOCUMENT_TITLES[language]} – {person}"

@@ -1,0 +1,69 @@
+"""Session fixtures shared by the test modules: built once, used everywhere.
+
+- ``ca_dir``: one organisation CA (root, TSA certificate) for the whole session; RSA key
+  generation is the slow part of every signing test, so it happens once, not per module.
+- ``tsa``: that CA's RFC 3161 server over HTTP on a free loopback port.
+- ``prepared``: the example plans (zh, en) as prepared PDFs (``helpers.plain_pdf``: no
+  LibreOffice), ready for the first signature.
+- ``pdf_text``: poppler's text of a PDF, to check content rather than that a file exists.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from helpers import CA_PASSWORD, ORG, plain_pdf
+from helpers import pdf_text as _pdf_text
+
+from pipdocs.core.plan import Plan
+
+
+@pytest.fixture(scope="session")
+def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's CA directory (password ``helpers.CA_PASSWORD``, organisation ``ORG``)."""
+    from pipdocs.signing.ca import init_ca
+
+    path = tmp_path_factory.mktemp("session-ca") / "ca"
+    init_ca(path, ORG, CA_PASSWORD)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tsa(ca_dir: Path) -> Iterator[object]:
+    """The session CA's timestamp server (``.url``), stopped at the end of the session."""
+    from pipdocs.core.policy import load_policy
+    from pipdocs.signing.tsa import make_server
+
+    server = make_server(ca_dir, CA_PASSWORD, load_policy().tsa_policy_oid, "127.0.0.1", 0,
+                         quiet=True)
+    thread = threading.Thread(target=server.serve_forever, name="test-tsa", daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Plan, Path]]:
+    """language -> (the example plan, its prepared PDF ready for the first signature)."""
+    from pipdocs.core.plan import load_plan
+    from pipdocs.demo import example_plan
+
+    root = tmp_path_factory.mktemp("prepared")
+    out: dict[str, tuple[Plan, Path]] = {}
+    for lang in ("zh", "en"):
+        plan = load_plan(example_plan(lang))
+        path = root / f"prepared-{lang}.pdf"
+        path.write_bytes(plain_pdf(plan))
+        out[lang] = (plan, path)
+    return out
+
+
+@pytest.fixture(scope="session")
+def pdf_text() -> Callable[..., str]:
+    """``pdf_text(path, *options)``: the PDF's text through poppler's pdftotext."""
+    return _pdf_text
