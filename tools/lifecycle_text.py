@@ -229,7 +229,7 @@ TEXT: dict[str, dict[str, dict[str, Any]]] = {
             "order": ("manager", "hr"),
         },
         "revision": {
-            "title": "Performance Improvement Plan: revision (version {{ version }})",
+            "title": "Plan revision: version {{ version }}",
             "p_date": "Date",
             "h_reason": "1. Reason for the revision",
             "h_changes": "2. What changed",

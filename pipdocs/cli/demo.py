@@ -14,9 +14,12 @@ from pipdocs.cli.app import DIR_PATH, cli
 @click.option("-o", "--output", "out_dir", type=DIR_PATH, default=None,
               help="Fresh directory for everything (default: a new temporary one).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-def demo_command(out_dir: Path | None, lang: str) -> None:
+@click.option("--case", "whole_case", is_flag=True,
+              help="A whole case instead: plan, check-ins, a revision, the final evaluation,"
+                   " all signed, then `case verify`.")
+def demo_command(out_dir: Path | None, lang: str, whole_case: bool) -> None:
     """The whole flow on built-in examples: CA, three signers, TSA, PDF, signatures, verify."""
-    from pipdocs.demo import run_demo
+    from pipdocs.demo import run_case_demo, run_demo
 
-    result = run_demo(out_dir, lang, progress=click.echo)
+    result = (run_case_demo if whole_case else run_demo)(out_dir, lang, progress=click.echo)
     sys.exit(0 if result.ok else 1)

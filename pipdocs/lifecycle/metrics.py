@@ -15,9 +15,11 @@ from dataclasses import dataclass
 
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 _AT_LEAST = ("≥", ">=", "至少", "不少于", "不低于", "以上", "及以上", "达到", "at least",
-             "minimum", "min.", "or more", "no fewer", "no less", "above", ">", "高于", "超过")
+             "minimum", "min.", "or more", "or higher", "or better", "no fewer", "no less", "above",
+             ">", "高于", "超过")
 _AT_MOST = ("≤", "<=", "以下", "以内", "不超过", "不高于", "低于", "少于", "at most", "maximum",
-            "max.", "or less", "no more", "below", "under", "<", "降至", "控制在")
+            "max.", "or less", "or lower", "or fewer", "no more", "below", "under", "<", "降至",
+            "控制在")
 _FINAL = ("期末", "最终", "final", "by the end", "end of the plan")
 
 
