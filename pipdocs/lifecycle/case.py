@@ -81,7 +81,8 @@ def _read_all(files: list[Path], trust: Sequence[Path], policy: Policy,
                 code="unreadable", file=str(path), params={"file": path.name, "detail": str(exc)},
                 message=MESSAGES["unreadable"][0].format(file=path.name, detail=str(exc))))
             continue
-        blocking = [p.message for p in report.problems if p.code != "missing_role"]
+        blocking = [p.message for p in report.problems
+                    if p.code not in ("missing_role", "no_signatures")]
         entries.append(Entry(doc, report.verdict, list(report.signed_roles),
                              list(report.pending_roles), blocking))
     return entries
