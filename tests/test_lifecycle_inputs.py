@@ -199,3 +199,26 @@ def test_lifecycle_template_builder_reproduces_the_committed_templates(tmp_path:
 
 def test_dates_in_inputs_are_dates() -> None:
     assert checkin().date == date(2026, 10, 22)
+
+
+def test_case_status_of_a_folder_of_cases(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    running, done = tmp_path / "a-running", tmp_path / "b-done"
+    running.mkdir()
+    shutil.copytree(CASE, done)
+    for name in ("01-plan.pdf", "02-checkin-1.pdf"):
+        shutil.copyfile(CASE / name, running / name)
+    result = CliRunner().invoke(cli, ["case", "status", str(tmp_path), "--today", "2026-11-20",
+                                      "--json"])
+    assert result.exit_code == 0, result.output
+    first, second = json.loads(result.output)
+    assert first["version"] == 1 and first["employee"] == "赵磊"
+    assert [c["number"] for c in first["overdue"]] == [2]
+    assert first["next_checkpoint"]["date"] == "2026-12-03"
+    assert first["evaluation"] == "not_due"
+    assert second["version"] == 2 and second["evaluation"] == "done" and not second["overdue"]
+    result = CliRunner().invoke(cli, ["case", "status", str(running), "--today", "2027-01-03"])
+    assert "#2 2026-11-05, #3 2026-12-03" in result.output and "evaluation" in result.output
+    assert result.output.rstrip().endswith("due")

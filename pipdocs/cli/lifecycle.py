@@ -164,3 +164,23 @@ def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
         write_atomic(record, render_html(report).encode("utf-8"))
     click.echo(report.model_dump_json(indent=1) if as_json else render_text(report))
     sys.exit(0 if report.ok else 1)
+
+
+@case_group.command("status")
+@click.argument("folders", type=DIR_PATH, nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per case.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Judge as of this day (YYYY-MM-DD; default: today).")
+def case_status_command(folders: tuple[Path, ...], as_json: bool, today: Any) -> None:
+    """Where each case stands: next checkpoint, overdue check-ins, evaluation due."""
+    import json
+
+    from pipdocs.lifecycle.status import case_folders, case_status, render_status
+
+    day: date = today.date() if today else date.today()
+    rows = [case_status(folder, day) for folder in case_folders(list(folders))]
+    if as_json:
+        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False,
+                              indent=1))
+    else:
+        click.echo(render_status(rows, day))
