@@ -45,21 +45,21 @@ def run(n: int = 15, http: bool = False, pdf: Path | None = None, keep: bool = F
     policy = load_policy()
     plan = load_plan(example_plan("zh"))
     work = Path(tempfile.mkdtemp(prefix="pipdocs-bench-sign-"))
-    init_ca(work / "ca", "Bench 基准", "ca-pw")
+    init_ca(work / "ca", "Bench 基准", "bench-ca-secret")
     person = plan.person("employee")
     p12 = work / "employee.p12"
-    issue_signer(work / "ca", person.name, person.email, p12, "ca-pw", "key-pw")
+    issue_signer(work / "ca", person.name, person.email, p12, "bench-ca-secret", "key-pw")
     prepared = work / "prepared.pdf"
     prepared.write_bytes(pdf.read_bytes() if pdf else plain_pdf(plan))
 
     server = None
     if http:
-        server = make_server(work / "ca", "ca-pw", policy.tsa_policy_oid, "127.0.0.1", 0,
+        server = make_server(work / "ca", "bench-ca-secret", policy.tsa_policy_oid, "127.0.0.1", 0,
                              quiet=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         timestamper: Any = CheckedHTTPTimeStamper(server.url)
     else:
-        timestamper = local_timestamper(work / "ca", "ca-pw", policy.tsa_policy_oid)
+        timestamper = local_timestamper(work / "ca", "bench-ca-secret", policy.tsa_policy_oid)
 
     def ours(i: int) -> float:
         start = time.perf_counter()

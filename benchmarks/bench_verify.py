@@ -42,14 +42,14 @@ def signed_plan(work: Path) -> tuple[Path, Path]:
 
     policy = load_policy()
     plan = load_plan(example_plan("en"))
-    init_ca(work / "ca", "Bench Org", "ca-pw")
-    timestamper = local_timestamper(work / "ca", "ca-pw", policy.tsa_policy_oid)
+    init_ca(work / "ca", "Bench Org", "bench-ca-secret")
+    timestamper = local_timestamper(work / "ca", "bench-ca-secret", policy.tsa_policy_oid)
     path = work / "0.pdf"
     path.write_bytes(plain_pdf(plan))
     for n, role in enumerate(SIGNATURE_FIELDS, 1):
         person = plan.person(role)
         p12 = work / f"{role}.p12"
-        issue_signer(work / "ca", person.name, person.email, p12, "ca-pw", "key-pw")
+        issue_signer(work / "ca", person.name, person.email, p12, "bench-ca-secret", "key-pw")
         out = work / f"{n}.pdf"
         sign_pdf(path, out, role=role, signer=load_signer(p12, "key-pw"),
                  timestamper=timestamper, policy=policy)

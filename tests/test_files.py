@@ -50,8 +50,9 @@ def test_failure_mid_write_keeps_the_old_file_and_no_temp(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(InputError, match="a.pdf: the disk is full") as caught:
         write_atomic(out, b"new")
+    assert "Errno" not in str(caught.value) and caught.value.exit_code == 2
     assert out.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["a.pdf"]
 

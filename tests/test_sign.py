@@ -207,6 +207,7 @@ def test_p12_from_another_ca_is_accepted(world: World, tmp_path: Path) -> None:
     p12 = tmp_path / "other.p12"
     p12.write_bytes(pkcs12.serialize_key_and_certificates(
         b"other", key, cert, None, serialization.BestAvailableEncryption(b"other-pw")))
+    p12.chmod(0o600)  # sign refuses a key others can read
     out = tmp_path / "other-signed.pdf"
     sign_pdf(world.prepared["en"], out, role="employee", signer=load_signer(p12, "other-pw"),
              timestamper=world.stamper(), policy=POLICY)

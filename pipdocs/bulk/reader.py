@@ -21,6 +21,9 @@ Cells = Iterator[tuple[int, list[tuple[Any, str]]]]
 def xlsx_rows(path: Path) -> Cells:
     from openpyxl import load_workbook
 
+    from pipdocs.core.archive import XLSX_LIMITS, check_zip
+
+    check_zip(path, "workbook", XLSX_LIMITS)  # before openpyxl holds a part or a cell
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
@@ -75,8 +78,14 @@ def csv_rows(path: Path) -> Cells:
         delimiter = max(",;\t|", key=first.count) if first else ","
         if not first.count(delimiter):
             delimiter = ","
+        reader = csv.reader(fh, delimiter=delimiter)
         try:
-            for number, record in enumerate(csv.reader(fh, delimiter=delimiter), 1):
+            for number, record in enumerate(reader, 1):
                 yield number, [(value, "") for value in record]
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):  # the csv module's own bound
+                raise InputError(
+                    f"{path}: a cell on line {reader.line_num} is longer than"
+                    f" {csv.field_size_limit():,} characters; a plan's cell is far shorter"
+                    " (Excel allows 32,767)") from exc
             raise InputError(f"{path}: broken CSV ({exc}); save it again from Excel") from exc

@@ -73,33 +73,70 @@ def write_report(path: Path, outcomes: list[RowOutcome]) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Made:
+    """What a run made for one plan: its input hash, and the output's name, size and SHA-256."""
+
+    digest: str
+    output: str
+    size: int
+    sha256: str
+
+    def line(self, plan_id: str) -> str:
+        return json.dumps({"id": plan_id, "hash": self.digest, "output": self.output,
+                           "size": self.size, "sha256": self.sha256}) + "\n"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 class Manifest:
-    """plan id -> (input hash, output name) of documents made by earlier runs (append-only)."""
+    """plan id -> what earlier runs made (append-only): an output is skipped only when its input
+    is unchanged AND the file is still the one that run wrote (size and SHA-256), so a
+    truncated, replaced or swapped output is made again."""
 
     def __init__(self, out_dir: Path) -> None:
         self.path = out_dir / MANIFEST
-        self.entries: dict[str, tuple[str, str]] = {}
+        self.entries: dict[str, tuple[str, Made]] = {}
         with contextlib.suppress(FileNotFoundError), self.path.open(encoding="utf-8") as fh:
             for line in fh:
-                with contextlib.suppress(ValueError, KeyError, TypeError):
+                with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):
                     item = json.loads(line)  # a torn last line from a kill is skipped
-                    self.entries[item["id"].casefold()] = (item["hash"], item["output"])
+                    made = Made(str(item["hash"]), str(item["output"]), int(item["size"]),
+                                str(item["sha256"]))
+                    self.entries[item["id"].casefold()] = (item["id"], made)
         self._fh = self.path.open("a", encoding="utf-8")
 
     def unchanged(self, plan_id: str, digest: str, out: Path) -> bool:
-        return out.is_file() and self.entries.get(plan_id.casefold()) == (digest, out.name)
+        found = self.entries.get(plan_id.casefold())
+        if found is None or (found[1].digest, found[1].output) != (digest, out.name):
+            return False
+        try:
+            if out.stat().st_size != found[1].size or not out.is_file():
+                return False
+            return file_sha256(out) == found[1].sha256
+        except OSError:
+            return False
 
     def add(self, plan_id: str, digest: str, out: Path) -> None:
-        self.entries[plan_id.casefold()] = (digest, out.name)
-        self._fh.write(json.dumps({"id": plan_id, "hash": digest, "output": out.name}) + "\n")
+        try:
+            made = Made(digest, out.name, out.stat().st_size, file_sha256(out))
+        except OSError:
+            return  # gone already (removed by hand): the next run makes it again
+        self.entries[plan_id.casefold()] = (plan_id, made)
+        self._fh.write(made.line(plan_id))
         self._fh.flush()
 
     def close(self) -> None:
         """Rewrite without superseded lines, so the file does not grow run after run."""
         self._fh.close()
-        lines = "".join(json.dumps({"id": k, "hash": h, "output": o}) + "\n"
-                        for k, (h, o) in self.entries.items()
-                        if (self.path.parent / o).is_file())
+        lines = "".join(made.line(plan_id) for plan_id, made in self.entries.values()
+                        if (self.path.parent / made.output).is_file())
         write_atomic(self.path, lines.encode("utf-8"))
 
 

@@ -34,6 +34,7 @@ from pipdocs.bulk.records import (
 )
 from pipdocs.bulk.sheet import SheetRow, read_sheet
 from pipdocs.core.errors import ConversionError, InputError, PlanInvalid, Problem
+from pipdocs.core.files import case_twin, directory_names
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
@@ -146,6 +147,7 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
 
     todo: dict[int, tuple[str, str]] = {}
     seen: dict[str, int] = {}
+    existing = directory_names(out_dir)  # outputs of earlier runs, listed once
     for row in itertools.chain([first] if first else [], rows):
         plan_id = str(row.data.get("plan_id") or "")
         problems: list[Problem]
@@ -155,6 +157,10 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
             problems = _row_problems(row, None)
         except PlanInvalid as exc:
             plan, problems = None, _row_problems(row, exc)
+        except (ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+            # A value no check foresaw: this row's problem, never the end of the run.
+            plan, problems = None, [Problem(f"row {row.number}", f"cannot be read as a plan"
+                                            f" ({type(exc).__name__}); check its cells")]
         key = plan_id.casefold()
         if key and key in seen:
             where = row.cell("plan_id") if "plan_id" in row.data else ""
@@ -165,6 +171,13 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
                                     "and period.start: give this row a plan_id)"))
         elif key:
             seen[key] = row.number
+            twin = case_twin(out_dir / f"{plan_id}.{fmt}", existing)
+            if twin:
+                where = row.cell("plan_id") or f"row {row.number}"
+                problems.append(Problem(where, f"plan id {plan_id} differs only in case from"
+                                        f" {twin}, made earlier for another plan; on many disks"
+                                        " one file would overwrite the other: give another"
+                                        " plan_id, or remove that file"))
         if problems or plan is None:
             summary.failed += 1
             summary.rows.append(RowOutcome(row.number, plan_id, "error", "",

@@ -7,6 +7,7 @@ so ``pipdocs --help`` stays fast. Library code never prints or exits; only the C
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -37,7 +38,7 @@ class OutputFile(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
         from pipdocs.core.errors import InputError
-        from pipdocs.core.files import check_output
+        from pipdocs.core.files import case_twin, check_output
 
         out = Path(value)
         if self.suffixes and out.suffix.lower() not in self.suffixes:
@@ -46,6 +47,11 @@ class OutputFile(click.ParamType):
             check_output(out)
         except InputError as exc:
             self.fail(str(exc), param, ctx)
+        twin = case_twin(out) if set(self.suffixes) & {".pdf", ".docx"} else None
+        if twin:
+            self.fail(f"{out}: {twin} is already in {out.parent} and differs only in case;"
+                      " on many disks one would overwrite the other: choose another name",
+                      param, ctx)
         return out
 
 
@@ -110,6 +116,18 @@ def exit_for(exc: BaseException, debug: bool) -> int:
     if isinstance(exc, KeyboardInterrupt):
         err("interrupted: no partial output was left behind")
         return 130
+    if isinstance(exc, MemoryError):
+        err("error: out of memory: the input is far larger than a plan, sheet or document"
+            " should be; check it, or split it (no partial output was left behind)")
+        return 2
+    if isinstance(exc, RecursionError):
+        err("error: the input is nested too deeply to be processed; check that it is the file"
+            " you meant (no partial output was left behind)")
+        return 2
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        err(f"error: the disk is full{f' ({exc.filename})' if exc.filename else ''}; free some"
+            " space and run the command again")
+        return 2
     err(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
     return 2
 

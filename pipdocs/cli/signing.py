@@ -33,9 +33,14 @@ def ca() -> None:
 
 @ca.command("init")
 @click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="New CA directory.")
-@click.option("--org", required=True, help="Organisation name (any language).")
+@click.option("--org", required=True,
+              help="Organisation name (any language, at most 64 characters).")
 def ca_init(ca_dir: Path, org: str) -> None:
-    """Create a root CA and a timestamping certificate; DIR/root.pem is what verifiers trust."""
+    """Create a root CA and a timestamping certificate; DIR/root.pem is what verifiers trust.
+
+    The CA password (PIPDOCS_CA_PASSWORD) needs at least 8 characters, not only spaces,
+    with at least 5 different characters.
+    """
     from pipdocs.signing.ca import init_ca
 
     password = password_from_env("PIPDOCS_CA_PASSWORD", "New CA password", confirm=True)

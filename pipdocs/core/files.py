@@ -6,11 +6,15 @@ a crash, Ctrl-C or a full disk leaves either the old file or the complete new on
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import CredentialError, InputError
+
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
 
 
 def check_output(out: Path) -> Path:
@@ -25,6 +29,54 @@ def check_output(out: Path) -> Path:
     if out.is_dir():
         raise InputError(f"{out}: is a directory; give a file name inside it")
     return parent
+
+
+def case_twin(out: Path, names: dict[str, str] | None = None) -> str | None:
+    """The name of a file beside ``out`` that differs from it only in case (PIP-A.pdf for
+    pip-a.pdf), or None. On a case-insensitive file system (macOS, Windows, a USB stick) one
+    would overwrite the other, and outputs travel. ``names``: casefolded name -> name of the
+    directory, listed once by a caller that checks many outputs."""
+    out = Path(out)
+    if names is None:
+        names = directory_names(out.parent if str(out.parent) else Path("."))
+    found = names.get(out.name.casefold())
+    return found if found is not None and found != out.name else None
+
+
+def directory_names(directory: Path) -> dict[str, str]:
+    """casefolded name -> name of every entry in ``directory`` (empty if it does not exist)."""
+    try:
+        return {entry.name.casefold(): entry.name for entry in os.scandir(directory)}
+    except OSError:
+        return {}
+
+
+def check_private(path: Path, what: str = "private key") -> None:
+    """Refuse a key file that others can read or write (CredentialError, exit 2).
+
+    Encrypted or not, a key readable by the group or by everyone can be copied and attacked
+    offline; one that others can write can be swapped. Only the owner may have access.
+    """
+    if os.name != "posix":
+        return
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return  # missing or unreadable: the reader says so in its own words
+    if mode & 0o077:
+        who = "everyone" if mode & 0o007 else "the file's group"
+        raise CredentialError(f"{path}: the {what} can be read or changed by {who} (mode"
+                              f" {mode:04o}); run `chmod 600 {path}` and try again")
+
+
+def disk_full(exc: OSError, out: Path) -> InputError:
+    """The one-line error for a failed write: a full disk said as such."""
+    where = out.parent if str(out.parent) else Path(".")
+    if exc.errno in FULL_DISK:
+        return InputError(f"{out}: the disk is full (no space left in {where}); free some"
+                          " space and run the command again")
+    return InputError(f"{out}: cannot write in {where} ({exc.strerror or exc}); choose another"
+                      " path")
 
 
 def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
@@ -60,14 +112,11 @@ def write_atomic(
     (FileExistsError), atomically.
     """
     out = Path(out)
-    parent = check_output(out)
+    check_output(out)
     try:
-        fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600
-        )
+        fd, tmp = _open_temp(out, 0o666 if mode is None else 0o600)
     except OSError as exc:
-        raise InputError(
-            f"{out}: cannot write in {parent} ({exc.strerror}); choose another path"
-        ) from exc
+        raise disk_full(exc, out) from exc
     try:
         if mode is not None:
             os.fchmod(fd, mode)
@@ -80,7 +129,9 @@ def write_atomic(
             os.unlink(tmp)
         else:
             os.replace(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, FileExistsError):
+            raise disk_full(exc, out) from exc
         raise
     return out

@@ -30,30 +30,45 @@ from pipdocs.core.names import LANGUAGES as LANGUAGES  # re-exported: callers im
 from pipdocs.core.names import ROLES as ROLES
 from pipdocs.core.names import SIG_MARKER as SIG_MARKER
 from pipdocs.core.names import SIGNATURE_FIELDS as SIGNATURE_FIELDS
+from pipdocs.core.planfile import MAX_DEPTH, TOO_DEEP
+from pipdocs.core.text import line_problem, text_problem
 
 JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
 USUAL_PERIODS: tuple[int, ...] = (30, 60, 90)
 MAX_GOALS = 3
 CHECKPOINT_INTERVAL_DAYS = 14
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 _WEEKS_RE = re.compile(r"^\s*(\d{1,2})\s*(?:[-–~]\s*(\d{1,2}))?\s*$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_PLAN_ID_RE = re.compile(r"^\w[\w.-]{0,79}$")
+_PLAN_ID_RE = re.compile(r"\w[\w.-]{0,79}")
+# Names Windows reserves for devices, with any extension (CON.pdf is the console): outputs travel.
+WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL",
+                              *(f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³")})
 
 
 def _clean_text(value: str) -> str:
     """Normalise line ends and refuse what would corrupt a document or forge a signature box."""
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    bad = _CONTROL_RE.search(value)
-    if bad:
-        raise ValueError(
-            f"contains the control character U+{ord(bad.group()):04X}; remove it"
-        )
+    problem = text_problem(value)
+    if problem:
+        raise ValueError(problem)
     if SIG_MARKER in value:
         raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
     return value
 
 
+def _clean_line(value: str) -> str:
+    """A name or id: one line, no control or bidi characters (they forge output lines or
+    print the name reversed)."""
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return _clean_text(value)
+
+
 def _email(value: str) -> str:
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(problem)
     if SIG_MARKER in value:
         raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
     if not is_email(value):
@@ -63,6 +78,7 @@ def _email(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clean_text)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_text)]
+Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_line)]
 Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
 
 
@@ -78,19 +94,28 @@ class _Model(BaseModel):
 class Party(_Model):
     """A person named by the plan: who must sign for a role."""
 
-    name: ShortText
+    name: Line
     email: Email
     title: ShortText
 
 
 class Employee(Party):
-    id: ShortText
+    id: Line
     department: ShortText
 
 
 class Period(_Model):
     start: date
     days: int = Field(ge=7, le=366)
+
+    @field_validator("start")
+    @classmethod
+    def _plausible(cls, value: date) -> date:
+        # 9999-12-31 plus the period overflows every date sum made from it later.
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"{value.isoformat()} is not a plausible start date (years"
+                             f" {FIRST_YEAR}-{LAST_YEAR}); check the year")
+        return value
 
     @property
     def end(self) -> date:
@@ -160,7 +185,7 @@ class Plan(_Model):
     plan_id: str | None = Field(default=None, max_length=80)
     language: Literal["zh", "en"]
     role: Literal["sales", "engineering", "admin", "customer_service"]
-    organisation: ShortText | None = None
+    organisation: Line | None = None
     employee: Employee
     manager: Party
     hr: Party
@@ -176,10 +201,19 @@ class Plan(_Model):
     def _plan_id(cls, value: str | None) -> str | None:
         if value is None or value == "":
             return None
-        if not _PLAN_ID_RE.match(value):
+        problem = line_problem(value)
+        if problem:
+            raise ValueError(problem)
+        if not _PLAN_ID_RE.fullmatch(value) or value.endswith("."):
             raise ValueError(
-                f"'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.'"
-                " (it becomes a file name)"
+                f"'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.', not"
+                " at the end (it becomes a file name)"
+            )
+        if value.split(".")[0].upper() in WINDOWS_RESERVED:
+            raise ValueError(
+                f"'{value}' cannot be a plan id: Windows reserves"
+                f" {value.split('.')[0].upper()} for a device, so the file could not be opened"
+                " there; choose another"
             )
         return value
 
@@ -238,10 +272,27 @@ _FIELDS_BY_MODEL: dict[str, type[BaseModel]] = {
 }
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: repr, shortened (a 5,000-digit number, a nested list)."""
+    import reprlib
+
+    if isinstance(value, int) and value.bit_length() > 200:  # repr() refuses 4,300+ digits
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    short = reprlib.Repr()
+    short.maxlevel, short.maxstring, short.maxother, short.maxlong = 3, limit, limit, limit
+    try:
+        text = short.repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit + 10 else text[:limit] + "..."
+
+
 def _message(error: Any) -> str:
     """A sentence a person understands for one pydantic error."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    original = error.get("input")
+    error = {**error, "input": _Shown(shown(original))}
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
@@ -255,7 +306,7 @@ def _message(error: Any) -> str:
         return f"must be one of {ctx.get('expected', '')}, not {error.get('input')!r}"
     if kind.startswith("date_"):
         return f"{error.get('input')!r} is not a date; write it as YYYY-MM-DD"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
+    if kind in ("int_parsing", "int_parsing_size", "int_type", "int_from_float"):
         return f"{error.get('input')!r} is not a whole number"
     if kind in ("string_too_short",):
         return "must not be empty"
@@ -268,7 +319,7 @@ def _message(error: Any) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"{error.get('input')!r} is out of range ({error['msg'].lower()})"
     if kind in ("string_type",):
-        return f"must be text, not {type(error.get('input')).__name__}"
+        return f"must be text, not {type(original).__name__}"
     if kind in ("list_type",):
         return "must be a list (one item per line)"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -276,6 +327,13 @@ def _message(error: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return str(error["msg"])
+
+
+class _Shown(str):
+    """Text that ``!r`` prints as is: an input already made short by :func:`shown`."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 def _as_date(value: Any) -> date | None:
@@ -293,7 +351,15 @@ def _as_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip() if isinstance(value, str) else ""
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+def _end(start: date, days: int) -> date | None:
+    """The period's last day, or None when it is past the calendar's end (9999-12-31)."""
+    try:
+        return start + timedelta(days=days - 1)
+    except OverflowError:
+        return None
 
 
 def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
@@ -306,8 +372,9 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
     period: dict[str, Any] = raw_period if isinstance(raw_period, dict) else {}
     start = plan.period.start if plan else _as_date(period.get("start"))
     days = plan.period.days if plan else _as_int(period.get("days"))
-    if start is not None and days is not None and 7 <= days <= 366:
-        end = start + timedelta(days=days - 1)
+    end = _end(start, days) if start is not None and days is not None and 7 <= days <= 366 \
+        else None
+    if start is not None and end is not None:
         for key, field in (("goals", "deadline"), ("checkpoints", "date")):
             items = data.get(key)
             if not isinstance(items, list):
@@ -367,6 +434,24 @@ def _derived_plan_id(plan: Plan) -> str:
     return f"PIP-{emp}-{plan.period.start:%Y%m%d}"[:80]
 
 
+def _too_deep(data: dict[str, Any]) -> list[Problem]:
+    """Fields nested deeper than any plan is (checked without recursion: 100,000 levels of
+    lists would exhaust the stack of every recursive check after this one)."""
+    problems = []
+    for key, value in data.items():
+        stack = [(value, 2)]
+        while stack:
+            item, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                problems.append(Problem(str(key), TOO_DEEP))
+                break
+            if isinstance(item, dict):
+                stack.extend((v, depth + 1) for v in item.values())
+            elif isinstance(item, list):
+                stack.extend((v, depth + 1) for v in item)
+    return problems
+
+
 def plan_from_data(data: Any, source: str = "") -> Plan:
     """Validate a mapping (parsed YAML/JSON, or a spreadsheet row) into a Plan.
 
@@ -375,6 +460,9 @@ def plan_from_data(data: Any, source: str = "") -> Plan:
     if not isinstance(data, dict):
         problem = Problem("", "a plan must be a mapping of fields (plan_id: ..., role: ...)")
         raise PlanInvalid([problem], source)
+    deep = _too_deep(data)
+    if deep:
+        raise PlanInvalid(deep, source)
     problems: list[Problem] = []
     plan: Plan | None = None
     try:

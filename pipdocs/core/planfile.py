@@ -1,20 +1,26 @@
 """Reading plan files safely: size and encoding checks, strict YAML and JSON parsing.
 
 Kept apart from the model (plan.py) because it is about bytes and syntax, not about what a
-plan means; its errors are InputError (exit 2), the model's are PlanInvalid (exit 1).
+plan means; its errors are InputError (exit 2), the model's are PlanInvalid (exit 1). Nesting
+too deep for the parser is PlanInvalid too: the model refuses the same depth (MAX_DEPTH) in data.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.files import read_input
 
 MAX_PLAN_FILE_BYTES = 1_000_000
+_BRACKETS = re.compile(r"[\[\]{}]")
+MAX_DEPTH = 12  # a plan nests 4 levels (goals -> goal -> field); anything deeper is not one
+TOO_DEEP = (f"is nested more than {MAX_DEPTH} levels deep; a plan's fields hold text, lists"
+            " of text or lists of fields (see `pipdocs schema`)")
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -25,6 +31,12 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise InputError(f"the key '{key}' is given twice in one object; keep one")
         out[key] = value
     return out
+
+
+def _whole(digits: str) -> int | str:
+    """A JSON integer; one too long for int() (4,300+ digits) stays text, so the plan's
+    validation names the field ("is not a whole number", "is too long")."""
+    return int(digits) if len(digits) <= 30 else digits
 
 
 @functools.cache
@@ -67,9 +79,29 @@ def _yaml_loader() -> Any:
 
 
 def _parse_text(text: str, suffix: str, source: str) -> Any:
+    """Parsed YAML or JSON; a file nested too deep for the parser is a problem of the plan."""
+    try:
+        if _bracket_depth(text) > 20 * MAX_DEPTH:  # PyYAML takes seconds to fail on these
+            raise RecursionError
+        return _parse(text, suffix, source)
+    except RecursionError as exc:
+        raise PlanInvalid([Problem("", f"the plan {TOO_DEEP}")], source) from exc
+
+
+def _bracket_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest, quotes not considered: far above any plan's depth only
+    for a file nested on purpose (brackets in a plan's sentences stay near zero)."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _parse(text: str, suffix: str, source: str) -> Any:
     if suffix == ".json":
         try:
-            return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+            return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_whole)
         except InputError as exc:
             raise InputError(f"{source}: {exc}") from exc
         except json.JSONDecodeError as exc:

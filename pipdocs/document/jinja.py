@@ -18,6 +18,11 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "September", "October", "November", "December")
 
 _envs: dict[str, Environment] = {}
+# The only filters a template may use: text and list helpers, no attribute or markup tricks
+# (``attr``, ``safe``, ``map``, ``format`` are left out; week_dates is pipdocs's own).
+FILTERS = ("abs", "capitalize", "center", "count", "d", "default", "e", "escape", "first",
+           "float", "int", "join", "last", "length", "lower", "replace", "round", "string",
+           "title", "trim", "truncate", "upper", "wordcount")
 
 
 def format_date(value: date, language: str) -> str:
@@ -50,12 +55,27 @@ def week_span(action: Action, period: Period) -> tuple[date, date]:
     return start, end
 
 
+def template_may_read(obj: Any, attr: str) -> bool:
+    """A plan model's fields and computed properties (``period.end``), nothing else of it:
+    no pydantic method (``model_copy``) and nothing private; other values: what the sandbox
+    allows."""
+    from pydantic import BaseModel
+
+    if attr.startswith("_"):
+        return False
+    if isinstance(obj, BaseModel):
+        return attr in type(obj).model_fields or isinstance(
+            getattr(type(obj), attr, None), property)
+    return True
+
+
 def jinja_env(language: str) -> Environment:
     """The Jinja environment for one document language (cached: built once per process)."""
     env = _envs.get(language)
     if env is not None:
         return env
-    from jinja2 import Environment, StrictUndefined, pass_context
+    from jinja2 import StrictUndefined, pass_context
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
     from markupsafe import Markup, escape
 
     def finalize(value: Any) -> Any:
@@ -78,10 +98,14 @@ def jinja_env(language: str) -> Environment:
         first, last = week_span(action, context["period"])
         return format_span(first, last, language)
 
-    class CachingEnvironment(Environment):
-        """Compiles each template part once per process: docxtpl asks for every render."""
+    class CachingEnvironment(ImmutableSandboxedEnvironment):
+        """A sandbox (templates are edited by people, not trusted code) that compiles each
+        template part once per process: docxtpl asks for every render."""
 
         compiled: dict[str, Any] = {}
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            return template_may_read(obj, attr) and super().is_safe_attribute(obj, attr, value)
 
         def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
             if globals is not None or template_class is not None or not isinstance(source, str):
@@ -96,6 +120,8 @@ def jinja_env(language: str) -> Environment:
     env = CachingEnvironment(autoescape=True, undefined=StrictUndefined, finalize=finalize,
                              keep_trailing_newline=True)
     env.compiled = {}
+    env.globals.clear()  # range, cycler, lipsum, namespace...: nothing a plan document needs
+    env.filters = {name: env.filters[name] for name in FILTERS if name in env.filters}
     env.filters["week_dates"] = week_dates
     _envs[language] = env
     return env

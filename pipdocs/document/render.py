@@ -1,7 +1,9 @@
 """Plan -> Word document: the plan's role template rendered with docxtpl.
 
 User text is data, never template code: rendering uses autoescape, and a value is output once,
-never re-parsed, so ``{{ 7*7 }}`` or ``<w:t>`` in a plan prints literally. A newline in a text
+never re-parsed, so ``{{ 7*7 }}`` or ``<w:t>`` in a plan prints literally. Templates are not
+trusted code either (HR edits them): Jinja runs in an immutable sandbox that reads plan fields
+only, with a short list of filters (document/jinja.py). A newline in a text
 starts a new line: a new paragraph with the same formatting (so Chinese first-line indents
 hold). Dates print in the document's language (``2026年12月01日`` / ``1 December 2026``)
 without a filter.
@@ -18,6 +20,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import TemplateError
 from pipdocs.core.files import write_atomic
 from pipdocs.core.names import LANGUAGE_TAGS, document_title
@@ -42,6 +45,7 @@ def _template_bytes(path: Path) -> bytes:
         data = path.read_bytes()
     except OSError as exc:
         raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from exc
+    check_zip(data, "Word template", DOCX_LIMITS, TemplateError, name=str(path))
     _template_cache[path] = (key, data)
     return data
 

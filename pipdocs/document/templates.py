@@ -3,8 +3,10 @@
 Search order: ``--templates DIR`` (``DIR/<lang>/<role>.docx``) when given; otherwise the copy
 shipped in the wheel (``pipdocs/_data/templates``); otherwise the repository's ``templates/``
 (editable installs). ``check_template`` reports Jinja syntax errors with the paragraph's text,
-names and fields the plan does not have (``{{ employe.name }}``, ``{{ employee.nmae }}``), and
-missing or misplaced signature markers, so a broken template is caught before a batch runs.
+names and fields the plan does not have (``{{ employe.name }}``, ``{{ employee.nmae }}``), any
+read that is not a plan field (``name.upper``, ``__class__``: rendering is sandboxed, and the check
+says so before a batch fails), and missing or misplaced signature markers, so a broken template
+is caught before a batch runs.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
+from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import Problem, TemplateError
 from pipdocs.core.limits import SHORT_DETAIL, cut
 from pipdocs.core.names import marker
@@ -115,8 +118,32 @@ def context_kinds(model: type[BaseModel] | None = None) -> dict[str, Kind]:
     return {name: _kind(field.annotation) for name, field in model.model_fields.items()}
 
 
+LOOP_ATTRS = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length",
+                        "previtem", "nextitem", "depth", "depth0"})
+
+
+def _attr_of(node: Any) -> str | None:
+    """The name read by ``x.name`` or ``x['name']``; None for ``x[0]`` or ``x[i]``."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Getattr):
+        return str(node.attr)
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return node.arg.value if isinstance(node.arg.value, str) else None
+    return None
+
+
+def _root_name(node: Any) -> str | None:
+    from jinja2 import nodes
+
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        node = node.node
+    return str(node.name) if isinstance(node, nodes.Name) else None
+
+
 class _AttrChecker:
-    """Walk a Jinja AST, following loop variables, and flag fields a plan model lacks."""
+    """Walk a Jinja AST, following loop variables, and flag every read that is not a plan field:
+    fields a plan model lacks, attributes of plain values (``name.upper``), anything private."""
 
     def __init__(self) -> None:
         self.found: list[tuple[int, str]] = []
@@ -126,11 +153,46 @@ class _AttrChecker:
 
         if isinstance(node, nodes.Name):
             return scope.get(node.name)
-        if isinstance(node, nodes.Getattr):
+        attr = _attr_of(node)
+        if attr is not None:
             base = self.kind_of(node.node, scope)
-            if base and base[0] == "model" and node.attr in base[1].model_fields:
-                return _kind(base[1].model_fields[node.attr].annotation)
+            if base and base[0] == "model" and attr in base[1].model_fields:
+                return _kind(base[1].model_fields[attr].annotation)
+            return None
+        inner = self.kind_of(getattr(node, "node", None), scope)
+        picks = isinstance(node, nodes.Getitem) or (
+            isinstance(node, nodes.Filter) and node.name in ("first", "last"))
+        if picks and inner and inner[0] == "list":
+            return ("model", inner[1])  # goals[0], goals|first
         return None
+
+    def judge(self, node: Any, attr: str, scope: dict[str, Kind]) -> str | None:
+        """Why reading ``attr`` here is not allowed, or None."""
+        from jinja2 import nodes
+
+        dotted = _dotted(node)
+        if attr.startswith("_"):
+            return (f"'{dotted}': '{attr}' starts with '_'; a template may read plan fields"
+                    " only")
+        root = _root_name(node)
+        if root is not None and root not in scope and root != "loop":
+            return None  # an unknown name: reported once, as not part of a plan
+        if root == "loop" and isinstance(node.node, nodes.Name):
+            return None if attr in LOOP_ATTRS else (
+                f"'{dotted}': loop has no '{attr}' a template may use;"
+                f" use one of {', '.join(sorted(LOOP_ATTRS))}")
+        base = self.kind_of(node.node, scope)
+        if base and base[0] == "model":
+            model = base[1]
+            if attr in model.model_fields or isinstance(getattr(model, attr, None), property):
+                return None
+            fields = list(model.model_fields)
+            guess = get_close_matches(attr, fields, n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            return (f"'{dotted}': a plan has no field '{attr}' here{hint};"
+                    f" fields: {', '.join(fields)}")
+        return (f"'{dotted}': '{attr}' is not a plan field; a template may read plan fields"
+                " only (use a filter such as |upper for text)")
 
     def visit(self, node: Any, scope: dict[str, Kind]) -> None:
         from jinja2 import nodes
@@ -151,18 +213,11 @@ class _AttrChecker:
         if isinstance(node, nodes.Assign):
             for target in node.target.find_all(nodes.Name):
                 scope[target.name] = None
-        if isinstance(node, nodes.Getattr):
-            base = self.kind_of(node.node, scope)
-            if base and base[0] == "model":
-                model = base[1]
-                if node.attr not in model.model_fields and not hasattr(model, node.attr):
-                    fields = list(model.model_fields)
-                    guess = get_close_matches(node.attr, fields, n=1)
-                    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-                    self.found.append(
-                        (node.lineno, f"'{_dotted(node)}': a plan has no field '{node.attr}'"
-                         f" here{hint}; fields: {', '.join(fields)}")
-                    )
+        attr = _attr_of(node)
+        if attr is not None:
+            problem = self.judge(node, attr, scope)
+            if problem:
+                self.found.append((node.lineno, problem))
         for child in node.iter_child_nodes():
             self.visit(child, scope)
 
@@ -172,8 +227,11 @@ def _dotted(node: Any) -> str:
 
     if isinstance(node, nodes.Name):
         return str(node.name)
-    if isinstance(node, nodes.Getattr):
-        return f"{_dotted(node.node)}.{node.attr}"
+    attr = _attr_of(node)
+    if attr is not None:
+        return f"{_dotted(node.node)}.{attr}"
+    if isinstance(node, nodes.Getitem):
+        return f"{_dotted(node.node)}[…]"
     return "…"
 
 
@@ -259,6 +317,7 @@ def check_template(path: Path, context: type[BaseModel] | None = None,
     path = Path(path)
     if not path.is_file():
         raise TemplateError(f"{path}: file not found; check the path")
+    check_zip(path, "Word template", DOCX_LIMITS, TemplateError)
     try:
         tpl = DocxTemplate(path)
         document = tpl.get_docx()
@@ -270,4 +329,9 @@ def check_template(path: Path, context: type[BaseModel] | None = None,
     for uri, label in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
         for _, part in tpl.get_headers_footers(uri):
             problems += _check_part(label, tpl.get_part_xml(part), tpl, env, kinds)
+    props = document.core_properties
+    for name in ("author", "comments", "identifier", "language", "subject", "title"):
+        value = getattr(props, name) or ""
+        if "{" in value:  # docxtpl renders these too
+            problems += _check_part(f"document property {name}", value, tpl, env, kinds)
     return problems + _check_markers(document, roles)

@@ -11,6 +11,7 @@ Layout of a CA directory::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -25,8 +26,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from pipdocs.core.errors import CAError, CredentialError, InputError
-from pipdocs.core.files import check_output, write_atomic
+from pipdocs.core.files import check_output, check_private, disk_full, write_atomic
 from pipdocs.core.identity import EMAIL_HINT, cert_email, cert_name, is_email
+from pipdocs.core.text import line_problem
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
 TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"
@@ -35,6 +37,10 @@ CA_FILES = (ROOT_CERT, ROOT_KEY, TSA_CERT, TSA_KEY)
 ROOT_YEARS, TSA_YEARS, SIGNER_DAYS = 15, 10, 730
 BACKDATE = timedelta(minutes=5)  # tolerate small clock differences between machines
 DOCUMENT_SIGNING = ObjectIdentifier("1.3.6.1.5.5.7.3.36")  # id-kp-documentSigning (RFC 9336)
+NAME_MAX = 64  # ub-common-name and ub-organization-name (RFC 5280): longer is cut by others
+PASSWORD_MIN, PASSWORD_DISTINCT = 8, 5
+PASSWORD_RULE = (f"at least {PASSWORD_MIN} characters, not only spaces, with at least"
+                 f" {PASSWORD_DISTINCT} different characters")
 
 
 @dataclass(frozen=True)
@@ -83,11 +89,34 @@ def _encrypt(key: rsa.RSAPrivateKey, password: str) -> bytes:
     )
 
 
+def password_problem(password: str) -> str | None:
+    """Why ``password`` is too weak to protect a CA key (None: strong enough).
+
+    The rule is PASSWORD_RULE (stated in the docs and in ``ca init --help``). A CA key signs
+    every signer's certificate; "a" or three spaces would fall to the first guess.
+    """
+    if len(password) < PASSWORD_MIN or not password.strip():
+        return f"is too short: use {PASSWORD_RULE}"
+    if len(set(password)) < PASSWORD_DISTINCT:
+        return f"repeats too few characters: use {PASSWORD_RULE}"
+    return None
+
+
+def checked_line(value: str, option: str) -> str:
+    """``value`` stripped, or InputError naming ``option`` when it holds a control or bidi
+    character (a CR LF in a certificate name forges output lines)."""
+    problem = line_problem(value)
+    if problem:
+        raise InputError(f"{option}: {problem}")
+    return value.strip()
+
+
 def _not_a_ca(path: Path) -> str:
     return f"{path}: not found; is {path.parent} a CA made by 'pipdocs ca init'?"
 
 
 def _load_key(path: Path, password: str, env: str) -> rsa.RSAPrivateKey:
+    check_private(path, "CA key")
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
@@ -113,9 +142,14 @@ def _load_cert(path: Path) -> x509.Certificate:
 # --- certificates ---------------------------------------------------------------------------------
 
 
-def _name(common_name: str, org: str | None) -> x509.Name:
-    attrs = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, org[:64])] if org else []
-    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+def _name(common_name: str, org: str | None, role: str = "") -> x509.Name:
+    """O=org, CN=common name; never cut (a cut root and TSA name could come out equal):
+    when "org role" is too long for a CN, the CN is the role alone and O names the org."""
+    attrs = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, org)] if org else []
+    if role:
+        full = f"{common_name} {role}"
+        common_name = full if len(full) <= NAME_MAX else role
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
     return x509.Name(attrs)
 
 
@@ -155,9 +189,7 @@ def init_ca(
     The TSA key is encrypted with ``tsa_password`` (default: the CA password), so a timestamp
     server can run without the root key's password when the organisation chooses so.
     """
-    org = org.strip()
-    if not org:
-        raise InputError("--org is empty: give the organisation's name")
+    org = _checked_init(org, ca_password, tsa_password)
     existing = [f for f in CA_FILES if (ca_dir / f).exists()]
     if existing:
         raise CAError(
@@ -166,7 +198,7 @@ def init_ca(
         )
     now = datetime.now(timezone.utc) - BACKDATE
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    root_name = _name(f"{org} Root CA", org)
+    root_name = _name(org, org, "Root CA")
     root_end = now + timedelta(days=365 * ROOT_YEARS)
     root = (
         _builder(root_name, root_name, root_key.public_key(), now, root_end)
@@ -177,7 +209,7 @@ def init_ca(
     tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     tsa = (
         _builder(
-            _name(f"{org} Timestamp Authority", org), root_name, tsa_key.public_key(), now,
+            _name(org, org, "Timestamp Authority"), root_name, tsa_key.public_key(), now,
             now + timedelta(days=365 * TSA_YEARS),
         )
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -189,7 +221,6 @@ def init_ca(
         )
         .sign(root_key, hashes.SHA256())
     )
-    ca_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     pem = serialization.Encoding.PEM
     files = [
         (ROOT_KEY, _encrypt(root_key, ca_password), 0o600),
@@ -197,21 +228,70 @@ def init_ca(
         (TSA_CERT, tsa.public_bytes(pem), 0o644),
         (ROOT_CERT, root.public_bytes(pem), 0o644),
     ]
+    _write_ca(ca_dir, files, [(root, "root"), (tsa, "tsa")])
+    return IssuedCert(
+        ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
+        root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
+    )
+
+
+def _checked_init(org: str, ca_password: str, tsa_password: str | None) -> str:
+    """The organisation name to use; InputError or CredentialError before any key is made."""
+    org = checked_line(org, "--org")
+    if not org:
+        raise InputError("--org is empty: give the organisation's name")
+    if len(org) > NAME_MAX:
+        raise InputError(f"--org is longer than {NAME_MAX} characters, the limit of a"
+                         " certificate's organisation name; use a shorter form of the name")
+    for password, env in ((ca_password, "PIPDOCS_CA_PASSWORD"),
+                          (tsa_password, "PIPDOCS_TSA_PASSWORD")):
+        weak = password_problem(password) if password is not None else None
+        if weak:
+            raise CredentialError(f"{env} {weak}")
+    return org
+
+
+def _write_ca(ca_dir: Path, files: list[tuple[str, bytes, int]],
+              logged: list[tuple[x509.Certificate, str]]) -> None:
+    """Write the CA's files into a private ``ca_dir``: all of them, or none and no directory
+    this call created (a full disk, a race with another ``ca init``)."""
+    made = _private_dir(ca_dir)
     written: list[Path] = []
     try:
         for name, data, mode in files:
             write_atomic(ca_dir / name, data, mode, exclusive=True)
             written.append(ca_dir / name)
-    except FileExistsError as exc:
+        for cert, kind in logged:
+            _append_log(ca_dir, cert, kind)
+    except BaseException as exc:
         for path in written:
             path.unlink(missing_ok=True)
-        raise CAError(f"{ca_dir} already holds a CA; choose another --dir") from exc
-    _append_log(ca_dir, root, "root")
-    _append_log(ca_dir, tsa, "tsa")
-    return IssuedCert(
-        ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
-        root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
-    )
+        if made:
+            (ca_dir / ISSUED_LOG).unlink(missing_ok=True)
+        for directory in made:  # deepest first; only what this call created, if still empty
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        if isinstance(exc, FileExistsError):
+            raise CAError(f"{ca_dir} already holds a CA; choose another --dir") from exc
+        if isinstance(exc, OSError):
+            raise disk_full(exc, ca_dir / ISSUED_LOG) from exc
+        raise
+
+
+def _private_dir(ca_dir: Path) -> list[Path]:
+    """Create ``ca_dir`` (0700) or make an existing one 0700; the directories created,
+    deepest first, so a failure can remove them again."""
+    missing = [p for p in (ca_dir, *ca_dir.parents) if not p.exists()]
+    try:
+        ca_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(ca_dir, 0o700)  # an existing directory too: the umask must not decide
+    except OSError as exc:
+        for directory in missing:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise CAError(f"{ca_dir}: cannot create or protect the CA directory"
+                      f" ({exc.strerror or exc}); choose another --dir") from exc
+    return missing
 
 
 def load_ca(ca_dir: Path, ca_password: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
@@ -247,10 +327,10 @@ def issue_signer(
     The .p12 holds the key, the certificate and the root, is written 0600, and its serial is
     logged in ``issued.log``.
     """
-    name, email = name.strip(), email.strip()
+    name, email = checked_line(name, "--name"), checked_line(email, "--email")
     if not name:
         raise InputError("--name is empty: give the signer's name as the plan spells it")
-    if len(name) > 64:
+    if len(name) > NAME_MAX:
         raise InputError("--name is longer than 64 characters, the limit of a certificate name")
     if not is_email(email):
         raise InputError(f"--email '{email}' is not an e-mail address ({EMAIL_HINT})")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
-from pipdocs.core.files import check_output, read_input, write_atomic
+from pipdocs.core.files import check_output, check_private, read_input, write_atomic
 from pipdocs.core.identity import same_email
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS
 from pipdocs.core.policy import Policy, load_policy
@@ -107,6 +107,7 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     from pipdocs.core.identity import cert_email
     from pipdocs.signing.ca import cert_common_name
 
+    check_private(Path(p12), "key file")
     data = read_input(Path(p12), "key file", "check --key")
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password.encode("utf-8"))

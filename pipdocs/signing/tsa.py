@@ -29,60 +29,20 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from pipdocs.core.errors import InputError, TimestampError
 from pipdocs.core.limits import QUOTE_DETAIL, cut
+from pipdocs.signing.tsarequest import (
+    MAX_REPLY_BYTES,
+    MAX_REQUEST_BYTES,
+    QUERY_TYPE,
+    REPLY_TYPE,
+    RejectionResponse,
+    RequestRejected,
+    check_request,
+    rejection,
+)
 
-QUERY_TYPE, REPLY_TYPE = "application/timestamp-query", "application/timestamp-reply"
-MAX_REQUEST_BYTES = 16 * 1024  # a TimeStampReq is ~100 bytes; anything this big is not one
 TOKEN_LOG = "tsa.log"
-DIGEST_SIZES = {"sha256": 32, "sha384": 48, "sha512": 64, "sha3_256": 32, "sha3_384": 48,
-                "sha3_512": 64}
 
 Logger = Callable[[dict[str, Any]], None]
-
-
-class RequestRejected(Exception):
-    """A request the TSA will not stamp; ``fail_info`` is the RFC 3161 PKIFailureInfo bit."""
-
-    def __init__(self, message: str, fail_info: str) -> None:
-        super().__init__(message)
-        self.fail_info = fail_info
-
-
-def check_request(req: tsp.TimeStampReq, policy_oid: str) -> None:
-    """Raise RequestRejected unless ``req`` is a v1 request we can honestly stamp."""
-    try:
-        req.native  # noqa: B018 - forces a full parse; lazy asn1crypto would fail later
-        version = req["version"].native
-        imprint = req["message_imprint"]
-        algorithm = imprint["hash_algorithm"]["algorithm"].native
-        digest = imprint["hashed_message"].native
-        requested_policy = req["req_policy"].native
-        extensions = req["extensions"].native
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a malformed request
-        raise RequestRejected(f"malformed TimeStampReq: {exc}", "bad_data_format") from exc
-    if version != "v1":
-        raise RequestRejected(f"unsupported request version {version}", "bad_request")
-    if algorithm not in DIGEST_SIZES:
-        raise RequestRejected(f"hash algorithm {algorithm} is not accepted", "bad_alg")
-    if not isinstance(digest, bytes) or len(digest) != DIGEST_SIZES[algorithm]:
-        raise RequestRejected(f"message imprint is not a {algorithm} digest", "bad_data_format")
-    if requested_policy is not None and requested_policy != policy_oid:
-        raise RequestRejected(f"policy {requested_policy} is not offered", "unaccepted_policy")
-    if extensions:
-        raise RequestRejected("request extensions are not supported", "unaccepted_extension")
-
-
-class RejectionResponse(core.Sequence):
-    """TimeStampResp without a token (asn1crypto's TimeStampResp insists on one)."""
-
-    _fields = [("status", tsp.PKIStatusInfo)]
-
-
-def rejection(message: str, fail_info: str) -> core.Sequence:
-    """An RFC 3161 response that says no, and why."""
-    status = tsp.PKIStatusInfo(
-        {"status": "rejection", "status_string": [cut(message)], "fail_info": {fail_info}}
-    )
-    return RejectionResponse({"status": status})
 
 
 class OrgTimeStamper(DummyTimeStamper):
@@ -250,9 +210,10 @@ class TSAHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
-    do_PUT = do_DELETE = do_PATCH = do_GET  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET  # noqa: N815
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         if not self.server.quiet:
@@ -298,29 +259,76 @@ def make_server(
 
 
 class CheckedHTTPTimeStamper(HTTPTimeStamper):
-    """pyHanko's HTTP client, plus: errors become TimestampError, and the token must stamp what
-    we asked for (pyHanko checks the nonce but not the message imprint)."""
+    """pyHanko's HTTP client, made strict and plain-spoken: every failure is a TimestampError
+    that says what the TSA said (its own status text when it refuses, read from the reply
+    whatever the HTTP status), the nonce and the message imprint must be ours (pyHanko checks
+    neither the imprint nor, without crashing, a wrong nonce), and the reply is size-bounded."""
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        import aiohttp
+
         try:
-            return await super().async_request_tsa_response(req)
-        except Exception as exc:  # noqa: BLE001 - network, HTTP status, content type, parsing
+            async with aiohttp.ClientSession() as session, session.post(
+                self.url, data=req.dump(), headers=await self.async_request_headers(),
+                auth=self.auth, timeout=aiohttp.ClientTimeout(total=self.timeout),
+            ) as response:
+                body = await response.content.read(MAX_REPLY_BYTES + 1)
+                ctype = (response.headers.get("Content-Type") or "").split(";")[0].strip()
+                status = f"HTTP {response.status} {response.reason or ''}".strip()
+        except Exception as exc:  # noqa: BLE001 - network errors, timeouts, bad HTTP
             raise TimestampError(
                 f"no timestamp from {self.url}: {_describe(exc)}; check --tsa or start the TSA"
             ) from exc
+        if ctype.lower() != REPLY_TYPE or len(body) > MAX_REPLY_BYTES:
+            raise TimestampError(f"no timestamp from {self.url}: it answered {status} with"
+                                 f" {ctype or 'no content type'}, not a timestamp reply; is"
+                                 " this the TSA's URL?")
+        try:
+            reply = tsp.TimeStampResp.load(body)
+            reply["status"].native  # noqa: B018 - parse now, not later
+        except Exception:  # noqa: BLE001 - a refusal without a token, or not DER at all
+            reply = None
+        try:  # a refusal carries no token, which asn1crypto's TimeStampResp cannot parse
+            refused = self._refusal(reply["status"] if reply is not None else
+                                    RejectionResponse.load(body)["status"])
+        except Exception as exc:  # noqa: BLE001 - undecodable DER
+            raise TimestampError(f"timestamp authority {self.url} sent a reply that is not an"
+                                 f" RFC 3161 response ({status})") from exc
+        if refused is not None or reply is None:
+            raise refused or TimestampError(f"timestamp authority {self.url} sent no token")
+        return reply
+
+    def _refusal(self, status: Any) -> TimestampError | None:
+        """The TSA's own words when ``status`` is not granted (None when it is)."""
+        if status["status"].native in ("granted", "granted_with_mods"):
+            return None
+        said = "; ".join(status["status_string"].native or []) or "no reason given"
+        fail = ", ".join(sorted(status["fail_info"].native or []))
+        return TimestampError(f"timestamp authority {self.url} refused: {_one_line(said)}"
+                              + (f" ({fail})" if fail else ""))
 
     async def async_timestamp(self, message_digest: bytes, md_algorithm: str) -> cms.ContentInfo:
+        nonce, req = self.request_cms(message_digest, md_algorithm)
+        reply = await self.async_request_tsa_response(req)
         try:
-            token = await super().async_timestamp(message_digest, md_algorithm)
-        except TimestampError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - refused or malformed reply
-            raise TimestampError(f"timestamp authority {self.url} refused: {exc}") from exc
-        info = token["content"]["encap_content_info"]["content"].parsed
-        imprint = info["message_imprint"]
-        if imprint["hashed_message"].native != message_digest:
+            token = reply["time_stamp_token"]
+            info = token["content"]["encap_content_info"]["content"].parsed
+            got_nonce, imprint = info["nonce"].native, info["message_imprint"]
+            stamped = imprint["hashed_message"].native
+        except Exception as exc:  # noqa: BLE001 - a malformed token
+            raise TimestampError(f"timestamp authority {self.url} sent a malformed token:"
+                                 f" {_describe(exc)}") from exc
+        if nonce is not None and got_nonce != nonce:
+            raise TimestampError(f"timestamp authority {self.url} answered another request"
+                                 " (the nonce differs); no timestamp was taken")
+        if stamped != message_digest:
             raise TimestampError(f"timestamp authority {self.url} stamped a different digest")
         return token
+
+
+def _one_line(text: str) -> str:
+    """A TSA's own words, safe to print: control characters escaped, length bounded."""
+    return cut("".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text))
 
 
 def _describe(exc: BaseException) -> str:

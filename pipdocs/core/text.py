@@ -1,0 +1,37 @@
+"""Characters a name, id or e-mail may not hold, wherever it enters (a plan, `ca issue`).
+
+Control characters forge lines in output (a CR LF in a name can print "Verdict: VALID" on a line
+of its own) and corrupt documents; bidi override and embedding characters (U+202A-U+202E,
+U+2066-U+2069) make a name print reversed or reordered in the PDF, so what a signer reads is not
+what the text says.
+"""
+
+from __future__ import annotations
+
+import re
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_CONTROL = "\x00-\x1f\x7f-\x9f"
+_IN_LINE = re.compile(f"[{_CONTROL}{BIDI_CONTROLS}\u2028\u2029]")
+_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+
+
+def _describe(char: str) -> str:
+    kind = "bidi control character" if char in BIDI_CONTROLS else "control character"
+    return f"contains the {kind} U+{ord(char):04X}; remove it"
+
+
+def line_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a one-line name, id or e-mail (None: it can)."""
+    bad = _IN_LINE.search(value)
+    if bad is None:
+        return None
+    if bad.group() in "\n\r":
+        return "contains a line break; write it on one line"
+    return _describe(bad.group())
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a text of a plan (line breaks and tabs are allowed there)."""
+    bad = _IN_TEXT.search(value)
+    return _describe(bad.group()) if bad else None

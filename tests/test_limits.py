@@ -1,0 +1,377 @@
+"""Hostile sizes and values: each is one clear problem of its plan or row, never a crash."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipdocs.bulk.records import MANIFEST, REPORT
+from pipdocs.bulk.run import run_bulk
+from pipdocs.bulk.sheet import COLUMNS, column_letter
+from pipdocs.bulk.workbook import EXAMPLES, plan_to_row
+from pipdocs.cli.main import cli
+from pipdocs.core.errors import InputError, PlanInvalid, TemplateError
+from pipdocs.core.plan import plan_from_data
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sales-en.yaml"
+HUGE = "9" * 5000
+
+
+def example() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+def write_plan(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, default=str), encoding="utf-8")
+    return path
+
+
+def cli_lines(*args: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output.strip().splitlines()
+
+
+# --- plan files -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("change,path,words", [
+    (lambda d: d["period"].update(start="9999-12-31"), "period.start", "9999-12-31"),
+    (lambda d: d["period"].update(days=HUGE), "period.days", "is not a whole number"),
+    (lambda d: d["goals"][0].update(deadline=HUGE), "goals[1].deadline", "is not a date"),
+    (lambda d: d.update(role=HUGE), "role", "must be one of"),
+])
+def test_overflows_and_huge_numbers_are_problems_of_the_plan(
+        tmp_path: Path, change: Any, path: str, words: str) -> None:
+    data = example()
+    change(data)
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    problems = {p.path: p.message for p in caught.value.problems}
+    assert path in problems and words in problems[path], problems
+    assert all(len(m) < 300 for m in problems.values()), problems  # the input is shortened
+    plan_file = write_plan(tmp_path / "plan.json", data)
+    for command in (["validate"], ["pdf", "-o", str(tmp_path / "x.pdf")]):
+        code, lines = cli_lines(*command, str(plan_file))
+        assert code == 1, lines
+        assert any(f"{path}: " in line and words in line for line in lines), lines
+        assert not any("unexpected" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("field,path", [("days", "period.days"), ("start", "period.start")])
+def test_a_5000_digit_json_number_is_a_problem_of_its_field(tmp_path: Path, field: str,
+                                                             path: str) -> None:
+    plan_file = write_plan(tmp_path / "plan.json", example())
+    text = plan_file.read_text(encoding="utf-8")
+    key = f'"{field}": '
+    at = text.index(key, text.index('"period"')) + len(key)
+    end = min(i for i in (text.find(",", at), text.find("}", at)) if i >= 0)
+    plan_file.write_text(text[:at] + HUGE + text[end:], encoding="utf-8")
+    code, lines = cli_lines("validate", str(plan_file))
+    assert code == 1 and any(f"plan.json: {path}: " in line for line in lines), lines
+    assert all(len(line) < 400 for line in lines), lines
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("suffix,text", [
+    (".json", '{"plan_id": "X", "employee": {"name": ' + nested(100_000) + "}}"),
+    (".yaml", "plan_id: X\nemployee:\n  name: " + nested(100_000) + "\n"),
+    (".json", '{"plan_id": "X", "support": ' + nested(50) + "}"),
+])
+def test_deep_nesting_is_a_problem_of_the_plan(tmp_path: Path, suffix: str, text: str) -> None:
+    plan_file = tmp_path / f"plan{suffix}"
+    plan_file.write_text(text, encoding="utf-8")
+    for command in (["validate"], ["pdf", "-o", str(tmp_path / "x.pdf")]):
+        code, lines = cli_lines(*command, str(plan_file))
+        assert code == 1, lines
+        assert any("nested" in line and "levels deep" in line for line in lines), lines
+        assert not any("unexpected" in line or "Recursion" in line for line in lines), lines
+
+
+def test_deep_nesting_in_data_is_refused_by_the_model() -> None:
+    data = example()
+    inner: list[Any] = []
+    data["support"] = inner
+    for _ in range(10_000):
+        inner.append([])
+        inner = inner[0]
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    assert [p.path for p in caught.value.problems] == ["support"]
+    assert "nested more than" in caught.value.problems[0].message
+
+
+# --- bulk -----------------------------------------------------------------------------------
+
+
+def cell(key: str, row: int) -> str:
+    return f"{column_letter(COLUMNS.index(key))}{row}"
+
+
+def sheet_row(plan_id: str, **changes: Any) -> dict[str, Any]:
+    data = copy.deepcopy(EXAMPLES["en"])
+    data["plan_id"] = plan_id
+    values = plan_to_row(data)
+    values.update(changes)
+    return values
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for values in rows:
+            writer.writerow(["" if values.get(k) is None else values.get(k) for k in COLUMNS])
+    return path
+
+
+def report(out: Path) -> dict[int, dict[str, str]]:
+    with (out / REPORT).open(encoding="utf-8-sig", newline="") as fh:
+        return {int(r["row"]): r for r in csv.DictReader(fh)}
+
+
+def test_one_bad_row_never_aborts_a_bulk_run(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "plans.csv", [
+        sheet_row("PIP-L-1"),
+        sheet_row("PIP-L-2", **{"period.start": "9999-12-31"}),
+        sheet_row("PIP-L-3", **{"period.days": HUGE}),
+        sheet_row("PIP-L-4", **{"goals.1.target": HUGE}),
+        sheet_row("PIP-L-5", **{"employee.id": HUGE}),
+        sheet_row("PIP-L-6"),
+    ])
+    out = tmp_path / "out"
+    summary = run_bulk(sheet, out, fmt="docx")
+    rows = report(out)
+    assert summary.made == 2 and summary.failed == 4
+    assert [rows[n]["status"] for n in range(2, 8)] == ["ok", "error", "error", "error",
+                                                       "error", "ok"]
+    assert rows[3]["message"].startswith(f"{cell('period.start', 3)}: ")
+    assert rows[4]["message"].startswith(f"{cell('period.days', 4)}: ")
+    assert rows[5]["message"].startswith(f"{cell('goals.1.target', 5)}: ")
+    assert rows[6]["message"].startswith(f"{cell('employee.id', 6)}: ")
+    assert all(len(rows[n]["message"]) < 400 for n in rows), rows
+    assert (out / "PIP-L-1.docx").is_file() and (out / "PIP-L-6.docx").is_file()
+
+
+# --- zip members: bounded before a byte is decompressed --------------------------------------
+
+
+def lie_about(src: Path, dst: Path, member: str, size: int = 1 << 30) -> Path:
+    """A copy of zip ``src`` whose directory says ``member`` unpacks to ``size`` bytes, and whose
+    data for it is not deflate at all: only a check made before decompressing can name its size
+    (decompressing it would fail with a different error)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename == member:
+                zout.writestr(info.filename, b"not deflate", compress_type=zipfile.ZIP_STORED)
+                zout.getinfo(member).file_size = size
+            else:
+                zout.writestr(info.filename, zin.read(info.filename))
+    return dst
+
+
+def test_a_workbook_member_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(list(COLUMNS))
+    book.active.append([sheet_row("PIP-Z-1").get(k) for k in COLUMNS])
+    book.save(tmp_path / "plain.xlsx")
+    sheet = lie_about(tmp_path / "plain.xlsx", tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml")
+    assert sheet.stat().st_size < 20_000
+    with pytest.raises(InputError, match=r"xl/worksheets/sheet1.xml unpacks to 1,024 MB"):
+        run_bulk(sheet, tmp_path / "out", fmt="docx")
+    code, lines = cli_lines("bulk", str(sheet), "-o", str(tmp_path / "out2"), "--format", "docx")
+    assert code == 2 and len(lines) == 1 and "unpacks to 1,024 MB" in lines[0], lines
+
+
+def test_a_cell_too_long_is_refused_before_openpyxl_holds_it(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(list(COLUMNS))
+    book.active.append([sheet_row("PIP-Z-2").get(k) for k in COLUMNS])
+    book.active.cell(2, 1 + COLUMNS.index("diagnosis.summary"), "LONGCELL")
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as zin, \
+            zipfile.ZipFile(tmp_path / "long.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():  # openpyxl itself cuts a cell at Excel's 32,767 characters
+            zout.writestr(info, zin.read(info).replace(b"LONGCELL", b"A" * 300_000))
+    with pytest.raises(InputError, match="holds a text of more than 256 KB") as caught:
+        run_bulk(tmp_path / "long.xlsx", tmp_path / "out", fmt="docx")
+    assert "32,767 characters" in str(caught.value)
+
+
+def template_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "tpl"
+    (root / "en").mkdir(parents=True)
+    return root
+
+
+def test_a_template_member_too_large_is_refused(tmp_path: Path) -> None:
+    from pipdocs.document.render import render_docx_bytes
+    from pipdocs.document.templates import check_template, find_template
+
+    root = template_dir(tmp_path)
+    bomb = lie_about(find_template("en", "sales"), root / "en" / "sales.docx",
+                     "word/document.xml")
+    with pytest.raises(TemplateError, match=r"word/document.xml unpacks to 1,024 MB"):
+        check_template(bomb)
+    with pytest.raises(TemplateError, match=r"word/document.xml unpacks to 1,024 MB"):
+        render_docx_bytes(plan_from_data(example()), root)
+    code, lines = cli_lines("templates", "check", str(bomb))
+    assert code == 2 and len(lines) == 1 and "unpacks to 1,024 MB" in lines[0], lines
+
+
+def test_a_template_paragraph_too_long_is_refused(tmp_path: Path) -> None:
+    from pipdocs.document.templates import check_template
+
+    document = docx.Document()
+    document.add_paragraph("{{ employee.name }}" + "x" * (2 << 20))
+    document.save(tmp_path / "long.docx")
+    with pytest.raises(TemplateError, match="word/document.xml holds a text of more than 1 MB"):
+        check_template(tmp_path / "long.docx")
+
+
+# --- resume: the manifest records what was written, and the files must still be that ---------
+
+
+def test_resume_remakes_outputs_that_were_truncated_replaced_or_swapped(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "plans.csv", [sheet_row(f"PIP-R-{n}") for n in range(1, 6)])
+    out = tmp_path / "out"
+    assert run_bulk(sheet, out, fmt="docx").made == 5
+    second = run_bulk(sheet, out, fmt="docx")
+    assert (second.made, second.skipped) == (0, 5)
+    files = {n: out / f"PIP-R-{n}.docx" for n in range(1, 6)}
+    original = {n: f.read_bytes() for n, f in files.items()}
+    files[1].write_bytes(original[1][: len(original[1]) // 2])  # truncated
+    files[2].write_bytes(b"junk" * (len(original[2]) // 4) + b"x" * (len(original[2]) % 4))
+    files[3].write_bytes(original[4])  # swapped for another plan's document
+    assert len(files[2].read_bytes()) == len(original[2])  # same size, other bytes
+    third = run_bulk(sheet, out, fmt="docx")
+    status = {r.plan_id: r.status for r in third.rows}
+    assert status == {"PIP-R-1": "ok", "PIP-R-2": "ok", "PIP-R-3": "ok",
+                      "PIP-R-4": "skipped", "PIP-R-5": "skipped"}
+    for n in (1, 2, 3):
+        text = "\n".join(p.text for p in docx.Document(files[n]).paragraphs)
+        assert f"PIP-R-{n}" in text
+    manifest = [json.loads(line) for line in (out / MANIFEST).read_text().splitlines()]
+    assert {m["id"] for m in manifest} == {f"PIP-R-{n}" for n in range(1, 6)}
+    for m in manifest:
+        data = (out / m["output"]).read_bytes()
+        assert m["size"] == len(data) and m["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+# --- plan ids that differ only in case ------------------------------------------------------
+
+
+def test_a_plan_id_differing_only_in_case_from_an_earlier_output_is_refused(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = write_csv(tmp_path / "first.csv", [sheet_row("PIP-A"), sheet_row("PIP-B")])
+    assert run_bulk(first, out, fmt="docx").made == 2
+    second = write_csv(tmp_path / "second.csv", [sheet_row("pip-a"), sheet_row("PIP-C")])
+    summary = run_bulk(second, out, fmt="docx")
+    rows = report(out)
+    assert (summary.made, summary.failed) == (1, 1)
+    assert rows[2]["status"] == "error"
+    assert rows[2]["message"].startswith(f"{cell('plan_id', 2)}: plan id pip-a differs only in"
+                                         " case from PIP-A.docx")
+    assert sorted(p.name for p in out.glob("*.docx")) == ["PIP-A.docx", "PIP-B.docx",
+                                                          "PIP-C.docx"]
+    text = "\n".join(p.text for p in docx.Document(out / "PIP-A.docx").paragraphs)
+    assert "PIP-A" in text and "pip-a" not in text
+
+
+def test_pdf_and_render_refuse_a_name_differing_only_in_case(tmp_path: Path) -> None:
+    (tmp_path / "PIP-A.pdf").write_bytes(b"%PDF-1.7 another plan")
+    (tmp_path / "PIP-A.docx").write_bytes(b"another plan")
+    for command, name in (("pdf", "pip-a.pdf"), ("render", "Pip-A.docx")):
+        code, lines = cli_lines(command, str(EXAMPLE), "-o", str(tmp_path / name))
+        assert code == 2 and len(lines) == 1, lines
+        assert "differs only in case" in lines[0] and "PIP-A." in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PIP-A.docx", "PIP-A.pdf"]
+
+
+# --- characters that forge lines or reverse names; names Windows reserves ---------------------
+
+
+@pytest.mark.parametrize("char", ["\n", "\r", "\x00", "\x1b", "\x85", "\u202e", "\u202a",
+                                  "\u2066", "\u2069", "\u2028"])
+@pytest.mark.parametrize("path,put", [
+    ("employee.name", lambda d, v: d["employee"].update(name=v)),
+    ("manager.name", lambda d, v: d["manager"].update(name=v)),
+    ("employee.id", lambda d, v: d["employee"].update(id=v)),
+    ("hr.email", lambda d, v: d["hr"].update(email=v)),
+    ("organisation", lambda d, v: d.update(organisation=v)),
+    ("plan_id", lambda d, v: d.update(plan_id=v)),
+])
+def test_control_and_bidi_characters_are_refused_in_names_ids_and_emails(
+        char: str, path: str, put: Any) -> None:
+    data = example()
+    value = {"hr.email": "priya.nair@northwind.example.com"}.get(path, "Ab Cd")
+    put(data, value[:2] + char + value[2:])
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    problems = {p.path: p.message for p in caught.value.problems}
+    assert list(problems) == [path], problems
+    assert f"U+{ord(char):04X}" in problems[path] or "line break" in problems[path]
+    assert "\n" not in problems[path] and char not in problems[path]
+
+
+def test_bidi_controls_are_refused_in_any_text() -> None:
+    data = example()
+    data["diagnosis"]["summary"] = "fine \u202egnorw"
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    assert [str(p) for p in caught.value.problems] == [
+        "diagnosis.summary: contains the bidi control character U+202E; remove it"]
+
+
+@pytest.mark.parametrize("plan_id", ["CON", "con", "Nul.2027", "PRN.pdf", "aux", "COM1",
+                                     "lpt9.x", "COM¹", "PIP-1."])
+def test_windows_reserved_names_are_not_plan_ids(plan_id: str) -> None:
+    data = example()
+    data["plan_id"] = plan_id
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    assert [p.path for p in caught.value.problems] == ["plan_id"]
+
+
+@pytest.mark.parametrize("plan_id", ["CONTRACT-1", "COM10", "LPT0", "NULL", "PIP.CON"])
+def test_names_near_reserved_ones_are_fine(plan_id: str) -> None:
+    data = example()
+    data["plan_id"] = plan_id
+    assert plan_from_data(data).plan_id == plan_id
+
+
+@pytest.mark.parametrize("exc,words", [
+    (MemoryError(), "error: out of memory"),
+    (RecursionError("maximum recursion depth exceeded"), "error: the input is nested too deeply"),
+    (OSError(28, "No space left on device", "/out/x.pdf"), "error: the disk is full (/out/x.pdf)"),
+])
+def test_internal_errors_become_plain_messages(exc: BaseException, words: str,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from pipdocs.cli.app import exit_for
+
+    assert exit_for(exc, debug=False) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(words), err
+    assert "unexpected" not in err[0] and "Errno" not in err[0]
+
+
+def test_a_csv_cell_too_long_is_refused_while_reading(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "plans.csv", [sheet_row("PIP-C-1"),
+                                               sheet_row("PIP-C-2", **{"support": "x" * 200_000})])
+    with pytest.raises(InputError, match=r"a cell on line \d+ is longer than 131,072 characters"):
+        run_bulk(sheet, tmp_path / "out", fmt="docx")
