@@ -379,3 +379,38 @@ def test_english_documents(english: dict[str, Path], pdf_text: Callable[..., str
     text = flat(pdf_text(english[kind]))
     for words in expected:
         assert flat(words) in text, words
+
+
+def test_bulk_checkins_from_a_sheet(tmp_path: Path, pdf_text: Callable[..., str]) -> None:
+    """One row per check-in, keyed by plan id; each against the version in force; a bad row
+    never costs the good one."""
+    from pipdocs.lifecycle.records import read_document
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("01-plan.pdf", "04-revision.pdf"):
+        shutil.copyfile(INPUTS / name, plans / name)
+    sheet = tmp_path / "week.csv"
+    sheet.write_text(
+        "计划编号,面谈日期,目标1进展,目标1状态,目标1依据,目标2进展,目标2状态,目标3进展,目标3状态,"
+        "已提供的支持,直接上级反馈,下一步行动\n"
+        "PIP-2026-0103-CASE,2026/12/3,覆盖率 74%,按计划推进,JaCoCo,缺陷率 8.9%,存在风险,"
+        "建议 3 条,按计划推进,\"1, 4\",继续保持,\"保持复盘\n期末前覆盖率 80%\"\n"
+        "PIP-NOPE,2026-12-03,x,按计划推进,,y,按计划推进,z,按计划推进,1,好,\n"
+        "PIP-2026-0103-CASE,2026-12-10,x,按计划推进,,y,按计划推进,z,按计划推进,9,好,\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = invoke("bulk", sheet, "--plans", plans, "-o", out, "--trust",
+                          INPUTS / "root.pem")
+    assert code == 1, output
+    assert "1 made, 0 skipped, 2 failed" in output
+    assert "row 3: no signed plan PIP-NOPE" in output
+    assert "row 4: support_given[1]: the plan has no support item 9" in output
+    made = out / "PIP-2026-0103-CASE-checkin-2026-12-03.pdf"
+    doc = read_document(made)
+    assert doc.record is not None and doc.record.plan_version == 2
+    assert doc.record.data["checkpoint"] == 3
+    text = flat(pdf_text(made))
+    assert "研发经理每周1次缺陷复盘（30分钟）已提供" in text and "期末前覆盖率80%" in text
+    report = (out / "report.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[2] for line in report[1:]] == ["ok", "error", "error"]

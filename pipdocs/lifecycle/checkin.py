@@ -53,10 +53,16 @@ def checkin_context(inp: CheckinInput, parent: Document) -> CheckinContext:
 
 def make_checkin(parent_pdf: Path, input_file: Path, out: Path, options: Options) -> Made:
     """Check-in record for the signed plan version ``parent_pdf`` (see the module docstring)."""
-    inp = load_input(CheckinInput, input_file)
+    return checkin_from_input(parent_pdf, load_input(CheckinInput, input_file), str(input_file),
+                              out, options)
+
+
+def checkin_from_input(parent_pdf: Path, inp: CheckinInput, source: str, out: Path,
+                       options: Options) -> Made:
+    """The same from a validated input (a spreadsheet row: ``source`` names it)."""
     parent, facts = start(out, parent_pdf, options, ("plan", "revision"))
     in_force(parent, facts)
-    check_input(checkin_problems(inp, parent.plan, facts.extended_until()), input_file)
+    check_input(checkin_problems(inp, parent.plan, facts.extended_until()), Path(source))
     number = checkpoint_number(inp, parent.plan)
     data = inp.model_dump(mode="json", exclude_none=True) | {
         "checkpoint": number, "extra": number is None}
@@ -64,6 +70,6 @@ def make_checkin(parent_pdf: Path, input_file: Path, out: Path, options: Options
     record = record_for("checkin", parent, inp.date, data, order)
     context = context_dict(checkin_context(inp, parent))
     path = build("checkin", parent.plan, context, record, out, options)
-    warnings = [] if number else [f"{input_file}: {inp.date.isoformat()} is none of the plan's"
+    warnings = [] if number else [f"{source}: {inp.date.isoformat()} is none of the plan's"
                                   " checkpoints: recorded as an extra check-in"]
     return Made(path, record, warnings)
