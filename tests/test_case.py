@@ -252,6 +252,13 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
     report = verify_case([folder], [built.root], built.signers.policy)
     assert report.ok, [p.message for p in report.problems]
     assert {w.code for w in report.warnings} == {"refused", "no_evaluation"}
+    from pipdocs.lifecycle.checkin import make_checkin
+
+    options = built.options()
+    options.case_dir = folder  # the plan still applies: a check-in may follow it
+    made = make_checkin(folder / "01-plan.pdf", INPUTS / "checkin-1.yaml",
+                        built.work / "after-refusal.pdf", options)
+    assert made.record.parent_sha256 == report.documents[0].sha256
     (folder / "02-refusal.pdf").unlink()
     assert codes(folder, built) == {"incomplete"}
 

@@ -45,6 +45,11 @@ class CaseFacts:
         return next((d for d in self.documents if d.kind == "revision" and d.record
                      and d.record.parent_sha256 == sha256), None)
 
+    def refusal_of(self, sha256: str) -> Document | None:
+        """The refusal record that names the document with this digest, if any."""
+        return next((d for d in self.documents if d.kind == "refusal" and d.record
+                     and d.record.parent_sha256 == sha256), None)
+
     def extended_until(self, before: date | None = None) -> date | None:
         """The end of the extension an evaluation granted (dated before ``before``)."""
         for doc in self.documents:

@@ -54,25 +54,41 @@ def policy_of(options: Options) -> Policy:
 
 
 def load_parent(path: Path, options: Options, kinds: Sequence[str],
-                allow_unsigned: bool = False) -> Document:
-    """The parent document, read and verified; LifecycleRefused unless it verifies."""
+                allow_unsigned: bool = False, refusal: Document | None = None) -> Document:
+    """The parent document, read and verified; LifecycleRefused unless it verifies.
+
+    ``refusal``: a refusal record (from the case folder) naming the parent; the parent then
+    stands without the employee's signature, as in ``case verify``, if the refusal verifies."""
     from pipdocs.verification.verify import verify_pdf
 
     doc = read_document(path)
     if doc.kind not in kinds:
         raise LifecycleRefused(f"{path}: is a {doc.kind}; this document follows a"
                                f" {' or a '.join(kinds)}")
-    report = verify_pdf(path, list(options.trust), allow_unsigned, policy_of(options))
+    if refusal is not None:
+        check = verify_pdf(refusal.path, list(options.trust), False, policy_of(options))
+        if not check.ok:
+            raise LifecycleRefused(f"{refusal.path}: the refusal record for {path} does not"
+                                   " verify; check it with `pipdocs verify`")
+    report = verify_pdf(path, list(options.trust), allow_unsigned or refusal is not None,
+                        policy_of(options))
     codes = {p.code for p in report.problems}
-    if report.ok or (allow_unsigned and codes <= UNSIGNED_CODES
-                     and ("no_trust_anchors" not in codes or not report.signatures)):
+    order = list(doc.record.order) if doc.record else list(policy_of(options).order)
+    excused = set(order[order.index("employee"):]) if "employee" in order else set()
+    refused_ok = refusal is not None and set(report.pending_roles) <= excused
+    if report.ok and (refusal is None or refused_ok):
+        return doc
+    if (allow_unsigned or refused_ok) and codes <= UNSIGNED_CODES and (
+            "no_trust_anchors" not in codes or not report.signatures):
         return doc
     if "no_trust_anchors" in codes:
         raise LifecycleRefused(f"{path}: cannot be verified without a trust anchor; pass --trust"
                                " ROOT.pem (the CA's root certificate)")
     if not report.signatures or codes == {"missing_role"}:
         raise LifecycleRefused(f"{path}: is not signed by all of {', '.join(report.pending_roles)}"
-                               " yet; make this document from the fully signed PDF")
+                               " yet; make this document from the fully signed PDF (if the"
+                               " employee refused to sign, pass --case with the signed refusal"
+                               " record)")
     reasons = "; ".join(p.message for p in report.problems[:3])
     raise LifecycleRefused(f"{path}: does not verify ({reasons}); check it with"
                            f" `pipdocs verify {path}`")
@@ -146,5 +162,8 @@ def start(out: Path, parent_pdf: Path, options: Options, kinds: Sequence[str],
     check_output(out)
     if out.exists() and out.resolve() == Path(parent_pdf).resolve():
         raise LifecycleRefused(f"{out}: -o must differ from the document it follows")
-    parent = load_parent(Path(parent_pdf), options, kinds, allow_unsigned)
-    return parent, case_facts(options.case_dir, parent.plan.plan_id)
+    first = read_document(Path(parent_pdf))
+    facts = case_facts(options.case_dir, first.plan.plan_id)
+    parent = load_parent(Path(parent_pdf), options, kinds, allow_unsigned,
+                         facts.refusal_of(first.sha256))
+    return parent, facts
