@@ -206,7 +206,7 @@ def test_checkin_dated_after_the_evaluation(built: Built) -> None:
     from pipdocs.lifecycle.checkin import make_checkin
 
     late = built.work / "late.yaml"
-    late.write_text((INPUTS / "checkin-3.yaml").read_text(encoding="utf-8")
+    late.write_text((INPUTS / "checkin-3.yml").read_text(encoding="utf-8")
                     .replace("date: 2026-12-03\nnumber: 3", "date: 2027-01-04"),
                     encoding="utf-8")
     made = make_checkin(built.case / "04-revision.pdf", late, built.work / "late.pdf",
@@ -220,7 +220,7 @@ def test_checkin_dated_after_the_evaluation(built: Built) -> None:
 def test_evaluation_of_a_superseded_version(built: Built) -> None:
     from pipdocs.lifecycle.evaluation import make_evaluation
 
-    made = make_evaluation(built.case / "01-plan.pdf", INPUTS / "evaluation.yaml",
+    made = make_evaluation(built.case / "01-plan.pdf", INPUTS / "evaluation.yml",
                            built.work / "old-evaluation.pdf", built.options())
     signed = sign_in_order(made.path, "old-evaluation", _builder(built))  # type: ignore[arg-type]
     folder = built.copy("superseded", swap={"06-evaluation": signed})
@@ -256,7 +256,7 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
 
     options = built.options()
     options.case_dir = folder  # the plan still applies: a check-in may follow it
-    made = make_checkin(folder / "01-plan.pdf", INPUTS / "checkin-1.yaml",
+    made = make_checkin(folder / "01-plan.pdf", INPUTS / "checkin-1.yml",
                         built.work / "after-refusal.pdf", options)
     assert made.record.parent_sha256 == report.documents[0].sha256
     (folder / "02-refusal.pdf").unlink()
@@ -273,7 +273,7 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
 def test_checkin_bad_input(built: Built, tmp_path: Path, name: str, edit: tuple[str, str],
                            message: str) -> None:
     source = tmp_path / f"{name}.yaml"
-    source.write_text((INPUTS / "checkin-1.yaml").read_text(encoding="utf-8").replace(*edit),
+    source.write_text((INPUTS / "checkin-1.yml").read_text(encoding="utf-8").replace(*edit),
                       encoding="utf-8")
     out = tmp_path / "out.pdf"
     code, output = invoke("checkin", built.case / "01-plan.pdf", source, "-o", out,
@@ -283,7 +283,7 @@ def test_checkin_bad_input(built: Built, tmp_path: Path, name: str, edit: tuple[
 
 def test_evaluation_before_the_last_checkpoint(built: Built, tmp_path: Path) -> None:
     source = tmp_path / "early.yaml"
-    source.write_text((INPUTS / "evaluation.yaml").read_text(encoding="utf-8")
+    source.write_text((INPUTS / "evaluation.yml").read_text(encoding="utf-8")
                       .replace("date: 2026-12-31", "date: 2026-11-20"), encoding="utf-8")
     out = tmp_path / "out.pdf"
     code, output = invoke("evaluate", built.case / "04-revision.pdf", source, "-o", out,
@@ -294,16 +294,16 @@ def test_evaluation_before_the_last_checkpoint(built: Built, tmp_path: Path) -> 
 
 def test_unsigned_or_failing_parent(built: Built, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
-    code, output = invoke("checkin", built.steps / "01-plan.pdf", INPUTS / "checkin-1.yaml",
+    code, output = invoke("checkin", built.steps / "01-plan.pdf", INPUTS / "checkin-1.yml",
                           "-o", out, "--trust", built.root)
     assert code == 1 and "is not signed by all of employee, manager, hr" in output
     tampered = tmp_path / "tampered.pdf"
     data = (built.case / "01-plan.pdf").read_bytes()
     tampered.write_bytes(data.replace(b"/Author", b"/Auth0r", 1))
-    code, output = invoke("checkin", tampered, INPUTS / "checkin-1.yaml", "-o", out,
+    code, output = invoke("checkin", tampered, INPUTS / "checkin-1.yml", "-o", out,
                           "--trust", built.root)
     assert code == 1 and "does not verify" in output
-    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-1.yaml",
+    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-1.yml",
                           "-o", out)
     assert code == 1 and "--trust" in output
     assert not out.exists()
@@ -311,11 +311,11 @@ def test_unsigned_or_failing_parent(built: Built, tmp_path: Path) -> None:
 
 def test_checkin_for_a_version_that_a_revision_replaced(built: Built, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
-    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-3.yaml",
+    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-3.yml",
                           "-o", out, "--trust", built.root, "--case", built.case)
     assert code == 1 and "was replaced by version 2 (04-revision.pdf)" in output
     assert not out.exists()
-    code, output = invoke("revise", built.case / "01-plan.pdf", INPUTS / "plan-v2.yaml",
+    code, output = invoke("revise", built.case / "01-plan.pdf", INPUTS / "plan-v2-zh.yaml",
                           "--reason", " ", "--date", "2026-11-12", "-o", out,
                           "--trust", built.root)
     assert code == 1 and "--reason" in output and not out.exists()
@@ -340,7 +340,7 @@ def english(built: Built) -> dict[str, Path]:
     inputs = case_inputs("en")
     work = built.work / "english"
     (work / "steps").mkdir(parents=True)
-    plan = load_plan(inputs / "plan-v1.yaml")
+    plan = load_plan(inputs / "plan-v1-en.yaml")
     passwords = dict(line.split("=", 1) for line in
                      (built.demo.out_dir / "demo-passwords.txt").read_text().splitlines())
     keys = {}
@@ -359,12 +359,12 @@ def english(built: Built) -> dict[str, Path]:
                        " and sent by e-mail\nwitness: {name: Alex Wu, title: Office Manager}\n")
     return {
         "plan": signed,
-        "checkin": make_checkin(signed, inputs / "checkin-1.yaml", work / "checkin.pdf",
+        "checkin": make_checkin(signed, inputs / "checkin-1.yml", work / "checkin.pdf",
                                 options).path,
-        "evaluation": make_evaluation(signed, inputs / "evaluation.yaml",
+        "evaluation": make_evaluation(signed, inputs / "evaluation.yml",
                                       work / "evaluation.pdf", options).path,
         "refusal": make_refusal(work / "plan.pdf", refusal, work / "refusal.pdf", options).path,
-        "revision": make_revision(signed, inputs / "plan-v2.yaml", "Legacy defects",
+        "revision": make_revision(signed, inputs / "plan-v2-en.yaml", "Legacy defects",
                                   work / "revision.pdf", options,
                                   date(2027, 1, 5)).path,
     }

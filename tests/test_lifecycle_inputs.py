@@ -31,7 +31,7 @@ CASE = ROOT / "examples" / "case-zh"
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    return load_plan(CASE / "plan-v1.yaml")
+    return load_plan(CASE / "plan-v1-zh.yaml")
 
 
 def checkin(**changes: object) -> CheckinInput:

@@ -22,13 +22,14 @@ from pipdocs.core.resources import shipped
 from pipdocs.lifecycle.make import Made, Options
 
 #: The documents of the example case, in the order they are made: (name, kind, input, parent).
+#: Plans are ``.yaml`` (each a plan of its own), the other inputs ``.yml``.
 STEPS: tuple[tuple[str, str, str, str], ...] = (
-    ("01-plan", "plan", "plan-v1.yaml", ""),
-    ("02-checkin-1", "checkin", "checkin-1.yaml", "01-plan"),
-    ("03-checkin-2", "checkin", "checkin-2.yaml", "01-plan"),
-    ("04-revision", "revision", "plan-v2.yaml", "01-plan"),
-    ("05-checkin-3", "checkin", "checkin-3.yaml", "04-revision"),
-    ("06-evaluation", "evaluation", "evaluation.yaml", "04-revision"),
+    ("01-plan", "plan", "plan-v1-{lang}.yaml", ""),
+    ("02-checkin-1", "checkin", "checkin-1.yml", "01-plan"),
+    ("03-checkin-2", "checkin", "checkin-2.yml", "01-plan"),
+    ("04-revision", "revision", "plan-v2-{lang}.yaml", "01-plan"),
+    ("05-checkin-3", "checkin", "checkin-3.yml", "04-revision"),
+    ("06-evaluation", "evaluation", "evaluation.yml", "04-revision"),
 )
 
 
@@ -55,7 +56,7 @@ def case_inputs(lang: str) -> Path:
     """The folder of example inputs for ``lang`` (packaged, else the repository's)."""
     for base in shipped("examples"):
         folder = base / f"case-{lang}"
-        if (folder / "plan-v1.yaml").is_file():
+        if (folder / f"plan-v1-{lang}.yaml").is_file():
             return folder
     raise InputError(f"no example case in language '{lang}' is installed; try --lang zh")
 
@@ -66,7 +67,7 @@ def make_signers(out_dir: Path, lang: str, ca_password: str, key_password: str,
     from pipdocs.signing.ca import init_ca, issue_signer
     from pipdocs.signing.tsa import local_timestamper
 
-    plan = load_plan(case_inputs(lang) / "plan-v1.yaml")
+    plan = load_plan(case_inputs(lang) / f"plan-v1-{lang}.yaml")
     root = init_ca(out_dir / "ca", plan.organisation or "pipdocs example", ca_password)
     keys_dir = out_dir / "keys"
     keys_dir.mkdir(mode=0o700, exist_ok=True)
@@ -112,7 +113,7 @@ def make_step(build: CaseBuild, name: str, kind: str, source: Path, parent: Path
         return make_checkin(parent, source, out, options)
     if kind == "evaluation":
         return make_evaluation(parent, source, out, options)
-    note = read_plan_file(source.parent / "revision-note.yaml")
+    note = read_plan_file(source.parent / "revision-note.yml")
     from datetime import date
 
     return make_revision(parent, source, str(note["reason"]), out, options,
@@ -131,7 +132,8 @@ def build_case(out_dir: Path, lang: str, signers: Signers,
     (out_dir / "steps").mkdir(parents=True, exist_ok=True)
     (out_dir / "case").mkdir(parents=True, exist_ok=True)
     options = Options(trust=[signers.root], policy=signers.policy, case_dir=out_dir / "case")
-    for name, kind, source, parent in STEPS:
+    for name, kind, pattern, parent in STEPS:
+        source = pattern.format(lang=lang)
         prepared = out_dir / "steps" / f"{name}.pdf"
         if kind == "plan":
             build_pdf(load_plan(inputs / source), prepared)
