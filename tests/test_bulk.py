@@ -127,8 +127,8 @@ def test_mixed_sheet_good_pdfs_bad_rows_by_cell(first_run: tuple[Path, Any]) -> 
         text = pdf_text(out / f"{pid}.pdf")
         assert name in text and pid in text
     dates = pdf_text(out / "PIP-T-002.pdf").replace(" ", "")
-    assert "2026年12月01日至2027年02月28日" in dates  # Excel serial 46357, 90 days as text
-    assert "完成期限：2027年01月31日" in dates  # Excel serial 46418
+    assert "2026年12月1日至2027年2月28日" in dates  # Excel serial 46357, 90 days as text
+    assert "完成期限：2027年1月31日" in dates  # Excel serial 46418
     from pypdf import PdfReader
 
     fields = PdfReader(out / "PIP-T-006.pdf").get_fields() or {}
@@ -228,10 +228,22 @@ def test_bulk_template_command_and_its_example_row(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "pipdocs", "bulk-template", str(out),
                            "--lang", "zh"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert openpyxl.load_workbook(out).sheetnames == ["计划", "说明"]
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["计划", "说明"]
+    header = [c.value for c in book["计划"][1]]
+    row = {name: c.value for name, c in zip(header, book["计划"][2], strict=True)}
+    assert row["示例行"] == "示例" and row["岗位类别"] == "技术岗"  # the document's own word
     proc = bulk(out, "-o", tmp_path / "docs", "--format", "docx")
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "docs" / "PIP-2026-0002.docx").is_file()
+    assert not (tmp_path / "docs" / "PIP-2026-0002.docx").exists()  # the sample is never made
+    outcome = report(tmp_path / "docs")[2]
+    assert outcome["status"] == "skipped" and "示例" in outcome["message"], outcome
+    # cleared, the same row is a plan like any other
+    book["计划"].cell(2, header.index("示例行") + 1).value = None
+    book.save(out)
+    proc = bulk(out, "-o", tmp_path / "docs2", "--format", "docx")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "docs2" / "PIP-2026-0002.docx").is_file()
 
 
 @pytest.fixture(scope="module")

@@ -39,11 +39,12 @@ HEADINGS = {
 # boilerplate and the reverse.
 FOREIGN = {"zh": ["Performance Improvement Plan", "Signatures", "Confidential"],
            "en": ["绩效改进计划", "保密", "签字"]}
-ROLE_HINTS = {
-    ("zh", "sales"): "CRM", ("zh", "engineering"): "单元测试覆盖率",
-    ("zh", "admin"): "协作台账", ("zh", "customer_service"): "EAP",
-    ("en", "sales"): "conversion rate", ("en", "engineering"): "unit-test coverage",
-    ("en", "admin"): "coordination ledger", ("en", "customer_service"): "Employee Assistance",
+ROLE_HINTS = {  # the role's note on where the facts come from (nothing about one case)
+    ("zh", "sales"): "销售岗的绩效事实", ("zh", "engineering"): "技术岗的绩效事实",
+    ("zh", "admin"): "行政岗的绩效事实", ("zh", "customer_service"): "客服岗的绩效事实",
+    ("en", "sales"): "In sales roles", ("en", "engineering"): "In engineering roles",
+    ("en", "admin"): "In administration roles",
+    ("en", "customer_service"): "In customer-service roles",
 }
 HOSTILE = ["{{ 7*7 }}", "{% if true %}X{% endif %}", "<w:t>", "&amp;", "]]>", "😀 🎉 👍",
            "{_{ x }_}", "{%p endfor %}", "\"double\" & 'single'", "</w:p><w:p>"]
@@ -128,16 +129,17 @@ def test_dates_are_written_in_the_documents_language(plans: list[Plan]) -> None:
 
 
 def test_date_formats() -> None:
-    assert format_date(date(2026, 12, 1), "zh") == "2026年12月01日"
+    assert format_date(date(2026, 12, 1), "zh") == "2026年12月1日"
+    assert format_date(date(2026, 9, 1), "zh") == "2026年9月1日"  # never zero-padded
     assert format_date(date(2026, 12, 1), "en") == "1 December 2026"
     assert format_span(date(2026, 12, 1), date(2026, 12, 28), "en") == "1–28 December 2026"
     assert format_span(date(2026, 12, 29), date(2027, 1, 25), "en") == (
         "29 December 2026 – 25 January 2027")
     assert format_span(date(2026, 11, 3), date(2026, 12, 1), "en") == (
         "3 November – 1 December 2026")
-    assert format_span(date(2026, 12, 1), date(2026, 12, 28), "zh") == "2026年12月01日至12月28日"
+    assert format_span(date(2026, 12, 1), date(2026, 12, 28), "zh") == "2026年12月1日至12月28日"
     assert format_span(date(2026, 12, 29), date(2027, 1, 25), "zh") == (
-        "2026年12月29日至2027年01月25日")
+        "2026年12月29日至2027年1月25日")
 
 
 def test_week_span_stays_inside_the_period(plans: list[Plan]) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 from cryptography import x509
@@ -26,6 +27,7 @@ from pipdocs.cli.main import cli
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused
 from pipdocs.core.plan import ROLES, Plan
 from pipdocs.core.policy import load_policy
+from pipdocs.document.templates import find_template
 from pipdocs.signing.ca import issue_signer
 from pipdocs.signing.sign import load_signer, sign_pdf
 from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer
@@ -130,7 +132,7 @@ def test_pyhanko_sees_timestamps_certification_and_final_lock(world: World, lang
         assert sigs[2].docmdp_level == MDPPerm.NO_CHANGES  # HR locks everything
         reason = str(sigs[0].sig_object["/Reason"])
         if lang == "zh":
-            assert reason.startswith("员工确认已收到")
+            assert reason.startswith("员工已知悉本绩效改进计划")  # the document's word: 知悉
             assert "员工意见：同意，但目标二需复核" in reason
 
 
@@ -439,7 +441,42 @@ def test_a_long_comment_is_recorded_whole_and_the_stamp_cut(world: World, tmp_pa
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "签署人：" in text and "…" in text
-    assert text.count("因为数据口径不一致") < 20  # not all of it: the stamp was cut
+    assert text.count("因为数据口径不一致") < 20  # not all of it: the stamp was cut ...
+    assert "（意见全文见电子签名记录）" in text  # ... and says so on every printed copy
+
+
+def test_cli_disagree_with_a_comment(world: World, tmp_path: Path) -> None:
+    """'I acknowledge receipt but disagree', in the words the document tells the employee."""
+    out = tmp_path / "disagree.pdf"
+    args = ["sign", str(world.prepared["zh"]), "--role", "employee", "--key",
+            str(world.keys[("zh", "employee")]), "--tsa", world.server.url, "-o", str(out),
+            "--disagree", "--comment", "目标二的数据口径与部门统计不一致"]
+    result = CliRunner().invoke(cli, args, env=ENV)
+    assert result.exit_code == 0, result.output
+    with out.open("rb") as handle:
+        reason = str(PdfFileReader(handle).embedded_signatures[0].sig_object["/Reason"])
+    assert reason == ("员工已知悉本绩效改进计划，但不同意其内容；"
+                      "员工意见：目标二的数据口径与部门统计不一致")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    statement = "\n".join(p.text for p in docx.Document(find_template("zh", "sales")).paragraphs)
+    assert "“知悉本计划但不同意其内容”" in statement  # the choice the document offers
+    assert "目标二的数据口径与部门统计不一致" in "".join(text.split())  # whole, on the stamp
+    assert "意见全文见" not in text
+
+
+@pytest.mark.parametrize("extra,message", [
+    (["--comment", "不同意。" * 2500], "10000 characters; at most 500"),
+    (["--agree", "--disagree"], "--agree and --disagree exclude each other"),
+])
+def test_cli_refuses_a_bad_statement_before_signing(world: World, tmp_path: Path,
+                                                   extra: list[str], message: str) -> None:
+    out = tmp_path / "refused.pdf"
+    args = ["sign", str(world.prepared["zh"]), "--role", "employee", "--key",
+            str(world.keys[("zh", "employee")]), "--tsa", world.server.url, "-o", str(out), *extra]
+    result = CliRunner().invoke(cli, args, env={**ENV, "LANG": "C.UTF-8", "LANGUAGE": ""})
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()
 
 
 def test_refusals_name_hr_as_people_say_it(world: World, tmp_path: Path) -> None:

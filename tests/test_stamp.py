@@ -16,13 +16,26 @@ def test_a_long_reason_is_cut_so_the_stamp_stays_legible() -> None:
     leading = LAYOUT.leading or LAYOUT.font_size * 1.2
     assert len(lines) * leading * MIN_SCALE <= 72
     assert lines[:3] == ["签署人：赵磊", "角色：员工", f"时间：{VALUES['ts']}"]
-    assert lines[-1].endswith(ELLIPSIS) and lines[3].startswith("事由：员工确认已收到")
+    assert lines[-2].endswith(ELLIPSIS) and lines[3].startswith("事由：员工确认已收到")
+    assert lines[-1] == "（意见全文见电子签名记录）"  # never cut silently
     assert all(text_width(line, LAYOUT) <= 240 for line in lines)
+
+
+def test_a_500_character_comment_keeps_the_stamp_readable() -> None:
+    """The longest comment allowed: signer, role and time stay, the rest is pointed to."""
+    policy = load_policy()
+    reason = policy.reason("employee", "en", disagree=True, comment="x" * 20 + " y" * 240)
+    text = stamp_text(LAYOUT, "en", width=240, height=72, reason=reason, **VALUES)
+    lines = text.splitlines()
+    assert lines[0] == "Signed by: 赵磊" and lines[2].startswith("Time: ")
+    assert lines[3].startswith("Reason: Employee acknowledges receipt of this")
+    assert lines[-1] == "(continued in the signature record)"
 
 
 def test_a_short_reason_is_not_cut() -> None:
     text = stamp_text(LAYOUT, "zh", width=240, height=72, reason="同意", **VALUES)
     assert text.splitlines()[-1] == "事由：同意" and ELLIPSIS not in text
+    assert "签名记录" not in text
 
 
 def test_newlines_and_tabs_in_a_value_do_not_make_lines() -> None:

@@ -96,10 +96,11 @@ def test_role_templates_differ_in_substance() -> None:
     for lang in LANGUAGES:
         texts = {role: body(lang, role) for role in JOB_ROLES}
         assert len(set(texts.values())) == len(JOB_ROLES)
-    assert "CRM" in body("en", "sales") and "unit-test coverage" in body("en", "engineering")
-    assert "ledger" in body("en", "admin") and "EAP" in body("en", "customer_service")
-    assert "CRM" in body("zh", "sales") and "覆盖率" in body("zh", "engineering")
-    assert "协作台账" in body("zh", "admin") and "EAP" in body("zh", "customer_service")
+    assert "CRM" in body("en", "sales") and "issue tracker" in body("en", "engineering")
+    assert "departments served" in body("en", "admin")
+    assert "recorded calls" in body("en", "customer_service")
+    assert "CRM" in body("zh", "sales") and "缺陷跟踪系统" in body("zh", "engineering")
+    assert "服务部门" in body("zh", "admin") and "通话录音质检" in body("zh", "customer_service")
 
 
 def test_committed_templates_match_the_build_script() -> None:

@@ -395,10 +395,21 @@ def section_diagnosis(doc, T: dict[str, Any], R: dict[str, str]) -> None:
     para(doc, T["cause_item"], "PIP Item")
     para(doc, "{%p endfor %}", "PIP Item")
     para(doc, "{%p endif %}", "PIP Item")
-    para(doc, [(T["l_basis"], True), (R["basis"], False)], "PIP Note")
+    listing(doc, "diagnosis.evidence", "e", T["l_evidence"], T["evidence_item"])
+    para(doc, [(T["l_role_note"], True), (R["note"], False)], "PIP Note")
 
 
-def section_gap(doc, T: dict[str, Any], R: dict[str, str]) -> None:
+def listing(doc, items: str, var: str, label: str, item: str, style: str = "PIP Label") -> None:
+    """An optional labelled list from the plan: nothing at all when the plan has none."""
+    para(doc, f"{{%p if {items} %}}", style)
+    para(doc, label, style)
+    para(doc, f"{{%p for {var} in {items} %}}", "PIP Item")
+    para(doc, item, "PIP Item")
+    para(doc, "{%p endfor %}", "PIP Item")
+    para(doc, "{%p endif %}", "PIP Item")
+
+
+def section_gap(doc, T: dict[str, Any]) -> None:
     para(doc, T["h2"], "Heading 1")
     para(doc, T["t2_intro"], keep_next=True)
     table = new_table(doc, [3.4, 2.2, 2.8, 2.9, 2.6, 3.1])
@@ -407,22 +418,28 @@ def section_gap(doc, T: dict[str, Any], R: dict[str, str]) -> None:
     add_row(table, ["{{ g.metric }}", "{{ g.baseline }}", "{{ g.standard or '—' }}",
                     "{{ g.target }}", "{{ g.deadline }}", "{{ g.measurement }}"])
     loop_row(table, "{%tr endfor %}")
-    para(doc, [(T["l_metrics"], True), (R["metrics"], False)], "PIP Note")
 
 
 def section_goals(doc, T: dict[str, Any]) -> None:
     para(doc, T["h3"], "Heading 1")
-    para(doc, T["goals_intro"])
+    para(doc, T["goals_intro"], keep_next=True)  # never alone at the foot of a page
     para(doc, "{%p for g in goals %}", "PIP Goal Text")
     para(doc, T["goal_head"], "PIP Goal")
-    for key in ("goal_target", "goal_deadline", "goal_evidence"):
+    # Every line but the last keeps with the next: a goal never splits across pages.
+    for key in ("goal_target", "goal_baseline", "goal_standard", "goal_deadline",
+                "goal_evidence"):
         label, value = T[key]
-        para(doc, [(label, True), (value, False)], "PIP Goal Text")
+        if key == "goal_standard":
+            para(doc, "{%p if g.standard %}", "PIP Goal Text")
+        para(doc, [(label, True), (value, False)], "PIP Goal Text",
+             keep_next=key != "goal_evidence")
+        if key == "goal_standard":
+            para(doc, "{%p endif %}", "PIP Goal Text")
     para(doc, "{%p endfor %}", "PIP Goal Text")
     para(doc, T["goals_change"]).paragraph_format.space_before = Pt(6)
 
 
-def section_actions(doc, T: dict[str, Any], R: dict[str, str]) -> None:
+def section_actions(doc, T: dict[str, Any]) -> None:
     para(doc, T["h4"], "Heading 1")
     para(doc, T["h4_1"], "Heading 2")
     table = new_table(doc, [2.0, 3.6, 7.4, 4.0])
@@ -434,7 +451,7 @@ def section_actions(doc, T: dict[str, Any], R: dict[str, str]) -> None:
     para(doc, "{%p for s in support %}", "PIP Item")
     para(doc, T["support_item"], "PIP Item")
     para(doc, "{%p endfor %}", "PIP Item")
-    para(doc, [(T["l_commitment"], True), (R["commitment"], False)], "PIP Note")
+    listing(doc, "commitments", "m", T["h4_3"], T["commitment_item"], "Heading 2")
 
 
 def section_checkpoints(doc, T: dict[str, Any]) -> None:
@@ -448,19 +465,25 @@ def section_checkpoints(doc, T: dict[str, Any]) -> None:
     loop_row(table, "{%tr endfor %}")
 
 
-def section_evaluation(doc, T: dict[str, Any], R: dict[str, str]) -> None:
+def section_evaluation(doc, T: dict[str, Any]) -> None:
     para(doc, T["h6"], "Heading 1")
     para(doc, T["eval_intro"], keep_next=True)
-    para(doc, [(T["l_eval"], True), (R["eval"], False)], "PIP Note", keep_next=True)
+    listing(doc, "evaluation", "v", T["l_eval"], T["eval_item"])
     table = new_table(doc, [2.8, 5.7, 8.5])
-    add_row(table, T["t6_cols"].split("|"), header=True)
+    header = add_row(table, T["t6_cols"].split("|"), header=True)
+    rows = [header]
     for key, fill in zip(("met", "partial", "notmet"), OUTCOME_FILLS, strict=True):
         row = add_row(table, [[(T[key], True)], T[f"{key}_crit"], T[f"{key}_next"]],
                       fills=[fill, None, None])
         row.cells[0].paragraphs[0].style = doc.styles["PIP Table Head"]
-    # The statement, the appeal channel and the signatures share the confirmation page.
-    heading = para(doc, T["h7"], "Heading 1")
-    heading.paragraph_format.page_break_before = True
+        rows.append(row)
+    for row in rows[:-1]:  # the three outcomes are read together: never split the table
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+    # No page break before the statement: a forced break left the page before it half empty.
+    # The signature block keeps together (keep-with-next from its heading to the HR box).
+    para(doc, T["h7"], "Heading 1")
     para(doc, T["h7_1"], "Heading 2")
     para(doc, T["statement"])
     para(doc, T["h7_2"], "Heading 2")
@@ -524,11 +547,11 @@ def build(lang: str, role: str) -> bytes:
     page_setup(doc, T)
     title_block(doc, T, R)
     section_diagnosis(doc, T, R)
-    section_gap(doc, T, R)
+    section_gap(doc, T)
     section_goals(doc, T)
-    section_actions(doc, T, R)
+    section_actions(doc, T)
     section_checkpoints(doc, T)
-    section_evaluation(doc, T, R)
+    section_evaluation(doc, T)
     section_signatures(doc, T)
     props = doc.core_properties
     props.title = f"{T['doc_title']} ({R['label']})"

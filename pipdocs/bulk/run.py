@@ -35,9 +35,11 @@ from pipdocs.bulk.records import (
 from pipdocs.bulk.sheet import SheetRow, read_sheet
 from pipdocs.core.errors import ConversionError, InputError, PlanInvalid, Problem
 from pipdocs.core.files import case_twin, directory_names
+from pipdocs.core.i18n import plan_language, tr
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
+    from pipdocs.core.plan import Plan
 
 def _row_problems(row: SheetRow, exc: PlanInvalid | None) -> list[Problem]:
     problems = list(row.problems)
@@ -138,46 +140,68 @@ def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str
     return summary
 
 
+def _check_row(sheet: Path, row: SheetRow, plan_id: str, seen: dict[str, int],
+               output: tuple[Path, str, dict[str, str]]) -> tuple[Plan | None, str, list[Problem]]:
+    """One row validated: its plan (None if invalid), plan id and problems by cell.
+
+    ``output`` is (directory, format, names already there), to refuse a plan id that differs
+    only in case from an earlier output.
+    """
+    from pipdocs.core.plan import plan_from_data
+
+    plan: Plan | None
+    try:
+        plan = plan_from_data(row.data, source=f"{sheet.name} row {row.number}")
+        plan_id = plan.plan_id or ""
+        problems = _row_problems(row, None)
+    except PlanInvalid as exc:
+        plan, problems = None, _row_problems(row, exc)
+    except (ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
+        # A value no check foresaw: this row's problem, never the end of the run.
+        plan, problems = None, [Problem(tr("row {number}").format(number=row.number),
+                                        f"cannot be read as a plan ({type(exc).__name__});"
+                                        " check its cells")]
+    key = plan_id.casefold()
+    if key and key in seen:
+        where = row.cell("plan_id") if "plan_id" in row.data else ""
+        message = tr("plan id {plan_id} is already used on row {row}; every row needs its own"
+                     " plan_id").format(plan_id=plan_id, row=seen[key])
+        problems.append(Problem(where, message) if where else Problem(
+            tr("row {number}").format(number=row.number), message + tr(
+                " (derived from employee.id and period.start: give this row a plan_id)")))
+    elif key:
+        seen[key] = row.number
+        out_dir, fmt, existing = output
+        twin = case_twin(out_dir / f"{plan_id}.{fmt}", existing)
+        if twin:
+            where = row.cell("plan_id") or tr("row {number}").format(number=row.number)
+            problems.append(Problem(where, f"plan id {plan_id} differs only in case from"
+                                    f" {twin}, made earlier for another plan; on many disks"
+                                    " one file would overwrite the other: give another"
+                                    " plan_id, or remove that file"))
+    return plan, plan_id, problems
+
+
 def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out_dir: Path,
               fmt: str, force: bool, templates_dir: Path | None, manifest: Manifest,
               summary: BulkSummary, progress: BulkProgress,
               on_first: Callable[[], None]) -> dict[int, tuple[str, str]]:
     """Pass one: every row checked; returns row -> (plan id, input hash) of rows to make."""
-    from pipdocs.core.plan import plan_from_data
-
     todo: dict[int, tuple[str, str]] = {}
     seen: dict[str, int] = {}
     existing = directory_names(out_dir)  # outputs of earlier runs, listed once
     for row in itertools.chain([first] if first else [], rows):
         plan_id = str(row.data.get("plan_id") or "")
-        problems: list[Problem]
-        try:
-            plan = plan_from_data(row.data, source=f"{sheet.name} row {row.number}")
-            plan_id = plan.plan_id or ""
-            problems = _row_problems(row, None)
-        except PlanInvalid as exc:
-            plan, problems = None, _row_problems(row, exc)
-        except (ValueError, ArithmeticError, RecursionError, MemoryError) as exc:
-            # A value no check foresaw: this row's problem, never the end of the run.
-            plan, problems = None, [Problem(f"row {row.number}", f"cannot be read as a plan"
-                                            f" ({type(exc).__name__}); check its cells")]
-        key = plan_id.casefold()
-        if key and key in seen:
-            where = row.cell("plan_id") if "plan_id" in row.data else ""
-            message = (f"plan id {plan_id} is already used on row {seen[key]}; every row needs "
-                       "its own plan_id")
-            problems.append(Problem(where, message) if where else
-                            Problem(f"row {row.number}", message + " (derived from employee.id "
-                                    "and period.start: give this row a plan_id)"))
-        elif key:
-            seen[key] = row.number
-            twin = case_twin(out_dir / f"{plan_id}.{fmt}", existing)
-            if twin:
-                where = row.cell("plan_id") or f"row {row.number}"
-                problems.append(Problem(where, f"plan id {plan_id} differs only in case from"
-                                        f" {twin}, made earlier for another plan; on many disks"
-                                        " one file would overwrite the other: give another"
-                                        " plan_id, or remove that file"))
+        if row.example:
+            summary.skipped += 1
+            with plan_language(row.data.get("language")):
+                note = tr("example row from the template: not made into a document (clear its"
+                          " example cell to make it)")
+            summary.rows.append(RowOutcome(row.number, plan_id, "skipped", "", note))
+            continue
+        with plan_language(row.data.get("language")):
+            plan, plan_id, problems = _check_row(sheet, row, plan_id, seen,
+                                                 (out_dir, fmt, existing))
         if problems or plan is None:
             summary.failed += 1
             summary.rows.append(RowOutcome(row.number, plan_id, "error", "",
@@ -188,8 +212,9 @@ def _validate(sheet: Path, first: SheetRow | None, rows: Iterator[SheetRow], out
         digest = input_hash(plan.to_json_bytes(), fmt, plan.language, plan.role, templates_dir)
         if not force and manifest.unchanged(plan_id, digest, out):
             summary.skipped += 1
-            summary.rows.append(RowOutcome(row.number, plan_id, "skipped", out.name,
-                                           "unchanged since the last run (--force remakes it)"))
+            with plan_language(plan.language):
+                note = tr("unchanged since the last run (--force remakes it)")
+            summary.rows.append(RowOutcome(row.number, plan_id, "skipped", out.name, note))
             continue
         if not todo:
             on_first()

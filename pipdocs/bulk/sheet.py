@@ -17,15 +17,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipdocs.core.dates import YMD
 from pipdocs.core.errors import InputError, Problem
+from pipdocs.core.i18n import N_, is_zh, plan_language, tr
 
 GOAL_FIELDS = ("area", "metric", "baseline", "standard", "target", "deadline", "measurement")
 GOAL_COUNT = 3
-LIST_KEYS = ("diagnosis.root_causes", "actions", "support", "checkpoints")
+LIST_KEYS = ("diagnosis.root_causes", "diagnosis.evidence", "actions", "support", "commitments",
+             "evaluation", "checkpoints")
+TEXT_LISTS = ("diagnosis.root_causes", "diagnosis.evidence", "support", "commitments",
+              "evaluation")
 
 _GOAL_ZH = {"area": "领域", "metric": "指标", "baseline": "现状", "standard": "标准",
             "target": "目标值", "deadline": "截止日期", "measurement": "衡量方式"}
 LABELS_ZH: dict[str, str] = {
+    "example": "示例行",
     "plan_id": "计划编号", "language": "语言", "role": "岗位类别", "organisation": "公司名称",
     "employee.id": "员工工号", "employee.name": "员工姓名", "employee.email": "员工邮箱",
     "employee.title": "员工职位", "employee.department": "员工部门",
@@ -33,12 +39,15 @@ LABELS_ZH: dict[str, str] = {
     "hr.name": "HR姓名", "hr.email": "HR邮箱", "hr.title": "HR职位",
     "period.start": "开始日期", "period.days": "周期天数",
     "diagnosis.summary": "问题概述", "diagnosis.root_causes": "原因分析",
+    "diagnosis.evidence": "事实依据",
     **{f"goals.{n}.{f}": f"目标{n}{zh}" for n in range(1, GOAL_COUNT + 1)
        for f, zh in _GOAL_ZH.items()},
-    "actions": "行动计划", "support": "支持资源", "checkpoints": "检查点",
+    "actions": "行动计划", "support": "支持资源", "commitments": "上级承诺",
+    "evaluation": "评估方式", "checkin_frequency": "回顾频率", "checkpoints": "检查点",
 }
 COLUMNS: tuple[str, ...] = tuple(LABELS_ZH)  # sheet order
-OPTIONAL = {"plan_id", "organisation", "checkpoints", "diagnosis.root_causes",
+OPTIONAL = {"example", "plan_id", "organisation", "checkpoints", "diagnosis.root_causes",
+            "diagnosis.evidence", "commitments", "evaluation", "checkin_frequency",
             *(f"goals.{n}.standard" for n in range(1, GOAL_COUNT + 1))}
 DATE_KEYS = {"period.start", *(f"goals.{n}.deadline" for n in range(1, GOAL_COUNT + 1))}
 
@@ -48,14 +57,21 @@ ROLE_VALUES = {"sales": "sales", "engineering": "engineering", "admin": "admin",
                "customer service": "customer_service",
                "销售": "sales", "研发": "engineering", "技术": "engineering",
                "工程": "engineering", "行政": "admin", "客服": "customer_service",
-               "客户服务": "customer_service"}
-ROLE_LABELS_ZH = {"sales": "销售", "engineering": "研发", "admin": "行政",
-                  "customer_service": "客服"}
+               "客户服务": "customer_service", "销售岗": "sales", "技术岗": "engineering",
+               "研发岗": "engineering", "行政岗": "admin", "客服岗": "customer_service"}
+# The drop-down uses the words the document prints ("岗位类别：技术岗").
+ROLE_LABELS_ZH = {"sales": "销售岗", "engineering": "技术岗", "admin": "行政岗",
+                  "customer_service": "客服岗"}
+# A cell in the example column marks the template's sample row: it is never made into a document.
+EXAMPLE_MARKS = {"示例", "示例行", "例", "example", "sample", "yes", "是", "x", "true", "1"}
 LANGUAGE_LABELS_ZH = {"zh": "中文", "en": "英文"}
+FREQUENCY_VALUES = {"weekly": "weekly", "每周": "weekly", "每周一次": "weekly",
+                    "biweekly": "biweekly", "bi-weekly": "biweekly", "fortnightly": "biweekly",
+                    "每两周": "biweekly", "每两周一次": "biweekly", "双周": "biweekly"}
+FREQUENCY_LABELS_ZH = {"weekly": "每周", "biweekly": "每两周"}
 
 _SEPARATORS = re.compile(r"[\s\-_—–·:：.()（）\[\]【】/]+")
 _EXCEL_EPOCH = date(1899, 12, 30)
-_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _DMY = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")
 _WORD_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
                  "%d-%b-%Y", "%d-%b-%y", "%Y-%b-%d")
@@ -155,7 +171,7 @@ def parse_date(value: Any) -> date | None:
     if not text:
         return None
     try:
-        if m := _YMD.match(text):
+        if m := YMD.match(text):
             return date(int(m[1]), int(m[2]), int(m[3]))
         if re.fullmatch(r"\d{8}", text):
             return date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -204,6 +220,7 @@ class SheetRow:
     header: Header
     goal_numbers: list[int] = field(default_factory=list)  # goals[i] came from goals.N.*
     bad_keys: set[str] = field(default_factory=set)
+    example: bool = False  # the template's sample row: reported, never made
 
     def cell(self, key: str) -> str:
         index = self.header.index.get(key)
@@ -218,10 +235,14 @@ class SheetRow:
 
         near = get_close_matches(key, self.header.unknown, n=1, cutoff=0.7) or \
             get_close_matches(LABELS_ZH[key], self.header.unknown, n=1, cutoff=0.5)
-        hint = f"; is column '{near[0]}' meant to be {key}?" if near else ""
+        label = LABELS_ZH[key] if is_zh() else key  # the name the user's sheet would show
+        hint = tr("; is column '{near}' meant to be {key}?").format(
+            near=near[0], key=label) if near else ""
         if not message.startswith(key):
-            message = f"{key}: {message}"
-        return Problem(f"row {self.number}", f"{message} (the sheet has no {key} column{hint})")
+            message = f"{label}: {message}"
+        return Problem(tr("row {number}").format(number=self.number), tr(
+            "{message} (the sheet has no {key} column{hint})").format(
+                message=message, key=label, hint=hint))
 
     def locate(self, problem: Problem) -> Problem | None:
         """A plan problem (path ``goals[1].deadline``) as a cell problem (``W7: ...``).
@@ -247,6 +268,8 @@ class SheetRow:
         name = self.header.names.get(key, key)
         if re.match(r"^(is|must|needs|has)\b", message):
             message = f"{name} {message}"
+        elif is_zh() and not message.startswith(name):
+            message = f"{name}：{message}"  # "HR邮箱：与员工的邮箱相同"
         return self.problem(key, prefix + message)
 
     def _first(self, prefix: str) -> str:
@@ -282,7 +305,17 @@ def _header(values: list[Any], row: int) -> Header | None:
 
 
 def build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> SheetRow | None:
-    """Turn one row's cells (value, number format) into plan data; None for a blank row."""
+    """Turn one row's cells (value, number format) into plan data; None for a blank row.
+
+    Problems are worded in the row's language (a Chinese plan gets Chinese messages).
+    """
+    index = header.index.get("language")
+    cell = as_text(cells[index][0]) if index is not None and index < len(cells) else ""
+    with plan_language(LANGUAGE_VALUES.get(cell.lower())):
+        return _build_row(header, number, cells)
+
+
+def _build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> SheetRow | None:
     raw: dict[str, tuple[Any, str]] = {}
     for key, i in header.index.items():
         if i < len(cells):
@@ -305,18 +338,22 @@ def build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> Shee
         if key.startswith("goals.") or key in LIST_KEYS:
             continue
         text = as_text(value, fmt)
+        if key == "example":
+            row.example = text.strip().lower() in EXAMPLE_MARKS
+            continue
         if key in DATE_KEYS:
             when = parse_date(value)
             if when is None:
                 row.bad_keys.add(key)
-                row.problems.append(row.problem(key, f"'{text}' is not a date; write it as "
-                                                     "YYYY-MM-DD or use a date cell"))
+                row.problems.append(row.problem(key, _not_a_date(text)))
             put(key, when.isoformat() if when else text)
         elif key == "period.days":
             match = _DAYS.match(text)
             put(key, int(match[1]) if match else text)
         elif key == "language":
             put(key, LANGUAGE_VALUES.get(text.lower(), text))
+        elif key == "checkin_frequency":
+            put(key, FREQUENCY_VALUES.get(text.lower().strip(), text))
         elif key == "role":
             put(key, ROLE_VALUES.get(re.sub(r"[\s_-]+", " ", text.lower().strip()), text))
         else:
@@ -333,8 +370,7 @@ def build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> Shee
                 when = parse_date(value)
                 if when is None:
                     row.bad_keys.add(key)
-                    row.problems.append(row.problem(key, f"'{as_text(value, fmt)}' is not a "
-                                                         "date; write it as YYYY-MM-DD"))
+                    row.problems.append(row.problem(key, _not_a_date(as_text(value, fmt))))
                 goal[name] = when.isoformat() if when else as_text(value, fmt)
             else:
                 goal[name] = as_text(value, fmt)
@@ -349,9 +385,16 @@ def build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> Shee
     return row
 
 
+def _not_a_date(text: str) -> str:
+    """Why a cell is not a date, the same words as for a plan file (April has 30 days)."""
+    from pipdocs.core.planmessages import date_message
+
+    return date_message(text)
+
+
 def _list_cell(row: SheetRow, key: str, text: str) -> list[Any]:
     lines = _lines(text)
-    if key in ("diagnosis.root_causes", "support"):
+    if key in TEXT_LISTS:
         return lines
     out: list[Any] = []
     for n, line in enumerate(lines, 1):
@@ -370,15 +413,16 @@ def _list_cell(row: SheetRow, key: str, text: str) -> list[Any]:
                 continue
             example = "'2026-12-15: focus'"
         row.bad_keys.add(key)
-        row.problems.append(row.problem(key, f"line {n}: '{line[:60]}' is not in the form "
-                                             f"{example}"))
+        row.problems.append(row.problem(key, tr(
+            "line {n}: '{text}' is not in the form {example}").format(
+                n=n, text=line[:60], example=example)))
     return out
 
 
 # --- files ------------------------------------------------------------------------------------
 
 
-_NO_HEADER = ("{path}: row {row} is not a header row: the first row must name the columns "
+_NO_HEADER = N_("{path}: row {row} is not a header row: the first row must name the columns "
               "(plan_id, language, role, employee.name, ...) or their Chinese labels; "
               "`pipdocs bulk-template` makes a sheet with the right header")
 
@@ -390,7 +434,7 @@ def read_sheet(path: Path) -> Iterator[SheetRow]:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: file not found; check the path")
+        raise InputError(tr("{path}: file not found; check the path").format(path=path))
     from pipdocs.bulk.reader import csv_rows, xlsx_rows
 
     suffix = path.suffix.lower()
@@ -399,10 +443,11 @@ def read_sheet(path: Path) -> Iterator[SheetRow]:
     elif suffix in (".csv", ".txt", ".tsv"):
         rows = csv_rows(path)
     elif suffix == ".xls":
-        raise InputError(f"{path}: old Excel 97 format; open it in Excel and save as .xlsx")
+        raise InputError(tr("{path}: old Excel 97 format; open it in Excel and save as .xlsx"
+                            ).format(path=path))
     else:
-        raise InputError(f"{path}: not a spreadsheet; use a .xlsx or .csv file "
-                         "(`pipdocs bulk-template` makes one)")
+        raise InputError(tr("{path}: not a spreadsheet; use a .xlsx or .csv file "
+                            "(`pipdocs bulk-template` makes one)").format(path=path))
     header: Header | None = None
     first = 0
     for number, cells in rows:
@@ -412,12 +457,13 @@ def read_sheet(path: Path) -> Iterator[SheetRow]:
             first = first or number
             header = _header([v for v, _ in cells], number)  # title rows above it are skipped
             if header is None and number - first >= 10:
-                raise InputError(_NO_HEADER.format(path=path, row=first))
+                raise InputError(tr(_NO_HEADER).format(path=path, row=first))
             continue
         row = build_row(header, number, cells)
         if row is not None:
             yield row
     if header is None:
         if first:
-            raise InputError(_NO_HEADER.format(path=path, row=first))
-        raise InputError(f"{path}: the sheet is empty; it needs a header row and one row per plan")
+            raise InputError(tr(_NO_HEADER).format(path=path, row=first))
+        raise InputError(tr("{path}: the sheet is empty; it needs a header row and one row per"
+                            " plan").format(path=path))

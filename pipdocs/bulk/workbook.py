@@ -16,12 +16,14 @@ from typing import Any
 from pipdocs.bulk.sheet import (
     COLUMNS,
     DATE_KEYS,
+    FREQUENCY_LABELS_ZH,
     LABELS_ZH,
     LANGUAGE_LABELS_ZH,
     LIST_KEYS,
     OPTIONAL,
     ROLE_LABELS_ZH,
 )
+from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError
 from pipdocs.core.files import write_atomic
 
@@ -39,10 +41,14 @@ _GOAL_GUIDE = {
                     "How it is measured, e.g. Weekly defect report"),
 }
 GUIDE: dict[str, tuple[str, str]] = {
+    "example": ("示例行：填了“示例”的行不会生成文档（报告中注明已跳过）；填写真实计划时留空",
+                "Sample row: a row marked 'example' is never made into a document (report.csv"
+                " notes it); leave it empty in real rows"),
     "plan_id": ("（可选）计划编号，也是PDF文件名；留空则用“PIP-工号-开始日期”",
                 "(optional) Plan id, also the PDF file name; empty: PIP-<employee id>-<start>"),
     "language": ("文档语言：中文(zh) 或 英文(en)", "Document language: zh or en"),
-    "role": ("岗位类别：销售(sales)、研发(engineering)、行政(admin)、客服(customer_service)",
+    "role": ("岗位类别：销售岗(sales)、技术岗(engineering)、行政岗(admin)、"
+             "客服岗(customer_service)",
              "Job family: sales, engineering, admin or customer_service"),
     "organisation": ("（可选）公司名称，印在文档上", "(optional) Company name on the document"),
     "employee.id": ("员工工号", "Employee number"),
@@ -57,8 +63,8 @@ GUIDE: dict[str, tuple[str, str]] = {
     "hr.name": ("HR姓名", "HR partner's name"),
     "hr.email": ("HR邮箱", "HR partner's e-mail"),
     "hr.title": ("HR职位", "HR partner's job title"),
-    "period.start": ("计划开始日期（日期格式，或 2026-12-01）",
-                     "First day of the plan (a date cell, or 2026-12-01)"),
+    "period.start": ("计划开始日期（日期格式，或 2026-12-01、2026/12/1）",
+                     "First day of the plan (a date cell, 2026-12-01 or 2026/12/1)"),
     "period.days": ("计划周期天数：30、60 或 90", "Length in days: 30, 60 or 90"),
     "diagnosis.summary": ("问题概述：用数据说明差距", "The gap, in numbers"),
     "diagnosis.root_causes": ("（可选）根本原因，每行一条（Alt+Enter换行）",
@@ -70,6 +76,14 @@ GUIDE: dict[str, tuple[str, str]] = {
     "actions": ("行动计划，每行一条：周次: 任务，如“1-4: 参加单元测试培训”",
                 "Actions, one per line as weeks: task, e.g. 1-4: Unit-testing workshop"),
     "support": ("公司提供的支持，每行一条", "Support the company gives, one per line"),
+    "diagnosis.evidence": ("（可选）事实依据，每行一条，如“CRM系统1-3月拜访记录”",
+                           "(optional) Evidence, one per line, e.g. CRM visit log Jan-Mar"),
+    "commitments": ("（可选）直接上级的承诺，每行一条，如“每周复盘一次”",
+                    "(optional) The manager's commitments, one per line"),
+    "evaluation": ("（可选）评估方式，每行一条",
+                   "(optional) How results are assessed, one per line"),
+    "checkin_frequency": ("（可选）回顾频率：每周 或 每两周",
+                          "(optional) Check-ins: weekly or biweekly"),
     "checkpoints": ("（可选）检查点，每行一条：日期: 重点；留空则每14天一次",
                     "(optional) Check-ins, one per line as date: focus; empty: every 14 days"),
 }
@@ -94,6 +108,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "actions": [{"weeks": "1-4", "task": "Unit-testing workshop (8 hours)"},
                     {"weeks": "5-8", "task": "Weekly configuration review with the architect"}],
         "support": ["Weekly 1:1 with the architect", "Defect case library"],
+        "commitments": ["The manager reviews the defect trend with Dana every two weeks"],
+        "evaluation": ["Weekly defect report from the tracker, counted at the deadline"],
+        "checkin_frequency": "biweekly",
     },
     "zh": {
         "plan_id": "PIP-2026-0002", "language": "zh", "role": "engineering",
@@ -111,6 +128,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "actions": [{"weeks": "1-4", "task": "参加单元测试训练营（共8课时）"},
                     {"weeks": "5-8", "task": "每周与架构师评审配置方案"}],
         "support": ["架构师每周1次一对一答疑", "开放团队缺陷案例库"],
+        "commitments": ["直接上级每两周与员工复盘一次缺陷趋势"],
+        "evaluation": ["以缺陷跟踪系统截至期限的统计为准"],
+        "checkin_frequency": "biweekly",
     },
 }
 
@@ -131,7 +151,10 @@ def plan_to_row(plan: dict[str, Any], lang: str = "en") -> dict[str, Any]:
             row[f"goals.{n}.{name}"] = _date(value) if name == "deadline" else value
     diagnosis = plan.get("diagnosis") or {}
     lists = {"diagnosis.root_causes": diagnosis.get("root_causes") or [],
+             "diagnosis.evidence": diagnosis.get("evidence") or [],
              "support": plan.get("support") or [],
+             "commitments": plan.get("commitments") or [],
+             "evaluation": plan.get("evaluation") or [],
              "actions": [f"{a['weeks']}: {a['task']}" for a in plan.get("actions") or []],
              "checkpoints": [f"{_date(c['date'])}: {c['focus']}"
                              for c in plan.get("checkpoints") or []]}
@@ -139,11 +162,14 @@ def plan_to_row(plan: dict[str, Any], lang: str = "en") -> dict[str, Any]:
     if lang == "zh":
         row["language"] = LANGUAGE_LABELS_ZH.get(row.get("language", ""), row.get("language"))
         row["role"] = ROLE_LABELS_ZH.get(row.get("role", ""), row.get("role"))
+        if "checkin_frequency" in row:
+            row["checkin_frequency"] = FREQUENCY_LABELS_ZH.get(row["checkin_frequency"])
     return row
 
 
 def _date(value: Any) -> Any:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    """A date cell where the plan has a date (2027-03-01 or 2027/3/1); other text as it is."""
+    return value if isinstance(value, date) else (parse_ymd(str(value)) or str(value))
 
 
 def write_template(out: Path, lang: str = "en", plans: Iterable[dict[str, Any]] | None = None,
@@ -177,8 +203,11 @@ def write_template(out: Path, lang: str = "en", plans: Iterable[dict[str, Any]] 
         dim.alignment = wrap_top
         if key in DATE_KEYS:
             dim.number_format = "yyyy-mm-dd"
+    sample = plans is None  # the one sample row is marked, so `bulk` never makes it
     for plan in plans if plans is not None else [EXAMPLES[lang]]:
         values = plan_to_row(plan, lang)
+        if sample:
+            values["example"] = "示例" if zh else "example"
         sheet.append([values.get(k) for k in COLUMNS])
         row = sheet.max_row
         for index, key in enumerate(COLUMNS, 1):
@@ -204,6 +233,9 @@ def _validations(sheet: Any, zh: bool, validation: Any) -> None:
     languages = "中文,英文" if zh else "zh,en"
     roles = ",".join(ROLE_LABELS_ZH.values()) if zh else "sales,engineering,admin,customer_service"
     rules = [
+        ("example", "示例" if zh else "example", "stop", "示例行" if zh else "example"),
+        ("checkin_frequency", "每周,每两周" if zh else "weekly,biweekly", "stop",
+         "回顾频率" if zh else "checkin_frequency"),
         ("language", languages, "stop", "语言" if zh else "language"),
         ("role", roles, "stop", "岗位类别" if zh else "role"),
         ("period.days", "30,60,90", "warning", "周期天数" if zh else "period.days"),
@@ -236,8 +268,9 @@ def _guide(sheet: Any, bold: Any, wrap: Any) -> None:
         ("", "", "每行一个计划；表头可用英文键或中文列名。目标2、3整列留空表示没有该目标。",
          "One row per plan; headers by key or Chinese label. Leave goal 2/3 empty for no goal."),
         ("", "", "多条内容放在同一单元格内，每行一条（Alt+Enter换行）。"
-                 "日期可用日期格式或 2026-12-01。",
-         "Lists go in one cell, one item per line (Alt+Enter). Dates: a date cell or 2026-12-01."),
+                 "日期可用日期格式、2026-12-01 或 2026/12/1（计划文件也接受这几种写法）。",
+         "Lists go in one cell, one item per line (Alt+Enter). Dates: a date cell, 2026-12-01"
+         " or 2026/12/1 (plan files accept the same forms)."),
         ("", "", "运行：pipdocs bulk 本文件.xlsx -o 输出目录；问题行在 report.csv 中按单元格列出。",
          "Run: pipdocs bulk this.xlsx -o DIR; rows to fix are listed by cell in report.csv."),
     ]

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from pipdocs.core.errors import PipdocsError, PlanInvalid
+from pipdocs.core.i18n import choose_language, plan_language, tr
 from pipdocs.core.version import __version__
 
 
@@ -70,6 +71,12 @@ def err(line: str) -> None:
     click.echo(line, err=True)
 
 
+def warn(source: object, warning: str, language: object = None) -> None:
+    """A warning about a plan, in the plan's language (or the user's)."""
+    with plan_language(language):
+        err(tr("warning: {source}: {warning}").format(source=source, warning=warning))
+
+
 def password_from_env(var: str, prompt: str, confirm: bool = False) -> str:
     """Password from ``var``; a hidden prompt on a terminal; otherwise a clear error (exit 2)."""
     from pipdocs.core.errors import CredentialError
@@ -86,7 +93,32 @@ class OneLineUsageError(click.UsageError):
     """A usage error shown like every other error: one line, ``error: ...``."""
 
     def show(self, file: Any = None) -> None:
-        err(f"error: {self.format_message()}")
+        err(tr("error: {message}").format(message=self.format_message()))
+
+
+def usage_message(exc: click.UsageError) -> str:
+    """Click's usage error in the user's language (click's own wording is English only)."""
+    if tr("error: {message}") == "error: {message}":
+        return exc.format_message()
+    if isinstance(exc, click.NoSuchOption):
+        guess = f" (--{exc.possibilities[0].lstrip('-')}?)" if exc.possibilities else ""
+        return tr("no such option: {name}").format(name=exc.option_name) + guess
+    if isinstance(exc, click.MissingParameter) and exc.param is not None:
+        name = exc.param.opts[0] if exc.param.param_type_name == "option" else (
+            (exc.param.name or "").upper())
+        return tr("missing {name}").format(name=name)
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        name = exc.param.opts[0] if exc.param.param_type_name == "option" else (
+            (exc.param.name or "").upper())
+        return tr("invalid value for {name}: {detail}").format(name=name, detail=exc.message)
+    message = exc.format_message()
+    extra = message.startswith("Got unexpected extra argument")
+    if extra:
+        return tr("unexpected extra arguments: {args}").format(
+            args=message.partition("(")[2].rstrip(")"))
+    if message.startswith("No such command"):
+        return tr("no such command: {name}").format(name=message.split("'")[1])
+    return message
 
 
 @contextlib.contextmanager
@@ -100,18 +132,20 @@ def one_line_usage_errors(ctx: click.Context) -> Iterator[None]:
         if isinstance(exc, OneLineUsageError):
             raise
         where = exc.ctx.command_path if exc.ctx is not None else ctx.command_path
-        raise OneLineUsageError(f"{exc.format_message()} (see '{where} --help')") from exc
+        raise OneLineUsageError(tr("{message} (see '{where} --help')").format(
+            message=usage_message(exc), where=where)) from exc
 
 
 def exit_for(exc: BaseException, debug: bool) -> int:
     """Print a library error as one line per problem and return its exit code."""
     if isinstance(exc, PlanInvalid):
         where = f"{exc.source}: " if exc.source else ""
-        for problem in exc.problems:
-            err(f"error: {where}{problem}")
+        with plan_language(exc.language):
+            for problem in exc.problems:
+                err(tr("error: {message}").format(message=f"{where}{problem}"))
         return exc.exit_code
     if isinstance(exc, PipdocsError):
-        err(f"error: {exc}")
+        err(tr("error: {message}").format(message=exc))
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err("interrupted: no partial output was left behind")
@@ -156,8 +190,11 @@ class PipdocsGroup(click.Group):
 @click.group(cls=PipdocsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pipdocs")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
-def cli(debug: bool) -> None:
+@click.option("--lang", "lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of messages (default: the plan's, or zh when LANG is Chinese).")
+def cli(debug: bool, lang: str | None) -> None:
     """Performance Improvement Plans to Word and PDF, signed by employee, manager and HR."""
+    choose_language(lang)
     import logging
 
     # Library loggers (pyHanko warns on stderr when nothing is configured) would break the

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err
+from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err, warn
+from pipdocs.core.i18n import plan_language, tr
 
 
 @cli.command()
@@ -28,8 +29,10 @@ def validate(plan: Path) -> None:
 
     loaded = load_plan(plan)
     for warning in loaded.warnings():
-        err(f"warning: {plan}: {warning}")
-    click.echo(f"{plan}: valid ({loaded.plan_id}, {loaded.language}, {loaded.role})")
+        warn(plan, warning, loaded.language)
+    with plan_language(loaded.language):
+        click.echo(tr("{path}: valid ({plan_id}, {language}, {role})").format(
+            path=plan, plan_id=loaded.plan_id, language=loaded.language, role=loaded.role))
 
 
 
@@ -48,7 +51,7 @@ def render_command(plan: Path, out: Path, templates: Path | None) -> None:
 
     loaded = load_plan(plan)
     for warning in loaded.warnings():
-        err(f"warning: {plan}: {warning}")
+        warn(plan, warning, loaded.language)
     written = render_docx(loaded, out, templates)
     used = find_template(loaded.language, loaded.role, templates)
     click.echo(f"{written}: rendered {loaded.plan_id} from {used}")
@@ -118,7 +121,7 @@ def pdf_command(plan: Path, out: Path, templates: Path | None) -> None:
 
     loaded = load_plan(plan)
     for warning in loaded.warnings():
-        err(f"warning: {plan}: {warning}")
+        warn(plan, warning, loaded.language)
     written = build_pdf(loaded, out, templates)
     fields = ", ".join(SIGNATURE_FIELDS.values())
     click.echo(f"{written}: ready to sign ({loaded.plan_id}; fields {fields})")

@@ -104,13 +104,16 @@ def tsa_serve(ca_dir: Path, host: str, port: int, policy_file: Path | None) -> N
 @click.option("--tsa", "tsa_url", default=None, help="RFC 3161 timestamp authority URL.")
 @click.option("--tsa-dir", type=DIR_PATH, default=None, help="Timestamp in process with this CA.")
 @click.option("--reason", default=None, help="Replace the policy's reason text.")
-@click.option("--comment", default=None, help="Employee's comment, recorded with the reason.")
+@click.option("--comment", default=None,
+              help="Employee's comment (at most 500 characters), recorded with the reason.")
 @click.option("--agree/--acknowledge", default=False,
               help="Employee: agree to the plan, or (default) acknowledge receipt.")
+@click.option("--disagree", is_flag=True, default=False,
+              help="Employee: acknowledge receipt but disagree (add the reasons with --comment).")
 @POLICY_OPTION
 def sign_command(
     input_pdf: Path, role: str, key_file: Path, out: Path, tsa_url: str | None,
-    tsa_dir: Path | None, reason: str | None, comment: str | None, agree: bool,
+    tsa_dir: Path | None, reason: str | None, comment: str | None, agree: bool, disagree: bool,
     policy_file: Path | None,
 ) -> None:
     """Sign a prepared plan PDF as employee, manager or HR (PAdES + RFC 3161 timestamp)."""
@@ -121,6 +124,8 @@ def sign_command(
     if tsa_url and tsa_dir:  # before any prompt: a usage mistake must not cost a password
         raise click.UsageError("give either --tsa URL or --tsa-dir DIR, not both")
     policy = load_policy(policy_file)
+    # A comment too long, or --agree with --disagree, is refused before any password is asked.
+    policy.reason("employee", "en", agree=agree, disagree=disagree, comment=comment)
     password = password_from_env("PIPDOCS_KEY_PASSWORD", f"Password for {key_file}")
     signer = load_signer(key_file, password)
 
@@ -132,7 +137,7 @@ def sign_command(
 
     result = sign_pdf(
         input_pdf, out, role=role, signer=signer, timestamper=timestamper, policy=policy,
-        reason=reason, comment=comment, agree=agree,
+        reason=reason, comment=comment, agree=agree, disagree=disagree,
     )
     extra = " (certified: only the pending signature fields may be filled)" if result.certified \
         else " (locked: no further changes allowed)" if result.locked else ""

@@ -60,8 +60,10 @@ class PlanInvalid(PipdocsError):
 
     exit_code = 1
 
-    def __init__(self, problems: list[Problem], source: str = "") -> None:
+    def __init__(self, problems: list[Problem], source: str = "", language: object = None
+                 ) -> None:
         self.problems = problems
         self.source = source
+        self.language = language  # the plan's language: messages about it follow it
         where = f"{source}: " if source else ""
         super().__init__(f"{where}{len(problems)} problem(s) in the plan")

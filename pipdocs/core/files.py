@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from pipdocs.core.errors import CredentialError, InputError
+from pipdocs.core.i18n import N_, tr
 
 FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
 
@@ -25,9 +26,10 @@ def check_output(out: Path) -> Path:
     out = Path(out)
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"{out}: the directory {parent} does not exist; create it first")
+        raise InputError(tr("{out}: the directory {parent} does not exist; create it first"
+                            ).format(out=out, parent=parent))
     if out.is_dir():
-        raise InputError(f"{out}: is a directory; give a file name inside it")
+        raise InputError(tr("{out}: is a directory; give a file name inside it").format(out=out))
     return parent
 
 
@@ -75,20 +77,29 @@ def disk_full(exc: OSError, out: Path) -> InputError:
     if exc.errno in FULL_DISK:
         return InputError(f"{out}: the disk is full (no space left in {where}); free some"
                           " space and run the command again")
-    return InputError(f"{out}: cannot write in {where} ({exc.strerror or exc}); choose another"
-                      " path")
+    return InputError(tr("{out}: cannot write in {parent} ({reason}); choose another path"
+                         ).format(out=out, parent=where, reason=exc.strerror or exc))
+
+
+# What callers of read_input name and advise (message ids, so they are translated too).
+INPUT_WORDS = (N_("file"), N_("check the path"), N_("plan file"), N_("PDF"), N_("key file"),
+               N_("check --key"), N_("trust anchor"), N_("pass the CA's root.pem"))
 
 
 def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
     """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
+    # ``what`` and ``hint`` are message ids too: callers mark theirs with N_.
+    values = {"path": path, "what": tr(what), "hint": tr(hint)}
     try:
         return Path(path).read_bytes()
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: {what} not found; {hint}") from exc
+        raise InputError(tr("{path}: {what} not found; {hint}").format(**values)) from exc
     except IsADirectoryError as exc:
-        raise InputError(f"{path}: is a directory, not a {what}; {hint}") from exc
+        raise InputError(tr("{path}: is a directory, not a {what}; {hint}").format(
+            **values)) from exc
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the {what} ({exc.strerror}); {hint}") from exc
+        raise InputError(tr("{path}: cannot read the {what} ({reason}); {hint}").format(
+            reason=exc.strerror, **values)) from exc
 
 
 def _open_temp(out: Path, mode: int) -> tuple[int, str]:

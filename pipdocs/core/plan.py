@@ -11,26 +11,29 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, timedelta
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
     field_validator,
 )
 
+from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
+from pipdocs.core.i18n import N_, plan_language, tr
 from pipdocs.core.identity import EMAIL_HINT, email_key, is_email
 from pipdocs.core.names import LANGUAGES as LANGUAGES  # re-exported: callers import them here
 from pipdocs.core.names import ROLES as ROLES
 from pipdocs.core.names import SIG_MARKER as SIG_MARKER
 from pipdocs.core.names import SIGNATURE_FIELDS as SIGNATURE_FIELDS
 from pipdocs.core.planfile import MAX_DEPTH, TOO_DEEP
+from pipdocs.core.planmessages import error_path, pydantic_message
 from pipdocs.core.text import line_problem, text_problem
 
 JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
@@ -43,6 +46,11 @@ _PLAN_ID_RE = re.compile(r"\w[\w.-]{0,79}")
 # Names Windows reserves for devices, with any extension (CON.pdf is the console): outputs travel.
 WINDOWS_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL",
                               *(f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³")})
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# YAML folds a long text (">" or a plain scalar over several lines) by joining lines with a space;
+# Chinese has no spaces between words, so a space between two CJK characters is dropped.
+_CJK_GAP_RE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+FREQUENCY_DAYS = {"weekly": 7, "biweekly": 14}
 
 
 def _clean_text(value: str) -> str:
@@ -52,8 +60,13 @@ def _clean_text(value: str) -> str:
     if problem:
         raise ValueError(problem)
     if SIG_MARKER in value:
-        raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
-    return value
+        raise ValueError(_reserved())
+    return _CJK_GAP_RE.sub("", value)
+
+
+def _reserved() -> str:
+    return tr("contains '{marker}', which is reserved for signature boxes").format(
+        marker=SIG_MARKER)
 
 
 def _clean_line(value: str) -> str:
@@ -70,9 +83,19 @@ def _email(value: str) -> str:
     if problem:
         raise ValueError(problem)
     if SIG_MARKER in value:
-        raise ValueError(f"contains '{SIG_MARKER}', which is reserved for signature boxes")
+        raise ValueError(_reserved())
     if not is_email(value):
-        raise ValueError(f"'{value}' is not an e-mail address ({EMAIL_HINT})")
+        raise ValueError(tr("'{value}' is not an e-mail address ({hint})").format(
+            value=value, hint=EMAIL_HINT))
+    return value
+
+
+def _date_input(value: Any) -> Any:
+    """2027/3/1 and 2027年3月1日 are read as 2027-03-01, as the spreadsheet reads them."""
+    if isinstance(value, str):
+        parsed = parse_ymd(value)
+        if parsed is not None:
+            return parsed
     return value
 
 
@@ -80,6 +103,7 @@ Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clea
 ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_text)]
 Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_line)]
 Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
+Day = Annotated[date, BeforeValidator(_date_input)]
 
 
 class _Model(BaseModel):
@@ -105,7 +129,7 @@ class Employee(Party):
 
 
 class Period(_Model):
-    start: date
+    start: Day
     days: int = Field(ge=7, le=366)
 
     @field_validator("start")
@@ -130,6 +154,7 @@ class Period(_Model):
 class Diagnosis(_Model):
     summary: Text
     root_causes: list[Text] = Field(default_factory=list, max_length=10)
+    evidence: list[Text] = Field(default_factory=list, max_length=10)
 
 
 class Goal(_Model):
@@ -140,7 +165,7 @@ class Goal(_Model):
     baseline: ShortText
     standard: ShortText | None = None
     target: ShortText
-    deadline: date
+    deadline: Day
     measurement: ShortText
 
     @field_validator("target")
@@ -148,7 +173,8 @@ class Goal(_Model):
     def _measurable(cls, value: str) -> str:
         if not re.search(r"\d", value):
             raise ValueError(
-                f"'{value}' is not measurable: give a number (e.g. 8%, at least 90, 3 per week)"
+                tr("'{value}' is not measurable: give a number (e.g. 8%, at least 90,"
+                   " 3 per week)").format(value=value)
             )
         return value
 
@@ -161,11 +187,11 @@ class Action(_Model):
     @classmethod
     def _weeks(cls, value: str) -> str:
         match = _WEEKS_RE.match(value)
-        if not match:
-            raise ValueError(f"'{value}' is not a week range (write 1-4, or 5)")
-        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        first = int(match.group(1)) if match else 0
+        last = int(match.group(2) or match.group(1)) if match else 0
         if first < 1 or last < first:
-            raise ValueError(f"'{value}' is not a week range (write 1-4, or 5)")
+            raise ValueError(tr("'{value}' is not a week range (write 1-4, or 5)").format(
+                value=value))
         return f"{first}-{last}" if last != first else str(first)
 
     @property
@@ -175,7 +201,7 @@ class Action(_Model):
 
 
 class Checkpoint(_Model):
-    date: date
+    date: Day
     focus: ShortText
 
 
@@ -194,6 +220,9 @@ class Plan(_Model):
     goals: list[Goal] = Field(min_length=1, max_length=20)
     actions: list[Action] = Field(min_length=1, max_length=20)
     support: list[Text] = Field(min_length=1, max_length=20)
+    commitments: list[Text] = Field(default_factory=list, max_length=10)
+    evaluation: list[Text] = Field(default_factory=list, max_length=10)
+    checkin_frequency: Literal["weekly", "biweekly"] | None = None
     checkpoints: list[Checkpoint] = Field(default_factory=list, max_length=60)
 
     @field_validator("plan_id")
@@ -205,10 +234,9 @@ class Plan(_Model):
         if problem:
             raise ValueError(problem)
         if not _PLAN_ID_RE.fullmatch(value) or value.endswith("."):
-            raise ValueError(
-                f"'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.', not"
-                " at the end (it becomes a file name)"
-            )
+            raise ValueError(tr(
+                "'{value}' cannot be a plan id: use letters, digits, '-', '_' or '.', not"
+                " at the end (it becomes a file name)").format(value=value))
         if value.split(".")[0].upper() in WINDOWS_RESERVED:
             raise ValueError(
                 f"'{value}' cannot be a plan id: Windows reserves"
@@ -226,18 +254,21 @@ class Plan(_Model):
 
     def warnings(self) -> list[str]:
         """Things that are allowed but unusual, shown to the user without failing."""
-        out = []
-        if self.period.days not in USUAL_PERIODS:
-            out.append(
-                f"period.days: {self.period.days} days is unusual; PIPs commonly run 30, 60 or 90"
-            )
-        for i, action in enumerate(self.actions, 1):
-            if action.week_range[1] > self.period.weeks:
-                out.append(
-                    f"actions[{i}].weeks: week {action.week_range[1]} is after the plan's"
-                    f" {self.period.weeks} weeks"
-                )
-        return out
+        from pipdocs.core.privacy import sensitive_topics
+
+        with plan_language(self.language):
+            out = []
+            if self.period.days not in USUAL_PERIODS:
+                out.append("period.days: " + tr(
+                    "{days} days is unusual; PIPs commonly run 30, 60 or 90").format(
+                        days=self.period.days))
+            for i, action in enumerate(self.actions, 1):
+                if action.week_range[1] > self.period.weeks:
+                    out.append(f"actions[{i}].weeks: " + tr(
+                        "week {week} is after the plan's {weeks} weeks").format(
+                            week=action.week_range[1], weeks=self.period.weeks))
+            out.extend(str(problem) for problem in sensitive_topics(self))
+            return out
 
     def to_json_bytes(self) -> bytes:
         """Canonical UTF-8 JSON: what is embedded in the PDF as plan.json."""
@@ -246,17 +277,6 @@ class Plan(_Model):
 
 
 # --- building and validating ----------------------------------------------------------------------
-
-
-def _path(loc: tuple[int | str, ...]) -> str:
-    """('goals', 0, 'deadline') -> 'goals[1].deadline' (1-based, like the spreadsheet columns)."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 _FIELDS_BY_MODEL: dict[str, type[BaseModel]] = {
@@ -272,77 +292,15 @@ _FIELDS_BY_MODEL: dict[str, type[BaseModel]] = {
 }
 
 
-def shown(value: Any, limit: int = 60) -> str:
-    """A value as a message quotes it: repr, shortened (a 5,000-digit number, a nested list)."""
-    import reprlib
-
-    if isinstance(value, int) and value.bit_length() > 200:  # repr() refuses 4,300+ digits
-        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
-    short = reprlib.Repr()
-    short.maxlevel, short.maxstring, short.maxother, short.maxlong = 3, limit, limit, limit
-    try:
-        text = short.repr(value)
-    except (ValueError, RecursionError):
-        return f"a {type(value).__name__}"
-    return text if len(text) <= limit + 10 else text[:limit] + "..."
-
-
-def _message(error: Any) -> str:
-    """A sentence a person understands for one pydantic error."""
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    original = error.get("input")
-    error = {**error, "input": _Shown(shown(original))}
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        loc = [p for p in error["loc"] if isinstance(p, str)]
-        parent = loc[-2] if len(loc) > 1 else ""
-        model = _FIELDS_BY_MODEL.get(parent, Plan)
-        guess = get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        return f"is not a field of a plan{hint}; remove or rename it"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected', '')}, not {error.get('input')!r}"
-    if kind.startswith("date_"):
-        return f"{error.get('input')!r} is not a date; write it as YYYY-MM-DD"
-    if kind in ("int_parsing", "int_parsing_size", "int_type", "int_from_float"):
-        return f"{error.get('input')!r} is not a whole number"
-    if kind in ("string_too_short",):
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"is too long (at most {ctx.get('max_length')} characters)"
-    if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
-    if kind == "too_long":
-        return f"has too many items (at most {ctx.get('max_length')})"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return f"{error.get('input')!r} is out of range ({error['msg'].lower()})"
-    if kind in ("string_type",):
-        return f"must be text, not {type(original).__name__}"
-    if kind in ("list_type",):
-        return "must be a list (one item per line)"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return "must be a mapping of fields (name: value)"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return str(error["msg"])
-
-
-class _Shown(str):
-    """Text that ``!r`` prints as is: an input already made short by :func:`shown`."""
-
-    def __repr__(self) -> str:
-        return str(self)
+def _field_names(parent: str) -> list[str]:
+    """Field names of the model at ``parent`` (for 'did you mean' on an unknown key)."""
+    return list(_FIELDS_BY_MODEL.get(parent, Plan).model_fields)
 
 
 def _as_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
+    return parse_ymd(str(value))
 
 
 def _as_int(value: Any) -> int | None:
@@ -382,22 +340,17 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
             for i, item in enumerate(items, 1):
                 when = _as_date(item.get(field)) if isinstance(item, dict) else None
                 if when is not None and not start <= when <= end:
-                    problems.append(
-                        Problem(
-                            f"{key}[{i}].{field}",
-                            f"{when.isoformat()} is outside the plan period"
-                            f" {start.isoformat()} to {end.isoformat()}",
-                        )
-                    )
+                    problems.append(Problem(
+                        f"{key}[{i}].{field}",
+                        tr("{when} is outside the plan period {start} to {end}").format(
+                            when=when.isoformat(), start=start.isoformat(),
+                            end=end.isoformat()),
+                    ))
     goals = data.get("goals")
     if isinstance(goals, list) and len(goals) > MAX_GOALS:
-        problems.append(
-            Problem(
-                "goals",
-                f"has {len(goals)} goals; at most {MAX_GOALS}: focus on the 2-3 key improvement"
-                " points",
-            )
-        )
+        problems.append(Problem("goals", tr(
+            "has {count} goals; at most {max}: focus on the 2-3 key improvement points").format(
+                count=len(goals), max=MAX_GOALS)))
     seen: dict[str, str] = {}
     for role in ROLES:
         party = data.get(role)
@@ -405,26 +358,27 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
         if isinstance(email, str) and email.strip():
             key = email_key(email)
             if key in seen:
-                problems.append(
-                    Problem(
-                        f"{role}.email",
-                        f"is the same as {seen[key]}.email; employee, manager and HR must be"
-                        " three different people",
-                    )
-                )
+                problems.append(Problem(f"{role}.email", tr(
+                    "is the same as the {other}'s e-mail; employee, manager and HR must be"
+                    " three different people").format(other=tr(_PARTY[seen[key]]))))
             else:
                 seen[key] = role
     return problems
 
 
+_PARTY = {"employee": N_("employee"), "manager": N_("manager"), "hr": N_("HR")}
+
+
 def _default_checkpoints(plan: Plan) -> list[Checkpoint]:
+    """A review at the plan's check-in rhythm (every 14 days unless weekly), then the final one."""
     zh = plan.language == "zh"
     out = []
-    day = plan.period.start + timedelta(days=CHECKPOINT_INTERVAL_DAYS)
+    step = FREQUENCY_DAYS.get(plan.checkin_frequency or "", CHECKPOINT_INTERVAL_DAYS)
+    day = plan.period.start + timedelta(days=step)
     # A review less than a week before the final evaluation would only repeat it.
     while day <= plan.period.end - timedelta(days=7):
         out.append(Checkpoint(date=day, focus="阶段进度回顾" if zh else "Progress review"))
-        day += timedelta(days=CHECKPOINT_INTERVAL_DAYS)
+        day += timedelta(days=step)
     out.append(Checkpoint(date=plan.period.end, focus="期末评估" if zh else "Final evaluation"))
     return out
 
@@ -452,29 +406,36 @@ def _too_deep(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def plan_from_data(data: Any, source: str = "") -> Plan:
-    """Validate a mapping (parsed YAML/JSON, or a spreadsheet row) into a Plan.
-
-    Raises PlanInvalid listing every problem, each with its path.
-    """
-    if not isinstance(data, dict):
-        problem = Problem("", "a plan must be a mapping of fields (plan_id: ..., role: ...)")
-        raise PlanInvalid([problem], source)
-    deep = _too_deep(data)
-    if deep:
-        raise PlanInvalid(deep, source)
+def _validate(data: dict[str, Any]) -> tuple[Plan | None, list[Problem]]:
     problems: list[Problem] = []
     plan: Plan | None = None
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(Problem(_path(tuple(error["loc"])), _message(error)))
+            message = pydantic_message(error, _field_names)
+            problems.append(Problem(error_path(tuple(error["loc"])), message))
     cross = _cross_problems(data, plan)
     reported = {p.path for p in problems}
     problems.extend(p for p in cross if p.path not in reported)
+    return plan, problems
+
+
+def plan_from_data(data: Any, source: str = "") -> Plan:
+    """Validate a mapping (parsed YAML/JSON, or a spreadsheet row) into a Plan.
+
+    Raises PlanInvalid listing every problem, each with its path.
+    """
+    if not isinstance(data, dict):
+        problem = Problem("", tr("a plan must be a mapping of fields (plan_id: ..., role: ...)"))
+        raise PlanInvalid([problem], source)
+    deep = _too_deep(data)
+    if deep:
+        raise PlanInvalid(deep, source)
+    with plan_language(data.get("language")):
+        plan, problems = _validate(data)
     if problems or plan is None:
-        raise PlanInvalid(problems, source)
+        raise PlanInvalid(problems, source, data.get("language"))
     if not plan.checkpoints:
         plan.checkpoints = _default_checkpoints(plan)
     plan.checkpoints.sort(key=lambda c: c.date)
@@ -485,9 +446,15 @@ def plan_from_data(data: Any, source: str = "") -> Plan:
 
 def load_plan(path: Path | str) -> Plan:
     """Read and validate a plan file (.yaml, .yml or .json)."""
-    from pipdocs.core.planfile import read_plan_file
+    from pipdocs.core.planfile import read_plan_source, with_lines
 
-    return plan_from_data(read_plan_file(Path(path)), source=str(path))
+    data, lines = read_plan_source(Path(path))
+    try:
+        return plan_from_data(data, source=str(path))
+    except PlanInvalid as exc:
+        with plan_language(data.get("language") if isinstance(data, dict) else None):
+            raise PlanInvalid(with_lines(exc.problems, lines), exc.source,
+                              exc.language) from None
 
 
 def plan_from_json_bytes(raw: bytes) -> Plan:
@@ -505,9 +472,3 @@ def plan_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "pipdocs performance improvement plan"
     return schema
-
-
-def validation_problems(exc: ValidationError) -> list[Problem]:
-    """Each pydantic error as a Problem with its path and plain words (shared by the lifecycle
-    documents' inputs, so they read like plan errors)."""
-    return [Problem(_path(tuple(error["loc"])), _message(error)) for error in exc.errors()]

@@ -15,6 +15,7 @@ from typing import Any
 
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.files import read_input
+from pipdocs.core.i18n import plan_language, tr
 
 MAX_PLAN_FILE_BYTES = 1_000_000
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -105,33 +106,123 @@ def _parse(text: str, suffix: str, source: str) -> Any:
         except InputError as exc:
             raise InputError(f"{source}: {exc}") from exc
         except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{source}: JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from exc
+            raise InputError(tr(
+                "{source}: JSON syntax error at line {line}, column {column}: {detail}").format(
+                    source=source, line=exc.lineno, column=exc.colno, detail=exc.msg)) from exc
     import yaml
 
     try:
         return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(f"{source}: YAML syntax error{where}: {exc.problem or exc}") from exc
+        hint = _yaml_hint(text, mark.line if mark else None)
+        if hint is not None:
+            raise InputError(tr("{source}: YAML syntax error at line {line}: {hint}").format(
+                source=source, line=hint[0] + 1, hint=hint[1])) from exc
+        where = tr(" at line {line}, column {column}").format(
+            line=mark.line + 1, column=mark.column + 1) if mark else ""
+        raise InputError(tr("{source}: YAML syntax error{where}: {detail}").format(
+            source=source, where=where, detail=exc.problem or exc)) from exc
     except yaml.YAMLError as exc:
-        raise InputError(f"{source}: YAML syntax error: {exc}") from exc
+        raise InputError(tr("{source}: YAML syntax error: {detail}").format(
+            source=source, detail=exc)) from exc
+
+
+_FULL_WIDTH_KEY = re.compile(r"^\s*(?:-\s+)?[^\s:：#'\"{}\[\],，]+\s*：")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def _yaml_hint(text: str, line: int | None) -> tuple[int, str] | None:
+    """The usual causes of a YAML error in a plan typed by hand, and the line that has them.
+
+    PyYAML reports where it noticed the problem, often the line after the cause; the cause is
+    on that line or one of the two before it.
+    """
+    if line is None:
+        return None
+    lines = text.splitlines()
+    for number in range(min(line, len(lines) - 1), max(line - 3, -1), -1):
+        source = _QUOTED.sub('""', lines[number])
+        if _FULL_WIDTH_KEY.match(source):
+            return number, tr("a full-width colon '：' after a field name; type an ASCII ':'"
+                              " followed by a space")
+        flow = source[source.find("{"):] if "{" in source else ""
+        if "，" in flow and re.search(r"，\s*\w+\s*:", flow):
+            return number, tr("a full-width comma '，' between fields inside {...}; separate"
+                              " fields with an ASCII ',' or put the text in quotes")
+        if flow and re.search(r":\s[^,{}]*:\s", flow):
+            return number, tr("a ': ' inside a text starts a new field; put the whole text in"
+                              " quotes, like task: \"...: ...\"")
+    return None
+
+
+def yaml_lines(text: str) -> dict[str, int]:
+    """Plan path (``actions[1].task``) -> 1-based line in the YAML text, for messages."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    out: dict[str, int] = {}
+
+    def walk(node: Any, path: str) -> None:
+        out.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+                child = f"{path}.{name}" if path else name
+                out[child] = key.start_mark.line + 1
+                walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value, 1):
+                walk(item, f"{path}[{i}]")
+
+    try:
+        if root is not None:
+            walk(root, "")
+    except RecursionError:  # too deep to be a plan: the model says so, without lines
+        return {}
+    return out
+
+
+def with_lines(problems: list[Problem], lines: dict[str, int]) -> list[Problem]:
+    """Each problem with the line of its field (or of the nearest enclosing one) appended."""
+    out = []
+    for problem in problems:
+        path = problem.path
+        while path and path not in lines:
+            path = re.sub(r"(\[\d+\]|\.[^.\[]+|^[^.\[]+)$", "", path)
+        line = lines.get(path) if path else None
+        suffix = tr(" (line {line})").format(line=line) if line else ""
+        out.append(Problem(problem.path, problem.message + suffix))
+    return out
 
 
 def read_plan_file(path: Path) -> Any:
     """The parsed contents of a plan file (.yaml, .yml or .json), not yet validated."""
+    return read_plan_source(path)[0]
+
+
+def read_plan_source(path: Path) -> tuple[Any, dict[str, int]]:
+    """A plan file's parsed contents, and the line of each field (YAML) for messages."""
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
-        raise InputError(f"{path}: not a plan file; use a .yaml, .yml or .json file")
+        raise InputError(tr("{path}: not a plan file; use a .yaml, .yml or .json file").format(
+            path=path))
     raw = read_input(path, "plan file")
     if len(raw) > MAX_PLAN_FILE_BYTES:
         raise InputError(f"{path}: larger than 1 MB; a plan file is a few kilobytes")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text; save the file as UTF-8") from exc
+        raise InputError(tr("{path}: not UTF-8 text; save the file as UTF-8").format(
+            path=path)) from exc
     if not text.strip():
-        raise InputError(f"{path}: the file is empty; write a plan (see `pipdocs schema`)")
-    return _parse_text(text, suffix, str(path))
+        raise InputError(tr("{path}: the file is empty; write a plan (see `pipdocs schema`)"
+                            ).format(path=path))
+    # A plan that does not parse still says which language its writer reads.
+    language = "zh" if re.search(r"^\s*\"?language\"?\s*:\s*\"?zh\b", text, re.M) else None
+    with plan_language(language):
+        data = _parse_text(text, suffix, str(path))
+    return data, (yaml_lines(text) if suffix != ".json" else {})

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
 
@@ -22,6 +23,12 @@ PACKAGED_POLICY, REPO_POLICY = shipped("signing", "policy.yaml")
 POLICY_ENV = "PIPDOCS_POLICY"
 
 Colour = tuple[float, float, float]
+#: An employee's comment: the document promises "up to 500 characters" (a 10,000-character
+#: comment would otherwise push everything else out of the stamp).
+MAX_COMMENT = 500
+#: For policies written before --disagree existed.
+DISAGREE = {"zh": "员工已知悉本绩效改进计划，但不同意其内容",
+            "en": "Employee acknowledges receipt of this improvement plan but disagrees with it"}
 
 
 class _Model(BaseModel):
@@ -42,9 +49,15 @@ class StampLayout(_Model):
     timestamp_format: str = "%Y-%m-%d %H:%M:%S %z"
     zh: str
     en: str
+    continued_zh: str = "（意见全文见电子签名记录）"
+    continued_en: str = "(continued in the signature record)"
 
     def template(self, language: str) -> str:
         return self.zh if language == "zh" else self.en
+
+    def continued(self, language: str) -> str:
+        """The line that says a cut reason goes on in the signature's /Reason."""
+        return self.continued_zh if language == "zh" else self.continued_en
 
 
 #: Every document a PIP case holds. A plan PDF without a recorded kind is a "plan".
@@ -169,16 +182,28 @@ class Policy(_Model):
 
     def reason(
         self, role: str, language: str, *, agree: bool = False, comment: str | None = None,
-        override: str | None = None, kind: str = "plan",
+        override: str | None = None, disagree: bool = False, kind: str = "plan",
     ) -> str:
         """The /Reason text: the role's default for the document ``kind`` (or ``override``),
-        plus the employee's comment."""
+        plus the employee's comment.
+
+        The employee agrees, acknowledges receipt (default), or acknowledges but disagrees.
+        """
         texts = dict(self.reasons[_lang(language)])
         own = self.documents.get(kind)
         texts.update(own.reasons.get(_lang(language), {}) if own else {})
         override, comment = _one_line(override), _one_line(comment)
+        if agree and disagree:
+            raise InputError(tr("--agree and --disagree exclude each other; choose one"))
+        if len(comment) > MAX_COMMENT:
+            raise InputError(tr(
+                "the comment has {count} characters; at most {max} fit the signature record:"
+                " shorten it, or give the rest to HR in writing").format(
+                    count=len(comment), max=MAX_COMMENT))
         if override:
             base = override
+        elif role == "employee" and disagree:
+            base = texts.get("employee_disagree") or DISAGREE[_lang(language)]
         elif role == "employee":
             base = texts["employee_agree" if agree else "employee_ack"]
         else:

@@ -14,8 +14,7 @@ if TYPE_CHECKING:
 
     from pipdocs.core.plan import Action, Period, Plan
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+LOCALES = {"zh": "zh_CN", "en": "en_GB"}
 
 _envs: dict[str, Environment] = {}
 # The only filters a template may use: text and list helpers, no attribute or markup tricks
@@ -26,22 +25,29 @@ FILTERS = ("abs", "capitalize", "center", "count", "d", "default", "e", "escape"
 
 
 def format_date(value: date, language: str) -> str:
-    """2026年12月01日 (zh) or 1 December 2026 (en); independent of the process locale."""
-    if language == "zh":
-        return f"{value.year}年{value.month:02d}月{value.day:02d}日"
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    """2026年9月1日 (zh) or 1 September 2026 (en): Babel's long form for the document's language,
+    independent of the process locale; Chinese dates are never zero-padded."""
+    from babel.dates import format_date as babel_date
+
+    return str(babel_date(value, format="long", locale=LOCALES.get(language, "en_GB")))
+
+
+def _day_month(value: date, language: str) -> str:
+    """9月28日 / 28 September: the part of a date that differs inside one year."""
+    from babel.dates import format_skeleton
+
+    return str(format_skeleton("MMMMd", value, locale=LOCALES.get(language, "en_GB")))
 
 
 def format_span(first: date, last: date, language: str) -> str:
-    """A date range as people write it: 2026年12月01日至12月28日 / 1–28 December 2026."""
+    """A date range as people write it: 2026年12月1日至12月28日 / 1–28 December 2026."""
     if language == "zh":
-        tail = f"{last.month:02d}月{last.day:02d}日" if first.year == last.year else (
-            format_date(last, "zh"))
+        tail = _day_month(last, "zh") if first.year == last.year else format_date(last, "zh")
         return f"{format_date(first, 'zh')}至{tail}"
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{format_date(last, 'en')}"
     if first.year == last.year:
-        return f"{first.day} {MONTHS[first.month - 1]} – {format_date(last, 'en')}"
+        return f"{_day_month(first, 'en')} – {format_date(last, 'en')}"
     return f"{format_date(first, 'en')} – {format_date(last, 'en')}"
 
 

@@ -5,7 +5,7 @@ never re-parsed, so ``{{ 7*7 }}`` or ``<w:t>`` in a plan prints literally. Templ
 trusted code either (HR edits them): Jinja runs in an immutable sandbox that reads plan fields
 only, with a short list of filters (document/jinja.py). A newline in a text
 starts a new line: a new paragraph with the same formatting (so Chinese first-line indents
-hold). Dates print in the document's language (``2026年12月01日`` / ``1 December 2026``)
+hold). Dates print in the document's language (``2026年12月1日`` / ``1 December 2026``)
 without a filter.
 
 Template context: the plan's own fields, as the plan file names them (``plan_id``,

@@ -9,6 +9,7 @@ can tell (is goal 4 one of its goals, is the date inside its period) is checked 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -16,7 +17,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipdocs.core.errors import PlanInvalid, Problem
-from pipdocs.core.plan import ShortText, Text, validation_problems
+from pipdocs.core.plan import ShortText, Text
+from pipdocs.core.planmessages import error_path, pydantic_message
 
 Status = Literal["on_track", "at_risk", "off_track"]
 Result = Literal["met", "partially_met", "not_met"]
@@ -96,21 +98,32 @@ WHAT = {CheckinInput: "check-in", EvaluationInput: "evaluation", RefusalInput: "
 _NESTED: dict[str, type[BaseModel]] = {"goals": GoalProgress, "witness": Witness}
 
 
+def _fields(model: type[BaseModel]) -> Callable[[str], list[str]]:
+    """Field names of ``model``'s nested parts by parent name, for "did you mean" hints."""
+    nested = dict(_NESTED)
+    if model is EvaluationInput:
+        nested["goals"] = GoalResult
+
+    def names(parent: str) -> list[str]:
+        return list(nested.get(parent, model).model_fields)
+
+    return names
+
+
 def _problems(exc: ValidationError, model: type[BaseModel]) -> list[Problem]:
     """The plan's wording for each error, but naming this kind of file for unknown fields."""
+    names = _fields(model)
     out = []
-    for error, problem in zip(exc.errors(), validation_problems(exc), strict=True):
+    for error in exc.errors():
+        path = error_path(tuple(error["loc"]))
         if error["type"] != "extra_forbidden":
-            out.append(problem)
+            out.append(Problem(path, pydantic_message(error, names)))
             continue
         loc = [p for p in error["loc"] if isinstance(p, str)]
-        parent = _NESTED.get(loc[-2], model) if len(loc) > 1 else model
-        if parent is GoalProgress and model is EvaluationInput:
-            parent = GoalResult
-        guess = get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
+        guess = get_close_matches(str(loc[-1]), names(loc[-2] if len(loc) > 1 else ""), n=1)
         hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        out.append(Problem(problem.path, f"is not a field of a {WHAT.get(model, 'document')}"
-                                         f"{hint}; remove or rename it"))
+        out.append(Problem(path, f"is not a field of a {WHAT.get(model, 'document')}"
+                                 f"{hint}; remove or rename it"))
     return out
 
 

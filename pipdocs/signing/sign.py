@@ -165,6 +165,7 @@ def sign_pdf(
     reason: str | None = None,
     comment: str | None = None,
     agree: bool = False,
+    disagree: bool = False,
 ) -> SignResult:
     """Sign ``input_pdf`` as ``role`` into ``output_pdf`` (the input is never modified).
 
@@ -183,8 +184,8 @@ def sign_pdf(
     source = str(input_pdf)
     if role not in ROLES:
         raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
-    if (comment or agree) and role != "employee":
-        raise InputError("--comment and --agree are for the employee's signature only")
+    if (comment or agree or disagree) and role != "employee":
+        raise InputError("--comment, --agree and --disagree are for the employee's signature only")
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
@@ -209,8 +210,8 @@ def sign_pdf(
         )
     check_earlier_signatures(reader, plan, policy, source, order=doc.order)
 
-    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment,
-                                override=reason, kind=doc.kind)
+    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason,
+                                disagree=disagree, kind=doc.kind)
     now = datetime.now().astimezone()
     field_name = SIGNATURE_FIELDS[role]
     width, height = _field_size(reader, field_name)

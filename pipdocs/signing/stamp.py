@@ -225,7 +225,8 @@ def text_width(text: str, layout: StampLayout) -> float:
 
 
 #: pyHanko shrinks a stamp whose text is taller than its box; below this scale it is unreadable,
-#: so longer text is cut with an ellipsis instead (the full reason stays in the signature).
+#: so longer text is cut with an ellipsis and a last line saying that the full reason is in the
+#: signature record (the stamp never cuts a comment silently).
 MIN_SCALE = 0.8
 ELLIPSIS = "…"
 
@@ -249,7 +250,11 @@ def stamp_text(layout: StampLayout, language: str, *, width: float | None = None
     if height:
         leading = layout.leading or layout.font_size * 1.2
         usable = height - 2 * (MARGIN + layout.border_width + PADDING)
-        _cut(groups, max(int(usable / (leading * MIN_SCALE)), len(groups), 1), layout, width)
+        max_lines = max(int(usable / (leading * MIN_SCALE)), len(groups) + 1, 2)
+        if sum(map(len, groups)) > max_lines:
+            # Never cut silently: the last line says the text goes on in the signature record.
+            _cut(groups, max_lines - 1, layout, width)
+            groups.append([layout.continued(language)])
     return "\n".join(part for parts in groups for part in parts)
 
 

@@ -1,0 +1,85 @@
+"""Messages in the user's language, from a gettext catalog (pipdocs/locale/zh/LC_MESSAGES).
+
+Chinese applies when the user asks for it (``pipdocs --lang zh``), when the plan being checked is
+written in Chinese, or when the environment's locale is Chinese (``LANG=zh_CN.UTF-8``); English
+otherwise. Messages are written in English in the code as ``tr("... {name} ...")`` and
+formatted with ``str.format`` after translation, so a translation may reorder the values.
+The catalog is compiled (``pipdocs.mo``) and committed; a test checks it matches the ``.po``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gettext
+import os
+from collections.abc import Iterator
+from contextvars import ContextVar
+from functools import lru_cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "pipdocs"
+MESSAGE_LANGUAGES = ("zh", "en")
+
+_chosen: ContextVar[str | None] = ContextVar("pipdocs_message_language", default=None)
+_plan: ContextVar[str | None] = ContextVar("pipdocs_plan_language", default=None)
+
+
+def environment_language() -> str:
+    """zh when the process locale is Chinese (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, in that
+    order, as gettext reads them), else en."""
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "").strip()
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def message_language() -> str:
+    """The language messages are written in now: --lang, else a Chinese plan, else the locale."""
+    chosen = _chosen.get()
+    if chosen:
+        return chosen
+    if _plan.get() == "zh":
+        return "zh"
+    return environment_language()
+
+
+def choose_language(language: str | None) -> None:
+    """The user's explicit choice (``--lang``) for the rest of this context; None: automatic."""
+    if language is not None and language not in MESSAGE_LANGUAGES:
+        raise ValueError(f"unknown message language {language!r}")
+    _chosen.set(language)
+
+
+@contextlib.contextmanager
+def plan_language(language: object) -> Iterator[None]:
+    """Messages about a plan follow the plan's language while it is being checked."""
+    token = _plan.set(language if language in MESSAGE_LANGUAGES else None)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        _plan.reset(token)
+
+
+@lru_cache(maxsize=4)
+def _catalog(language: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, str(LOCALE_DIR), languages=[language], fallback=True)
+
+
+def tr(message: str) -> str:
+    """``message`` in the current message language (the English text is the message id)."""
+    language = message_language()
+    if language == "en":
+        return message
+    return _catalog(language).gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a message id kept in a table, so extraction finds it; ``tr`` translates it later."""
+    return message
+
+
+def is_zh() -> bool:
+    """Whether messages are in Chinese now (for punctuation chosen in code)."""
+    return message_language() == "zh"
