@@ -3,8 +3,8 @@
 - ``ca_dir``: one organisation CA (root, TSA certificate) for the whole session; RSA key
   generation is the slow part of every signing test, so it happens once, not per module.
 - ``tsa``: that CA's RFC 3161 server over HTTP on a free loopback port.
-- ``prepared``: the example plans (zh, en) as prepared PDFs (``helpers.plain_pdf``: no
-  LibreOffice), ready for the first signature.
+- ``prepared``: the example plans (zh, en) as prepared PDFs made by the real pipeline (the page
+  must name the plan's people, in Chinese too), ready for the first signature.
 - ``pdf_text``: poppler's text of a PDF, to check content rather than that a file exists.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CA_PASSWORD, ORG, plain_pdf
+from helpers import CA_PASSWORD, ORG
 from helpers import pdf_text as _pdf_text
 
 from pipdocs.core.plan import Plan
@@ -52,13 +52,14 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Plan, 
     """language -> (the example plan, its prepared PDF ready for the first signature)."""
     from pipdocs.core.plan import load_plan
     from pipdocs.demo import example_plan
+    from pipdocs.document.pipeline import build_pdf
 
     root = tmp_path_factory.mktemp("prepared")
     out: dict[str, tuple[Plan, Path]] = {}
     for lang in ("zh", "en"):
         plan = load_plan(example_plan(lang))
         path = root / f"prepared-{lang}.pdf"
-        path.write_bytes(plain_pdf(plan))
+        build_pdf(plan, path)  # the real pipeline: the page names the plan's people, in Chinese too
         out[lang] = (plan, path)
     return out
 

@@ -78,6 +78,11 @@ def plain_pdf(plan: Plan) -> bytes:
         ops += [
             f"0.3 0.3 0.3 RG 72 {top - 100} 400 110 re S".encode(),
             f"BT /F1 11 Tf 72 {top + 16} Td ({role}) Tj ET".encode(),
+            # the signer's name and e-mail in the row (ASCII: names in other scripts need the
+            # real pipeline, as in conftest's ``prepared``)
+            b"BT /F1 9 Tf 80 %d Td 12 TL (%s) Tj T* (%s) Tj ET" % (
+                top - 20, plan.person(role).name.encode("ascii", "replace"),
+                plan.person(role).email.encode("ascii", "replace")),
             f"q 1 1 1 rg BT /F1 2 Tf 76 {top + 4} Td (".encode() + begin + b") Tj ET Q",
             f"q 1 1 1 rg BT /F1 2 Tf 440 {top - 98} Td (".encode() + end + b") Tj ET Q",
         ]

@@ -39,10 +39,10 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pipdocs.core.plan import SIGNATURE_FIELDS, Plan
 
 NOW = dt.datetime.now(dt.timezone.utc)
-FIELD_BOXES = {
-    "employee": (60, 80, 220, 150),
-    "manager": (230, 80, 390, 150),
-    "hr": (400, 80, 560, 150),
+FIELD_BOXES = {  # one row per role, the signer's name and e-mail printed left of the box
+    "employee": (300, 420, 560, 500),
+    "manager": (300, 320, 560, 400),
+    "hr": (300, 220, 560, 300),
 }
 PAGE_TEXT_MARK = b"(Target: 8% or lower)"
 
@@ -214,6 +214,20 @@ class KitPki:
         return path
 
 
+def _row_ops(plan: Plan, role: str) -> bytes:
+    """The role's name and e-mail left of its box, and the box's two (tiny) markers, as
+    ``pipdocs pdf``'s templates print them."""
+    left, bottom, right, top = FIELD_BOXES[role]
+    person = plan.person(role)
+    begin, end = (f"[[sig:{role}:{edge}]]".encode() for edge in ("begin", "end"))
+    return (
+        b" BT /F1 10 Tf 72 %d Td 12 TL (%s) Tj T* (%s) Tj ET" % (
+            top - 14, person.name.encode(), person.email.encode())
+        + b" BT /F1 2 Tf %d %d Td (%s) Tj ET" % (left, top - 2, begin)
+        + b" BT /F1 2 Tf %d %d Td (%s) Tj ET" % (right - 20, bottom, end)
+    )
+
+
 def prepared_pdf(plan: Plan, with_lock: bool = True) -> bytes:
     """A one-page PDF with the three empty signature fields and plan.json embedded.
 
@@ -240,7 +254,8 @@ def prepared_pdf(plan: Plan, with_lock: bool = True) -> bytes:
         b"(Signatures: employee, manager, HR)",
     ]
     ops = b"BT /F1 14 Tf 72 760 Td 18 TL " + b" ".join(line + b" Tj T*" for line in lines)
-    content = w.add_object(generic.StreamObject(stream_data=ops + b" ET"))
+    ops += b" ET" + b"".join(_row_ops(plan, role) for role in SIGNATURE_FIELDS)
+    content = w.add_object(generic.StreamObject(stream_data=ops))
     w.insert_page(writer.PageObject(contents=content, media_box=(0, 0, 595, 842),
                                     resources=resources))
     for role, name in SIGNATURE_FIELDS.items():

@@ -32,8 +32,6 @@ LONG_MODULES = {
     "pipdocs.core.plan": "the plan model and every validation message live together so a "
                          "field and its message change in one place",
     "pipdocs.bulk.sheet": "column table, header matching and cell decoding of one sheet format",
-    "pipdocs.verification.verify": "being split into a findings collector and check functions "
-                                   "(issue 9, verifyhard); remove from this list then",
 }
 MAX_FUNCTION_LINES = 60
 

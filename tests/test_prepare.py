@@ -8,6 +8,7 @@ Positions are checked against poppler's ``pdftotext -bbox``, an independent text
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -30,6 +31,9 @@ pytestmark = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice
 
 
 # --- synthetic documents -------------------------------------------------------------------------
+
+EXAMPLE = load_plan(ROOT / "examples" / "engineering-en.yaml")
+ZH_NAMES = {"employee": "张伟", "manager": "李娜", "hr": "王芳"}
 
 
 def _white(run: Any) -> None:
@@ -68,7 +72,9 @@ def _doc(
     table.style = "Table Grid"
     for role in ROLES:
         label, cell = table.add_row().cells
-        label.text = role
+        person = EXAMPLE.person(role)  # the page names each signer, as plan.json does
+        names = f"{person.name}\n{ZH_NAMES[role]}" if lang == "zh" else person.name
+        label.text = f"{role}\n{names}\n{person.email}"
         if role != skip:
             first = cell.paragraphs[0]
             first.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -145,9 +151,9 @@ def plan_zh(plan_en: Plan) -> Plan:
 
     data = plan_en.model_dump(mode="json")
     data.update(language="zh", plan_id="PIP-ZH-0001")
-    data["employee"].update(name="张伟", title="后端工程师", department="支付部")
-    data["manager"].update(name="李娜")
-    data["hr"].update(name="王芳")
+    data["employee"].update(name=ZH_NAMES["employee"], title="后端工程师", department="支付部")
+    data["manager"].update(name=ZH_NAMES["manager"])
+    data["hr"].update(name=ZH_NAMES["hr"])
     return plan_from_data(data)
 
 
@@ -292,8 +298,10 @@ def test_plan_json_round_trip_and_metadata(pdfs: dict[str, bytes], plan_zh: Plan
     (raw,) = reader.attachments["plan.json"]
     assert raw == plan_zh.to_json_bytes()
     assert plan_from_json_bytes(raw) == plan_zh
+    (terms,) = reader.attachments["signing.json"]  # the order it was prepared for
+    assert json.loads(terms)["order"] == ["employee", "manager", "hr"]
     root = reader.trailer["/Root"]
-    (spec,) = [ref.get_object() for ref in root["/AF"]]
+    spec, _ = [ref.get_object() for ref in root["/AF"]]
     assert spec["/F"] == "plan.json" and spec["/AFRelationship"] == "/Source"
     assert spec["/EF"]["/F"].get_object()["/Subtype"] == "/application/json"
     assert root["/Lang"] == "zh-CN"

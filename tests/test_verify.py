@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+import pipdocs.verification.checks as verify_checks
+import pipdocs.verification.signatures as verify_signatures
 import pipdocs.verification.verify as verify_module
 from pipdocs.cli.main import cli
 from pipdocs.core.plan import SIGNATURE_FIELDS
@@ -237,7 +239,7 @@ def test_an_exception_inside_validation_is_a_failure(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("validator exploded")
 
-    monkeypatch.setattr(verify_module, "async_validate_pdf_signature", broken)
+    monkeypatch.setattr(verify_signatures, "async_validate_pdf_signature", broken)
     path = write(tmp_path, en.doc.signed)
     report = verify_pdf(path, [en.root])
     assert not report.ok and report.verdict == "invalid"
@@ -250,10 +252,13 @@ def test_an_exception_inside_validation_is_a_failure(
 def test_an_exception_in_the_document_checks_is_a_failure(
     en: tk.Kit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: object) -> None:
+    def broken(run: object) -> None:
         raise KeyError("/Perms")
 
-    monkeypatch.setattr(verify_module._Run, "_check_certification", broken)
+    monkeypatch.setattr(verify_checks, "check_certification", broken)
+    monkeypatch.setattr(verify_module, "STEPS", [
+        (name, broken if step.__name__ == "check_certification" else step)
+        for name, step in verify_module.STEPS])
     report = verify_pdf(write(tmp_path, en.doc.signed), [en.root])
     assert not report.ok and "validation_error" in {p.code for p in report.problems}
 
@@ -306,3 +311,20 @@ def test_pdfsig_also_rejects_a_changed_byte(en: tk.Kit, tmp_path: Path) -> None:
     theirs = pdfsig(path, en.root, en.work / "nss")
     assert theirs and not any(s["valid"] for s in theirs)
     assert not verify_pdf(path, [en.root]).ok
+
+
+def test_an_unexpected_failure_clears_its_own_check_so_the_json_agrees(
+    en: tk.Kit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 9, bug 1: the JSON must never say every check holds beside an 'invalid' verdict."""
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("/Perms")
+
+    monkeypatch.setattr(verify_checks, "read_certification_data", broken)
+    path = write(tmp_path, en.doc.signed)
+    report = verify_pdf(path, [en.root])
+    assert report.verdict == "invalid" and "validation_error" in {p.code for p in report.problems}
+    assert report.checks.certified_first is False
+    data = json.loads(run(path, "--trust", en.root, "--json").output)
+    assert data["verdict"] == "invalid" and not all(data["checks"].values())

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,8 +28,28 @@ from pipdocs.core.errors import InputError, PipdocsError
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
     from pipdocs.core.plan import Plan
+    from pipdocs.core.policy import Policy
+    from pipdocs.signing.seal import Sealer
 
 Todo = dict[int, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class PrepareTerms:
+    """What every prepared document follows: the policy (by its file, so the preparing
+    processes read the same one) and the organisation's sealer, if documents are sealed."""
+
+    policy_path: str | None = None
+    seal: Sealer | None = None
+
+    @classmethod
+    def of(cls, policy: Policy | None, seal: Sealer | None) -> PrepareTerms:
+        return cls(policy.source or None if policy else None, seal)
+
+    def policy(self) -> Policy | None:
+        from pipdocs.core.policy import load_policy
+
+        return load_policy(self.policy_path) if self.policy_path else None
 
 
 def _finish(summary: BulkSummary, progress: BulkProgress, outcome: RowOutcome) -> None:
@@ -62,7 +83,7 @@ def _plans(sheet: Path, todo: Todo, stop: threading.Event) -> Iterator[tuple[int
 
 def make_documents(sheet: Path, out_dir: Path, todo: Todo, *, fmt: str, pool: Pool | None,
                    templates_dir: Path | None, manifest: Manifest, summary: BulkSummary,
-                   progress: BulkProgress) -> None:
+                   progress: BulkProgress, terms: PrepareTerms | None = None) -> None:
     """Make every row of ``todo`` (PDFs through the started ``pool``); outcomes go to
     ``summary`` and ``progress``."""
     if fmt == "docx" or pool is None:
@@ -100,7 +121,8 @@ def make_documents(sheet: Path, out_dir: Path, todo: Todo, *, fmt: str, pool: Po
     renderer = threading.Thread(target=render, name="pipdocs-render", daemon=True)
     try:
         renderer.start()
-        _collect(pool, work, out_dir, todo, manifest, summary, progress)
+        _collect(pool, work, out_dir, todo, manifest, summary, progress,
+                 terms or PrepareTerms())
         if failure:
             raise failure[0]
     finally:
@@ -112,14 +134,14 @@ def make_documents(sheet: Path, out_dir: Path, todo: Todo, *, fmt: str, pool: Po
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _prepare_job(pdf: str, plan_json: str, out: str) -> str:
-    """In a helper process: prepare one converted PDF and write it; '' or the error."""
+def _prepare_job(pdf: str, plan_json: str, out: str, terms: PrepareTerms) -> str:
+    """In a helper process: prepare (and seal) one converted PDF and write it; '' or the error."""
     from pipdocs.core.plan import plan_from_json_bytes
     from pipdocs.document.pipeline import prepare_file
 
     try:
         plan = plan_from_json_bytes(Path(plan_json).read_bytes())
-        prepare_file(Path(pdf), plan, Path(out))
+        prepare_file(Path(pdf), plan, Path(out), terms.policy(), terms.seal)
         warnings = _warnings(plan)
         return f"ok: {warnings}" if warnings else "ok"
     except (PipdocsError, OSError) as exc:
@@ -132,7 +154,7 @@ def _warm_up() -> None:
 
 
 def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, manifest: Manifest,
-             summary: BulkSummary, progress: BulkProgress) -> None:
+             summary: BulkSummary, progress: BulkProgress, terms: PrepareTerms) -> None:
     """Main thread: hand each converted PDF to a preparing process, record what comes back.
 
     Preparing (finding the signature boxes, adding fields and plan.json) is CPU work in
@@ -187,7 +209,7 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, manifest: Manife
                                                       f"not converted: {result.error}"))
             else:
                 out = out_dir / f"{plan_id}.pdf"
-                args = (str(result.job.pdf), str(files[2]), str(out))
+                args = (str(result.job.pdf), str(files[2]), str(out), terms)
                 try:
                     future = executor.submit(_prepare_job, *args)
                 except BrokenProcessPool:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipdocs.bulk.make import PrepareTerms
 from pipdocs.bulk.records import (
     INTERRUPTED,
     LOCK,
@@ -40,6 +41,8 @@ from pipdocs.core.i18n import plan_language, tr
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
     from pipdocs.core.plan import Plan
+    from pipdocs.core.policy import Policy
+    from pipdocs.signing.seal import Sealer
 
 def _row_problems(row: SheetRow, exc: PlanInvalid | None) -> list[Problem]:
     problems = list(row.problems)
@@ -78,7 +81,8 @@ def _claim(out_dir: Path) -> Iterator[None]:
 def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str = "pdf",
              force: bool = False, converter: str | None = None,
              templates_dir: Path | None = None, progress: BulkProgress | None = None,
-             doc_timeout: float = 120.0) -> BulkSummary:
+             doc_timeout: float = 120.0, policy: Policy | None = None,
+             seal: Sealer | None = None) -> BulkSummary:
     """Make one document per good row of ``sheet`` in ``out_dir``; see the module docstring.
 
     Raises InputError when the sheet is unusable, ConversionError when LibreOffice is.
@@ -119,7 +123,8 @@ def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str
 
                 make_documents(sheet, out_dir, todo, fmt=fmt, pool=pools[0] if pools else None,
                                templates_dir=templates_dir, manifest=manifest,
-                               summary=summary, progress=progress)
+                               summary=summary, progress=progress,
+                               terms=PrepareTerms.of(policy, seal))
         except ConversionError as exc:
             unfinished = f"not made: {exc}"
             raise

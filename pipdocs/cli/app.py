@@ -18,6 +18,7 @@ import click
 
 from pipdocs.core.errors import PipdocsError, PlanInvalid
 from pipdocs.core.i18n import choose_language, plan_language, tr
+from pipdocs.core.text import escape_controls
 from pipdocs.core.version import __version__
 
 
@@ -64,6 +65,23 @@ POLICY_OPTION = click.option(
     "--policy", "policy_file", type=EXISTING_FILE, default=None,
     help="Signing policy file (default: $PIPDOCS_POLICY or the shipped signing/policy.yaml).",
 )
+
+SEAL_OPTION = click.option(
+    "--seal", "seal_dir", type=DIR_PATH, default=None, metavar="CA_DIR",
+    help="Seal each document with the organisation's seal key (CA_DIR/seal.p12, from 'pipdocs"
+         " ca issue-seal'); password from $PIPDOCS_SEAL_PASSWORD, else $PIPDOCS_CA_PASSWORD.",
+)
+
+
+def sealer(seal_dir: Path | None) -> Any:
+    """The organisation's sealer for ``--seal CA_DIR`` (None without it), its key opened now so
+    a wrong password fails before any document is made."""
+    if seal_dir is None:
+        return None
+    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, Sealer
+
+    var = SEAL_PASSWORD_ENV if os.environ.get(SEAL_PASSWORD_ENV) else "PIPDOCS_CA_PASSWORD"
+    return Sealer(str(seal_dir), password_from_env(var, "Seal key password")).check()
 
 
 def err(line: str) -> None:
@@ -142,10 +160,11 @@ def exit_for(exc: BaseException, debug: bool) -> int:
         where = f"{exc.source}: " if exc.source else ""
         with plan_language(exc.language):
             for problem in exc.problems:
-                err(tr("error: {message}").format(message=f"{where}{problem}"))
+                err(escape_controls(tr("error: {message}").format(message=f"{where}{problem}")))
         return exc.exit_code
     if isinstance(exc, PipdocsError):
-        err(tr("error: {message}").format(message=exc))
+        # one line, whatever a file or key put in it
+        err(escape_controls(tr("error: {message}").format(message=exc)))
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err("interrupted: no partial output was left behind")

@@ -8,7 +8,16 @@ from typing import Any
 
 import click
 
-from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err
+from pipdocs.cli.app import (
+    DIR_PATH,
+    EXISTING_FILE,
+    POLICY_OPTION,
+    SEAL_OPTION,
+    OutputFile,
+    cli,
+    err,
+    sealer,
+)
 
 
 @cli.command("bulk-template")
@@ -42,16 +51,23 @@ def bulk_template(out: Path, lang: str) -> None:
                    " are in this folder. See docs/lifecycle.md.")
 @click.option("--trust", type=EXISTING_FILE, multiple=True,
               help="With --plans: root certificate the signed plans must chain to.")
+@POLICY_OPTION
+@SEAL_OPTION
 def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, force: bool,
                  converter: str | None, templates: Path | None, plans: Path | None,
-                 trust: tuple[Path, ...]) -> None:
+                 trust: tuple[Path, ...], policy_file: Path | None,
+                 seal_dir: Path | None) -> None:
     """One document per spreadsheet row (.xlsx or .csv); exit 1 if any row failed."""
     import signal
 
     if plans is not None:
-        _checkin_sheet(sheet, plans, out_dir, templates, trust)
+        _checkin_sheet(sheet, plans, out_dir, templates, trust, policy_file)
 
     from pipdocs.bulk.run import run_bulk
+    from pipdocs.core.policy import load_policy
+
+    policy = load_policy(policy_file)
+    seal = sealer(seal_dir)
 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # clean up workers and temp files, as on Ctrl-C
@@ -60,7 +76,8 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     progress = _bulk_output(sheet.name)
     try:
         summary = run_bulk(sheet, out_dir, workers=workers, fmt=fmt, force=force,
-                           converter=converter, templates_dir=templates, progress=progress)
+                           converter=converter, templates_dir=templates, progress=progress,
+                           policy=policy, seal=seal)
     finally:
         progress.close()
     rate = summary.made / summary.seconds if summary.seconds else 0.0
@@ -70,7 +87,7 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
 
 
 def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path, templates: Path | None,
-                   trust: tuple[Path, ...]) -> None:
+                   trust: tuple[Path, ...], policy_file: Path | None) -> None:
     """`bulk SHEET --plans DIR`: one check-in record per row (pipdocs/lifecycle/checkinsheet)."""
     import logging
 
@@ -81,7 +98,8 @@ def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path, templates: Path | No
     if not click.get_current_context().find_root().params.get("debug"):
         for name in ("pyhanko", "pyhanko_certvalidator"):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-    options = Options(trust=list(trust), policy=load_policy(), templates_dir=templates)
+    options = Options(trust=list(trust), policy=load_policy(policy_file),
+                      templates_dir=templates)
     result = run_checkin_sheet(sheet, plans, out_dir, options, progress=err)
     click.echo(f"bulk check-ins: {result.made} made, {result.skipped} skipped, {result.failed}"
                f" failed; report: {result.report}")

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import click
 
-from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OutputFile, cli, err, warn
+from pipdocs.cli.app import (
+    DIR_PATH,
+    EXISTING_FILE,
+    POLICY_OPTION,
+    SEAL_OPTION,
+    OutputFile,
+    cli,
+    err,
+    sealer,
+    warn,
+)
 from pipdocs.core.i18n import plan_language, tr
 
 
@@ -114,14 +124,23 @@ def templates_check(template: Path, kind: str | None) -> None:
 @click.option(
     "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/)."
 )
-def pdf_command(plan: Path, out: Path, templates: Path | None) -> None:
-    """Render, convert and prepare a plan: a PDF with empty signature fields, ready to sign."""
+@POLICY_OPTION
+@SEAL_OPTION
+def pdf_command(plan: Path, out: Path, templates: Path | None, policy_file: Path | None,
+                seal_dir: Path | None) -> None:
+    """Render, convert and prepare a plan: a PDF with empty signature fields, ready to sign in
+    the policy's order (recorded in the PDF), sealed by the organisation with --seal."""
     from pipdocs.core.plan import SIGNATURE_FIELDS, load_plan
+    from pipdocs.core.policy import load_policy
     from pipdocs.document.pipeline import build_pdf
 
+    policy = load_policy(policy_file)
     loaded = load_plan(plan)
     for warning in loaded.warnings():
         warn(plan, warning, loaded.language)
-    written = build_pdf(loaded, out, templates)
+    written = build_pdf(loaded, out, templates, policy, sealer(seal_dir))
     fields = ", ".join(SIGNATURE_FIELDS.values())
-    click.echo(f"{written}: ready to sign ({loaded.plan_id}; fields {fields})")
+    order = " -> ".join(policy.order)
+    sealed = "; sealed" if seal_dir else ""
+    click.echo(f"{written}: ready to sign ({loaded.plan_id}; fields {fields}; order {order}"
+               f"{sealed})")

@@ -70,6 +70,21 @@ def ca_issue(ca_dir: Path, name: str, email: str, out: Path, days: int) -> None:
     )
 
 
+@ca.command("issue-seal")
+@click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="CA directory.")
+def ca_issue_seal(ca_dir: Path) -> None:
+    """Issue the organisation's seal key (CA_DIR/seal.p12, 0600), used by pdf/bulk --seal."""
+    import os
+
+    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
+
+    ca_password = password_from_env("PIPDOCS_CA_PASSWORD", "CA password")
+    seal_password = os.environ.get(SEAL_PASSWORD_ENV) or None
+    issued = issue_seal(ca_dir, ca_password, seal_password)
+    click.echo(f"{issued.path}: seal key for {issued.subject}, valid until"
+               f" {issued.not_after:%Y-%m-%d}; seal documents with 'pipdocs pdf --seal {ca_dir}'")
+
+
 @cli.group()
 def tsa() -> None:
     """RFC 3161 timestamp authority."""

@@ -39,10 +39,10 @@ def name_tree_items(tree: Any) -> list[tuple[str, Any]]:
 
 def plan_attachments(root: Any) -> list[bytes]:
     """The bytes of every attachment named plan.json in a PDF catalog (``root``), in tree order."""
-    return named_attachments(root, PLAN_ATTACHMENT)
+    return attachments_named(root, PLAN_ATTACHMENT)
 
 
-def named_attachments(root: Any, name: str) -> list[bytes]:
+def attachments_named(root: Any, name: str) -> list[bytes]:
     """The bytes of every attachment called ``name`` in a PDF catalog, in tree order."""
     try:
         tree = root["/Names"]["/EmbeddedFiles"]

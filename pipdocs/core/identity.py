@@ -80,3 +80,8 @@ def cert_identity(cert: Any) -> tuple[str | None, list[str]]:
 def cert_matches(cert: Any, email: str) -> bool:
     """Whether the certificate speaks for ``email`` (any of its addresses, casefolded)."""
     return any(same_email(found, email) for found in cert_emails(cert))
+
+
+def asn1_certificate(cert: Any) -> Any:
+    """An asn1crypto certificate from either library's certificate object (or DER bytes)."""
+    return _asn1(cert)

@@ -18,6 +18,12 @@ ROLE_OF_FIELD: dict[str, str] = {field: role for role, field in SIGNATURE_FIELDS
 SIG_MARKER = "[[sig:"
 #: The PDF attachment that carries the plan inside the signed document.
 PLAN_ATTACHMENT = "plan.json"
+#: The attachment that records the order and locking a document was prepared for.
+TERMS_ATTACHMENT = "signing.json"
+#: The organisation seal's field (invisible, made when sealing) and the extended key usage that
+#: marks a seal certificate (a UUID OID under 2.25: no person's signing key carries it).
+SEAL_FIELD = "sig_seal"
+SEAL_PURPOSE = "2.25.199791224403684650677273279132166084161"
 
 #: Document title (docx core properties, PDF /Title) by plan language.
 DOCUMENT_TITLES: dict[str, str] = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}

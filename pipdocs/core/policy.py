@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -93,6 +93,7 @@ class Policy(_Model):
     order: tuple[str, ...] = ROLES
     certify_first: bool = True
     lock_last: bool = True
+    seal: Literal["required", "optional"] = "optional"
     tsa_url: str | None = None
     tsa_timeout: float = Field(default=10, gt=0, le=300)
     tsa_policy_oid: str = "2.25.178370712384101911245373462733166357112"

@@ -1,4 +1,5 @@
-"""Characters a name, id or e-mail may not hold, wherever it enters (a plan, `ca issue`).
+"""Characters a name, id or e-mail may not hold, wherever it enters (a plan, `ca issue`), and
+text from documents and certificates made safe to print (:func:`escape_controls`).
 
 Control characters forge lines in output (a CR LF in a name can print "Verdict: VALID" on a line
 of its own) and corrupt documents; bidi override and embedding characters (U+202A-U+202E,
@@ -9,6 +10,7 @@ what the text says.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _CONTROL = "\x00-\x1f\x7f-\x9f"
@@ -35,3 +37,26 @@ def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be a text of a plan (line breaks and tabs are allowed there)."""
     bad = _IN_TEXT.search(value)
     return _describe(bad.group()) if bad else None
+
+
+# --- on the way out: sign and verify print text they did not write ---------------------------
+
+#: Bidi embedding, override and isolate controls, marks, and the Unicode line separators.
+_INVISIBLE = {*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C,
+              0x2028, 0x2029}
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with C0/C1 control characters (CR, LF, NUL, ESC, ...) and bidi controls written
+    as ``\\xNN`` / ``\\uNNNN``; everything else, Chinese included, unchanged."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _escaped(ch) if unicodedata.category(ch) == "Cc" or ord(ch) in _INVISIBLE else ch
+        for ch in text
+    )

@@ -1,19 +1,18 @@
-"""What kind of document a prepared PDF is, and who signs it in which order.
+"""What kind of document a prepared PDF is: a plan, or a document that follows one.
 
 A lifecycle document (check-in, revision, refusal, evaluation) carries a ``document.json``
-attachment next to ``plan.json``: its kind, its signers in order, and its own data. It is part
-of the first revision, so every signature covers it; sign and verify read the order from it
-instead of assuming the plan's three signers. A PDF without it is a plan, signed in the policy's
-order. The attachment is read with core.attachments' bounded walk of the EmbeddedFiles name tree.
+attachment next to ``plan.json`` and ``signing.json``: its kind, its signers in order and its own
+data (pipdocs/lifecycle/records.py). It is part of the first revision, so every signature covers
+it. The signing order itself is ``signing.json``'s, as for every document; sign reads the kind
+for the reason texts the policy gives that kind. A PDF without it is a plan.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from pipdocs.core.attachments import NameTreeTooLarge, named_attachments
+from pipdocs.core.attachments import NameTreeTooLarge, attachments_named
 from pipdocs.core.errors import InputError
 from pipdocs.core.plan import ROLES
 from pipdocs.core.policy import DOCUMENT_KINDS
@@ -21,18 +20,10 @@ from pipdocs.core.policy import DOCUMENT_KINDS
 RECORD_ATTACHMENT = "document.json"
 
 
-@dataclass(frozen=True)
-class DocumentSigners:
-    """The kind recorded in a document and the roles that sign it, in order."""
-
-    kind: str
-    order: tuple[str, ...]
-
-
 def embedded_files(root: Any, name: str) -> list[bytes]:
     """Every attachment called ``name`` (core.attachments' bounded walk; InputError if hostile)."""
     try:
-        return named_attachments(root, name)
+        return attachments_named(root, name)
     except NameTreeTooLarge as exc:
         raise InputError("the PDF's attachment list is too deep or too large to be genuine")\
             from exc
@@ -54,36 +45,12 @@ def parse_record(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def document_signers(root: Any, default_order: tuple[str, ...]) -> DocumentSigners:
-    """The document's kind and signer order; a PDF without a record is a plan (``default_order``).
-
-    Two records, or one that cannot be read, is an InputError: the order must not be guessed.
-    """
+def document_kind(root: Any) -> str:
+    """The document's kind: its record's, or "plan" when it has none (InputError if unreadable
+    or given twice: the reason texts must not be guessed)."""
     found = embedded_files(root, RECORD_ATTACHMENT)
     if not found:
-        return DocumentSigners("plan", tuple(default_order))
+        return "plan"
     if len(found) > 1:
         raise InputError(f"it carries {len(found)} {RECORD_ATTACHMENT} attachments; expected one")
-    data = parse_record(found[0])
-    return DocumentSigners(str(data["kind"]), tuple(str(r) for r in data["order"]))
-
-
-def attach_record(writer: object, record: bytes) -> None:
-    """Embed a lifecycle document's data as ``document.json`` (see document/record.py)."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.embed import (
-        EmbeddedFileObject,
-        EmbeddedFileParams,
-        FileSpec,
-        embed_file,
-    )
-
-    ef = EmbeddedFileObject.from_file_data(
-        writer, record, mime_type="application/json",  # type: ignore[arg-type]
-        params=EmbeddedFileParams(embed_size=True, embed_checksum=True),
-    )
-    embed_file(writer, FileSpec(  # type: ignore[arg-type]
-        file_spec_string=RECORD_ATTACHMENT, file_name=RECORD_ATTACHMENT, embedded_data=ef,
-        description="What this document records, its kind and signers (pipdocs)",
-        af_relationship=generic.pdf_name("/Data"),
-    ))
+    return str(parse_record(found[0])["kind"])

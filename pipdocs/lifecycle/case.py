@@ -84,7 +84,8 @@ def _read_all(files: list[Path], trust: Sequence[Path], policy: Policy,
         blocking = [p.message for p in report.problems
                     if p.code not in ("missing_role", "no_signatures")]
         entries.append(Entry(doc, report.verdict, list(report.signed_roles),
-                             list(report.pending_roles), blocking))
+                             list(report.pending_roles), blocking,
+                             required=list(report.required_roles)))
     return entries
 
 
@@ -126,7 +127,7 @@ def _check_signers(entries: list[Entry], policy: Policy, found: Findings) -> Non
     for entry in entries:
         doc = entry.doc
         expected = list(policy.order_for(doc.kind))
-        recorded = doc.record.order if doc.record else expected
+        recorded = entry.required  # what sign and verify enforce: the document's signing.json
         if recorded != expected:
             found.add("wrong_signers", doc, detail=" → ".join(recorded),
                       expected=" → ".join(expected))

@@ -19,6 +19,7 @@ class Entry:
     pending: list[str]
     problems: list[str]
     refused_by: Document | None = None
+    required: list[str] = field(default_factory=list)  # the signers signing.json records
 
 
 @dataclass

@@ -73,7 +73,7 @@ def load_parent(path: Path, options: Options, kinds: Sequence[str],
     report = verify_pdf(path, list(options.trust), allow_unsigned or refusal is not None,
                         policy_of(options))
     codes = {p.code for p in report.problems}
-    order = list(doc.record.order) if doc.record else list(policy_of(options).order)
+    order = list(report.required_roles)  # the signers the document records (signing.json)
     excused = set(order[order.index("employee"):]) if "employee" in order else set()
     refused_ok = refusal is not None and set(report.pending_roles) <= excused
     if report.ok and (refusal is None or refused_ok):
@@ -138,11 +138,12 @@ def render_pdf(kind: str, plan: Plan, context: dict[str, Any], work: Path,
     return convert_docx_to_pdf(docx, work / f"{kind}.pdf").read_bytes()
 
 
-def finish(kind: str, plan: Plan, pdf: bytes, record: Record, out: Path) -> Path:
+def finish(kind: str, plan: Plan, pdf: bytes, record: Record, out: Path,
+           policy: Policy | None = None) -> Path:
     """Prepare the converted PDF (fields, attachments, metadata) and write it atomically."""
     from pipdocs.document.prepare import prepare_pdf
 
-    prepared = prepare_pdf(pdf, plan, order=record.order, record=record.to_json_bytes(),
+    prepared = prepare_pdf(pdf, plan, policy, order=record.order, record=record.to_json_bytes(),
                            title=title_of(kind, plan))
     return write_atomic(out, prepared)
 
@@ -152,7 +153,7 @@ def build(kind: str, plan: Plan, context: dict[str, Any], record: Record, out: P
     """Render, convert, prepare and write one lifecycle document."""
     with tempfile.TemporaryDirectory(prefix=f"pipdocs-{kind}-") as tmp:
         pdf = render_pdf(kind, plan, context, Path(tmp), options.templates_dir)
-        return finish(kind, plan, pdf, record, out)
+        return finish(kind, plan, pdf, record, out, options.policy)
 
 
 def start(out: Path, parent_pdf: Path, options: Options, kinds: Sequence[str],

@@ -78,7 +78,7 @@ def make_revision(parent_pdf: Path, plan_file: Path, reason: str, out: Path, opt
         cover = render_pdf("revision", new, context_dict(context), work, options.templates_dir)
         (work / "plan.docx").write_bytes(render_docx_bytes(new, options.templates_dir))
         body = convert_docx_to_pdf(work / "plan.docx", work / "plan.pdf").read_bytes()
-        path = finish("revision", new, _merge(cover, body), record, out)
+        path = finish("revision", new, _merge(cover, body), record, out, options.policy)
     warnings = [] if changes else [f"{plan_file}: the new plan changes nothing the parties"
                                    " agreed (goals, actions, support, checkpoints, period)"]
     return Made(path, record, warnings)

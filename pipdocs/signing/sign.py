@@ -22,15 +22,20 @@ from typing import Any
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, check_private, read_input, write_atomic
 from pipdocs.core.identity import same_email
-from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS
+from pipdocs.core.keys import key_problem
+from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
-from pipdocs.document.record import DocumentSigners, document_signers
+from pipdocs.core.text import escape_controls
+from pipdocs.document.prepare import SEAL_FIELD
+from pipdocs.document.record import document_kind
 from pipdocs.signing.checks import (
     WHO,
+    check_document,
     check_earlier_signatures,
     check_order,
     embedded_plan,
     signature_fields,
+    signing_terms,
 )
 
 
@@ -99,7 +104,6 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     (expired, not yet valid, not for signing) is a CredentialError (exit 2)."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
-    from cryptography import x509
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -130,12 +134,10 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
             f"{p12}: the certificate of {name} is valid only from"
             f" {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC; check the computer's clock"
         )
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-        if not (usage.digital_signature or usage.content_commitment):
-            raise CredentialError(f"{p12}: the certificate of {name} is not for signing documents")
-    except x509.ExtensionNotFound:
-        pass
+    unusable = key_problem(cert)  # what verify would reject, refused before signing
+    if unusable is not None:
+        raise CredentialError(f"{p12}: the certificate of {name}: {unusable[1]}; ask the CA for"
+                              " a signing key (pipdocs ca issue)")
     der_key = key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -154,6 +156,19 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
 # --- signing --------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Opened:
+    """The document to sign, read once: bytes, pyHanko's writer, fields, plan, effective policy."""
+
+    data: bytes
+    writer: Any
+    fields: dict[str, bool]
+    plan: Plan
+    policy: Policy
+    sealed: bool
+    kind: str = "plan"  # a lifecycle document's kind (document.json): its reason texts
+
+
 def sign_pdf(
     input_pdf: Path,
     output_pdf: Path,
@@ -169,19 +184,12 @@ def sign_pdf(
 ) -> SignResult:
     """Sign ``input_pdf`` as ``role`` into ``output_pdf`` (the input is never modified).
 
-    ``timestamper`` is a pyHanko TimeStamper, or a callable making one; it is called only once the
-    document passed every check, so a refusal never waits for (or asks a password of) the TSA.
+    Every check ``verify`` makes on what exists before signing runs first, and a refusal gives
+    verify's reason. The order and locking come from the document's recorded terms
+    (``signing.json``), else ``policy``. ``timestamper`` is a pyHanko TimeStamper, or a callable
+    making one; it is called only once the document passed every check, so a refusal never waits
+    for (or asks a password of) the TSA.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.sign import fields as pdf_fields
-    from pyhanko.sign import signers
-    from pyhanko.sign.general import SigningError
-
-    from pipdocs.signing.stamp import stamp_style, stamp_text
-
-    policy = policy or load_policy()
-    source = str(input_pdf)
     if role not in ROLES:
         raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
     if (comment or agree or disagree) and role != "employee":
@@ -189,7 +197,26 @@ def sign_pdf(
     if Path(output_pdf).exists() and Path(output_pdf).resolve() == Path(input_pdf).resolve():
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
-    data = read_input(Path(input_pdf), "PDF")
+    doc = _open(Path(input_pdf), policy or load_policy())
+    _check(doc, role, signer, str(input_pdf))
+    text_reason = doc.policy.reason(role, doc.plan.language, agree=agree, comment=comment,
+                                    override=reason, disagree=disagree, kind=doc.kind)
+    certify, lock = _locking(doc, role)
+    if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
+        timestamper = timestamper()
+    signed = _sign(doc, role, signer, timestamper, text_reason, certify, lock, str(input_pdf))
+    write_atomic(Path(output_pdf), signed)
+    return SignResult(Path(output_pdf), role, SIGNATURE_FIELDS[role], escape_controls(signer.name),
+                      signer.email and escape_controls(signer.email), escape_controls(text_reason),
+                      certify, lock)
+
+
+def _open(path: Path, policy: Policy) -> _Opened:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
+
+    source = str(path)
+    data = read_input(path, "PDF")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         reader = writer.prev
@@ -197,57 +224,77 @@ def sign_pdf(
             raise InputError(f"{source}: is encrypted; sign the unencrypted PDF from 'pipdocs pdf'")
         fields = signature_fields(reader)
         plan = embedded_plan(reader, source)
+        effective = signing_terms(reader, policy, source)
+        kind = document_kind(reader.root)
     except PdfError as exc:
         raise InputError(f"{source}: not a readable PDF ({exc}); check the file") from exc
+    except InputError as exc:
+        raise InputError(f"{source}: {exc}") from exc
+    return _Opened(data, writer, fields, plan, effective, SEAL_FIELD in fields, kind)
 
-    doc = _document_signers(reader, policy, source)
-    check_order(fields, role, policy, source, order=doc.order)
-    person = plan.person(role)
+
+def _check(doc: _Opened, role: str, signer: LoadedSigner, source: str) -> None:
+    """Everything verify will check that can be known before signing."""
+    from pyhanko.pdf_utils.misc import PdfError
+
+    check_order(doc.fields, role, doc.policy, source)
+    person = doc.plan.person(role)
     if not same_email(signer.email, person.email):
         raise SigningRefused(
-            f"{source}: the key {signer.source} belongs to {signer.email or '(no e-mail)'}, but the"
-            f" plan's {WHO[role]} is {person.name} <{person.email}>; sign with that person's key"
+            f"{source}: the key {signer.source} belongs to"
+            f" {escape_controls(signer.email or '(no e-mail)')}, but the plan's {WHO[role]} is"
+            f" {person.name} <{person.email}>; sign with that person's key"
         )
-    check_earlier_signatures(reader, plan, policy, source, order=doc.order)
+    try:
+        check_document(doc.data, doc.writer.prev, doc.plan, doc.policy, source)
+        check_earlier_signatures(doc.writer.prev, doc.plan, doc.policy, source)
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        raise SigningRefused(f"{source}: the document cannot be checked ({exc}); do not sign it,"
+                             " ask for a genuine copy") from exc
 
-    text_reason = policy.reason(role, plan.language, agree=agree, comment=comment, override=reason,
-                                disagree=disagree, kind=doc.kind)
-    now = datetime.now().astimezone()
-    field_name = SIGNATURE_FIELDS[role]
-    width, height = _field_size(reader, field_name)
-    text = stamp_text(
-        policy.stamp, plan.language, width=width, height=height, signer=signer.name,
-        reason=text_reason, role=policy.role_label(role, plan.language),
-        ts=now.strftime(policy.stamp.timestamp_format),
-    )
-    certify = policy.certify_first and doc.order[0] == role
-    lock = policy.lock_last and doc.order[-1] == role
-    last_field = SIGNATURE_FIELDS[doc.order[-1]]
-    if policy.lock_last and not any(fields.values()):
+
+def _locking(doc: _Opened, role: str) -> tuple[bool, bool]:
+    """(certify, lock): the first role certifies unless the organisation's seal already did;
+    the last role's signature locks the document when its field carries the lock."""
+    policy = doc.policy
+    certify = policy.certify_first and policy.is_first(role) and not doc.sealed
+    lock = policy.lock_last and policy.is_last(role)
+    if policy.lock_last and not any(v for k, v in doc.fields.items() if k != SEAL_FIELD):
         # prepare puts /Lock on the last field. A PDF prepared elsewhere gets it now, in the first
         # signature's own revision: added later, pyHanko's difference analysis (rightly) flags it.
-        _ensure_lock(writer, last_field)
-    if lock and not _has_lock(writer, field_name):
+        _ensure_lock(doc.writer, SIGNATURE_FIELDS[policy.order[-1]])
+    if lock and not _has_lock(doc.writer, SIGNATURE_FIELDS[role]):
         lock = False  # an old document the first signature didn't lock: P=2 still holds
+    return certify, lock
+
+
+def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reason: str,
+          certify: bool, lock: bool, source: str) -> bytes:
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import fields as pdf_fields
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import SigningError
+
+    from pipdocs.signing.stamp import stamp_style, stamp_text
+
+    policy, field_name = doc.policy, SIGNATURE_FIELDS[role]
+    width, height = _field_size(doc.writer.prev, field_name)
+    text = stamp_text(
+        policy.stamp, doc.plan.language, width=width, height=height,
+        signer=escape_controls(signer.name), reason=escape_controls(reason),
+        role=policy.role_label(role, doc.plan.language),
+        ts=datetime.now().astimezone().strftime(policy.stamp.timestamp_format),
+    )
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name,
-        md_algorithm="sha256",
-        reason=text_reason,
-        name=signer.name,
-        contact_info=signer.email,
-        subfilter=pdf_fields.SigSeedSubFilter.PADES,
-        certify=certify,
+        field_name=field_name, md_algorithm="sha256", reason=reason, name=signer.name,
+        contact_info=signer.email, subfilter=pdf_fields.SigSeedSubFilter.PADES, certify=certify,
         docmdp_permissions=pdf_fields.MDPPerm.NO_CHANGES if lock else pdf_fields.MDPPerm.FILL_FORMS,
     )
-    if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
-        timestamper = timestamper()
-    pdf_signer = signers.PdfSigner(
-        meta, signer.signer, timestamper=timestamper,
-        stamp_style=stamp_style(text, policy.stamp),
-    )
+    pdf_signer = signers.PdfSigner(meta, signer.signer, timestamper=timestamper,
+                                   stamp_style=stamp_style(text, policy.stamp))
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(writer, existing_fields_only=True, output=out)
+        pdf_signer.sign_pdf(doc.writer, existing_fields_only=True, output=out)
     except TimestampError:
         raise
     except (SigningError, PdfError, OSError) as exc:
@@ -255,17 +302,7 @@ def sign_pdf(
         if cause is not None:
             raise cause from exc
         raise SigningRefused(f"{source}: pyHanko refused to sign ({exc})") from exc
-    write_atomic(Path(output_pdf), out.getvalue())
-    return SignResult(Path(output_pdf), role, field_name, signer.name, signer.email, text_reason,
-                      certify, lock)
-
-
-def _document_signers(reader: Any, policy: Policy, source: str) -> DocumentSigners:
-    """The document's kind and signer order, recorded in it (a plan: the policy's order)."""
-    try:
-        return document_signers(reader.root, policy.order)
-    except InputError as exc:
-        raise InputError(f"{source}: {exc}") from exc
+    return out.getvalue()
 
 
 def _ensure_lock(writer: Any, field_name: str) -> None:

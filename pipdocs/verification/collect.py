@@ -23,11 +23,12 @@ from pyhanko.sign import diff_analysis as da
 from pyhanko.sign.validation import EmbeddedPdfSignature, PdfSignatureStatus
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
-from pipdocs.core.attachments import plan_attachments
+from pipdocs.core.attachments import attachments_named
 from pipdocs.core.errors import InputError
 from pipdocs.core.files import read_input
 from pipdocs.core.identity import cert_identity, same_email
 from pipdocs.core.limits import NAME_TREE_NODES, SHORT_DETAIL, cut
+from pipdocs.core.names import PLAN_ATTACHMENT, SEAL_FIELD
 from pipdocs.core.plan import SIGNATURE_FIELDS, Party
 from pipdocs.verification.report import CertInfo, PlanMatch, Problem, SignatureReport, TimestampInfo
 from pipdocs.verification.words import TRUST_WORDS, describe_modifications
@@ -76,9 +77,9 @@ def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
     return data, reader
 
 
-def embedded_plan_files(root: Any) -> list[bytes]:
-    """Every attachment named plan.json in a catalog's EmbeddedFiles name tree (any depth)."""
-    return plan_attachments(root)
+def embedded_plan_files(root: Any, name: str = PLAN_ATTACHMENT) -> list[bytes]:
+    """Every attachment called ``name`` in a catalog's EmbeddedFiles name tree (any depth)."""
+    return attachments_named(root, name)
 
 
 def common_name(name: x509.Name) -> str:
@@ -193,7 +194,8 @@ def signature_report(sig: CheckedSignature, person: Party | None, lang: str) -> 
         if isinstance(diff, da.DiffResult) else [],
         modifications=changes(st, lang),
         docmdp_permission=docmdp.value if docmdp is not None else None,
-        ok=bool(st and not sig.problems and sig.chain_ok and ts and ts.trusted),
+        ok=bool(st and not sig.problems and sig.chain_ok
+                and (sig.field == SEAL_FIELD or (ts and ts.trusted))),  # the seal has no time
         problems=sig.problems,
     )
 

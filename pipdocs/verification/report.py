@@ -11,8 +11,10 @@ import html
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from pipdocs.core.names import SEAL_FIELD
+from pipdocs.core.text import escape_controls
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
     LABELS,
@@ -20,6 +22,7 @@ from pipdocs.verification.words import (
     REVOCATION,
     ROLE_LABELS,
     ROLE_NAMES,
+    SEAL_LABEL,
     VERDICTS,
     message,
 )
@@ -32,7 +35,27 @@ ModLevel = Literal["none", "lta_updates", "form_filling", "annotations", "other"
 Kind = Literal["certification", "approval", "document_timestamp", "unknown"]
 
 
-class Problem(BaseModel):
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return escape_controls(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+class _Safe(BaseModel):
+    """Text from the document or its certificates is data: control and bidi characters are
+    escaped on the way in, so no output (text, HTML, JSON) can carry them."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_controls(cls, value: object) -> object:
+        return _escaped(value)
+
+
+class Problem(_Safe):
     """One reason a document does not pass (or, under ``warnings``, a note that does not fail)."""
 
     code: str = Field(description="stable identifier, one of the codes in docs/verify.md")
@@ -41,7 +64,7 @@ class Problem(BaseModel):
     params: dict[str, str] = Field(default_factory=dict)
 
 
-class CertInfo(BaseModel):
+class CertInfo(_Safe):
     subject: str
     issuer: str
     serial: str = Field(description="hexadecimal")
@@ -50,7 +73,7 @@ class CertInfo(BaseModel):
     not_after: datetime
 
 
-class TimestampInfo(BaseModel):
+class TimestampInfo(_Safe):
     time: datetime | None
     tsa: str | None = Field(description="subject of the timestamping certificate")
     intact: bool = Field(description="the token matches this signature and its own signature holds")
@@ -58,14 +81,14 @@ class TimestampInfo(BaseModel):
     certificate: CertInfo | None = None
 
 
-class PlanMatch(BaseModel):
+class PlanMatch(_Safe):
     expected_name: str
     expected_email: str
     email_matches: bool
     name_matches: bool
 
 
-class SignatureReport(BaseModel):
+class SignatureReport(_Safe):
     field: str
     role: str | None = Field(description="employee, manager, hr; null for a field outside the plan")
     revision: int | None = Field(description="0-based revision the signature belongs to")
@@ -91,7 +114,7 @@ class SignatureReport(BaseModel):
     problems: list[Problem]
 
 
-class TrustAnchor(BaseModel):
+class TrustAnchor(_Safe):
     subject: str
     sha256: str
     source: str
@@ -110,9 +133,17 @@ class Checks(BaseModel):
     only_plan_signatures: bool
     certified_first: bool
     plan_intact: bool
+    prepared_intact: bool = Field(
+        description="only pipdocs's prepared revision (and the seal) stand before the first"
+                    " signature, and the page names the same people as plan.json")
+    no_active_content: bool = Field(
+        description="no JavaScript, actions, other attachments, form fields or annotations in"
+                    " any revision")
+    organisation_seal: bool = Field(
+        description="the organisation's seal is present and valid, or absent and not required")
 
 
-class VerificationReport(BaseModel):
+class VerificationReport(_Safe):
     schema_version: int = SCHEMA_VERSION
     tool: str
     file: str
@@ -163,6 +194,13 @@ def verdict_line(report: VerificationReport) -> str:
     return VERDICTS[lang][report.verdict].format(pending=pending)
 
 
+def _heading(sig: SignatureReport, names: dict[str, str], lang: str) -> str:
+    """The role's heading; the organisation's seal has its own."""
+    if sig.role:
+        return names.get(sig.role, sig.role)
+    return SEAL_LABEL[lang] if sig.field == SEAL_FIELD else sig.field
+
+
 def render_text(report: VerificationReport) -> str:
     """The terminal report, in the document's language."""
     lang = report.language
@@ -182,7 +220,7 @@ def render_text(report: VerificationReport) -> str:
     out.append(f"{t['anchors']}{c}{anchors or t['none']}")
     out.append(f"{t['revocation']}{c}{REVOCATION[lang]}")
     for i, sig in enumerate(report.signatures, 1):
-        role = names.get(sig.role or "", sig.role or "?")
+        role = _heading(sig, names, lang)
         out.append("")
         out.append(f"{i}. {role}{c}{sig.field}{lp}{t['rev']} {sig.revision}{cm}{t[sig.kind]}{rp}"
                    f"  [{t['ok'] if sig.ok else t['fail']}]")
@@ -230,7 +268,7 @@ def render_html(report: VerificationReport) -> str:
         ts = sig.timestamp
         rows.append(
             "<tr>"
-            f"<td>{e(names.get(sig.role or '', sig.role or sig.field))}</td>"
+            f"<td>{e(_heading(sig, names, lang))}</td>"
             f"<td>{e(sig.signer_name or '?')}<br>"
             f"<small>{e(sig.signer_email or '')}</small></td>"
             f"<td>{e(_when(ts.time) if ts else t['notime'])}</td>"

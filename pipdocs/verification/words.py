@@ -112,6 +112,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: validation could not be completed ({detail}); treated as a failure",
         "{field}：验证无法完成（{detail}），按失败处理",
     ),
+    "changed_before_signing": (
+        "the prepared document was changed before the first signature ({detail}); the signers"
+        " may not have seen what plan.json says",
+        "第一个签名之前，准备好的文档已被改动（{detail}），签署人看到的可能与 plan.json 不同",
+    ),
+    "party_mismatch": (
+        "the page and plan.json name different people ({detail})",
+        "页面与 plan.json 中的签署人不一致（{detail}）",
+    ),
+    "active_content": (
+        "the document holds active or unexpected content ({detail}); pipdocs documents never do",
+        "文档含有主动或意外的内容（{detail}），pipdocs 生成的文档不会包含此类内容",
+    ),
+    "terms_invalid": (
+        "the signing terms recorded in the document (signing.json) cannot be used ({detail})",
+        "文档记录的签署条款（signing.json）无法使用（{detail}）",
+    ),
+    "seal_missing": (
+        "the organisation's seal is missing ({detail}): the organisation did not prepare this"
+        " document",
+        "缺少组织印章（{detail}）：本文档并非由组织制作",
+    ),
+    "seal_invalid": (
+        "{field}: the organisation's seal does not hold ({detail})",
+        "{field}：组织印章无效（{detail}）",
+    ),
+    "key_usage": (
+        "{field}: the signer's certificate cannot sign documents: {detail}",
+        "{field}：签名人证书不能用于签署文件：{detail}",
+    ),
+    "weak_key": (
+        "{field}: the signer's key is not acceptable: {detail}",
+        "{field}：签名人的密钥不可接受：{detail}",
+    ),
     "name_mismatch": (
         "{field}: certificate name '{detail}' differs from the plan's '{expected}'"
         " (the e-mail matches)",
@@ -130,6 +164,8 @@ REVOCATION = {
 _POLICY = shipped_policy()
 ROLE_NAMES = _POLICY.role_names  # inside sentences: from the shipped policy, the one source
 ROLE_LABELS = _POLICY.roles  # as headings
+#: The heading of the organisation's seal, which stands where a role would.
+SEAL_LABEL = {"en": "Organisation seal", "zh": "组织印章"}
 
 
 def message(code: str, lang: str, **params: str) -> str:
