@@ -421,3 +421,23 @@ def test_bulk_checkins_from_a_sheet(tmp_path: Path, pdf_text: Callable[..., str]
     assert "研发经理每周1次缺陷复盘（30分钟）已提供" in text and "期末前覆盖率80%" in text
     report = (out / "report.csv").read_text(encoding="utf-8-sig").splitlines()
     assert [line.split(",")[2] for line in report[1:]] == ["ok", "error", "error"]
+
+
+def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) -> None:
+    """A check-in has boxes for the manager and the employee only, in that order."""
+    from pipdocs.core.errors import SigningRefused
+    from pipdocs.signing.sign import load_signer, sign_pdf
+
+    prepared = built.steps / "02-checkin-1.pdf"
+    for role, message in (("hr", "signed by manager, employee only, not by HR"),
+                          ("employee", "the manager must sign before the employee")):
+        key = load_signer(built.signers.keys[role], built.signers.key_password)
+        with pytest.raises(SigningRefused, match=message):
+            sign_pdf(prepared, tmp_path / f"{role}.pdf", role=role, signer=key,
+                     timestamper=built.signers.timestamper, policy=built.signers.policy)
+        assert not (tmp_path / f"{role}.pdf").exists()
+    signed = built.case / "02-checkin-1.pdf"
+    code, output = invoke("verify", signed, "--trust", built.root, "--json")
+    report = json.loads(output)
+    assert code == 0 and report["required_roles"] == ["manager", "employee"]
+    assert "直接上级确认本次回顾面谈记录" in [s["reason"] for s in report["signatures"]]
