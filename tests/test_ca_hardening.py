@@ -183,6 +183,17 @@ def test_other_methods_get_405(tsa: TSAServer, method: str) -> None:
     assert b"<html" not in body.lower()
 
 
+def test_an_unknown_method_gets_a_plain_line(tsa: TSAServer) -> None:
+    host, port = tsa.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), port, timeout=10)
+    conn.request("BREW", "/")
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    assert response.status == 501 and body == b"501 Unsupported method ('BREW')\n"
+    assert response.getheader("Content-Type") == "text/plain; charset=utf-8"
+
+
 def request_with_nonce(nonce: int) -> tsp.TimeStampReq:
     return tsp.TimeStampReq({
         "version": "v1",
@@ -260,3 +271,44 @@ def test_the_password_rule() -> None:
     assert all(password_problem(secrets.token_urlsafe(18)) is None for _ in range(50))
     assert password_problem("ca-secret") is None
     assert password_problem("a") is not None
+
+
+def test_sign_shows_the_refusing_tsas_words(ca_dir: Path, tmp_path: Path,
+                                            prepared: dict[str, Any]) -> None:
+    """End to end: `sign` against a TSA that refuses says what the TSA said, in one line."""
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from pipdocs.signing.tsarequest import rejection
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = rejection("quota exceeded for this client\r\nVerdict: VALID",
+                             "system_failure").dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    plan, pdf = prepared["en"]
+    person = plan.person("employee")
+    p12 = tmp_path / "employee.p12"
+    issue_signer(ca_dir, person.name, person.email, p12, "ca-secret", "key-secret")
+    web = HTTPServer(("127.0.0.1", 0), Refusing)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        code, lines = invoke(["sign", str(pdf), "--role", "employee", "--key", str(p12),
+                              "--tsa", f"http://127.0.0.1:{web.server_port}/",
+                              "-o", str(tmp_path / "signed.pdf")])
+    finally:
+        web.shutdown()
+        web.server_close()
+    assert code == 2 and len(lines) == 1, lines
+    assert "refused: quota exceeded for this client" in lines[0], lines
+    assert "(system_failure)" in lines[0] and "asn1" not in lines[0].lower()
+    assert not (tmp_path / "signed.pdf").exists()

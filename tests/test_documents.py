@@ -187,3 +187,46 @@ def test_outcome_table_and_goal_blocks_keep_together() -> None:
     keeps = [p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next
              for p in block]
     assert all(keeps[:-1]), keeps
+
+
+# --- the employee's statement ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang,choices", [
+    ("zh", {"agree": ("“同意本计划”", "员工同意本绩效改进计划"),
+            "ack": ("“知悉本计划”", "员工已知悉本绩效改进计划"),
+            "disagree": ("“知悉本计划但不同意其内容”",
+                         "员工已知悉本绩效改进计划，但不同意其内容")}),
+    ("en", {"agree": ("that I agree with the plan", "Employee agrees to this improvement plan"),
+            "ack": ("that I acknowledge receipt of it",
+                    "Employee acknowledges receipt of this improvement plan"),
+            "disagree": ("that I acknowledge receipt but disagree",
+                         "Employee acknowledges receipt of this improvement plan but disagrees")}),
+])
+def test_the_signature_reason_uses_the_documents_words(lang: str, choices: dict[str, Any]
+                                                       ) -> None:
+    """The statement tells the employee what to choose; the reason records that same choice."""
+    from pipdocs.core.policy import load_policy
+
+    policy = load_policy()
+    text = document_text(render_docx_bytes(plan_from_data(other_plan_data(lang, "admin"))))
+    reasons = {"agree": policy.reason("employee", lang, agree=True),
+               "ack": policy.reason("employee", lang),
+               "disagree": policy.reason("employee", lang, disagree=True)}
+    for choice, (offered, recorded) in choices.items():
+        assert offered in text, offered
+        assert reasons[choice].startswith(recorded), reasons[choice]
+    assert "确认已收到并理解" not in reasons["ack"] and "understanding" not in reasons["ack"]
+
+
+def test_half_width_punctuation_after_chinese_is_a_warning() -> None:
+    data = other_plan_data("zh", "admin")
+    data["diagnosis"]["summary"] = "年度盘点差异率为7%,公司要求不超过1%"
+    data["support"] = ["开通批量导入权限(资产管理系统)", "盘点数量1,000件以上时增派人手"]
+    warnings = [w for w in plan_from_data(data).warnings() if "半角" in w]
+    assert warnings == [
+        "diagnosis.summary: 中文后面用了半角的“,”（“……差异率为7%,”）；中文文档应使用全角的“，”",
+        "support[1]: 中文后面用了半角的“(”（“……批量导入权限(”）；中文文档应使用全角的“（”",
+    ]  # "1,000" is a number, not punctuation after Chinese
+    data["language"] = "en"
+    assert not [w for w in plan_from_data(data).warnings() if "half-width" in w]

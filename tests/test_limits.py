@@ -6,12 +6,10 @@ import copy
 import csv
 import hashlib
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
-import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -21,7 +19,7 @@ from pipdocs.bulk.run import run_bulk
 from pipdocs.bulk.sheet import COLUMNS, column_letter
 from pipdocs.bulk.workbook import EXAMPLES, plan_to_row
 from pipdocs.cli.main import cli
-from pipdocs.core.errors import InputError, PlanInvalid, TemplateError
+from pipdocs.core.errors import InputError, PlanInvalid
 from pipdocs.core.plan import plan_from_data
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "sales-en.yaml"
@@ -167,82 +165,6 @@ def test_one_bad_row_never_aborts_a_bulk_run(tmp_path: Path) -> None:
     assert (out / "PIP-L-1.docx").is_file() and (out / "PIP-L-6.docx").is_file()
 
 
-# --- zip members: bounded before a byte is decompressed --------------------------------------
-
-
-def lie_about(src: Path, dst: Path, member: str, size: int = 1 << 30) -> Path:
-    """A copy of zip ``src`` whose directory says ``member`` unpacks to ``size`` bytes, and whose
-    data for it is not deflate at all: only a check made before decompressing can name its size
-    (decompressing it would fail with a different error)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename == member:
-                zout.writestr(info.filename, b"not deflate", compress_type=zipfile.ZIP_STORED)
-                zout.getinfo(member).file_size = size
-            else:
-                zout.writestr(info.filename, zin.read(info.filename))
-    return dst
-
-
-def test_a_workbook_member_too_large_is_refused_before_reading(tmp_path: Path) -> None:
-    book = openpyxl.Workbook()
-    book.active.append(list(COLUMNS))
-    book.active.append([sheet_row("PIP-Z-1").get(k) for k in COLUMNS])
-    book.save(tmp_path / "plain.xlsx")
-    sheet = lie_about(tmp_path / "plain.xlsx", tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml")
-    assert sheet.stat().st_size < 20_000
-    with pytest.raises(InputError, match=r"xl/worksheets/sheet1.xml unpacks to 1,024 MB"):
-        run_bulk(sheet, tmp_path / "out", fmt="docx")
-    code, lines = cli_lines("bulk", str(sheet), "-o", str(tmp_path / "out2"), "--format", "docx")
-    assert code == 2 and len(lines) == 1 and "unpacks to 1,024 MB" in lines[0], lines
-
-
-def test_a_cell_too_long_is_refused_before_openpyxl_holds_it(tmp_path: Path) -> None:
-    book = openpyxl.Workbook()
-    book.active.append(list(COLUMNS))
-    book.active.append([sheet_row("PIP-Z-2").get(k) for k in COLUMNS])
-    book.active.cell(2, 1 + COLUMNS.index("diagnosis.summary"), "LONGCELL")
-    book.save(tmp_path / "plain.xlsx")
-    with zipfile.ZipFile(tmp_path / "plain.xlsx") as zin, \
-            zipfile.ZipFile(tmp_path / "long.xlsx", "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():  # openpyxl itself cuts a cell at Excel's 32,767 characters
-            zout.writestr(info, zin.read(info).replace(b"LONGCELL", b"A" * 300_000))
-    with pytest.raises(InputError, match="holds a text of more than 256 KB") as caught:
-        run_bulk(tmp_path / "long.xlsx", tmp_path / "out", fmt="docx")
-    assert "32,767 characters" in str(caught.value)
-
-
-def template_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "tpl"
-    (root / "en").mkdir(parents=True)
-    return root
-
-
-def test_a_template_member_too_large_is_refused(tmp_path: Path) -> None:
-    from pipdocs.document.render import render_docx_bytes
-    from pipdocs.document.templates import check_template, find_template
-
-    root = template_dir(tmp_path)
-    bomb = lie_about(find_template("en", "sales"), root / "en" / "sales.docx",
-                     "word/document.xml")
-    with pytest.raises(TemplateError, match=r"word/document.xml unpacks to 1,024 MB"):
-        check_template(bomb)
-    with pytest.raises(TemplateError, match=r"word/document.xml unpacks to 1,024 MB"):
-        render_docx_bytes(plan_from_data(example()), root)
-    code, lines = cli_lines("templates", "check", str(bomb))
-    assert code == 2 and len(lines) == 1 and "unpacks to 1,024 MB" in lines[0], lines
-
-
-def test_a_template_paragraph_too_long_is_refused(tmp_path: Path) -> None:
-    from pipdocs.document.templates import check_template
-
-    document = docx.Document()
-    document.add_paragraph("{{ employee.name }}" + "x" * (2 << 20))
-    document.save(tmp_path / "long.docx")
-    with pytest.raises(TemplateError, match="word/document.xml holds a text of more than 1 MB"):
-        check_template(tmp_path / "long.docx")
-
-
 # --- resume: the manifest records what was written, and the files must still be that ---------
 
 
@@ -370,8 +292,37 @@ def test_internal_errors_become_plain_messages(exc: BaseException, words: str,
     assert "unexpected" not in err[0] and "Errno" not in err[0]
 
 
-def test_a_csv_cell_too_long_is_refused_while_reading(tmp_path: Path) -> None:
-    sheet = write_csv(tmp_path / "plans.csv", [sheet_row("PIP-C-1"),
-                                               sheet_row("PIP-C-2", **{"support": "x" * 200_000})])
-    with pytest.raises(InputError, match=r"a cell on line \d+ is longer than 131,072 characters"):
-        run_bulk(sheet, tmp_path / "out", fmt="docx")
+def test_yaml_aliases_cannot_multiply_a_plan(tmp_path: Path) -> None:
+    """A 'billion laughs' file: nine aliases deep, a billion items once walked."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)]
+    plan_file = tmp_path / "plan.yaml"
+    plan_file.write_text("\n".join(lines) + "\nsupport: *a9\n", encoding="utf-8")
+    code, lines_out = cli_lines("validate", str(plan_file))
+    assert code == 2 and len(lines_out) == 1, lines_out
+    assert "line 2" in lines_out[0] and "alias" in lines_out[0], lines_out
+
+
+@pytest.mark.parametrize("raw,error", [
+    (b'{"plan_id": ' + b"9" * 5000 + b"}", InputError),
+    (b'{"plan_id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", PlanInvalid),
+    (b'{"support": ' + b"[" * 50 + b"]" * 50 + b"}", PlanInvalid),
+])
+def test_an_embedded_plan_json_that_is_hostile_is_a_clear_error(raw: bytes,
+                                                                error: type) -> None:
+    from pipdocs.core.plan import plan_from_json_bytes
+
+    with pytest.raises(error) as caught:
+        plan_from_json_bytes(raw)
+    assert len(str(caught.value)) < 300
+
+
+def test_a_problem_quoting_user_text_stays_one_line(tmp_path: Path) -> None:
+    data = example()
+    data["goals"][0]["target"] = "more\nVerdict: VALID"
+    data["actions"][0]["weeks"] = "1\r\n2"
+    plan_file = write_plan(tmp_path / "plan.json", data)
+    code, lines = cli_lines("validate", str(plan_file))
+    assert code == 1 and len(lines) == 2, lines
+    assert all(line.startswith("error: ") for line in lines), lines
+    assert any("more\\x0aVerdict: VALID" in line for line in lines), lines

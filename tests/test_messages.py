@@ -154,6 +154,12 @@ def test_plan_files_and_sheets_accept_the_same_date_forms(tmp_path: Path, text: 
     assert plan_from_data(data).period.start.isoformat() == "2028-05-08"
     assert parse_date(text) is not None and parse_date(text).isoformat() == "2028-05-08"
     assert load_plan(write(tmp_path, f"{yaml.safe_dump(data, allow_unicode=True)}"))
+    import re
+
+    from pipdocs.core.plan import plan_json_schema
+
+    pattern = plan_json_schema()["$defs"]["Period"]["properties"]["start"]["pattern"]
+    assert re.fullmatch(pattern, text)  # editors checking against `pipdocs schema` agree
 
 
 # --- the sheet names columns as the user sees them ----------------------------------------------
@@ -183,3 +189,31 @@ def test_sheet_errors_name_the_column_label_in_chinese(tmp_path: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__]))
+
+
+def test_the_sheet_carries_the_new_plan_fields(tmp_path: Path) -> None:
+    """evidence, commitments, evaluation and the check-in rhythm round-trip through a sheet."""
+    from pipdocs.bulk.sheet import read_sheet
+
+    data = other_plan_data("zh", "engineering")
+    data["commitments"] = ["前端组长每周检查一次性能周报", "每月安排一次代码走查"]
+    row = plan_to_row(data, "zh")
+    assert row["checkin_frequency"] == "每周" and row["role"] == "技术岗"
+    path = tmp_path / "plans.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([LABELS_ZH[k] for k in row])
+        writer.writerow(list(row.values()))
+    (sheet_row,) = list(read_sheet(path))
+    plan = plan_from_data(sheet_row.data)
+    assert plan.commitments == data["commitments"] and plan.evaluation == data["evaluation"]
+    assert plan.diagnosis.evidence == data["diagnosis"]["evidence"]
+    assert plan.checkin_frequency == "weekly" and plan.role == "engineering"
+    assert plan.period.start.isoformat() == "2028-05-08"  # written 2028/5/8 in the plan
+
+
+def test_the_lang_option_does_not_outlive_its_command(tmp_path: Path) -> None:
+    from pipdocs.core.i18n import message_language
+
+    validate("--lang", "zh", "validate", tmp_path / "nope.yaml")
+    assert message_language() == "en"  # EN_ENV is gone again; nothing chosen any more

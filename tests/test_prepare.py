@@ -420,3 +420,31 @@ def test_prepared_pdf_takes_three_incremental_signatures(
     assert report.count("Signature is Valid") == 3
     for name in SIGNATURE_FIELDS.values():
         assert f"Signature Field Name: {name}" in report
+
+
+def test_active_content_in_the_converted_pdf_is_refused(pdfs: dict[str, bytes],
+                                                        plan_en: Plan) -> None:
+    """A hyperlink (or script, or form field) the template produced would make every signed
+    copy fail verification: prepare says so while HR can still fix the template."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    w = IncrementalPdfFileWriter(io.BytesIO(pdfs["en"]), strict=False)
+    page_ref = w.root["/Pages"]["/Kids"].raw_get(0)
+    page = page_ref.get_object()
+    link = w.add_object(generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/Annot"),
+        generic.pdf_name("/Subtype"): generic.pdf_name("/Link"),
+        generic.pdf_name("/Rect"): generic.ArrayObject([generic.NumberObject(n)
+                                                        for n in (0, 0, 10, 10)]),
+        generic.pdf_name("/A"): generic.DictionaryObject({
+            generic.pdf_name("/S"): generic.pdf_name("/URI"),
+            generic.pdf_name("/URI"): generic.TextStringObject("https://example.com/"),
+        }),
+    }))
+    page["/Annots"] = generic.ArrayObject([link])
+    w.update_container(page)
+    out = io.BytesIO()
+    w.write(out)
+    with pytest.raises(TemplateError, match="URI action|Link annotation"):
+        prepare_pdf(out.getvalue(), plan_en)

@@ -129,3 +129,11 @@ def test_check_reads_the_document_properties(tmp_path: Path) -> None:
     found = [str(p) for p in check_template(path)]
     assert len(found) == 1 and found[0].startswith("document property comments:")
     assert "'__class__'" in found[0]
+
+
+def test_check_reports_a_computed_key_on_a_plan_model(tmp_path: Path) -> None:
+    root = hostile_templates(tmp_path, "{% set k = '__class__' %}{{ employee[k] }}"
+                                       " {{ goals[0].area }} {{ goals[goals|length - 1].area }}")
+    found = [str(p) for p in check_template(root / "en" / "sales.docx")]
+    assert len(found) == 1 and "'employee[…]': a template reads a plan field by its name" \
+        in found[0], found

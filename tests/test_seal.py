@@ -147,3 +147,46 @@ def test_company_first_order_is_recorded_and_followed(kit: tk.Kit, tmp_path: Pat
     assert [s.role for s in report.signatures] == list(order)
     assert report.signatures[0].kind == "certification"
     assert report.signatures[-1].docmdp_permission == 1  # the last role locks the document
+
+
+def test_cli_seal_key_is_never_overwritten_and_a_required_seal_is_asked_for(
+    kit: tk.Kit, sealer: Sealer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from pipdocs.cli.main import cli
+
+    monkeypatch.setenv("PIPDOCS_CA_PASSWORD", tk.PASSWORD)
+    again = CliRunner().invoke(cli, ["ca", "issue-seal", "--dir", str(kit.pki.dir)])
+    assert again.exit_code != 0 and "never overwritten" in again.output
+    policy = tmp_path / "policy.yaml"
+    source = Path(kit.pki.policy.source).read_text("utf-8")
+    policy.write_text(source.replace("seal: optional", "seal: required"), "utf-8")
+    plan = tk.EXAMPLES / "engineering-en.yaml"
+    refused = CliRunner().invoke(cli, ["pdf", str(plan), "-o", str(tmp_path / "x.pdf"),
+                                       "--policy", str(policy)])
+    assert refused.exit_code == 2 and "requires the organisation's seal" in refused.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_bulk_seals_every_document(kit: tk.Kit, sealer: Sealer, tmp_path: Path) -> None:
+    """bulk hands the sealer to its preparing processes: each output is sealed, and says so."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    from pypdf import PdfReader
+
+    from pipdocs.bulk.run import run_bulk
+
+    summary = run_bulk(tk.EXAMPLES / "bulk-en.xlsx", tmp_path, workers=1,
+                       policy=kit.pki.policy, seal=sealer)
+    outputs = sorted(tmp_path.glob("*.pdf"))
+    assert summary.made == len(outputs) > 0 and not summary.failed
+    for pdf in outputs:
+        terms = json.loads(PdfReader(pdf).attachments["signing.json"][0])
+        assert terms["sealed"] is True
+        with pdf.open("rb") as handle:
+            (seal,) = PdfFileReader(handle).embedded_signatures
+            assert seal.field_name == SEAL_FIELD
+            status = validate_pdf_signature(seal, ValidationContext(trust_roots=[]))
+            assert status.intact and status.valid and seal.docmdp_level is not None

@@ -17,60 +17,61 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pipdocs.bulk.columns import (
+    COLUMNS as COLUMNS,
+)
+from pipdocs.bulk.columns import (
+    DATE_KEYS as DATE_KEYS,
+)
+from pipdocs.bulk.columns import (
+    EXAMPLE_MARKS as EXAMPLE_MARKS,
+)
+from pipdocs.bulk.columns import (
+    FREQUENCY_LABELS_ZH as FREQUENCY_LABELS_ZH,
+)
+from pipdocs.bulk.columns import (
+    FREQUENCY_VALUES as FREQUENCY_VALUES,
+)
+from pipdocs.bulk.columns import (
+    GOAL_COUNT as GOAL_COUNT,
+)
+from pipdocs.bulk.columns import (
+    GOAL_FIELDS as GOAL_FIELDS,
+)
+from pipdocs.bulk.columns import (
+    LABELS_ZH as LABELS_ZH,
+)
+from pipdocs.bulk.columns import (
+    LANGUAGE_LABELS_ZH as LANGUAGE_LABELS_ZH,
+)
+from pipdocs.bulk.columns import (
+    LANGUAGE_VALUES as LANGUAGE_VALUES,
+)
+from pipdocs.bulk.columns import (
+    LIST_KEYS as LIST_KEYS,
+)
+from pipdocs.bulk.columns import (
+    OPTIONAL as OPTIONAL,
+)
+from pipdocs.bulk.columns import (
+    ROLE_LABELS_ZH as ROLE_LABELS_ZH,
+)
+from pipdocs.bulk.columns import (
+    ROLE_VALUES as ROLE_VALUES,
+)
+from pipdocs.bulk.columns import (
+    TEXT_LISTS as TEXT_LISTS,
+)
+from pipdocs.bulk.columns import (
+    column_key as column_key,
+)
+from pipdocs.bulk.columns import (
+    column_letter as column_letter,
+)
 from pipdocs.core.dates import YMD
 from pipdocs.core.errors import InputError, Problem
 from pipdocs.core.i18n import N_, is_zh, plan_language, tr
 
-GOAL_FIELDS = ("area", "metric", "baseline", "standard", "target", "deadline", "measurement")
-GOAL_COUNT = 3
-LIST_KEYS = ("diagnosis.root_causes", "diagnosis.evidence", "actions", "support", "commitments",
-             "evaluation", "checkpoints")
-TEXT_LISTS = ("diagnosis.root_causes", "diagnosis.evidence", "support", "commitments",
-              "evaluation")
-
-_GOAL_ZH = {"area": "领域", "metric": "指标", "baseline": "现状", "standard": "标准",
-            "target": "目标值", "deadline": "截止日期", "measurement": "衡量方式"}
-LABELS_ZH: dict[str, str] = {
-    "example": "示例行",
-    "plan_id": "计划编号", "language": "语言", "role": "岗位类别", "organisation": "公司名称",
-    "employee.id": "员工工号", "employee.name": "员工姓名", "employee.email": "员工邮箱",
-    "employee.title": "员工职位", "employee.department": "员工部门",
-    "manager.name": "经理姓名", "manager.email": "经理邮箱", "manager.title": "经理职位",
-    "hr.name": "HR姓名", "hr.email": "HR邮箱", "hr.title": "HR职位",
-    "period.start": "开始日期", "period.days": "周期天数",
-    "diagnosis.summary": "问题概述", "diagnosis.root_causes": "原因分析",
-    "diagnosis.evidence": "事实依据",
-    **{f"goals.{n}.{f}": f"目标{n}{zh}" for n in range(1, GOAL_COUNT + 1)
-       for f, zh in _GOAL_ZH.items()},
-    "actions": "行动计划", "support": "支持资源", "commitments": "上级承诺",
-    "evaluation": "评估方式", "checkin_frequency": "回顾频率", "checkpoints": "检查点",
-}
-COLUMNS: tuple[str, ...] = tuple(LABELS_ZH)  # sheet order
-OPTIONAL = {"example", "plan_id", "organisation", "checkpoints", "diagnosis.root_causes",
-            "diagnosis.evidence", "commitments", "evaluation", "checkin_frequency",
-            *(f"goals.{n}.standard" for n in range(1, GOAL_COUNT + 1))}
-DATE_KEYS = {"period.start", *(f"goals.{n}.deadline" for n in range(1, GOAL_COUNT + 1))}
-
-LANGUAGE_VALUES = {"zh": "zh", "en": "en", "中文": "zh", "英文": "en", "chinese": "zh",
-                   "english": "en", "简体中文": "zh", "cn": "zh", "zh-cn": "zh"}
-ROLE_VALUES = {"sales": "sales", "engineering": "engineering", "admin": "admin",
-               "customer service": "customer_service",
-               "销售": "sales", "研发": "engineering", "技术": "engineering",
-               "工程": "engineering", "行政": "admin", "客服": "customer_service",
-               "客户服务": "customer_service", "销售岗": "sales", "技术岗": "engineering",
-               "研发岗": "engineering", "行政岗": "admin", "客服岗": "customer_service"}
-# The drop-down uses the words the document prints ("岗位类别：技术岗").
-ROLE_LABELS_ZH = {"sales": "销售岗", "engineering": "技术岗", "admin": "行政岗",
-                  "customer_service": "客服岗"}
-# A cell in the example column marks the template's sample row: it is never made into a document.
-EXAMPLE_MARKS = {"示例", "示例行", "例", "example", "sample", "yes", "是", "x", "true", "1"}
-LANGUAGE_LABELS_ZH = {"zh": "中文", "en": "英文"}
-FREQUENCY_VALUES = {"weekly": "weekly", "每周": "weekly", "每周一次": "weekly",
-                    "biweekly": "biweekly", "bi-weekly": "biweekly", "fortnightly": "biweekly",
-                    "每两周": "biweekly", "每两周一次": "biweekly", "双周": "biweekly"}
-FREQUENCY_LABELS_ZH = {"weekly": "每周", "biweekly": "每两周"}
-
-_SEPARATORS = re.compile(r"[\s\-_—–·:：.()（）\[\]【】/]+")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DMY = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")
 _WORD_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%B %d %Y",
@@ -79,56 +80,6 @@ _DAYS = re.compile(r"^(\d{1,3})(?:\.0+)?\s*(?:天|日|days?|d)?$", re.IGNORECASE
 _ACTION = re.compile(r"^(?:第|weeks?)?\s*(\d{1,2}(?:\s*[-–~至到]\s*\d{1,2})?)\s*(?:周)?\s*[:：]\s*"
                      r"(.+)$", re.IGNORECASE | re.DOTALL)
 _BULLET = re.compile(r"^(?:[•·▪●]\s*|[-*]\s+)")
-
-
-def _norm(header: str) -> str:
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", header)).lower()
-
-
-# Other names people give these columns (a sheet written without our template).
-_ALIASES_ZH: dict[str, tuple[str, ...]] = {
-    "plan_id": ("PIP编号",), "language": ("文档语言",), "role": ("岗位类型", "职能类别"),
-    "organisation": ("公司", "组织名称", "单位名称"),
-    "employee.id": ("工号", "员工编号"), "employee.email": ("员工电子邮件", "员工邮件"),
-    "employee.title": ("员工岗位", "岗位名称"), "employee.department": ("所属部门", "部门"),
-    "manager.name": ("直属经理", "直属经理姓名", "上级姓名"),
-    "manager.email": ("直属经理邮箱", "上级邮箱"), "manager.title": ("直属经理职位", "上级职位"),
-    "hr.name": ("人力资源姓名", "HRBP姓名"), "hr.email": ("人力资源邮箱", "HRBP邮箱"),
-    "hr.title": ("人力资源职位", "HRBP职位"),
-    "period.start": ("计划开始日期", "起始日期"), "period.days": ("计划天数", "周期（天）"),
-    "diagnosis.summary": ("问题描述", "绩效问题"), "diagnosis.root_causes": ("根本原因", "根因"),
-    "actions": ("改进措施", "行动措施"), "support": ("公司支持", "支持措施"),
-    "checkpoints": ("检查节点", "跟进节点"),
-}
-_GOAL_ALIASES_ZH = {"area": ("改进领域",), "metric": ("衡量指标",),
-                    "baseline": ("基线", "当前水平"), "target": ("目标",),
-                    "deadline": ("期限", "完成期限"), "measurement": ("衡量方法", "评估方式")}
-for _n in range(1, GOAL_COUNT + 1):
-    for _f, _names in _GOAL_ALIASES_ZH.items():
-        _ALIASES_ZH[f"goals.{_n}.{_f}"] = tuple(f"目标{_n}{name}" for name in _names)
-
-_HEADER_LOOKUP: dict[str, str] = {}
-for _key in COLUMNS:
-    for _name in (_key, LABELS_ZH[_key], *_ALIASES_ZH.get(_key, ())):
-        _HEADER_LOOKUP[_norm(_name)] = _key
-    if _key.startswith("goals."):  # goal1.area, goals[1].area
-        _HEADER_LOOKUP[_norm(_key.replace("goals.", "goal"))] = _key
-
-
-def column_key(header: Any) -> str | None:
-    """The column key a header names (key or Chinese label, spacing and case ignored)."""
-    return _HEADER_LOOKUP.get(_norm(str(header))) if header is not None else None
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
 
 # --- cell values -----------------------------------------------------------------------------
 
@@ -358,6 +309,17 @@ def _build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> She
             put(key, ROLE_VALUES.get(re.sub(r"[\s_-]+", " ", text.lower().strip()), text))
         else:
             put(key, text)
+    goals = _goals(row, raw)
+    if goals:
+        data["goals"] = goals
+    for key in LIST_KEYS:
+        if key in raw:
+            put(key, _list_cell(row, key, as_text(*raw[key])))
+    return row
+
+
+def _goals(row: SheetRow, raw: dict[str, tuple[Any, str]]) -> list[dict[str, Any]]:
+    """Goals 1-3 from their columns; a goal whose columns are all empty is no goal."""
     goals = []
     for n in range(1, GOAL_COUNT + 1):
         goal: dict[str, Any] = {}
@@ -377,12 +339,7 @@ def _build_row(header: Header, number: int, cells: list[tuple[Any, str]]) -> She
         if goal:  # an empty goal's columns mean: no such goal
             goals.append(goal)
             row.goal_numbers.append(n)
-    if goals:
-        data["goals"] = goals
-    for key in LIST_KEYS:
-        if key in raw:
-            put(key, _list_cell(row, key, as_text(*raw[key])))
-    return row
+    return goals
 
 
 def _not_a_date(text: str) -> str:

@@ -73,10 +73,16 @@ SEAL_OPTION = click.option(
 )
 
 
-def sealer(seal_dir: Path | None) -> Any:
+def sealer(seal_dir: Path | None, policy: Any) -> Any:
     """The organisation's sealer for ``--seal CA_DIR`` (None without it), its key opened now so
-    a wrong password fails before any document is made."""
+    a wrong password, or a seal the policy requires, fails before any document is made."""
     if seal_dir is None:
+        if policy.seal == "required":
+            from pipdocs.core.errors import InputError
+
+            raise InputError(f"{policy.source or 'the signing policy'} requires the"
+                             " organisation's seal: pass --seal CA_DIR (the CA directory"
+                             " holding seal.p12)")
         return None
     from pipdocs.signing.seal import SEAL_PASSWORD_ENV, Sealer
 
@@ -214,6 +220,8 @@ class PipdocsGroup(click.Group):
 def cli(debug: bool, lang: str | None) -> None:
     """Performance Improvement Plans to Word and PDF, signed by employee, manager and HR."""
     choose_language(lang)
+    # In-process callers (tests, a web server) must not inherit this run's choice.
+    click.get_current_context().call_on_close(lambda: choose_language(None))
     import logging
 
     # Library loggers (pyHanko warns on stderr when nothing is configured) would break the

@@ -18,6 +18,7 @@ from pipdocs.cli.app import (
     err,
     sealer,
 )
+from pipdocs.core.i18n import tr
 
 
 @cli.command("bulk-template")
@@ -67,7 +68,7 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     from pipdocs.core.policy import load_policy
 
     policy = load_policy(policy_file)
-    seal = sealer(seal_dir)
+    seal = sealer(seal_dir, policy)
 
     def terminate(signum: int, frame: object) -> None:
         raise KeyboardInterrupt  # clean up workers and temp files, as on Ctrl-C
@@ -81,8 +82,10 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     finally:
         progress.close()
     rate = summary.made / summary.seconds if summary.seconds else 0.0
-    click.echo(f"bulk: {summary.made} made, {summary.skipped} skipped, {summary.failed} failed "
-               f"in {summary.seconds:.1f} s ({rate:.1f} plans/s); report: {summary.report}")
+    click.echo(tr("bulk: {made} made, {skipped} skipped, {failed} failed in {seconds} s"
+                  " ({rate} plans/s); report: {report}").format(
+        made=summary.made, skipped=summary.skipped, failed=summary.failed,
+        seconds=f"{summary.seconds:.1f}", rate=f"{rate:.1f}", report=summary.report))
     sys.exit(1 if summary.failed else 0)
 
 
@@ -129,11 +132,12 @@ def _bulk_output(sheet_name: str) -> Any:
 
         def problems(self, row: int, problems: list[Any]) -> None:
             for problem in problems:
-                self._say(f"error: {self.sheet}: {problem}")
+                self._say(tr("error: {message}").format(message=f"{self.sheet}: {problem}"))
 
         def started(self, to_make: int, skipped: int, invalid: int) -> None:
             self.total, self.began = to_make, self.clock()
-            err(f"bulk: {to_make} to make, {skipped} unchanged (skipped), {invalid} with problems")
+            err(tr("bulk: {to_make} to make, {skipped} unchanged (skipped), {invalid} with"
+                   " problems").format(to_make=to_make, skipped=skipped, invalid=invalid))
             if to_make and sys.stderr.isatty():
                 from rich.console import Console
                 from rich.progress import (

@@ -138,7 +138,7 @@ def pdf_command(plan: Path, out: Path, templates: Path | None, policy_file: Path
     loaded = load_plan(plan)
     for warning in loaded.warnings():
         warn(plan, warning, loaded.language)
-    written = build_pdf(loaded, out, templates, policy, sealer(seal_dir))
+    written = build_pdf(loaded, out, templates, policy, sealer(seal_dir, policy))
     fields = ", ".join(SIGNATURE_FIELDS.values())
     order = " -> ".join(policy.order)
     sealed = "; sealed" if seal_dir else ""

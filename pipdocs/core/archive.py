@@ -79,21 +79,14 @@ def check_zip(source: Path | bytes, what: str, limits: ZipLimits,
 def _scan_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, label: str,
                error: type[PipdocsError]) -> None:
     """Stream one XML part and refuse a text (or tag) longer than ``limit`` bytes."""
-    run = 0
+    run = 0  # bytes since the last '<', carried from one chunk to the next
     try:
         with archive.open(info) as fh:
             while chunk := fh.read(MB):
-                start = 0
-                while True:
-                    at = chunk.find(b"<", start)
-                    if at < 0:
-                        run += len(chunk) - start
-                        break
-                    run += at - start
-                    if run > limit:
-                        break
-                    run, start = 0, at + 1
-                if run > limit:
+                pieces = chunk.split(b"<")
+                longest = max(run + len(pieces[0]), max(map(len, pieces[1:]), default=0))
+                run = run + len(chunk) if len(pieces) == 1 else len(pieces[-1])
+                if max(longest, run) > limit:
                     raise error(f"{label}: {info.filename} holds a text of more than"
                                 f" {_size(limit)} in one piece; a cell or paragraph is far"
                                 " shorter (Excel allows 32,767 characters)")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipdocs.core.text import escape_controls
+
 
 class PipdocsError(Exception):
     """Base class. ``str(err)`` is the one line shown to the user: what is wrong, what to do."""
@@ -50,6 +52,12 @@ class Problem:
 
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        # A message quotes what the user wrote; a line break or bidi control in it would add
+        # or reorder output lines. One problem is one line: such characters are shown escaped.
+        for name in ("path", "message"):
+            object.__setattr__(self, name, escape_controls(getattr(self, name)))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message

@@ -75,8 +75,8 @@ def disk_full(exc: OSError, out: Path) -> InputError:
     """The one-line error for a failed write: a full disk said as such."""
     where = out.parent if str(out.parent) else Path(".")
     if exc.errno in FULL_DISK:
-        return InputError(f"{out}: the disk is full (no space left in {where}); free some"
-                          " space and run the command again")
+        return InputError(tr("{out}: the disk is full (no space left in {parent}); free some"
+                             " space and run the command again").format(out=out, parent=where))
     return InputError(tr("{out}: cannot write in {parent} ({reason}); choose another path"
                          ).format(out=out, parent=where, reason=exc.strerror or exc))
 

@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -33,7 +34,7 @@ from pipdocs.core.names import ROLES as ROLES
 from pipdocs.core.names import SIG_MARKER as SIG_MARKER
 from pipdocs.core.names import SIGNATURE_FIELDS as SIGNATURE_FIELDS
 from pipdocs.core.planfile import MAX_DEPTH, TOO_DEEP
-from pipdocs.core.planmessages import error_path, pydantic_message
+from pipdocs.core.planmessages import error_path, pydantic_message, shown
 from pipdocs.core.text import line_problem, text_problem
 
 JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
@@ -103,7 +104,9 @@ Text = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_clea
 ShortText = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_text)]
 Line = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean_line)]
 Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(_email)]
-Day = Annotated[date, BeforeValidator(_date_input)]
+Day = Annotated[date, BeforeValidator(_date_input), WithJsonSchema({
+    "type": "string", "pattern": r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$",
+    "description": "A date: 2027-03-01, 2027/3/1, 2027.3.1 or 2027年3月1日"})]
 
 
 class _Model(BaseModel):
@@ -154,7 +157,8 @@ class Period(_Model):
 class Diagnosis(_Model):
     summary: Text
     root_causes: list[Text] = Field(default_factory=list, max_length=10)
-    evidence: list[Text] = Field(default_factory=list, max_length=10)
+    evidence: list[Text] = Field(default_factory=list, max_length=10, description=(
+        "The facts the diagnosis rests on (records, reports, reviews), one per item"))
 
 
 class Goal(_Model):
@@ -220,9 +224,12 @@ class Plan(_Model):
     goals: list[Goal] = Field(min_length=1, max_length=20)
     actions: list[Action] = Field(min_length=1, max_length=20)
     support: list[Text] = Field(min_length=1, max_length=20)
-    commitments: list[Text] = Field(default_factory=list, max_length=10)
-    evaluation: list[Text] = Field(default_factory=list, max_length=10)
-    checkin_frequency: Literal["weekly", "biweekly"] | None = None
+    commitments: list[Text] = Field(default_factory=list, max_length=10, description=(
+        "What the line manager commits to during the plan; none: the document promises nothing"))
+    evaluation: list[Text] = Field(default_factory=list, max_length=10, description=(
+        "How results are assessed at the end (data source, when it is counted)"))
+    checkin_frequency: Literal["weekly", "biweekly"] | None = Field(default=None, description=(
+        "Rhythm of review meetings; sets the default checkpoints (biweekly when not given)"))
     checkpoints: list[Checkpoint] = Field(default_factory=list, max_length=60)
 
     @field_validator("plan_id")
@@ -255,6 +262,7 @@ class Plan(_Model):
     def warnings(self) -> list[str]:
         """Things that are allowed but unusual, shown to the user without failing."""
         from pipdocs.core.privacy import sensitive_topics
+        from pipdocs.core.punctuation import half_width
 
         with plan_language(self.language):
             out = []
@@ -267,7 +275,7 @@ class Plan(_Model):
                     out.append(f"actions[{i}].weeks: " + tr(
                         "week {week} is after the plan's {weeks} weeks").format(
                             week=action.week_range[1], weeks=self.period.weeks))
-            out.extend(str(problem) for problem in sensitive_topics(self))
+            out.extend(str(problem) for problem in sensitive_topics(self) + half_width(self))
             return out
 
     def to_json_bytes(self) -> bytes:
@@ -461,8 +469,11 @@ def plan_from_json_bytes(raw: bytes) -> Plan:
     """Read the plan embedded in a PDF as plan.json."""
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"embedded plan.json is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise PlanInvalid([Problem("", f"the plan {TOO_DEEP}")], "plan.json") from exc
+    except ValueError as exc:  # also a 5,000-digit number (int() refuses 4,300+ digits)
+        raise InputError(f"embedded plan.json is not valid JSON: {shown(str(exc), 120)}")\
+            from exc
     return plan_from_data(data, source="plan.json")
 
 

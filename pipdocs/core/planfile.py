@@ -44,6 +44,8 @@ def _whole(digits: str) -> int | str:
 def _yaml_loader() -> Any:
     """A safe YAML loader for plan files: every plain value stays text, and no key twice.
 
+    Aliases (``*name``) are refused: nested, they multiply a small file into billions of items.
+
     YAML 1.1 guesses types: an employee id 0012 becomes 10 (octal), a handling time 5:30 becomes
     330 (base 60), 12.50 becomes 12.5, and 2027-02-30 is a crash instead of a message. Every plan
     value is text or is parsed by the model (dates, days) with a path in its message, so only
@@ -58,6 +60,17 @@ def _yaml_loader() -> Any:
             first: [(tag, regexp) for tag, regexp in resolvers if tag == null]
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
         }
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # An alias repeats a part of the file by reference: nine of them nested make a
+            # billion items for whoever walks the plan. A plan never needs one.
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None,
+                    f"*{event.anchor} is a YAML alias; plan files do not use aliases or"
+                    " anchors: write the value out", event.start_mark)
+            return super().compose_node(parent, index)
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             if isinstance(node, yaml.MappingNode):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from pipdocs.core.errors import ConversionError, InputError, TemplateError
 from pipdocs.core.names import SIG_MARKER, marker
-from pipdocs.core.plan import ROLES
+from pipdocs.core.plan import ROLES, Plan
 
 #: How far the field sits inside the marker rectangle (points), so it never touches the cell border.
 INSET = 2.0
@@ -333,6 +333,11 @@ def _shows(row: str, value: str) -> bool:
     lines = [_norm(line) for line in row.splitlines()]
     return any(pattern.search("".join(lines[i:j]))  # a long name wraps over lines
                for i in range(len(lines)) for j in range(i + 1, len(lines) + 1))
+
+
+def parties(plan: Plan) -> dict[str, tuple[str, str]]:
+    """Each role's (name, e-mail) as plan.json gives them."""
+    return {role: (plan.person(role).name, plan.person(role).email) for role in ROLES}
 
 
 def party_mismatches(rows: Mapping[str, str],

@@ -89,8 +89,7 @@ def party_findings(prepared: bytes, plan: Plan,
                    roles: Sequence[str] | None = None) -> list[Finding]:
     """plan.json's people against what the prepared page prints in each role's row (``roles``:
     the document's signers, when it has fewer than the plan's three)."""
-    from pipdocs.document.boxes import party_mismatches, read_boxes
-    from pipdocs.document.prepare import parties
+    from pipdocs.document.boxes import parties, party_mismatches, read_boxes
 
     roles = tuple(roles) if roles else ROLES
     _, rows = read_boxes(prepared, roles)

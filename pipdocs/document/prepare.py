@@ -29,7 +29,7 @@ from pipdocs.core.names import (
 )
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
-from pipdocs.document.boxes import Box, find_boxes, party_mismatches, read_boxes
+from pipdocs.document.boxes import Box, find_boxes, parties, party_mismatches, read_boxes
 from pipdocs.document.record import RECORD_ATTACHMENT
 
 LANG_TAGS = LANGUAGE_TAGS
@@ -83,11 +83,6 @@ class SigningTerms:
 def document_title(plan: Plan) -> str:
     """Title viewers show: '绩效改进计划 – 张伟', 'Performance Improvement Plan – Dana Lee'."""
     return names.document_title(plan.language, plan.employee.name)
-
-
-def parties(plan: Plan) -> dict[str, tuple[str, str]]:
-    """Each role's (name, e-mail) as plan.json gives them."""
-    return {role: (plan.person(role).name, plan.person(role).email) for role in ROLES}
 
 
 def prepare_pdf(pdf_bytes: bytes, plan: Plan, policy: Policy | None = None,
@@ -145,9 +140,21 @@ def _writer(pdf_bytes: bytes) -> Any:
             raise InputError("the PDF is encrypted; convert the document again without a password")
         if reader.embedded_signatures:
             raise InputError("the PDF already carries signatures; prepare the unsigned PDF instead")
+        _refuse_active_content(reader)
         return copy_into_new_writer(reader)
     except PdfError as exc:
         raise InputError(f"the PDF cannot be read ({exc}); convert the document again") from exc
+
+
+def _refuse_active_content(reader: Any) -> None:
+    """What verify would reject in any revision is refused now, while HR can still fix the
+    template (a hyperlink, a form field, a script)."""
+    from pipdocs.document.inspect import active_content
+
+    found = active_content(reader, ATTACHMENTS)
+    if found:
+        raise TemplateError(f"the converted document holds {found[0].en}, which a signed plan may"
+                            " not: remove it from the template (pipdocs verify rejects it)")
 
 
 def _add_fields(writer: Any, boxes: dict[str, Box], plan: Plan, policy: Policy) -> None:

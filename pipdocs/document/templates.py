@@ -218,6 +218,11 @@ class _AttrChecker:
             problem = self.judge(node, attr, scope)
             if problem:
                 self.found.append((node.lineno, problem))
+        elif isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+            base = self.kind_of(node.node, scope)
+            if base and base[0] == "model":  # employee[key]: a field chosen at render time
+                self.found.append((node.lineno, f"'{_dotted(node)}': a template reads a plan"
+                                   " field by its name (employee.name), not by a computed key"))
         for child in node.iter_child_nodes():
             self.visit(child, scope)
 

@@ -311,6 +311,23 @@ def load_tsa(
     return cert, key, root
 
 
+def _checked_signer(name: str, email: str, key_password: str, days: int) -> tuple[str, str]:
+    """The signer's name and e-mail as the certificate will hold them; InputError or
+    CredentialError, naming the option, before the CA key is opened."""
+    name, email = checked_line(name, "--name"), checked_line(email, "--email")
+    if not name:
+        raise InputError("--name is empty: give the signer's name as the plan spells it")
+    if len(name) > NAME_MAX:
+        raise InputError("--name is longer than 64 characters, the limit of a certificate name")
+    if not is_email(email):
+        raise InputError(f"--email '{email}' is not an e-mail address ({EMAIL_HINT})")
+    if not key_password:
+        raise CredentialError("PIPDOCS_KEY_PASSWORD is empty: a signer's key needs a password")
+    if days < 1:
+        raise InputError("--days must be at least 1")
+    return name, email
+
+
 def issue_signer(
     ca_dir: Path,
     name: str,
@@ -327,17 +344,7 @@ def issue_signer(
     The .p12 holds the key, the certificate and the root, is written 0600, and its serial is
     logged in ``issued.log``.
     """
-    name, email = checked_line(name, "--name"), checked_line(email, "--email")
-    if not name:
-        raise InputError("--name is empty: give the signer's name as the plan spells it")
-    if len(name) > NAME_MAX:
-        raise InputError("--name is longer than 64 characters, the limit of a certificate name")
-    if not is_email(email):
-        raise InputError(f"--email '{email}' is not an e-mail address ({EMAIL_HINT})")
-    if not key_password:
-        raise CredentialError("PIPDOCS_KEY_PASSWORD is empty: a signer's key needs a password")
-    if days < 1:
-        raise InputError("--days must be at least 1")
+    name, email = _checked_signer(name, email, key_password, days)
     check_output(out_p12)
     if out_p12.exists():
         raise CAError(f"{out_p12} already exists; keys are never overwritten; choose another -o")

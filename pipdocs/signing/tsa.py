@@ -161,6 +161,9 @@ class TSAHandler(BaseHTTPRequestHandler):
     server: TSAServer
     timeout = 10  # seconds a client may take to send its request
     server_version = "pipdocs-tsa"
+    # http.server's own errors (an unknown method, a broken request line): one plain line.
+    error_message_format = "%(code)d %(message)s\n"
+    error_content_type = "text/plain; charset=utf-8"
 
     def _reply(self, code: int, body: bytes, content_type: str = REPLY_TYPE) -> None:
         self.send_response(code)

@@ -256,13 +256,9 @@ def render_text(report: VerificationReport) -> str:
 # --- HTML record ---------------------------------------------------------------------------------
 
 
-def render_html(report: VerificationReport) -> str:
-    """A one-page verification record for the personnel file (print it, or keep the HTML)."""
-    lang = report.language
-    t = LABELS[lang] | RECORD_LABELS[lang]
-    names = ROLE_LABELS[lang]
-    e = html.escape
-    colour = "#1a7f37" if report.ok else "#b42318"
+def _html_rows(report: VerificationReport, t: dict[str, str], names: dict[str, str]) -> list[str]:
+    """One table row per signature, then one per pending role."""
+    e, lang = html.escape, report.language
     rows = []
     for sig in report.signatures:
         ts = sig.timestamp
@@ -280,6 +276,17 @@ def render_html(report: VerificationReport) -> str:
     for pending in report.pending_roles:
         rows.append(f"<tr><td>{e(names.get(pending, pending))}</td>"
                     f"<td colspan=5>{t['pending']}</td></tr>")
+    return rows
+
+
+def render_html(report: VerificationReport) -> str:
+    """A one-page verification record for the personnel file (print it, or keep the HTML)."""
+    lang = report.language
+    t = LABELS[lang] | RECORD_LABELS[lang]
+    names = ROLE_LABELS[lang]
+    e = html.escape
+    colour = "#1a7f37" if report.ok else "#b42318"
+    rows = _html_rows(report, t, names)
     anchors = "".join(
         f"<li>{e(a.subject)}<br><small>SHA-256 {e(a.sha256)} ({e(a.source)})</small></li>"
         for a in report.trust_anchors
