@@ -1,4 +1,4 @@
-# Two commands on a fresh Debian machine:  make demo   |   make test
+# Three commands on a fresh Debian machine:  make demo   |   make test   |   make serve
 # Both install what is missing (Debian packages when run as root, a .venv with the package)
 # and then run. `make bench` measures every stage against the bare engine underneath.
 SHELL := /bin/bash
@@ -6,9 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 UNO_VENV := .venv-uno
-APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-crosextra-carlito fonts-symbola poppler-utils libnss3-tools python3-uno python3-venv
+APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-crosextra-carlito fonts-symbola poppler-utils libnss3-tools python3-uno python3-venv chromium postgresql
 
-.PHONY: setup sysdeps venv unoserver demo test bench lint clean
+.PHONY: setup sysdeps venv unoserver demo serve test bench lint clean
 
 setup: sysdeps venv unoserver
 
@@ -45,6 +45,10 @@ demo: setup
 	rm -rf demo-out
 	$(VENV)/bin/pipdocs demo -o demo-out
 
+serve: setup
+	rm -rf serve-demo
+	$(VENV)/bin/pipdocs demo --serve -o serve-demo
+
 test: setup
 	$(VENV)/bin/ruff check pipdocs tests
 	$(VENV)/bin/mypy pipdocs
@@ -58,4 +62,4 @@ lint: venv
 	$(VENV)/bin/mypy pipdocs
 
 clean:
-	rm -rf $(VENV) $(UNO_VENV) demo-out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(UNO_VENV) demo-out serve-demo .pytest_cache .mypy_cache .ruff_cache

@@ -98,6 +98,21 @@ def table(results: dict[str, Any]) -> str:
             f"{v['pyhanko_median_ms']} ms (3x validate_pdf_signature)",
             str(v["ratio"]), "<= 1.50",
         ))
+    w = results.get("web")
+    if w:
+        sig = w["signature"]
+        rows.append((
+            "serve: server work per browser signature", f"{sig['web_server_median_ms']} ms",
+            f"{sig['sign_median_ms']} ms (pipdocs sign)", str(sig["ratio"]), "<= 1.3",
+        ))
+        rows.append((
+            f"serve: signing page, {w['page_clients']} clients",
+            f"p95 {w['page_p95_ms']} ms, p50 {w['page_p50_ms']} ms", "", "", "p95 < 150 ms",
+        ))
+        rows.append((
+            f"serve: {w['envelopes']} envelopes via the API",
+            f"{w['envelopes_s']} s ({w['ms_per_envelope']} ms each)", "", "", "(reported)",
+        ))
     u = results.get("startup")
     if u:
         rows.append((
@@ -151,6 +166,11 @@ def main() -> None:
 
         print("verify ...", flush=True)
         results["verify"] = bench_verify.run(n=_n(15, 5))
+    if want("web"):
+        import bench_web
+
+        print("web (pipdocs serve) ...", flush=True)
+        results["web"] = bench_web.run(n=_n(9, 5), envelopes=_n(100, 20))
     if want("bulk") or want("memory"):
         import bench_bulk
 

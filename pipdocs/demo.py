@@ -70,8 +70,9 @@ def run_demo(
     from pipdocs.core.files import write_atomic
     from pipdocs.document.pipeline import build_pdf
     from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.service import make_ca_server as make_server
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import CheckedHTTPTimeStamper, make_server
+    from pipdocs.signing.tsa import CheckedHTTPTimeStamper
 
     find_soffice()  # no LibreOffice: one line now, before a CA and keys are made for nothing
     source = example_plan(lang)
@@ -177,3 +178,29 @@ def run_case_demo(
     progress(f"4/4 everything is in {out}; check it again with: pipdocs case verify {out / 'case'}"
              f" --trust {signers.root}")
     return result
+
+
+def serve_demo(out_dir: Path | None = None, lang: str = "zh", host: str = "127.0.0.1",
+               port: int = 8000, progress: Callable[[str], None] = print) -> None:
+    """``pipdocs serve`` with one envelope of the example plan; prints the first signer's link
+    and an API token, then serves until Ctrl-C. Mail goes to DIR/data/outbox/ (.eml files)."""
+    from pipdocs.document.pipeline import build_pdf
+    from pipdocs.web.audit import SYSTEM
+    from pipdocs.web.hr import make_token
+    from pipdocs.web.run import run_server
+    from pipdocs.web.service import ServerConfig, Service
+
+    out = _fresh_dir(out_dir)
+    plan = load_plan(example_plan(lang))
+    progress(f"1/3 the {lang} example plan as a prepared PDF (LibreOffice)…")
+    pdf = build_pdf(plan, out / "plan.pdf")
+
+    def ready(service: Service) -> None:
+        token = make_token(service.sessions, plan.person("hr").email)
+        envelope, link = service.create_envelope_link(pdf.read_bytes(), None, SYSTEM)
+        progress(f"2/3 envelope {envelope.id} for {plan.plan_id}; API token for HR: {token}")
+        progress(f"3/3 codes and links are mailed to {service.config.data_dir / 'outbox'}"
+                 f" (.eml files); the first signer ({plan.person('employee').name}) signs at:")
+        progress(str(link))
+
+    run_server(ServerConfig(out / "data", host=host, port=port), announce=progress, ready=ready)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import CA_PASSWORD, ORG
+from helpers import CA_PASSWORD, ORG, free_port
 from helpers import pdf_text as _pdf_text
 
 from pipdocs.core.plan import Plan
@@ -27,18 +27,24 @@ def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pipdocs.signing.ca import init_ca
 
     path = tmp_path_factory.mktemp("session-ca") / "ca"
-    init_ca(path, ORG, CA_PASSWORD)
+    # the certificates name the server's /crl and /ocsp: the port is chosen before it starts
+    init_ca(path, ORG, CA_PASSWORD, public_url=f"http://127.0.0.1:{free_port()}/")
     return path
 
 
 @pytest.fixture(scope="session")
 def tsa(ca_dir: Path) -> Iterator[object]:
-    """The session CA's timestamp server (``.url``), stopped at the end of the session."""
-    from pipdocs.core.policy import load_policy
-    from pipdocs.signing.tsa import make_server
+    """The session CA's server (``.url``): timestamps, CRL and OCSP on the port its
+    certificates name; stopped at the end of the session."""
+    from urllib.parse import urlsplit
 
-    server = make_server(ca_dir, CA_PASSWORD, load_policy().tsa_policy_oid, "127.0.0.1", 0,
-                         quiet=True)
+    from pipdocs.core.policy import load_policy
+    from pipdocs.signing.revocation import public_url
+    from pipdocs.signing.service import make_ca_server
+
+    port = urlsplit(public_url(ca_dir)).port or 0
+    server = make_ca_server(ca_dir, CA_PASSWORD, load_policy().tsa_policy_oid, "127.0.0.1", port,
+                            quiet=True)
     thread = threading.Thread(target=server.serve_forever, name="test-tsa", daemon=True)
     thread.start()
     yield server

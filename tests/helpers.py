@@ -100,3 +100,13 @@ def plain_pdf(plan: Plan) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return prepare_pdf(buffer.getvalue(), plan)
+
+
+def free_port() -> int:
+    """A loopback port free right now (for a CA whose certificates must name its server's URL
+    before the server starts)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

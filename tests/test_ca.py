@@ -152,6 +152,6 @@ def test_cli_init_and_issue(tmp_path: Path) -> None:
 def test_no_key_on_disk_is_world_or_group_readable(ca_dir: Path, tmp_path: Path) -> None:
     issue_signer(ca_dir, "Sam", "sam@example.com", tmp_path / "sam.p12", "ca-secret", "k")
     keys = [*ca_dir.glob("*.key"), *tmp_path.glob("*.p12")]
-    assert len(keys) == 3
+    assert len(keys) == 4  # root, tsa, ocsp responder, signer
     for path in keys:
         assert _mode(path) & 0o077 == 0, path

@@ -21,10 +21,11 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipdocs"
 #: Lower rank = lower layer. A module may import its own subpackage or any lower rank.
 RANKS = {
     "core": 0, "conversion": 1, "document": 2, "signing": 3, "verification": 3, "bulk": 4,
+    "archive": 4,
     "web": 5, "lifecycle": 5, "demo": 6, "cli": 7, "": 8,  # "": pipdocs/__init__, __main__
 }
 #: Same rank, still never importing each other.
-SEPARATE = {frozenset({"signing", "verification"})}
+SEPARATE = {frozenset({"signing", "verification"}), frozenset({"bulk", "archive"})}
 
 MAX_LINES = 400
 #: Modules allowed over MAX_LINES, each with the reason. Keep this list short.

@@ -114,16 +114,19 @@ def test_three_signatures_valid_and_trusted_for_pdfsig(world: World, lang: str) 
 def test_pyhanko_sees_timestamps_certification_and_final_lock(world: World, lang: str) -> None:
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
 
     root = load_cert_from_pemder(str(world.ca / "root.pem"))
     with chain(world, lang)[-1].open("rb") as handle:
         reader = PdfFileReader(handle)
-        sigs = reader.embedded_signatures
+        sigs = reader.embedded_regular_signatures
         assert [s.field_name for s in sigs] == ["sig_employee", "sig_manager", "sig_hr"]
-        for embedded in sigs:
-            ctx = ValidationContext(trust_roots=[root], allow_fetching=False)
-            status = validate_pdf_signature(embedded, ctx)
+        assert [s.field_name for s in reader.embedded_timestamp_signatures] == ["archive_ts_1"]
+        dss = DocumentSecurityStore.read_dss(reader)
+        for embedded in sigs:  # offline, revocation data required: what the DSS holds suffices
+            ctx = dss.as_validation_context(
+                {"trust_roots": [root], "allow_fetching": False, "revocation_mode": "require"})
+            status = validate_pdf_signature(embedded, ctx, ctx)
             assert status.bottom_line, status.pretty_print_details()
             assert status.timestamp_validity is not None and status.timestamp_validity.trusted
             assert embedded.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
@@ -396,7 +399,7 @@ def test_a_pdf_prepared_without_the_hr_lock_is_still_locked_by_hr(
 
     root = load_cert_from_pemder(str(world.ca / "root.pem"))
     with prev.open("rb") as handle:
-        sigs = PdfFileReader(handle).embedded_signatures
+        sigs = PdfFileReader(handle).embedded_regular_signatures
         assert sigs[2].docmdp_level == MDPPerm.NO_CHANGES
         for embedded in sigs:  # adding the lock in HR's revision is an allowed change
             ctx = ValidationContext(trust_roots=[root], allow_fetching=False)

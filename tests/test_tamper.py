@@ -70,15 +70,15 @@ def _content_stream(page: generic.DictionaryObject) -> generic.StreamObject:
     return stream
 
 
-def _last_cms(pdf: bytes) -> tuple[int, bytes]:
-    start, len1, start2, _ = tk.byte_ranges(pdf)[-1]
+def _last_cms(pdf: bytes, index: int = -1) -> tuple[int, bytes]:
+    start, len1, start2, _ = tk.byte_ranges(pdf)[index]
     hex_start = start + len1 + 1
     return hex_start, bytes.fromhex(pdf[hex_start:start2 - 1].decode())
 
 
 def corrupted_cms_signature_value(k: Kit) -> bytes:
     pdf = k.doc.signed
-    hex_start, der = _last_cms(pdf)
+    hex_start, der = _last_cms(pdf, -2)  # HR's (the last is the archive timestamp)
     content = cms.ContentInfo.load(der)
     value = content["content"]["signer_infos"][0]["signature"].native
     at = der.index(value) + len(value) // 2
@@ -238,8 +238,8 @@ def unsigned_revision_before_hr(k: Kit) -> bytes:
     return k.sign(tk.finish(w), HR, "hr")
 
 
-def document_timestamp_after_hr(k: Kit) -> bytes:
-    return tk.document_timestamp(k.doc.signed, k.ts)
+def rogue_document_timestamp_after_hr(k: Kit) -> bytes:
+    return tk.document_timestamp(k.doc.signed, k.other_ca("Rogue Time Ltd").timestamper())
 
 
 def adbe_pkcs7_subfilter(k: Kit) -> bytes:
@@ -308,8 +308,8 @@ ATTACKS: dict[str, tuple[Callable[[Kit], bytes], set[str]]] = {
     "not_certified": (not_certified, {"not_certified"}),
     "info_changed_after_hr": (info_changed_after_hr, {"changed_after_last"}),
     "unsigned_revision_before_hr": (unsigned_revision_before_hr, {"extra_revision"}),
-    "document_timestamp_after_hr": (
-        document_timestamp_after_hr, {"not_pades", "unexpected_signature"}),
+    "rogue_document_timestamp_after_hr": (
+        rogue_document_timestamp_after_hr, {"document_timestamp_invalid"}),
     "adbe_pkcs7_subfilter": (adbe_pkcs7_subfilter, {"not_pades"}),
     "nested_field_with_a_plan_name": (nested_field_with_a_plan_name, {"unexpected_signature"}),
     "trailing_bytes": (trailing_bytes, {"changed_after_last"}),
@@ -326,7 +326,17 @@ def test_genuine_document_passes(kit: Kit, tmp_path: Path) -> None:
     assert all(s.ok and s.trusted and s.timestamp and s.timestamp.trusted
                for s in report.signatures)
     assert report.signatures[0].kind == "certification"
-    assert report.signatures[-1].coverage == "entire_file"
+    # after HR: validation data and the archive timestamp only (PAdES B-LTA)
+    assert report.signatures[-1].coverage == "entire_revision"
+    assert report.long_term and report.long_term.level == "B-LTA"
+
+
+def test_a_further_archive_timestamp_from_the_organisation_tsa_is_accepted(
+    kit: Kit, tmp_path: Path
+) -> None:
+    report = check(kit, tk.document_timestamp(kit.doc.signed, kit.ts), tmp_path)
+    assert report.ok, report.problems
+    assert report.long_term and len(report.long_term.document_timestamps) == 2
 
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))

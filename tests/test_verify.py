@@ -64,7 +64,7 @@ def test_genuine_english_document_text_report(en: tk.Kit, tmp_path: Path) -> Non
     for name, email in people:
         assert f"{name} <{email}>" in out
     assert out.count("[OK]") == 3
-    assert "certification" in out and "the entire file" in out
+    assert "certification" in out and "PAdES B-LTA" in out
     assert "Example Payments Ltd Root CA" in out or "Root" in out
 
 
@@ -86,7 +86,9 @@ def test_json_matches_the_documented_schema(en: tk.Kit, tmp_path: Path) -> None:
     assert [s["role"] for s in data["signatures"]] == ["employee", "manager", "hr"]
     first, last = data["signatures"][0], data["signatures"][-1]
     assert first["kind"] == "certification" and first["changed_fields"] == [MGR, HR]
-    assert last["coverage"] == "entire_file" and last["modification_level"] == "none"
+    # after HR only the archive timestamp (PAdES B-LTA): validation data, no content
+    assert last["coverage"] == "entire_revision" and last["modification_level"] == "lta_updates"
+    assert data["long_term"]["level"] == "B-LTA" and data["long_term"]["verifiable_until"]
     assert all(s["timestamp"]["trusted"] and s["plan_match"]["email_matches"]
                for s in data["signatures"])
     assert data["sha256"] == __import__("hashlib").sha256(en.doc.signed).hexdigest()
@@ -117,10 +119,17 @@ def test_report_record_is_written(zh: tk.Kit, tmp_path: Path) -> None:
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", page)
 
 
-def test_report_record_needs_html(en: tk.Kit, tmp_path: Path) -> None:
-    record = tmp_path / "record.pdf"
+def test_report_record_is_pdf_or_html(en: tk.Kit, tmp_path: Path) -> None:
+    record = tmp_path / "record.txt"
     result = run(write(tmp_path, en.doc.signed), "--trust", en.root, "--report", record)
-    assert result.exit_code == 2 and ".html" in result.output and not record.exists()
+    assert result.exit_code == 2 and ".pdf" in result.output and not record.exists()
+
+
+def test_pdf_record_without_a_timestamp_authority_is_exit_2(en: tk.Kit, tmp_path: Path) -> None:
+    record = tmp_path / "record.pdf"  # the record is sealed by the TSA: none given, none made
+    result = run(write(tmp_path, en.doc.signed), "--trust", en.root, "--report", record)
+    assert result.exit_code == 2 and "no timestamp authority" in result.output
+    assert not record.exists() and len(result.output.strip().splitlines()) == 1
 
 
 def test_no_trust_anchor_is_untrusted_exit_1(en: tk.Kit, tmp_path: Path) -> None:
@@ -282,7 +291,7 @@ def pdfsig(path: Path, root: Path, nss: Path) -> list[dict[str, str | bool]]:
         "valid": "Signature Validation: Signature is Valid." in b,
         "trusted": "Certificate Validation: Certificate is Trusted." in b,
         "total": "Total document signed" in b,
-    } for b in blocks if "is not signed" not in b]
+    } for b in blocks if "is not signed" not in b and "Field Name: archive_ts" not in b]
 
 
 @pytest.mark.skipif(not (shutil.which("pdfsig") and shutil.which("certutil")),

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from pipdocs.cli import bulk, demo, documents, lifecycle, signing, verifying
+from pipdocs.cli import (
+    archive,
+    bulk,
+    demo,
+    documents,
+    lifecycle,
+    revoking,
+    serve,
+    signing,
+    verifying,
+)
 from pipdocs.cli.app import cli
 
-# imported to register commands
-COMMAND_MODULES = (documents, signing, verifying, bulk, lifecycle, demo)
+# imported to register their commands
+COMMAND_MODULES = (documents, signing, revoking, verifying, bulk, lifecycle, demo, archive, serve)
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from pipdocs.cli.app import (
 )
 
 
-def _tsa_password() -> str:
+def tsa_password() -> str:
     """The TSA key's password: PIPDOCS_TSA_PASSWORD if the organisation set one, else the CA's."""
     if os.environ.get("PIPDOCS_TSA_PASSWORD"):
         return os.environ["PIPDOCS_TSA_PASSWORD"]
@@ -35,7 +35,9 @@ def ca() -> None:
 @click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="New CA directory.")
 @click.option("--org", required=True,
               help="Organisation name (any language, at most 64 characters).")
-def ca_init(ca_dir: Path, org: str) -> None:
+@click.option("--public-url", default="http://127.0.0.1:3161/", show_default=True,
+              help="Where 'ca serve' is reached: certificates name URL/crl and URL/ocsp.")
+def ca_init(ca_dir: Path, org: str, public_url: str) -> None:
     """Create a root CA and a timestamping certificate; DIR/root.pem is what verifiers trust.
 
     The CA password (PIPDOCS_CA_PASSWORD) needs at least 8 characters, not only spaces,
@@ -44,8 +46,10 @@ def ca_init(ca_dir: Path, org: str) -> None:
     from pipdocs.signing.ca import init_ca
 
     password = password_from_env("PIPDOCS_CA_PASSWORD", "New CA password", confirm=True)
-    root = init_ca(ca_dir, org, password, os.environ.get("PIPDOCS_TSA_PASSWORD") or None)
+    root = init_ca(ca_dir, org, password, os.environ.get("PIPDOCS_TSA_PASSWORD") or None,
+                   public_url=public_url)
     click.echo(f"{ca_dir}: CA for {org} created; verifiers trust {root.path}")
+    click.echo(f"revocation: {public_url.rstrip('/')}/crl and /ocsp (run 'pipdocs ca serve')")
     click.echo(f"root SHA-256 fingerprint: {root.fingerprint}")
 
 
@@ -90,25 +94,28 @@ def tsa() -> None:
     """RFC 3161 timestamp authority."""
 
 
-@tsa.command("serve")
+@ca.command("serve")
 @click.option("--dir", "ca_dir", type=DIR_PATH, required=True, help="CA directory (tsa.pem/.key).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=3161, show_default=True)
 @POLICY_OPTION
-def tsa_serve(ca_dir: Path, host: str, port: int, policy_file: Path | None) -> None:
-    """Serve RFC 3161 timestamps over HTTP until stopped; every token is logged in DIR/tsa.log."""
+def ca_serve(ca_dir: Path, host: str, port: int, policy_file: Path | None) -> None:
+    """Serve RFC 3161 timestamps (POST /), the CRL (GET /crl) and OCSP (/ocsp) until stopped."""
     from pipdocs.core.policy import load_policy
-    from pipdocs.signing.tsa import make_server
+    from pipdocs.signing.service import make_ca_server
 
     policy = load_policy(policy_file)
-    server = make_server(ca_dir, _tsa_password(), policy.tsa_policy_oid, host, port)
-    err(f"timestamp authority listening on {server.url} (Ctrl-C to stop)")
+    server = make_ca_server(ca_dir, tsa_password(), policy.tsa_policy_oid, host, port)
+    err(f"timestamp authority, CRL and OCSP listening on {server.url} (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         err("timestamp authority stopped")
     finally:
         server.server_close()
+
+
+tsa.add_command(ca_serve, "serve")  # 'tsa serve' is the same server (older name)
 
 
 @cli.command("sign")
@@ -147,7 +154,7 @@ def sign_command(
     def timestamper() -> object:  # made after the document's checks passed
         return timestamper_for(
             tsa_url, tsa_dir, policy_url=policy.tsa_url, policy_oid=policy.tsa_policy_oid,
-            timeout=policy.tsa_timeout, tsa_password=_tsa_password,
+            timeout=policy.tsa_timeout, tsa_password=tsa_password,
         )
 
     result = sign_pdf(

@@ -1,13 +1,14 @@
-"""`pipdocs verify`: the verdict, as text, JSON or an HTML record."""
+"""`pipdocs verify`: the verdict, as text, JSON, an HTML record or a timestamped PDF record."""
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
-from pipdocs.cli.app import EXISTING_FILE, POLICY_OPTION, OutputFile, cli
+from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, POLICY_OPTION, OutputFile, cli
 
 
 @cli.command("verify")
@@ -19,12 +20,21 @@ from pipdocs.cli.app import EXISTING_FILE, POLICY_OPTION, OutputFile, cli
               help="Print one JSON object (schema: docs/verify-json-schema.json).")
 @click.option("--allow-incomplete", is_flag=True,
               help="Accept a genuine document still waiting for later roles.")
-@click.option("--report", "record", type=OutputFile(".html", ".htm"), default=None,
-              help="Also write a one-page verification record (.html) for the personnel file.")
+@click.option("--report", "record", type=OutputFile(".pdf", ".html", ".htm"), default=None,
+              help="Also write the verification record: .pdf (in the document's language,"
+                   " timestamped, for the file or an arbitrator) or .html.")
+@click.option("--tsa", "tsa_url", default=None,
+              help="Timestamp authority that seals a .pdf record (default: the policy's).")
+@click.option("--tsa-dir", type=DIR_PATH, default=None,
+              help="Seal a .pdf record in process with this CA's timestamping key.")
+@click.option("--validation-time", "validation_time", type=click.DateTime(
+    ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]), default=None,
+    help="Judge the record as of this time (UTC), e.g. 2031-06-30; default: now.")
 @POLICY_OPTION
 def verify_command(
     input_pdf: Path, trust: tuple[Path, ...], as_json: bool, allow_incomplete: bool,
-    record: Path | None, policy_file: Path | None,
+    record: Path | None, tsa_url: str | None, tsa_dir: Path | None,
+    validation_time: datetime | None, policy_file: Path | None,
 ) -> None:
     """Verify a signed plan: who signed, when, in order, unchanged since; exit 0 only then."""
     import logging
@@ -37,8 +47,22 @@ def verify_command(
     if not click.get_current_context().find_root().params.get("debug"):
         for name in ("pyhanko", "pyhanko_certvalidator"):  # their findings are in the report
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-    report = verify_pdf(input_pdf, list(trust), allow_incomplete, load_policy(policy_file))
-    if record is not None:
+    policy = load_policy(policy_file)
+    stamper = None
+    if record is not None and record.suffix.lower() == ".pdf":
+        from pipdocs.cli.signing import tsa_password
+        from pipdocs.signing.tsa import timestamper_for
+
+        stamper = timestamper_for(tsa_url, tsa_dir, policy_url=policy.tsa_url,
+                                  policy_oid=policy.tsa_policy_oid, timeout=policy.tsa_timeout,
+                                  tsa_password=tsa_password)  # before the work: fail fast
+    report = verify_pdf(input_pdf, list(trust), allow_incomplete, policy,
+                        validation_time=validation_time)
+    if stamper is not None and record is not None:
+        from pipdocs.archive.evidence import write_evidence_pdf
+
+        write_evidence_pdf(report, input_pdf, record, timestamper=stamper, policy=policy)
+    elif record is not None:
         write_atomic(record, render_html(report).encode("utf-8"))
     click.echo(to_json(report) if as_json else render_text(report), nl=as_json)
     sys.exit(0 if report.ok else 1)

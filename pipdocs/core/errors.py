@@ -75,3 +75,8 @@ class PlanInvalid(PipdocsError):
         self.language = language  # the plan's language: messages about it follow it
         where = f"{source}: " if source else ""
         super().__init__(f"{where}{len(problems)} problem(s) in the plan")
+
+
+class RevocationUnavailable(PipdocsError):
+    """No CRL or OCSP answer could be obtained for a certificate: no signature without one
+    (exit 2: the service is unreachable, nothing is wrong with the document)."""

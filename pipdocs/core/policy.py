@@ -98,6 +98,9 @@ class Policy(_Model):
     tsa_timeout: float = Field(default=10, gt=0, le=300)
     tsa_policy_oid: str = "2.25.178370712384101911245373462733166357112"
     trust_anchors: tuple[str, ...] = ()
+    pades_level: Literal["B-LT", "B-LTA"] = "B-LTA"  # B-LTA: document timestamp after the last
+    timezone: str | None = None  # evidence report times; default Asia/Shanghai for zh, else UTC
+    refresh_margin_days: int = Field(default=365, ge=1, le=3650)  # archive status: refresh by
     reasons: dict[str, dict[str, str]]
     roles: dict[str, dict[str, str]]
     role_names: dict[str, dict[str, str]] = Field(default_factory=lambda: {

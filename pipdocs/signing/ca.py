@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +30,15 @@ from pipdocs.core.errors import CAError, CredentialError, InputError
 from pipdocs.core.files import check_output, check_private, disk_full, write_atomic
 from pipdocs.core.identity import EMAIL_HINT, cert_email, cert_name, is_email
 from pipdocs.core.text import line_problem
+from pipdocs.signing.revocation import (
+    DEFAULT_PUBLIC_URL,
+    issue_responder,
+    normalise_url,
+    publish_crl,
+    revocation_extensions,
+    write_config,
+)
+from pipdocs.signing.tsacert import make_tsa_cert
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
 TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"
@@ -60,7 +70,7 @@ def _fingerprint(cert: x509.Certificate) -> str:
     return cert.fingerprint(hashes.SHA256()).hex(":").upper()
 
 
-def _append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
+def log_issued(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
     """One JSON line per certificate; a single O_APPEND write so concurrent issuers don't mix."""
     record: dict[str, Any] = {
         "issued": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -182,13 +192,17 @@ def _key_usage(**flags: bool) -> x509.KeyUsage:
 
 
 def init_ca(
-    ca_dir: Path, org: str, ca_password: str, tsa_password: str | None = None
+    ca_dir: Path, org: str, ca_password: str, tsa_password: str | None = None,
+    *, public_url: str | None = DEFAULT_PUBLIC_URL,
 ) -> IssuedCert:
     """Create a root CA and a timestamping certificate in ``ca_dir``; refuse to overwrite one.
 
     The TSA key is encrypted with ``tsa_password`` (default: the CA password), so a timestamp
     server can run without the root key's password when the organisation chooses so.
+    ``public_url`` is where ``ca serve`` will be reached: every certificate issued from now on
+    names URL/crl and URL/ocsp; the OCSP responder key is made alongside the TSA's.
     """
+    public_url = normalise_url(public_url) if public_url else None
     org = _checked_init(org, ca_password, tsa_password)
     existing = [f for f in CA_FILES if (ca_dir / f).exists()]
     if existing:
@@ -206,21 +220,7 @@ def init_ca(
         .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
         .sign(root_key, hashes.SHA256())
     )
-    tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    tsa = (
-        _builder(
-            _name(org, org, "Timestamp Authority"), root_name, tsa_key.public_key(), now,
-            now + timedelta(days=365 * TSA_YEARS),
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(digital_signature=True), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-            critical=False,
-        )
-        .sign(root_key, hashes.SHA256())
-    )
+    tsa_key, tsa = make_tsa_cert(org, root, root_key, now, public_url)
     pem = serialization.Encoding.PEM
     files = [
         (ROOT_KEY, _encrypt(root_key, ca_password), 0o600),
@@ -229,6 +229,10 @@ def init_ca(
         (ROOT_CERT, root.public_bytes(pem), 0o644),
     ]
     _write_ca(ca_dir, files, [(root, "root"), (tsa, "tsa")])
+    write_config(ca_dir, public_url)
+    responder = issue_responder(ca_dir, root, root_key, tsa_password or ca_password, root_end)
+    log_issued(ca_dir, responder, "ocsp")
+    publish_crl(ca_dir, root, root_key)
     return IssuedCert(
         ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
         root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
@@ -262,7 +266,7 @@ def _write_ca(ca_dir: Path, files: list[tuple[str, bytes, int]],
             write_atomic(ca_dir / name, data, mode, exclusive=True)
             written.append(ca_dir / name)
         for cert, kind in logged:
-            _append_log(ca_dir, cert, kind)
+            log_issued(ca_dir, cert, kind)
     except BaseException as exc:
         for path in written:
             path.unlink(missing_ok=True)
@@ -292,6 +296,11 @@ def _private_dir(ca_dir: Path) -> list[Path]:
         raise CAError(f"{ca_dir}: cannot create or protect the CA directory"
                       f" ({exc.strerror or exc}); choose another --dir") from exc
     return missing
+
+
+def append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
+    """Record a certificate in issued.log (what the OCSP responder answers for)."""
+    log_issued(ca_dir, cert, kind)
 
 
 def load_ca(ca_dir: Path, ca_password: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
@@ -351,22 +360,9 @@ def issue_signer(
     root, root_key = load_ca(ca_dir, ca_password)
     start = (not_before or datetime.now(timezone.utc)) - BACKDATE
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (
-        _builder(_name(name, _org_of(root)), root.subject, key.public_key(), start,
-                 start + BACKDATE + timedelta(days=days))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
-        .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
-        .add_extension(
-            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
-            critical=False,
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
-            critical=False,
-        )
-        .sign(root_key, hashes.SHA256())
-    )
+    cert = signer_certificate(root, root_key, name, email, key.public_key(), start,
+                              start + BACKDATE + timedelta(days=days),
+                              extra=revocation_extensions(ca_dir))
     p12 = pkcs12.serialize_key_and_certificates(
         name=name.encode("utf-8"),
         key=key,
@@ -378,11 +374,36 @@ def issue_signer(
         write_atomic(out_p12, p12, 0o600, exclusive=True)
     except FileExistsError as exc:
         raise CAError(f"{out_p12} already exists; choose another -o") from exc
-    _append_log(ca_dir, cert, "signer")
+    log_issued(ca_dir, cert, "signer")
     return IssuedCert(
         out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,
         cert.not_valid_before_utc, cert.not_valid_after_utc, _fingerprint(cert),
     )
+
+
+def signer_certificate(
+    root: x509.Certificate, root_key: rsa.RSAPrivateKey, name: str, email: str,
+    public_key: Any, start: datetime, end: datetime, extra: Sequence[Any] = (),
+) -> x509.Certificate:
+    """A signing certificate for ``public_key`` (name in CN, e-mail in the SAN), by the root;
+    ``extra``: non-critical extensions such as the CA's CRL and OCSP addresses."""
+    builder = (
+        _builder(_name(name, _org_of(root)), root.subject, public_key, start, end)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
+        .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION, DOCUMENT_SIGNING]),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+    )
+    for extension in extra:  # URL/crl and URL/ocsp (ca init)
+        builder = builder.add_extension(extension, critical=False)
+    return builder.sign(root_key, hashes.SHA256())
 
 
 def cert_common_name(cert: x509.Certificate) -> str:

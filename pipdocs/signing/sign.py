@@ -198,7 +198,7 @@ def sign_pdf(
         raise InputError(f"{output_pdf}: -o must differ from the input; the input is never changed")
     check_output(Path(output_pdf))
     doc = _open(Path(input_pdf), policy or load_policy())
-    _check(doc, role, signer, str(input_pdf))
+    _check(doc, role, signer.email, signer.source, str(input_pdf))
     text_reason = doc.policy.reason(role, doc.plan.language, agree=agree, comment=comment,
                                     override=reason, disagree=disagree, kind=doc.kind)
     certify, lock = _locking(doc, role)
@@ -212,11 +212,13 @@ def sign_pdf(
 
 
 def _open(path: Path, policy: Policy) -> _Opened:
+    return _open_bytes(read_input(path, "PDF"), str(path), policy)
+
+
+def _open_bytes(data: bytes, source: str, policy: Policy) -> _Opened:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
 
-    source = str(path)
-    data = read_input(path, "PDF")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         reader = writer.prev
@@ -233,16 +235,16 @@ def _open(path: Path, policy: Policy) -> _Opened:
     return _Opened(data, writer, fields, plan, effective, SEAL_FIELD in fields, kind)
 
 
-def _check(doc: _Opened, role: str, signer: LoadedSigner, source: str) -> None:
+def _check(doc: _Opened, role: str, email: str | None, key_source: str, source: str) -> None:
     """Everything verify will check that can be known before signing."""
     from pyhanko.pdf_utils.misc import PdfError
 
     check_order(doc.fields, role, doc.policy, source)
     person = doc.plan.person(role)
-    if not same_email(signer.email, person.email):
+    if not same_email(email, person.email):
         raise SigningRefused(
-            f"{source}: the key {signer.source} belongs to"
-            f" {escape_controls(signer.email or '(no e-mail)')}, but the plan's {WHO[role]} is"
+            f"{source}: the key {key_source} belongs to"
+            f" {escape_controls(email or '(no e-mail)')}, but the plan's {WHO[role]} is"
             f" {person.name} <{person.email}>; sign with that person's key"
         )
     try:
@@ -268,12 +270,11 @@ def _locking(doc: _Opened, role: str) -> tuple[bool, bool]:
     return certify, lock
 
 
-def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reason: str,
-          certify: bool, lock: bool, source: str) -> bytes:
-    from pyhanko.pdf_utils.misc import PdfError
+def _metadata(doc: _Opened, role: str, name: str, email: str | None, reason: str,
+              certify: bool, lock: bool) -> tuple[Any, Any]:
+    """The signature's metadata and its visible stamp."""
     from pyhanko.sign import fields as pdf_fields
     from pyhanko.sign import signers
-    from pyhanko.sign.general import SigningError
 
     from pipdocs.signing.stamp import stamp_style, stamp_text
 
@@ -281,17 +282,29 @@ def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reaso
     width, height = _field_size(doc.writer.prev, field_name)
     text = stamp_text(
         policy.stamp, doc.plan.language, width=width, height=height,
-        signer=escape_controls(signer.name), reason=escape_controls(reason),
+        signer=escape_controls(name), reason=escape_controls(reason),
         role=policy.role_label(role, doc.plan.language),
         ts=datetime.now().astimezone().strftime(policy.stamp.timestamp_format),
     )
     meta = signers.PdfSignatureMetadata(
-        field_name=field_name, md_algorithm="sha256", reason=reason, name=signer.name,
-        contact_info=signer.email, subfilter=pdf_fields.SigSeedSubFilter.PADES, certify=certify,
+        field_name=field_name, md_algorithm="sha256", reason=reason, name=name,
+        contact_info=email, subfilter=pdf_fields.SigSeedSubFilter.PADES, certify=certify,
         docmdp_permissions=pdf_fields.MDPPerm.NO_CHANGES if lock else pdf_fields.MDPPerm.FILL_FORMS,
     )
+    return meta, stamp_style(text, policy.stamp)
+
+
+def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reason: str,
+          certify: bool, lock: bool, source: str) -> bytes:
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import SigningError
+
+    meta, style = _metadata(doc, role, signer.name, signer.email, reason, certify, lock)
+    meta = _with_validation_data(meta, signer, timestamper, doc.policy,
+                                  lta=doc.policy.is_last(role))
     pdf_signer = signers.PdfSigner(meta, signer.signer, timestamper=timestamper,
-                                   stamp_style=stamp_style(text, policy.stamp))
+                                   stamp_style=style)
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(doc.writer, existing_fields_only=True, output=out)
@@ -303,6 +316,66 @@ def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reaso
             raise cause from exc
         raise SigningRefused(f"{source}: pyHanko refused to sign ({exc})") from exc
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PreparedSignature:
+    """What ``sign`` decides before any key is used: the checked document (an incremental
+    writer), the signature's metadata and stamp. The browser ceremony (pipdocs.web) signs from
+    the same object, so both paths make the same signature after the same checks."""
+
+    writer: Any  # pyhanko IncrementalPdfFileWriter
+    meta: Any  # pyhanko PdfSignatureMetadata
+    stamp_style: Any
+    field_name: str
+    reason: str
+    certify: bool
+    lock: bool
+    plan: Plan
+
+
+def prepare_signature(
+    data: bytes, source: str, *, role: str, name: str, email: str | None, key_source: str,
+    policy: Policy, reason: str | None = None, comment: str | None = None, agree: bool = False,
+    disagree: bool = False,
+) -> PreparedSignature:
+    """Every check ``sign`` makes on ``data`` for ``role`` signed by ``name <email>``, then the
+    signature's metadata and stamp; refusals are SigningRefused / InputError, as for ``sign``."""
+    if role not in ROLES:
+        raise InputError(f"--role '{role}' is not one of {', '.join(ROLES)}")
+    if (comment or agree or disagree) and role != "employee":
+        raise InputError("--comment, --agree and --disagree are for the employee's signature only")
+    doc = _open_bytes(data, source, policy)
+    _check(doc, role, email, key_source, source)
+    text_reason = doc.policy.reason(role, doc.plan.language, agree=agree, comment=comment,
+                                    override=reason, disagree=disagree)
+    certify, lock = _locking(doc, role)
+    meta, style = _metadata(doc, role, name, email, text_reason, certify, lock)
+    return PreparedSignature(doc.writer, meta, style, SIGNATURE_FIELDS[role], text_reason,
+                             certify, lock, doc.plan)
+
+
+def _with_validation_data(meta: Any, signer: LoadedSigner, timestamper: Any, policy: Policy,
+                          *, lta: bool) -> Any:
+    """PAdES B-LT: the revocation answers for the signer's chain and the TSA's go into the DSS
+    of the signature's own revision (fail closed: revoked or unavailable is an error); B-LTA:
+    the last signature is followed by a document timestamp."""
+    import dataclasses
+
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+
+    from pipdocs.signing.revinfo import ltv_context
+
+    context, _data = ltv_context(signer.signer, timestamper, policy.trust_anchor_paths(),
+                                 policy.tsa_timeout)
+    return dataclasses.replace(
+        meta, embed_validation_info=True, validation_context=context,
+        dss_settings=DSSContentSettings(
+            placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False),
+        use_pades_lta=lta and policy.pades_level == "B-LTA",
+        signer_key_usage=set(),  # load_signer checked it (digitalSignature or nonRepudiation)
+        timestamp_field_name="archive_ts_1" if lta else None,
+    )
 
 
 def _ensure_lock(writer: Any, field_name: str) -> None:

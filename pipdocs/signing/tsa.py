@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pyhanko.sign.general import as_signing_certificate, simple_cms_attribute
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from pipdocs.core.errors import InputError, TimestampError
@@ -54,15 +55,21 @@ class OrgTimeStamper(DummyTimeStamper):
         tsa_key: rsa.RSAPrivateKey,
         policy_oid: str,
         log: Logger | None = None,
+        chain: list[asn1_x509.Certificate] | None = None,
     ) -> None:
         der = tsa_key.private_bytes(
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        super().__init__(tsa_cert=tsa_cert, tsa_key=keys.PrivateKeyInfo.load(der))
+        # Tokens carry the chain up to the root, so a verifier (and a signer checking the TSA's
+        # revocation) can build the path without the CA directory.
+        super().__init__(tsa_cert=tsa_cert, tsa_key=keys.PrivateKeyInfo.load(der),
+                         certs_to_embed=SimpleCertificateStore.from_certs(chain or []))
         self._key = tsa_key  # parsed once, not once per token as the dummy does
         self.policy_oid = policy_oid
         self.log = log
+        self.ca_dir: Path | None = None
+        self.responder: Any = None
 
     def _build_tst_info(
         self, message_imprint: tsp.MessageImprint, dt: datetime, req: tsp.TimeStampReq
@@ -146,10 +153,16 @@ def local_timestamper(
 ) -> OrgTimeStamper:
     """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``."""
     from pipdocs.signing.ca import load_tsa
+    from pipdocs.signing.ocsp import load_responder
 
-    cert, key, _root = load_tsa(ca_dir, password)
-    asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
-    return OrgTimeStamper(asn1_cert, key, policy_oid, file_logger(ca_dir / TOKEN_LOG, echo))
+    cert, key, root = load_tsa(ca_dir, password)
+    der = serialization.Encoding.DER
+    asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(der))
+    stamper = OrgTimeStamper(asn1_cert, key, policy_oid, file_logger(ca_dir / TOKEN_LOG, echo),
+                             chain=[asn1_x509.Certificate.load(root.public_bytes(der))])
+    stamper.ca_dir = ca_dir  # in-process revocation data for sign --tsa-dir (signing.revinfo)
+    stamper.responder = load_responder(ca_dir, password)
+    return stamper
 
 
 # --- HTTP server ----------------------------------------------------------------------------------
@@ -228,11 +241,12 @@ class TSAServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    handler_class: type[TSAHandler] = TSAHandler  # ca serve adds CRL and OCSP routes
 
     def __init__(self, address: tuple[str, int], stamper: OrgTimeStamper, quiet: bool) -> None:
         self.stamper = stamper
         self.quiet = quiet
-        super().__init__(address, TSAHandler)
+        super().__init__(address, self.handler_class)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]

@@ -23,6 +23,7 @@ from pipdocs.verification.collect import (
     signer_identity,
     trust_words,
 )
+from pipdocs.verification.ltvsteps import only_archive_updates
 from pipdocs.verification.state import Run
 from pipdocs.verification.words import COVERAGE_TEXT, ROLE_NAMES
 
@@ -148,7 +149,7 @@ def check_changes(run: Run) -> None:
         later = {s.field for s in run.sigs if s.revision is None or s in placed[i + 1:]}
         diff = st.diff_result
         if i == len(placed) - 1:
-            if st.coverage != Cov.ENTIRE_FILE:
+            if st.coverage != Cov.ENTIRE_FILE and not only_archive_updates(run, sig):
                 found.problem("changed_after_last", "unchanged_after_last", sig,
                               detail=_appended(run, sig) or change_detail(st))
         elif isinstance(diff, da.DiffResult):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from pipdocs.core.names import SEAL_FIELD
 from pipdocs.core.text import escape_controls
+from pipdocs.verification.ltvwords import EVIDENCE_VERDICTS, LONG_TERM, long_term_text
 from pipdocs.verification.words import (
     COVERAGE_TEXT,
     LABELS,
@@ -143,6 +144,51 @@ class Checks(BaseModel):
         description="the organisation's seal is present and valid, or absent and not required")
 
 
+class RevocationReport(_Safe):
+    """What the embedded CRL/OCSP data says about one certificate, as of one timestamp."""
+
+    field: str
+    certificate: str = Field(description="subject common name")
+    serial: str
+    role: Literal["signer", "timestamp"]
+    status: Literal["good", "revoked_before", "revoked_after", "no_data", "not_declared"]
+    source: str = Field(default="", description="OCSP or CRL")
+    checked_at: datetime | None = None
+    revoked_at: datetime | None = None
+    reason: str | None = None
+
+
+class DocumentTimestamp(_Safe):
+    field: str
+    revision: int
+    time: datetime | None
+    tsa: str | None
+    valid: bool
+    tsa_not_after: datetime | None
+
+
+class LongTerm(_Safe):
+    """PAdES level, the archive timestamps and how long the evidence lasts."""
+
+    level: Literal["B-T", "B-LT", "B-LTA"]
+    dss: bool = Field(description="the document holds a DSS with validation data")
+    validation_time: datetime
+    verifiable_until: datetime | None
+    refresh_due: bool
+    document_timestamps: list[DocumentTimestamp]
+    revocation: list[RevocationReport]
+
+
+class Attested(_Safe):
+    """What a verification record (``record == "evidence"``) says it found."""
+
+    file: str
+    sha256: str
+    verdict: Verdict
+    verified_at: datetime
+    plan_id: str | None
+
+
 class VerificationReport(_Safe):
     schema_version: int = SCHEMA_VERSION
     tool: str
@@ -166,6 +212,10 @@ class VerificationReport(_Safe):
     signatures: list[SignatureReport]
     problems: list[Problem]
     warnings: list[Problem]
+    long_term: LongTerm | None = None
+    record: Literal["plan", "evidence"] = Field(
+        default="plan", description="evidence: a verification record made by verify --report")
+    attested: Attested | None = None
 
 
 def verify_json_schema() -> dict[str, object]:
@@ -189,6 +239,11 @@ def _when(value: datetime | None) -> str:
 
 def verdict_line(report: VerificationReport) -> str:
     lang = report.language
+    if report.record == "evidence" and report.attested is not None:
+        said = VERDICTS[lang][report.attested.verdict].split("：" if lang == "zh" else ":")[0]
+        return EVIDENCE_VERDICTS[lang][report.verdict].format(
+            file=report.attested.file, verdict=said,
+            when=f"{report.attested.verified_at:%Y-%m-%d %H:%M} UTC")
     names = ROLE_NAMES[lang]
     pending = ", ".join(names.get(r, r) for r in report.pending_roles)
     return VERDICTS[lang][report.verdict].format(pending=pending)
@@ -213,12 +268,15 @@ def render_text(report: VerificationReport) -> str:
         f"{t['verdict']}{c}{verdict_line(report)}",
     ]
     if report.plan_id:
-        note = f"{lp}{t['unchanged']}{rp}" if report.checks.plan_intact else ""
+        note = (f"{lp}{t['unchanged']}{rp}"
+                if report.checks.plan_intact and report.record == "plan" else "")
         out.append(f"{t['plan']}{c}{report.plan_id}{note}")
     anchors = "; ".join(f"{a.subject} [{a.sha256[:16]}]{lp}{a.source}{rp}"
                         for a in report.trust_anchors)
     out.append(f"{t['anchors']}{c}{anchors or t['none']}")
-    out.append(f"{t['revocation']}{c}{REVOCATION[lang]}")
+    out.append(f"{t['revocation']}{c}{_revocation_text(report)}")
+    if report.long_term is not None:
+        out.append(long_term_line(report))
     for i, sig in enumerate(report.signatures, 1):
         role = _heading(sig, names, lang)
         out.append("")
@@ -251,6 +309,18 @@ def render_text(report: VerificationReport) -> str:
             out.append(f"{t[key]}{c.strip()}")
             out.extend(f" - {message(p.code, lang, **p.params)}" for p in items)
     return "\n".join(out) + "\n"
+
+
+def _revocation_text(report: VerificationReport) -> str:
+    lt = report.long_term
+    return LONG_TERM[report.language]["checked"] if lt and lt.dss else REVOCATION[report.language]
+
+
+def long_term_line(report: VerificationReport) -> str:
+    """PAdES level and the date until which the record stays verifiable, in one line."""
+    lt = report.long_term
+    return long_term_text(report.language, lt.level, lt.verifiable_until,
+                          lt.validation_time) if lt else ""
 
 
 # --- HTML record ---------------------------------------------------------------------------------
@@ -323,6 +393,7 @@ small, .mono {{ font-family: monospace; font-size: 8.5pt; word-break: break-all;
 </table>
 {problem_block}
 <h2>{t['anchors']}</h2><ul>{anchors}</ul>
-<p><small>{e(t['revocation'])}: {e(REVOCATION[lang])}</small></p>
+<p><small>{e(t['revocation'])}: {e(_revocation_text(report))}</small></p>
+<p><small>{e(long_term_line(report))}</small></p>
 </body></html>
 """

@@ -20,14 +20,13 @@ from pyhanko.sign.validation import (
     async_validate_pdf_signature,
 )
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from pipdocs.core.limits import SHORT_DETAIL, cut
 from pipdocs.core.names import ROLE_OF_FIELD, SIGNATURE_FIELDS
 from pipdocs.document.prepare import SEAL_FIELD
 from pipdocs.verification.collect import CheckedSignature
 from pipdocs.verification.findings import Findings
+from pipdocs.verification.ltv import Material, signature_token, token_time
 
 PADES = "/ETSI.CAdES.detached"
 FIELD_ROLES = ROLE_OF_FIELD
@@ -78,6 +77,8 @@ def collect_signatures(reader: PdfFileReader, found: Findings) -> list[CheckedSi
             found.problem("unreadable_signature", "signatures_valid", sig,
                           detail=f"{type(exc).__name__}: {cut(str(exc), SHORT_DETAIL)}")
             continue
+        if archive_stamp(sig):
+            continue  # an archive timestamp (PAdES B-LTA): judged by ltvcheck
         if sig.role is None and sig.field != SEAL_FIELD:
             found.problem("unexpected_signature", "only_plan_signatures", sig,
                           detail=("not one of " + ", ".join(SIGNATURE_FIELDS.values()),
@@ -88,34 +89,35 @@ def collect_signatures(reader: PdfFileReader, found: Findings) -> list[CheckedSi
     return sigs
 
 
+def archive_stamp(sig: CheckedSignature) -> bool:
+    """A document timestamp (RFC 3161) outside the plan's fields: an archive timestamp."""
+    return (sig.kind == "document_timestamp" and sig.subfilter == "/ETSI.RFC3161"
+            and sig.role is None and sig.field != SEAL_FIELD and sig.revision is not None)
+
+
 def validate_all(sigs: Sequence[CheckedSignature], anchors: Sequence[x509.Certificate],
-                 found: Findings) -> None:
-    """pyHanko's status for each readable signature, against ``anchors`` only (no fetching)."""
-    trust = SimpleTrustManager.build(trust_roots=list(anchors))
-    now = ValidationContext(trust_manager=trust, allow_fetching=False,
-                            revocation_mode="soft-fail")
+                 found: Findings, material: Material | None = None) -> None:
+    """pyHanko's status for each readable signature, against ``anchors`` only (no fetching),
+    with the embedded validation data (``material``, the DSS)."""
+    material = material or Material()
 
     async def run_all() -> None:
         for sig in sigs:
             if sig.emb is None or sig.kind == "document_timestamp":
                 continue  # unreadable, or not a signature at all: already a problem
             with found.guard("signatures_valid", sig):
-                sig.status = await validate_one(sig.emb, now, trust)
+                sig.status = await validate_one(sig.emb, list(anchors), material)
 
     asyncio.run(run_all())
 
 
-async def validate_one(emb: EmbeddedPdfSignature, now: ValidationContext,
-                       trust: SimpleTrustManager) -> PdfSignatureStatus:
-    """Validate now; a certificate expired since is judged at its trusted timestamp."""
-    status = await async_validate_pdf_signature(
-        emb, signer_validation_context=now, ts_validation_context=now,
+async def validate_one(emb: EmbeddedPdfSignature, anchors: list[x509.Certificate],
+                       material: Material) -> PdfSignatureStatus:
+    """As of the signature's timestamp, with the embedded revocation data (offline): a
+    certificate that expired or was revoked since still proves what it signed then; revoked
+    before, it does not."""
+    token = signature_token(emb)
+    context = material.context(anchors, token_time(token) if token is not None else None)
+    return await async_validate_pdf_signature(
+        emb, signer_validation_context=context, ts_validation_context=context,
         diff_policy=DIFF_POLICY, key_usage_settings=KEY_USAGE)
-    ts = status.timestamp_validity
-    if status.trust_problem_indic in EXPIRED and ts is not None and ts.trusted:
-        then = ValidationContext(trust_manager=trust, allow_fetching=False,
-                                 revocation_mode="soft-fail", moment=ts.timestamp)
-        status = await async_validate_pdf_signature(
-            emb, signer_validation_context=then, ts_validation_context=now,
-            diff_policy=DIFF_POLICY, key_usage_settings=KEY_USAGE)
-    return status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from asn1crypto import x509
@@ -12,6 +13,8 @@ from pipdocs.core.plan import Plan
 from pipdocs.document.prepare import SEAL_FIELD, SigningTerms
 from pipdocs.verification.collect import CheckedSignature
 from pipdocs.verification.findings import Findings
+from pipdocs.verification.ltv import Material
+from pipdocs.verification.report import LongTerm
 
 
 @dataclass
@@ -27,6 +30,8 @@ class Inputs:
     allow_incomplete: bool = False
     certify_first: bool = True
     seal_required: bool = False
+    lta_required: bool = False  # policy pades_level B-LTA: a complete record ends sealed
+    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # validation time
 
 
 @dataclass
@@ -39,6 +44,9 @@ class Run:
     plan: Plan | None = None
     plan_bytes: bytes | None = None
     terms: SigningTerms | None = None
+    doc_stamps: list[CheckedSignature] = field(default_factory=list)  # archive timestamps
+    material: Material = field(default_factory=Material)  # the DSS: CRLs, OCSP answers
+    long_term: LongTerm | None = None
 
     @property
     def placed(self) -> list[CheckedSignature]:

@@ -14,13 +14,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
+from io import BytesIO
 from pathlib import Path
 from typing import Protocol
+
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.plan import ROLES, Party
 from pipdocs.core.version import __version__
-from pipdocs.verification import checks, document_checks
+from pipdocs.verification import checks, document_checks, ltv, ltvsteps
+from pipdocs.verification.auditseal import AuditSeal, check_audit_seal, find_audit_seal
 from pipdocs.verification.collect import (
     CheckedSignature,
     common_name,
@@ -28,7 +32,9 @@ from pipdocs.verification.collect import (
     read_pdf,
     signature_report,
 )
+from pipdocs.verification.evidence_check import evidence_attachment, verify_evidence
 from pipdocs.verification.findings import CheckName
+from pipdocs.verification.ltvwords import LONG_TERM
 from pipdocs.verification.report import Problem, TrustAnchor, Verdict, VerificationReport
 from pipdocs.verification.signatures import DIFF_POLICY, collect_signatures, validate_all
 from pipdocs.verification.state import Inputs, Run
@@ -55,6 +61,7 @@ def verify_pdf(
     trust_roots: Sequence[str | Path],
     allow_incomplete: bool = False,
     policy: VerifyPolicy | None = None,
+    validation_time: datetime | None = None,
 ) -> VerificationReport:
     """Verify a signed plan PDF against ``trust_roots`` (else the policy's trust anchors).
 
@@ -68,13 +75,43 @@ def verify_pdf(
     anchors = load_trust_anchors(
         list(trust_roots) or (policy.trust_anchor_paths() if policy else []))
     data, reader = read_pdf(path)
+    at = ltv.utc(validation_time) if validation_time else datetime.now(timezone.utc)
+    attached = evidence_attachment(reader)
+    if attached is not None:  # a verification record made by verify --report X.pdf
+        return verify_evidence(path, data, reader, attached, anchors, at, DIFF_POLICY)
+    trail = _audit_trail(data, reader)  # pipdocs serve's audit.json, sealed after the last signer
+    signed, signed_reader = (trail.signed, PdfFileReader(BytesIO(trail.signed), strict=True)) \
+        if trail else (data, reader)
     run = Run(Inputs(
-        path, data, reader, anchors, order, allow_incomplete,
+        path, signed, signed_reader, anchors, order, allow_incomplete,
         certify_first=policy.certify_first if policy else True,
         seal_required=getattr(policy, "seal", "optional") == "required",
+        lta_required=getattr(policy, "pades_level", "B-LT") == "B-LTA", at=at,
     ))
     _check(run)
-    return build_report(run)
+    if trail is not None:
+        with run.found.guard("unchanged_after_last"):
+            _check_trail(run, trail, reader)
+    report = build_report(run)
+    if trail is not None:  # the report names the file as given, not the part verified above
+        report.sha256, report.size = hashlib.sha256(data).hexdigest(), len(data)
+        report.revisions = reader.xrefs.total_revisions
+    return report
+
+
+def _audit_trail(data: bytes, reader: PdfFileReader) -> AuditSeal | None:
+    try:
+        return find_audit_seal(data, reader)
+    except Exception:  # noqa: BLE001 - not a trail we recognise: verify the file as it is
+        return None
+
+
+def _check_trail(run: Run, trail: AuditSeal, reader: PdfFileReader) -> None:
+    troubles = check_audit_seal(trail, reader, run.inputs.anchors)
+    for english, chinese in troubles:
+        run.found.problem("audit_trail", "unchanged_after_last", detail=(english, chinese))
+    if not troubles:
+        run.found.warn("audit_sealed", events=str(trail.events))
 
 
 STEPS: list[tuple[CheckName, Callable[[Run], None]]] = [
@@ -83,6 +120,7 @@ STEPS: list[tuple[CheckName, Callable[[Run], None]]] = [
     ("in_order", checks.check_order),
     ("certified_first", checks.check_certification),
     ("unchanged_after_last", checks.check_changes),
+    ("signers_trusted", ltvsteps.check_long_term_step),
 ]
 SIGNATURE_STEPS: list[tuple[CheckName, Callable[[Run, CheckedSignature], None]]] = [
     ("signatures_valid", checks.check_integrity),
@@ -99,6 +137,8 @@ def _check(run: Run) -> None:
         return
     with found.guard("signatures_valid"):
         run.sigs = collect_signatures(run.inputs.reader, found)
+        ltvsteps.set_apart_archive_stamps(run)
+        run.material = ltv.read_dss(run.inputs.reader)
     with found.guard("prepared_intact"):
         document_checks.read_terms(run)
     with found.guard("plan_intact"):
@@ -107,7 +147,7 @@ def _check(run: Run) -> None:
         found.problem("no_signatures", "roles_complete")
         return
     with found.guard("signatures_valid"):
-        validate_all(run.sigs, [cert for _, cert in run.inputs.anchors], found)
+        validate_all(run.sigs, [cert for _, cert in run.inputs.anchors], found, run.material)
     for sig in run.sigs:
         for check, step in SIGNATURE_STEPS:
             if sig is not run.seal or step is checks.check_integrity:
@@ -149,7 +189,8 @@ def build_report(run: Run) -> VerificationReport:
         revisions=inputs.reader.xrefs.total_revisions,
         trust_anchors=[TrustAnchor(subject=common_name(c.subject), sha256=c.sha256.hex(),
                                    source=src) for src, c in inputs.anchors],
-        revocation=REVOCATION["en"], checks=report_checks,
+        revocation=LONG_TERM["en"]["checked"] if run.material.present else REVOCATION["en"],
+        checks=report_checks, long_term=run.long_term,
         signatures=[signature_report(s, _person(run, s), lang) for s in run.sigs],
         problems=found.problems, warnings=found.warnings,
     )

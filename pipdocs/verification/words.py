@@ -108,6 +108,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the document is encrypted; pipdocs documents never are",
         "文档已加密，pipdocs 生成的文档不会加密",
     ),
+    "audit_trail": (
+        "the audit trail sealed after the last signature does not check out: {detail}",
+        "最后签名之后封存的审计记录校验失败：{detail}",
+    ),
+    "audit_sealed": (
+        "audit.json: {events} events, hash chain intact, sealed by a document timestamp after the"
+        " last signature (this report covers the document as the last signer left it)",
+        "audit.json：{events} 条事件，哈希链完整，由最后签名之后的文档时间戳封存"
+        "（本报告针对最后签署人签署后的文件）",
+    ),
     "validation_error": (
         "{field}: validation could not be completed ({detail}); treated as a failure",
         "{field}：验证无法完成（{detail}），按失败处理",
@@ -151,6 +161,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (the e-mail matches)",
         "{field}：证书姓名“{detail}”与计划中的“{expected}”不同（电子邮件一致）",
     ),
+    # long-term validation (pipdocs.verification.ltv)
+    "revoked_before_signing": (
+        "{field}: the certificate of {subject} was revoked on {when} ({reason}), before this"
+        " signature was made: the signature is not valid",
+        "{field}：{subject}的证书已于 {when} 被吊销（{reason}），早于本次签署，签名无效",
+    ),
+    "revoked_after_signing": (
+        "{field}: the certificate of {subject} was revoked on {when} ({reason}), after this"
+        " signature was made; the signature remains valid",
+        "{field}：{subject}的证书于 {when} 被吊销（{reason}），晚于本次签署，签名仍然有效",
+    ),
+    "revocation_data_missing": (
+        "{field}: the document holds no revocation data for the certificate of {subject}"
+        " (the validation data was removed, or the signature was made without it)",
+        "{field}：文档中缺少{subject}证书的吊销状态数据（验证数据被删除，或签署时未嵌入）",
+    ),
+    "lta_missing": (
+        "the archive timestamp that seals the completed record (PAdES B-LTA) is missing: it was"
+        " removed, or the record was not finished by pipdocs",
+        "缺少封存已完成记录的归档时间戳（PAdES B-LTA）：时间戳被删除，或记录未经 pipdocs 完成",
+    ),
+    "document_timestamp_invalid": (
+        "{field}: the archive timestamp does not hold ({detail})",
+        "{field}：归档时间戳无效（{detail}）",
+    ),
+    "timestamp_lapsed": (
+        "{field}: the certificate of its timestamp authority expired on {when}, before the next"
+        " archive timestamp ({next}) renewed the evidence",
+        "{field}：其时间戳机构证书已于 {when} 到期，而下一个归档时间戳（{next}）在此之后才加盖，"
+        "证据链中断",
+    ),
+    "evidence_expired": (
+        "the record could be verified only until {when}: the last timestamp's certificate has"
+        " expired since; it should have been refreshed (pipdocs archive refresh) before then",
+        "本记录的可验证期限已于 {when} 届满：最后一个时间戳的证书已过期，应在此之前"
+        "执行 pipdocs archive refresh 续期",
+    ),
+    "refresh_due": (
+        "the record stays verifiable until {when}; refresh it before then"
+        " (pipdocs archive refresh)",
+        "本记录可验证至 {when}，请在此之前续期（pipdocs archive refresh）",
+    ),
+    "evidence_unsealed": (
+        "the verification record carries no timestamp of the organisation",
+        "验证记录没有组织的时间戳",
+    ),
+    "evidence_unreadable": (
+        "the verification record's attached report cannot be read ({detail})",
+        "验证记录所附的报告无法读取（{detail}）",
+    ),
+    "signed_after_validation_time": (
+        "{field}: signed at {when}, after the validation time asked for",
+        "{field}：签署时间 {when} 晚于所指定的验证时间",
+    ),
 }
 
 REVOCATION = {
@@ -174,8 +238,8 @@ def message(code: str, lang: str, **params: str) -> str:
     template = zh if lang == "zh" else en
     role = params.get("role", "")
     values = {"field": "document", "detail": "", "expected": ""} | params
-    if lang == "zh" and "detail_zh" in params:
-        values["detail"] = params["detail_zh"]
+    if lang == "zh":  # any NAME_zh parameter stands in for NAME
+        values |= {k[:-3]: v for k, v in params.items() if k.endswith("_zh")}
     values["role"] = ROLE_NAMES.get(lang, ROLE_NAMES["en"]).get(role, role)
     try:
         return template.format(**values)

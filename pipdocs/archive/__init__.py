@@ -1,0 +1,1 @@
+"""Keeping signed records verifiable for years: archive refresh and status (PAdES B-LTA)."""

@@ -1,0 +1,192 @@
+"""Signing with a key held elsewhere (the signer's browser): pyHanko's interrupted signing.
+
+``start_remote`` runs every check ``sign`` makes (``prepare_signature``), writes the document with
+a signature placeholder and returns the DER signed attributes the key holder must sign. The state
+needed to finish is plain bytes and offsets (``PendingSignature``), so it can be stored between
+two HTTP requests and finished by any server process. ``finish_remote`` checks the returned
+signature against the certificate, embeds it with an RFC 3161 signature timestamp, and fills the
+placeholder. No private key is involved on this side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography import x509
+
+from pipdocs.core.errors import SigningRefused, TimestampError
+from pipdocs.core.policy import Policy
+
+DIGEST = "sha256"
+RESERVED = 32 * 1024  # hex chars for the CMS: chain + timestamp token fit in ~8 KB of DER
+
+
+@dataclass(frozen=True)
+class PendingSignature:
+    """A document waiting for its signature value; everything here is public data."""
+
+    prepared_pdf: bytes
+    document_digest: bytes
+    region_start: int
+    region_end: int
+    signed_attrs: bytes  # DER SET OF Attribute: what the signer's key signs
+    cert_der: bytes
+    reason: str
+
+
+def _cert_names(cert: x509.Certificate) -> tuple[str, str | None]:
+    from pipdocs.core.identity import cert_email
+    from pipdocs.signing.ca import cert_common_name
+
+    return cert_common_name(cert), cert_email(cert)
+
+
+def _asn1(cert: x509.Certificate) -> Any:
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+
+
+def _external_signer(cert: x509.Certificate, root: x509.Certificate, value: bytes | int) -> Any:
+    from pyhanko.sign.signers.pdf_cms import ExternalSigner
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    return ExternalSigner(_asn1(cert), SimpleCertificateStore.from_certs([_asn1(root)]),
+                          signature_value=value)
+
+
+def start_remote(
+    data: bytes, source: str, *, role: str, cert: x509.Certificate, root: x509.Certificate,
+    policy: Policy, comment: str | None = None, agree: bool = False, disagree: bool = False,
+) -> PendingSignature:
+    """Check ``data`` as ``sign`` does for ``role`` and the person of ``cert``; return what the
+    signer must sign. Refusals are SigningRefused / InputError, exactly as for ``sign``."""
+    from pipdocs.signing.sign import prepare_signature
+
+    name, email = _cert_names(cert)
+    prepared = prepare_signature(  # synchronous: its checks run pyHanko's own event loop
+        data, source, role=role, name=name, email=email, key_source="issued for this browser",
+        policy=policy, comment=comment or None, agree=agree, disagree=disagree,
+    )
+    return asyncio.run(_start(prepared, cert, root))
+
+
+async def _start(prepared: Any, cert: x509.Certificate, root: x509.Certificate,
+                 ) -> PendingSignature:
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    signer = _external_signer(cert, root, 256)
+    pdf_signer = signers.PdfSigner(prepared.meta, signer, stamp_style=prepared.stamp_style)
+    digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
+        prepared.writer, existing_fields_only=True, bytes_reserved=RESERVED,
+    )
+    attrs = await signer.signed_attrs(
+        digest.document_digest, DIGEST, attr_settings=PdfCMSSignedAttributes(), use_pades=True,
+    )
+    output.seek(0)
+    return PendingSignature(
+        output.read(), digest.document_digest, digest.reserved_region_start,
+        digest.reserved_region_end, attrs.dump(), cert.public_bytes(_der()), prepared.reason,
+    )
+
+
+def _der() -> Any:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
+
+
+def signature_der(cert: x509.Certificate, signed_attrs: bytes, value: bytes) -> bytes:
+    """The signature value as CMS carries it, after checking it against ``cert``'s key.
+
+    WebCrypto returns ECDSA as raw r||s (IEEE P1363); CMS wants a DER ECDSA-Sig-Value. A value that
+    does not verify is refused here, so no invalid signature ever reaches a document.
+    """
+    from asn1crypto.algos import DSASignature
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+    key = cert.public_key()
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            if len(value) == 64:
+                value = DSASignature.from_p1363(value).dump()
+            key.verify(value, signed_attrs, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(value, signed_attrs, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            raise SigningRefused("the certificate's key type cannot sign here")
+    except (InvalidSignature, ValueError) as exc:
+        raise SigningRefused(
+            "the browser's signature does not match the signed attributes and the certificate;"
+            " nothing was signed, start again"
+        ) from exc
+    return value
+
+
+def finish_remote(
+    pending: PendingSignature, value: bytes, *, root: x509.Certificate, timestamper: Any,
+) -> bytes:
+    """The signed PDF: ``value`` (the browser's signature over ``pending.signed_attrs``) wrapped
+    in CMS with a signature timestamp, written into the placeholder."""
+    return asyncio.run(_finish(pending, value, root, timestamper))
+
+
+async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificate,
+                  timestamper: Any) -> bytes:
+    from asn1crypto import cms
+    from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+    from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
+
+    cert = x509.load_der_x509_certificate(pending.cert_der)
+    der = signature_der(cert, pending.signed_attrs, value)
+    signer = _external_signer(cert, root, der)
+    attrs = cms.CMSAttributes.load(pending.signed_attrs)
+    try:
+        sig_cms = await signer.async_sign_prescribed_attributes(
+            DIGEST, attrs, timestamper=timestamper)
+    except TimestampError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
+        raise TimestampError(f"no timestamp: {exc}; check the timestamp authority") from exc
+    output = io.BytesIO(pending.prepared_pdf)
+    digest = PreparedByteRangeDigest(pending.document_digest, pending.region_start,
+                                     pending.region_end)
+    await PdfTBSDocument.async_finish_signing(output, digest, sig_cms)
+    return output.getvalue()
+
+
+def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,
+                         timestamper: Any) -> bytes:
+    """Add ``payload`` as the attachment ``name`` and cover it (and everything before it) with a
+    document timestamp, in one incremental revision after the last signature."""
+    return asyncio.run(_attach(data, name, payload, description, timestamper))
+
+
+async def _attach(data: bytes, name: str, payload: bytes, description: str,
+                  timestamper: Any) -> bytes:
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import PdfTimeStamper
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    embed.embed_file(writer, embed.FileSpec(
+        file_spec_string=name, file_name=name, description=description,
+        embedded_data=embed.EmbeddedFileObject.from_file_data(
+            writer, payload, mime_type="application/json"),
+    ))
+    out = io.BytesIO()
+    try:
+        await PdfTimeStamper(timestamper).async_timestamp_pdf(writer, DIGEST, output=out)
+    except TimestampError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
+        raise TimestampError(f"no document timestamp: {exc}; check the timestamp authority") \
+            from exc
+    return out.getvalue()

@@ -1,0 +1,66 @@
+"""The long-term steps of ``verify`` on a :class:`~.state.Run`: archive timestamps set apart,
+the last signature followed only by archive updates, and revocation / lifetime findings
+(:mod:`.ltvcheck`) recorded in the run's findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyhanko.sign import diff_analysis as da
+from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
+
+from pipdocs.verification.collect import CheckedSignature
+from pipdocs.verification.findings import CheckName
+from pipdocs.verification.ltvcheck import SignedItem, check_long_term
+from pipdocs.verification.signatures import DIFF_POLICY, archive_stamp
+from pipdocs.verification.state import Run
+
+
+def set_apart_archive_stamps(run: Run) -> None:
+    """Archive timestamps are not plan signatures: the long-term step judges them."""
+    run.doc_stamps = [s for s in run.sigs if archive_stamp(s) and s.emb is not None]
+    run.sigs = [s for s in run.sigs if s not in run.doc_stamps]
+
+
+def only_archive_updates(run: Run, sig: CheckedSignature) -> bool:
+    """After the last signature: validation data and archive timestamps (PAdES LTA) only, and
+    the last archive timestamp covers the whole file (nothing after it)."""
+    st = sig.status
+    diff = st.diff_result if st is not None else None
+    later = [s for s in run.doc_stamps
+             if sig.revision is not None and (s.revision or 0) > sig.revision]
+    return (st is not None and st.coverage == Cov.ENTIRE_REVISION
+            and isinstance(diff, da.DiffResult)
+            and diff.modification_level <= da.ModificationLevel.LTA_UPDATES
+            and not diff.changed_form_fields and bool(later) and later[-1].emb is not None
+            and later[-1].emb.evaluate_signature_coverage() == Cov.ENTIRE_FILE)
+
+
+def check_long_term_step(run: Run) -> None:
+    """Revocation as of each timestamp, archive timestamps, how long the evidence lasts."""
+    inputs = run.inputs
+    items = [SignedItem(s.field, s.revision, s.emb, _crypto(s.status.signing_cert)
+                        if s.status is not None else None)
+             for s in run.sigs if s.emb is not None]
+    stamps = [(s.field, s.revision or 0, s.emb) for s in run.doc_stamps]
+    signed = {s.role for s in run.sigs}
+    outcome = check_long_term(
+        items, stamps, run.material, [c for _, c in inputs.anchors], inputs.at,
+        lta_required=inputs.lta_required, complete=all(r in signed for r in inputs.order),
+        diff_policy=DIFF_POLICY)
+    run.long_term = outcome.long_term
+    by_field = {s.field: s for s in run.sigs + run.doc_stamps}
+    for item in outcome.problems:
+        params = item.params | {f"{k}_zh": v for k, v in item.params_zh.items()}
+        check: CheckName = item.check  # type: ignore[assignment]
+        run.found.problem(item.code, check, by_field.get(item.field or ""), **params)
+    for item in outcome.warnings:
+        params = item.params | {f"{k}_zh": v for k, v in item.params_zh.items()}
+        run.found.warn(item.code, item.field, **({"field": item.field} if item.field else {})
+                       | params)
+
+
+def _crypto(cert: Any) -> Any:
+    from cryptography import x509
+
+    return x509.load_der_x509_certificate(cert.dump())

@@ -1,0 +1,314 @@
+"""The signing ceremony behind a link: what the page shows, the one-time code, signing with the
+browser's key in two steps, declining, and completion.
+
+Every step runs in one transaction holding the envelope's row lock, so a double submission signs
+once and two signers cannot overtake each other. The browser's key never reaches the server: it
+sends its public key (for a certificate of at most 24 hours) and, later, a signature over the
+signed attributes the server computed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipdocs.core.errors import PipdocsError
+from pipdocs.web import audit
+from pipdocs.web.audit import Client
+from pipdocs.web.mail import Message
+from pipdocs.web.models import Envelope, Signer
+from pipdocs.web.security import code_hash, new_code, same, token_hash
+from pipdocs.web.service import Service, aware, now
+from pipdocs.web.words import word
+
+CODE_MINUTES = 10
+MAX_FAILURES = 5
+CODE_INTERVAL = 30  # seconds between two codes for one signer
+CODES_PER_HOUR = 5
+
+
+class Refused(PipdocsError):
+    """A step the signer may not take now; ``state`` names why, ``status`` is the HTTP code."""
+
+    def __init__(self, message: str, state: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.state, self.status = state, status
+
+
+@dataclass(frozen=True)
+class View:
+    """What the signing page shows for a link."""
+
+    state: str  # ready waiting signed declined cancelled completed locked expired unknown
+    status: str  # the sentence for data-testid=status
+    envelope: Envelope | None = None
+    signer: Signer | None = None
+
+
+def find(session: Session, token: str) -> tuple[Signer | None, Envelope | None]:
+    signer = session.scalars(
+        select(Signer).where(Signer.token_hash == token_hash(token))).one_or_none()
+    return signer, signer.envelope if signer else None
+
+
+def view(service: Service, signer: Signer | None, envelope: Envelope | None) -> View:
+    """The state of a link, and the sentence that says it in the plan's language."""
+    if signer is None or envelope is None:
+        return View("unknown", word("st_unknown", "zh") + " / " + word("st_unknown", "en"))
+    lang = envelope.language
+
+    def says(state: str, key: str, **params: str) -> View:
+        return View(state, word(key, lang, **params), envelope, signer)
+
+    current = service.current_signer(envelope)
+    if envelope.status == "completed":
+        return says("completed", "st_completed")
+    if signer.status == "signed":
+        if current is not None and envelope.status == "in_progress":
+            return says("signed", "st_signed_next", name=current.name,
+                        role=service.policy.role_label(current.role, lang))
+        return says("signed", "st_signed")
+    if envelope.status in ("declined", "cancelled"):
+        return says(envelope.status, f"st_{envelope.status}")
+    expires = aware(signer.token_expires)
+    if expires is None or expires < now():
+        return says("expired", "st_expired")
+    if signer.code_failures >= MAX_FAILURES:
+        return says("locked", "st_locked")
+    if current is not None and current.id != signer.id:
+        return says("waiting", "st_waiting_for", name=current.name,
+                    role=service.policy.role_label(current.role, lang))
+    return says("ready", "st_ready")
+
+
+def _locked(session: Session, token: str) -> tuple[Signer, Envelope]:
+    """The link's signer and its envelope, with the envelope's row lock held."""
+    from pipdocs.web.db import locked_envelope
+
+    signer, envelope = find(session, token)
+    if signer is None or envelope is None:
+        raise Refused("this link is not valid", "unknown", 404)
+    envelope = locked_envelope(session, envelope.id)
+    assert envelope is not None
+    session.refresh(signer)
+    return signer, envelope
+
+
+def _ready(service: Service, session: Session, token: str) -> tuple[Signer, Envelope]:
+    """The link's signer and its envelope, locked, if it is their turn; else Refused."""
+    signer, envelope = _locked(session, token)
+    seen = view(service, signer, envelope)
+    if seen.state != "ready":
+        raise Refused(seen.status, seen.state, 410 if seen.state in ("signed", "expired") else 409)
+    return signer, envelope
+
+
+def opened(service: Service, token: str, client: Client) -> None:
+    """Record that a browser opened the signing page."""
+    with service.sessions.begin() as session:
+        try:
+            signer, envelope = _locked(session, token)  # one head per envelope's chain
+        except Refused:
+            return
+        audit.record(session, envelope.id, "opened", signer.email, client, role=signer.role)
+
+
+def request_code(service: Service, token: str, client: Client) -> str:
+    """Send a one-time code to the plan's address for the role; returns that address."""
+    with service.sessions.begin() as session:
+        signer, envelope = _ready(service, session, token)
+        moment = now().timestamp()
+        recent = [float(t) for t in signer.codes_sent.split(",") if t and moment - float(t) < 3600]
+        if recent and moment - recent[-1] < CODE_INTERVAL or len(recent) >= CODES_PER_HOUR:
+            raise Refused(word("err_rate", envelope.language), "rate_limited", 429)
+        code = new_code()
+        signer.code_hash = code_hash(service.secret, signer.id, code)
+        signer.code_expires = now() + timedelta(minutes=CODE_MINUTES)
+        signer.codes_sent = ",".join(f"{t:.0f}" for t in [*recent, moment])
+        lang = envelope.language
+        service.codes.send(Message(to=signer.email, kind="code",
+                                   subject=word("mail_code_subject", lang),
+                                   text=word("mail_code", lang, code=code)))
+        audit.record(session, envelope.id, "code_sent", signer.email, client, role=signer.role)
+        return signer.email
+
+
+def _check_code(service: Service, session: Session, signer: Signer, envelope: Envelope,
+                code: str, client: Client) -> bool:
+    expires = aware(signer.code_expires)
+    good = (signer.code_hash is not None and expires is not None and expires >= now()
+            and same(signer.code_hash, code_hash(service.secret, signer.id, code.strip())))
+    if good:
+        signer.code_hash = None  # one time
+        audit.record(session, envelope.id, "code_verified", signer.email, client,
+                     role=signer.role)
+        return True
+    signer.code_failures += 1
+    audit.record(session, envelope.id, "code_failed", signer.email, client, role=signer.role,
+                 failures=signer.code_failures)
+    if signer.code_failures >= MAX_FAILURES:
+        signer.code_hash = None
+        audit.record(session, envelope.id, "locked", signer.email, client, role=signer.role)
+    return False
+
+
+def start_signing(service: Service, token: str, session_id: str, *, code: str,
+                  public_key: bytes, agree: bool | None, comment: str, client: Client) -> bytes:
+    """Check the code, certify the browser's public key, and return the DER signed attributes
+    the browser must sign. The state to finish is kept with the signer."""
+    from pipdocs.signing.remote import start_remote
+    from pipdocs.signing.shortlived import issue_for_public_key
+
+    failed: Refused | None = None
+    with service.sessions.begin() as session:
+        signer, envelope = _ready(service, session, token)
+        lang = envelope.language
+        if not _check_code(service, session, signer, envelope, code, client):
+            left = str(max(0, MAX_FAILURES - signer.code_failures))
+            state = "locked" if signer.code_failures >= MAX_FAILURES else "wrong_code"
+            failed = Refused(word("st_locked" if state == "locked" else "err_code", lang,
+                                  **({} if state == "locked" else {"left": left})), state, 403)
+        else:
+            cert = issue_for_public_key(service.ca_dir, service.root, service.root_key,
+                                        signer.name, signer.email, public_key)
+            pending = start_remote(
+                service.read_document(envelope), f"envelope {envelope.id}", role=signer.role,
+                cert=cert, root=service.root, policy=service.policy,
+                comment=comment.strip() or None if signer.role == "employee" else None,
+                agree=signer.role == "employee" and agree is True,
+                disagree=signer.role == "employee" and agree is False,
+            )
+            signer.pending = _pack(pending)
+            signer.pending_version = envelope.version
+            signer.session_hash = token_hash(session_id)
+            audit.record(session, envelope.id, "certificate_issued", signer.email, client,
+                         role=signer.role, serial=format(cert.serial_number, "x"),
+                         not_after=cert.not_valid_after_utc.isoformat(),
+                         agree=agree, comment=comment.strip())
+            return pending.signed_attrs
+    assert failed is not None
+    raise failed  # after the commit: the failed try is counted
+
+
+def finish_signing(service: Service, token: str, session_id: str, signature: bytes,
+                   client: Client) -> View:
+    """Finish the signature with the browser's value and a timestamp; mail the next link or
+    complete the envelope. A second submission finds the role signed and signs nothing."""
+    from pipdocs.signing.remote import finish_remote
+
+    with service.sessions.begin() as session:
+        signer, envelope = _locked(session, token)
+        if signer.status == "signed":  # a double submission: already done, sign nothing
+            return view(service, signer, envelope)
+        signer, envelope = _ready(service, session, token)
+        if signer.pending is None or not same(signer.session_hash, token_hash(session_id)):
+            raise Refused(word("err_session", envelope.language), "no_pending", 409)
+        if signer.pending_version != envelope.version:
+            signer.pending = None
+            raise Refused(word("err_session", envelope.language), "stale", 409)
+        pending = _unpack(signer.pending)
+        signed = finish_remote(pending, signature, root=service.root,
+                               timestamper=service.timestamper())
+        service.store_document(envelope, signed)
+        signer.status, signer.signed_at, signer.pending = "signed", now(), None
+        signer.session_hash = None
+        audit.record(session, envelope.id, "signed", signer.email, client, role=signer.role,
+                     reason=pending.reason, sha256=envelope.document_sha256)
+        if service.current_signer(envelope) is None:
+            complete(service, session, envelope, client)
+        else:
+            service.mail_next(session, envelope, client)
+        return view(service, signer, envelope)
+
+
+def decline(service: Service, token: str, session_id: str, reason: str,
+            client: Client) -> View:
+    """Stop the envelope with the signer's reason, and tell HR."""
+    reason = reason.strip()
+    with service.sessions.begin() as session:
+        signer, envelope = _ready(service, session, token)
+        lang = envelope.language
+        if not reason:
+            raise Refused(word("err_reason", lang), "invalid", 400)
+        signer.status, signer.decline_reason = "declined", reason[:2000]
+        envelope.status, envelope.updated_at = "declined", now()
+        audit.record(session, envelope.id, "declined", signer.email, client, role=signer.role,
+                     reason=reason[:2000])
+        role = service.policy.role_label(signer.role, lang)
+        for to in _hr_addresses(session, envelope):
+            service.mailer.send(Message(
+                to=to, kind="declined",
+                subject=word("mail_declined_subject", lang, plan=envelope.plan_id),
+                text=word("mail_declined", lang, name=signer.name, role=role,
+                          plan=envelope.plan_id, reason=reason[:2000])))
+        return view(service, signer, envelope)
+
+
+def _hr_addresses(session: Session, envelope: Envelope) -> list[str]:
+    from pipdocs.web.models import User
+
+    addresses = [s.email for s in envelope.signers if s.role == "hr"]
+    if envelope.created_by is not None:
+        user = session.get(User, envelope.created_by)
+        if user is not None and user.email.lower() not in {a.lower() for a in addresses}:
+            addresses.append(user.email)
+    return addresses
+
+
+def complete(service: Service, session: Session, envelope: Envelope, client: Client) -> None:
+    """Attach the audit chain as ``audit.json`` under a document timestamp; mail everyone the
+    final PDF and its verification record."""
+    from pipdocs.core.auditchain import AUDIT_ATTACHMENT
+    from pipdocs.signing.remote import attach_and_timestamp
+
+    envelope.status = "completed"
+    audit.record(session, envelope.id, "completed", "pipdocs", client)
+    chain = json.dumps(audit.export(session, envelope.id), ensure_ascii=False, indent=1)
+    final = attach_and_timestamp(
+        service.read_document(envelope), AUDIT_ATTACHMENT, chain.encode("utf-8"),
+        "pipdocs audit trail (hash-chained events)", service.timestamper())
+    service.store_document(envelope, final)
+    verdict, record = _verdict(service, envelope)
+    lang = envelope.language
+    name = f"{envelope.plan_id}-signed.pdf"
+    for to in [s.email for s in envelope.signers] + _hr_addresses(session, envelope)[1:]:
+        service.mailer.send(Message(
+            to=to, kind="completed",
+            subject=word("mail_done_subject", lang, plan=envelope.plan_id),
+            text=word("mail_done", lang, plan=envelope.plan_id, verdict=verdict),
+            attachments=[(name, final, "application/pdf"),
+                         ("verification.txt", verdict.encode("utf-8"), "text/plain"),
+                         ("verification.html", record.encode("utf-8"), "text/html")]))
+    audit.record(session, envelope.id, "final_mailed", "pipdocs", client,
+                 sha256=envelope.document_sha256)
+
+
+def _verdict(service: Service, envelope: Envelope) -> tuple[str, str]:
+    """The verification of the final PDF: text for the mail, HTML for the personnel file."""
+    from pipdocs.verification.report import render_html, render_text
+    from pipdocs.verification.verify import verify_pdf
+
+    report = verify_pdf(service.document_path(envelope), [service.ca_dir / "root.pem"],
+                        policy=service.policy)
+    return render_text(report), render_html(report)
+
+
+def _pack(pending: Any) -> bytes:
+    fields = {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v
+              for k, v in vars(pending).items()}
+    return json.dumps(fields).encode()
+
+
+def _unpack(raw: bytes) -> Any:
+    from pipdocs.signing.remote import PendingSignature
+
+    fields = json.loads(raw)
+    for key in ("prepared_pdf", "document_digest", "signed_attrs", "cert_der"):
+        fields[key] = base64.b64decode(fields[key])
+    return PendingSignature(**fields)

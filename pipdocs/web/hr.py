@@ -1,0 +1,287 @@
+"""HR's side: users (argon2 password hashes), API tokens, login, the envelope list with status,
+downloads, cancel and resend; and the JSON API for HR systems (Bearer token, OpenAPI at /docs).
+"""
+
+# No `from __future__ import annotations`: FastAPI resolves the dependencies declared in the
+# closures below from their evaluated annotations.
+
+import hashlib
+import hmac
+import time
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipdocs.core.errors import InputError
+from pipdocs.web.models import ApiToken, User
+from pipdocs.web.security import csrf_ok, csrf_token, new_token, token_hash
+from pipdocs.web.service import Service, now
+
+HR_COOKIE = "pipdocs_hr"
+HR_HOURS = 8
+bearer = HTTPBearer(auto_error=False)
+
+
+# --- users and tokens (also used by `pipdocs serve user add` / `serve token`) ---------------------
+
+
+def add_user(sessions: sessionmaker[Session], email: str, password: str) -> User:
+    from argon2 import PasswordHasher
+
+    email = email.strip()
+    if "@" not in email or len(email) > 254:
+        raise InputError(f"--email '{email}' is not an e-mail address")
+    if len(password) < 10:
+        raise InputError("the password must have at least 10 characters")
+    with sessions.begin() as session:
+        user = session.scalars(select(User).where(User.email == email)).one_or_none()
+        digest = PasswordHasher().hash(password)
+        if user is None:
+            user = User(email=email, password_hash=digest, created_at=now())
+            session.add(user)
+        else:
+            user.password_hash = digest
+        return user
+
+
+def check_password(sessions: sessionmaker[Session], email: str, password: str) -> User | None:
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    with sessions() as session:
+        user = session.scalars(select(User).where(User.email == email.strip())).one_or_none()
+    try:
+        if user is not None and PasswordHasher().verify(user.password_hash, password):
+            return user
+    except (VerificationError, InvalidHashError):
+        pass
+    return None
+
+
+def make_token(sessions: sessionmaker[Session], email: str) -> str:
+    """A new API token for an HR user (created without a password if missing: the token is
+    then the only way in until ``serve user add`` sets one)."""
+    token = new_token()
+    with sessions.begin() as session:
+        user = session.scalars(select(User).where(User.email == email.strip())).one_or_none()
+        if user is None:
+            if "@" not in email:
+                raise InputError(f"--email '{email}' is not an e-mail address")
+            user = User(email=email.strip(), password_hash="!", created_at=now())
+            session.add(user)
+            session.flush()
+        session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), created_at=now()))
+    return token
+
+
+def _login_cookie(secret: bytes, user_id: int) -> str:
+    expires = int(time.time()) + HR_HOURS * 3600
+    body = f"{user_id}.{expires}"
+    return body + "." + hmac.new(secret, f"hr:{body}".encode(), hashlib.sha256).hexdigest()
+
+
+def _login_user(service: Service, request: Request) -> User | None:
+    value = request.cookies.get(HR_COOKIE, "")
+    parts = value.split(".")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    body = f"{parts[0]}.{parts[1]}"
+    good = hmac.new(service.secret, f"hr:{body}".encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(good, parts[2]) or int(parts[1]) < time.time():
+        return None
+    with service.readers() as session:
+        return session.get(User, int(parts[0]))
+
+
+def add_hr_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
+    _api_routes(app, service)
+    _page_routes(app, service, templates)
+
+
+# --- JSON API -------------------------------------------------------------------------------------
+
+
+def _api_routes(app: FastAPI, service: Service) -> None:
+    from pipdocs.web.browser import client_of
+
+    def api_user(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> User:
+        if credentials is not None and credentials.scheme.lower() == "bearer":
+            with service.readers() as session:
+                row = session.scalars(select(ApiToken).where(
+                    ApiToken.token_hash == token_hash(credentials.credentials))).one_or_none()
+                user = session.get(User, row.user_id) if row else None
+            if user is not None:
+                return user
+        raise HTTPException(401, "a valid API token is required (pipdocs serve token)",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    ApiUser = Annotated[User, Depends(api_user)]
+
+    @app.post("/api/envelopes", status_code=201, tags=["envelopes"])
+    def create(
+        user: ApiUser, request: Request, file: Annotated[UploadFile, File()]
+    ) -> dict[str, Any]:
+        """Create an envelope for a prepared pipdocs PDF; the first signer's link is mailed."""
+        envelope = service.create_envelope(file.file.read(), user, client_of(request))
+        return _json(service, envelope.id)
+
+    @app.get("/api/envelopes", tags=["envelopes"])
+    def listing(user: ApiUser) -> list[dict[str, Any]]:
+        with service.readers() as session:
+            return [service.envelope_json(e) for e in service.list_envelopes(session)]
+
+    @app.get("/api/envelopes/{envelope_id}", tags=["envelopes"])
+    def read(envelope_id: str, user: ApiUser) -> dict[str, Any]:
+        return _json(service, envelope_id)
+
+    @app.get("/api/envelopes/{envelope_id}/document", tags=["envelopes"],
+             response_class=Response)
+    def document(envelope_id: str, user: ApiUser) -> Response:
+        """The current PDF (the final one once completed)."""
+        return _document(service, envelope_id)
+
+    @app.post("/api/envelopes/{envelope_id}/cancel", tags=["envelopes"])
+    def cancel(envelope_id: str, user: ApiUser, request: Request) -> dict[str, Any]:
+        if service.cancel(envelope_id, user, client_of(request)) is None:
+            raise HTTPException(404, "no such envelope")
+        return _json(service, envelope_id)
+
+    @app.post("/api/envelopes/{envelope_id}/resend", tags=["envelopes"])
+    def resend(envelope_id: str, user: ApiUser, request: Request) -> dict[str, Any]:
+        if service.resend(envelope_id, user, client_of(request)) is None:
+            raise HTTPException(404, "no such envelope")
+        return _json(service, envelope_id)
+
+
+def _json(service: Service, envelope_id: str) -> dict[str, Any]:
+    with service.readers() as session:
+        envelope = service.get_envelope(session, envelope_id)
+        if envelope is None:
+            raise HTTPException(404, "no such envelope")
+        return service.envelope_json(envelope)
+
+
+def _document(service: Service, envelope_id: str) -> Response:
+    with service.readers() as session:
+        envelope = service.get_envelope(session, envelope_id)
+        if envelope is None:
+            raise HTTPException(404, "no such envelope")
+        data = service.read_document(envelope)
+        name = f"{envelope.plan_id}-{envelope.status}.pdf"
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- HR pages -------------------------------------------------------------------------------------
+
+
+def _render(service: Service, templates: Jinja2Templates, request: Request, name: str,
+            **context: Any) -> Response:
+    from pipdocs.web.browser import set_session
+
+    response = HTMLResponse("")
+    csrf = csrf_token(service.secret, set_session(service, request, response))
+    html = templates.get_template(name).render(lang="en", csrf=csrf, **context)
+    response.body = html.encode("utf-8")
+    response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+def _form_csrf(service: Service, request: Request, given: str) -> None:
+    from pipdocs.web.browser import session_of
+
+    if not csrf_ok(service.secret, session_of(request), given):
+        raise HTTPException(403, "missing or wrong CSRF token; reload the page")
+
+
+def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
+    """Login and logout; the envelope pages are in _envelope_pages."""
+
+    def render(request: Request, name: str, **context: Any) -> Response:
+        return _render(service, templates, request, name, **context)
+
+    def form_csrf(request: Request, given: str) -> None:
+        _form_csrf(service, request, given)
+
+    @app.get("/login", include_in_schema=False)
+    def login_page(request: Request) -> Response:
+        return render(request, "login.html", error="")
+
+    @app.post("/login", include_in_schema=False)
+    def login(request: Request, email: str = Form(max_length=254),
+              password: str = Form(max_length=200), csrf: str = Form(max_length=100)) -> Response:
+        form_csrf(request, csrf)
+        user = check_password(service.sessions, email, password)
+        if user is None:
+            return render(request, "login.html", error="Wrong e-mail or password")
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(HR_COOKIE, _login_cookie(service.secret, user.id), httponly=True,
+                            samesite="strict", max_age=HR_HOURS * 3600,
+                            secure=service.config.base_url().startswith("https://"))
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf: str = Form(max_length=100)) -> Response:
+        form_csrf(request, csrf)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(HR_COOKIE)
+        return response
+
+    _envelope_pages(app, service, templates)
+
+
+def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
+    """The list with status, upload, download, resend and cancel, for a logged-in HR user."""
+    from pipdocs.web.browser import client_of
+
+    def render(request: Request, name: str, **context: Any) -> Response:
+        return _render(service, templates, request, name, **context)
+
+    def form_csrf(request: Request, given: str) -> None:
+        _form_csrf(service, request, given)
+
+    def hr_user(request: Request) -> User:
+        user = _login_user(service, request)
+        if user is None:
+            raise HTTPException(303, headers={"Location": "/login"})
+        return user
+
+    HrUser = Annotated[User, Depends(hr_user)]
+
+    @app.get("/", include_in_schema=False)
+    def envelopes(request: Request, user: HrUser) -> Response:
+        with service.readers() as session:
+            rows = service.list_envelopes(session)
+            for row in rows:
+                _ = row.signers  # load while the session is open
+        return render(request, "envelopes.html", user=user, envelopes=rows, error="")
+
+    @app.post("/envelopes", include_in_schema=False)
+    def upload(request: Request, user: HrUser, file: Annotated[UploadFile, File()],
+               csrf: str = Form(max_length=100)) -> Response:
+        form_csrf(request, csrf)
+        service.create_envelope(file.file.read(), user, client_of(request))
+        return RedirectResponse("/", status_code=303)
+
+    @app.get("/envelopes/{envelope_id}/document", include_in_schema=False)
+    def download(envelope_id: str, user: HrUser) -> Response:
+        return _document(service, envelope_id)
+
+    @app.post("/envelopes/{envelope_id}/{action}", include_in_schema=False)
+    def act(envelope_id: str, action: str, request: Request, user: HrUser,
+            csrf: str = Form(max_length=100)) -> Response:
+        form_csrf(request, csrf)
+        if action == "cancel":
+            service.cancel(envelope_id, user, client_of(request))
+        elif action == "resend":
+            service.resend(envelope_id, user, client_of(request))
+        else:
+            raise HTTPException(404)
+        return RedirectResponse("/", status_code=303)

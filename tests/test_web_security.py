@@ -1,0 +1,370 @@
+"""`pipdocs serve` security, over real HTTP without a browser (the page's steps done in Python
+with an in-memory P-256 key): tokens, CSRF, cookies, CSP, API authentication, input limits,
+double submission, racing signers, key custody and the append-only audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select, text
+from web_support import Browserless, Server, prepared_pdf, running
+
+from pipdocs.core.auditchain import chain_problems
+from pipdocs.core.plan import load_plan
+from pipdocs.demo import example_plan
+from pipdocs.web.models import Envelope, Signer
+from pipdocs.web.service import now
+
+PLAN = load_plan(example_plan("en"))
+EMPLOYEE, MANAGER, HR = (PLAN.person(r) for r in ("employee", "manager", "hr"))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running(tmp_path_factory.mktemp("web-security")) as srv:
+        yield srv
+
+
+def _new(server: Server) -> tuple[str, str]:
+    envelope = server.create(prepared_pdf("en"))
+    return str(envelope["id"]), server.link(EMPLOYEE.email)
+
+
+def test_api_needs_a_valid_token(server: Server) -> None:
+    envelope_id, _link = _new(server)
+    with httpx.Client(base_url=server.url) as anonymous:
+        for method, path in (("POST", "/api/envelopes"), ("GET", f"/api/envelopes/{envelope_id}"),
+                             ("GET", f"/api/envelopes/{envelope_id}/document"),
+                             ("POST", f"/api/envelopes/{envelope_id}/cancel")):
+            assert anonymous.request(method, path).status_code == 401
+            assert anonymous.request(method, path, headers={
+                "Authorization": "Bearer not-a-token"}).status_code == 401
+    with server.api() as api:
+        body = api.get(f"/api/envelopes/{envelope_id}").json()
+        assert body == {"id": envelope_id, "status": "in_progress", "plan_id": PLAN.plan_id,
+                        "signers": [{"role": r, "email": PLAN.person(r).email,
+                                     "status": "waiting"} for r in ("employee", "manager", "hr")]}
+        pdf = api.get(f"/api/envelopes/{envelope_id}/document")
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content == prepared_pdf_bytes_of(server, envelope_id)
+        assert "/api/envelopes" in api.get("/openapi.json").json()["paths"]
+
+
+def prepared_pdf_bytes_of(server: Server, envelope_id: str) -> bytes:
+    with server.service.sessions() as session:
+        return server.service.read_document(session.get(Envelope, envelope_id))
+
+
+def test_only_prepared_pipdocs_pdfs_are_accepted(server: Server) -> None:
+    from pyhanko.pdf_utils.writer import PdfFileWriter
+
+    plain = io.BytesIO()
+    PdfFileWriter().write(plain)  # a valid PDF without plan.json or signature fields
+    with server.api() as api:
+        for name, data, words in (("notes.txt", b"hello", "not a PDF"),
+                                  ("other.pdf", plain.getvalue(), "plan.json")):
+            response = api.post("/api/envelopes", files={"file": (name, data)})
+            assert response.status_code == 422
+            assert words in response.json()["detail"]
+        big = api.post("/api/envelopes", files={"file": ("big.pdf", b"%PDF-" + b"0" * 23_000_000)})
+        assert big.status_code == 413
+    step = httpx.post(f"{server.url}/s/whatever/start", content=b"x" * 100_000,
+                      headers={"Content-Type": "application/json"})
+    assert step.status_code == 413
+
+
+def test_link_tokens_are_long_hashed_and_expire(server: Server) -> None:
+    envelope_id, link = _new(server)
+    token = link.rsplit("/", 1)[1]
+    assert len(token) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", token)  # >= 128 bits
+    database = (server.service.config.data_dir / "pipdocs.sqlite3").read_bytes()
+    wal = server.service.config.data_dir / "pipdocs.sqlite3-wal"
+    assert token.encode() not in database + (wal.read_bytes() if wal.exists() else b"")
+    with server.service.sessions.begin() as session:
+        signer = session.scalars(select(Signer).where(Signer.envelope_id == envelope_id)).first()
+        assert signer.token_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert signer.token_expires is not None
+        signer.token_expires = now() - timedelta(seconds=1)
+    page = httpx.get(link)
+    assert page.status_code == 410 and 'data-state="expired"' in page.text
+    assert 'data-testid="sign"' not in page.text
+    assert httpx.get(f"{server.url}/s/{'A' * 32}").status_code == 404
+
+
+def test_pages_carry_csp_and_cookies_are_httponly_samesite(server: Server) -> None:
+    _envelope, link = _new(server)
+    page = httpx.get(link)
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page.text)  # no inline script
+    assert not re.search(r"\son[a-z]+=", page.text)  # no inline event handlers
+    cookie = page.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    login = httpx.get(f"{server.url}/login")
+    assert "samesite=strict" in login.headers["set-cookie"].lower()
+    assert 'name="csrf"' in login.text
+
+
+def test_every_step_needs_the_csrf_token_of_its_session(server: Server) -> None:
+    _envelope, link = _new(server)
+    signer = Browserless(server, link)
+    codes = len(server.mails(EMPLOYEE.email, "code"))
+    assert httpx.post(f"{link}/code", cookies=signer.http.cookies).status_code == 403
+    stranger = httpx.Client()
+    stranger.get(link)  # its own session: the first browser's token is worth nothing there
+    assert stranger.post(f"{link}/code", headers={"X-CSRF-Token": signer.csrf}).status_code == 403
+    assert stranger.post(f"{link}/decline", json={"reason": "x"},
+                         headers={"X-CSRF-Token": signer.csrf}).status_code == 403
+    assert len(server.mails(EMPLOYEE.email, "code")) == codes
+    hr_login = httpx.post(f"{server.url}/login", data={"email": "a@b.c", "password": "x" * 12,
+                                                        "csrf": "0" * 64})
+    assert hr_login.status_code == 403
+
+
+def test_codes_are_rate_limited_and_one_time(server: Server) -> None:
+    _envelope, link = _new(server)
+    signer = Browserless(server, link)
+    assert signer.post("code").status_code == 200
+    assert signer.post("code").status_code == 429  # too soon after the first
+    code = server.code(EMPLOYEE.email)
+    message = server.mails(EMPLOYEE.email, "code")[-1]
+    body = message.get_body(("plain",)).get_content()
+    assert re.findall(r"\d{6}", body) == [code]  # the only 6-digit number
+    started = signer.start(code)
+    assert started.status_code == 200
+    again = Browserless(server, link)  # the same code a second time (a forwarded mail)
+    assert again.start(code).status_code == 403
+
+
+def test_double_submission_signs_once(server: Server) -> None:
+    envelope_id, link = _new(server)
+    signer = Browserless(server, link)
+    assert signer.post("code").status_code == 200
+    started = signer.start(server.code(EMPLOYEE.email))
+    body = {"signature": signer.signature(started.json()["signed_attrs"])}
+    results: list[httpx.Response] = []
+    threads = [threading.Thread(target=lambda: results.append(signer.post("finish", body)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in results] == [200] * 4
+    assert {r.json()["state"] for r in results} == {"signed"}
+    with server.service.sessions() as session:
+        envelope = session.get(Envelope, envelope_id)
+        assert envelope.version == 2  # prepared + exactly one signature
+        data = server.service.read_document(envelope)
+        kinds = [e.kind for e in envelope_events(session, envelope_id)]
+    assert data.count(b"/ETSI.CAdES.detached") == 1
+    assert kinds.count("signed") == 1
+    assert len(server.mails(MANAGER.email, "link")) >= 1
+
+
+def envelope_events(session: object, envelope_id: str) -> list[object]:
+    from pipdocs.web.models import Event
+
+    return list(session.scalars(  # type: ignore[attr-defined]
+        select(Event).where(Event.envelope_id == envelope_id).order_by(Event.id)))
+
+
+def test_racing_signers_keep_the_order(server: Server) -> None:
+    """The manager, with a link issued early, races the employee: the manager is refused until
+    the employee's signature is in, and the document ends in policy order."""
+    envelope_id, link = _new(server)
+    with server.service.sessions.begin() as session:
+        early = server.service.issue_link(session, session.get(Envelope, envelope_id).signers[1])
+    employee = Browserless(server, link)
+    manager = Browserless(server, server.link(EMPLOYEE.email))  # a session with a CSRF token
+    manager.link = early
+    assert employee.post("code").status_code == 200
+    started = employee.start(server.code(EMPLOYEE.email))
+    finish = {"signature": employee.signature(started.json()["signed_attrs"])}
+    outcome: dict[str, int] = {}
+
+    def manager_tries() -> None:
+        outcome["code"] = manager.post("code").status_code
+
+    racer = threading.Thread(target=manager_tries)
+    racer.start()
+    assert employee.post("finish", finish).status_code == 200
+    racer.join()
+    with server.service.sessions() as session:
+        envelope = session.get(Envelope, envelope_id)
+        states = [s.status for s in envelope.signers]
+    assert states == ["signed", "waiting", "waiting"]
+    assert outcome["code"] in (404, 409)  # before: refused (409); after: a new link (404)
+
+
+def test_complete_envelope_audit_trail_and_key_custody(server: Server, tmp_path: Path) -> None:
+    envelope_id, link = _new(server)
+    for person, url in ((EMPLOYEE, link), (MANAGER, None), (HR, None)):
+        signer = Browserless(server, url or server.link(person.email))
+        # the employee chooses neither agree nor disagree: receipt is acknowledged, as by `sign`
+        assert signer.sign(person.email, agree=None).status_code == 200
+    with server.service.sessions() as session:
+        envelope = session.get(Envelope, envelope_id)
+        assert envelope.status == "completed"
+        final = server.service.read_document(envelope)
+        events = envelope_events(session, envelope_id)
+        assert all(s.pending is None for s in envelope.signers)
+    kinds = [e.kind for e in events]  # type: ignore[attr-defined]
+    for kind in ("created", "mailed", "opened", "code_sent", "code_verified", "signed",
+                 "completed"):
+        assert kind in kinds
+    opened = [e for e in events if e.kind == "opened"]  # type: ignore[attr-defined]
+    assert opened[0].ip == "127.0.0.1" and "python-httpx" in opened[0].user_agent
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(final))
+    names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    files = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    audit = json.loads(files["audit.json"]["/EF"]["/F"].data)
+    assert chain_problems(audit) == []
+    assert [e["kind"] for e in audit["events"]][-1] == "completed"
+    forged = json.loads(json.dumps(audit))
+    forged["events"][1]["ip"] = "10.0.0.1"
+    assert chain_problems(forged)
+    # the audit table is append-only in the database itself
+    with pytest.raises(Exception, match="append-only"), server.service.engine.begin() as conn:
+        conn.execute(text("UPDATE events SET ip = '10.0.0.1'"))
+    # nor can it fork: a second successor of the same event is refused
+    from sqlalchemy.exc import IntegrityError
+
+    from pipdocs.web.models import Event
+
+    first = events[0]
+    with pytest.raises(IntegrityError), server.service.sessions.begin() as session:
+        session.add(Event(envelope_id=envelope_id, at=first.at, kind="forged", actor="x", ip="",
+                          user_agent="", detail="{}", prev_hash=first.prev_hash, hash="f" * 64))
+    # no signer key anywhere: the only private keys under DATA are the CA's, encrypted
+    keys = []
+    for path in server.service.config.data_dir.rglob("*"):
+        if path.is_file() and b"PRIVATE KEY" in path.read_bytes():
+            keys.append(path.relative_to(server.service.config.data_dir).as_posix())
+            assert b"ENCRYPTED PRIVATE KEY" in path.read_bytes()
+    assert sorted(keys) == ["ca/root.key", "ca/tsa.key"]
+    _verify_fails_after_a_later_change(server, final, tmp_path)
+
+
+def _verify_fails_after_a_later_change(server: Server, final: bytes, tmp_path: Path) -> None:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    from pipdocs.verification.verify import verify_pdf
+
+    good = tmp_path / "final.pdf"
+    good.write_bytes(final)
+    root = [server.service.ca_dir / "root.pem"]
+    report = verify_pdf(good, root)
+    assert report.ok, [p.message for p in report.problems]
+    assert report.signatures[0].reason == server.service.policy.reason("employee", "en")
+    done = server.mails(EMPLOYEE.email, "completed")[-1]
+    names = {part.get_filename() for part in done.iter_attachments()}
+    assert names == {f"{PLAN.plan_id}-signed.pdf", "verification.txt", "verification.html"}
+    assert any(w.code == "audit_sealed" for w in report.warnings)
+    from pyhanko.pdf_utils import generic
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(final))
+    writer.root["/Lang"] = generic.TextStringObject("fr")  # any change after the seal
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    bad = tmp_path / "changed.pdf"
+    bad.write_bytes(out.getvalue())
+    assert not verify_pdf(bad, root).ok
+
+
+def test_hr_pages_login_list_upload_resend_cancel_download(server: Server) -> None:
+    from pipdocs.web.hr import add_user
+
+    add_user(server.service.sessions, "boss@example.com", "correct horse battery")
+    hr = httpx.Client(base_url=server.url)
+    assert hr.get("/").status_code == 303  # not logged in: to the login page
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', hr.get("/login").text).group(1)
+    wrong = hr.post("/login", data={"email": "boss@example.com", "password": "nope-nope-nope",
+                                    "csrf": csrf})
+    assert "Wrong e-mail or password" in wrong.text and "pipdocs_hr" not in hr.cookies
+    done = hr.post("/login", data={"email": "boss@example.com",
+                                   "password": "correct horse battery", "csrf": csrf})
+    assert done.status_code == 303
+    assert "httponly" in done.headers["set-cookie"].lower()
+    assert "samesite=strict" in done.headers["set-cookie"].lower()
+    before = len(server.mails(EMPLOYEE.email, "link"))
+    upload = hr.post("/envelopes", data={"csrf": csrf},
+                     files={"file": ("plan.pdf", prepared_pdf("en"))})
+    assert upload.status_code == 303
+    assert len(server.mails(EMPLOYEE.email, "link")) == before + 1
+    listing = hr.get("/").text
+    envelope_id = re.search(r'data-envelope="([0-9a-f]{32})"', listing).group(1)
+    assert PLAN.plan_id in listing and "in_progress" in listing
+    first_link = server.link(EMPLOYEE.email)
+    assert hr.post(f"/envelopes/{envelope_id}/resend", data={"csrf": csrf}).status_code == 303
+    assert server.link(EMPLOYEE.email) != first_link
+    assert httpx.get(first_link).status_code == 404  # the resent link replaces the old one
+    assert hr.post(f"/envelopes/{envelope_id}/cancel", data={"csrf": "0" * 64}).status_code \
+        == 403
+    assert hr.post(f"/envelopes/{envelope_id}/cancel", data={"csrf": csrf}).status_code == 303
+    assert re.search(rf'data-envelope="{envelope_id}">\s*<td>[^<]*</td>\s*'
+                     r'<td class="envelope-status">cancelled', hr.get("/").text)
+    pdf = hr.get(f"/envelopes/{envelope_id}/document")
+    assert pdf.content.startswith(b"%PDF-")
+    assert httpx.get(f"{server.url}/envelopes/{envelope_id}/document").status_code == 303
+
+
+def test_cli_token_and_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from pipdocs.cli.main import cli
+    from pipdocs.web.db import open_database
+    from pipdocs.web.hr import check_password
+    from pipdocs.web.models import ApiToken
+
+    runner = CliRunner()
+    data = tmp_path / "data"
+    made = runner.invoke(cli, ["serve", "token", "--data", str(data), "--email", "hr@x.example"])
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", token)
+    sessions = open_database(data, None)
+    with sessions() as session:
+        hashes = [t.token_hash for t in session.scalars(select(ApiToken))]
+    assert hashes == [hashlib.sha256(token.encode()).hexdigest()]
+    monkeypatch.setenv("PIPDOCS_HR_PASSWORD", "a long enough password")
+    added = runner.invoke(cli, ["serve", "user", "add", "--data", str(data), "--email",
+                                "hr@x.example"])
+    assert added.exit_code == 0, added.output
+    assert check_password(sessions, "hr@x.example", "a long enough password") is not None
+    assert check_password(sessions, "hr@x.example", "wrong password!") is None
+    no_data = runner.invoke(cli, ["serve"])
+    assert no_data.exit_code == 2 and "--data" in no_data.output
+
+
+def test_pipdocs_send(server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from pipdocs.cli.main import cli
+
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(prepared_pdf("en"))
+    runner = CliRunner()
+    monkeypatch.setenv("PIPDOCS_API_TOKEN", server.token)
+    sent = runner.invoke(cli, ["send", str(pdf), "--server", server.url])
+    assert sent.exit_code == 0, sent.output
+    envelope_id = re.search(r"envelope ([0-9a-f]{32}) in_progress", sent.output).group(1)
+    assert f"employee {EMPLOYEE.email} (waiting)" in sent.output
+    with server.api() as api:
+        assert api.get(f"/api/envelopes/{envelope_id}").status_code == 200
+    monkeypatch.setenv("PIPDOCS_API_TOKEN", "wrong")
+    refused = runner.invoke(cli, ["send", str(pdf), "--server", server.url])
+    assert refused.exit_code == 2 and "API token was refused" in refused.output
