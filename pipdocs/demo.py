@@ -140,8 +140,7 @@ def run_case_demo(
     from pipdocs.core.files import write_atomic
     from pipdocs.lifecycle.case import verify_case
     from pipdocs.lifecycle.casereport import render_html, render_text
-    from pipdocs.lifecycle.example import build_case, case_inputs, make_signers
-    from pipdocs.signing.tsa import CheckedHTTPTimeStamper, make_server
+    from pipdocs.lifecycle.example import build_case, ca_service, case_inputs, make_signers
 
     find_soffice()
     inputs = case_inputs(lang)
@@ -156,16 +155,10 @@ def run_case_demo(
     signers = make_signers(out, lang, ca_password, key_password, policy)
     result.files["root"] = signers.root
     progress(f"1/4 CA and keys for the case in {inputs}: {signers.root} (what verifiers trust)")
-    server = make_server(out / "ca", ca_password, policy.tsa_policy_oid, "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, name="pipdocs-demo-tsa", daemon=True)
-    thread.start()
-    try:
-        progress(f"2/4 timestamp authority on {server.url}; making and signing every document:")
-        signers.timestamper = CheckedHTTPTimeStamper(server.url, timeout=policy.tsa_timeout)
+    with ca_service(out, ca_password, signers) as url:
+        progress(f"2/4 CA service (timestamps, OCSP, CRL) on {url}; making and signing every"
+                 " document:")
         build = build_case(out, lang, signers, progress)
-    finally:
-        server.shutdown()
-        server.server_close()
     result.files.update({f"case:{name}": path for name, path in build.case.items()})
     report = verify_case([out / "case"], [signers.root], policy)
     result.ok, result.verdict = report.ok, render_text(report)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -59,20 +59,19 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    from pipdocs.signing.tsa import local_timestamper
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    from pipdocs.lifecycle.example import ca_service
 
     out = tmp_path_factory.mktemp("case") / "demo"
     demo = run_case_demo(out, "zh", progress=lambda _: None)
     passwords = dict(line.split("=", 1) for line in
                      (out / "demo-passwords.txt").read_text().splitlines())
     policy = load_policy()
-    stamper = local_timestamper(out / "ca", passwords["PIPDOCS_CA_PASSWORD"],
-                                policy.tsa_policy_oid)
     keys = {role: out / "keys" / f"{role}.p12" for role in ("employee", "manager", "hr")}
-    signers = Signers(out / "ca" / "root.pem", keys, passwords["PIPDOCS_KEY_PASSWORD"], stamper,
+    signers = Signers(out / "ca" / "root.pem", keys, passwords["PIPDOCS_KEY_PASSWORD"], None,
                       policy)
-    return Built(demo, signers, tmp_path_factory.mktemp("work"))
+    with ca_service(out, passwords["PIPDOCS_CA_PASSWORD"], signers):
+        yield Built(demo, signers, tmp_path_factory.mktemp("work"))
 
 
 def invoke(*args: str | Path) -> tuple[int, str]:

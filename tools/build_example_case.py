@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pipdocs.core.policy import load_policy
 from pipdocs.lifecycle.case import verify_case
-from pipdocs.lifecycle.example import build_case, case_inputs, make_signers
+from pipdocs.lifecycle.example import build_case, ca_service, case_inputs, make_signers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,9 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     policy = load_policy()
     with tempfile.TemporaryDirectory(prefix="pipdocs-example-case-") as tmp:
         work = Path(tmp)
-        signers = make_signers(work, args.lang, secrets.token_urlsafe(18),
-                               secrets.token_urlsafe(18), policy)
-        build = build_case(work, args.lang, signers, print)
+        ca_password = secrets.token_urlsafe(18)
+        signers = make_signers(work, args.lang, ca_password, secrets.token_urlsafe(18), policy)
+        with ca_service(work, ca_password, signers):
+            build = build_case(work, args.lang, signers, print)
         report = verify_case([work / "case"], [signers.root], policy)
         if not report.ok:
             print("\n".join(p.message for p in report.problems), file=sys.stderr)

@@ -10,7 +10,8 @@ prepared PDF and each partly signed one), ``case/`` (the signed documents: what 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,6 @@ def make_signers(out_dir: Path, lang: str, ca_password: str, key_password: str,
                  policy: Policy) -> Signers:
     """A CA for the example plan's organisation and keys for its three people (in-process TSA)."""
     from pipdocs.signing.ca import init_ca, issue_signer
-    from pipdocs.signing.tsa import local_timestamper
 
     plan = load_plan(case_inputs(lang) / f"plan-v1-{lang}.yaml")
     root = init_ca(out_dir / "ca", plan.organisation or "pipdocs example", ca_password)
@@ -77,8 +77,30 @@ def make_signers(out_dir: Path, lang: str, ca_password: str, key_password: str,
         keys[role] = keys_dir / f"{role}.p12"
         issue_signer(out_dir / "ca", person.name, person.email, keys[role], ca_password,
                      key_password)
-    stamper = local_timestamper(out_dir / "ca", ca_password, policy.tsa_policy_oid)
-    return Signers(root.path, keys, key_password, stamper, policy)
+    return Signers(root.path, keys, key_password, None, policy)
+
+
+@contextmanager
+def ca_service(out_dir: Path, ca_password: str, signers: Signers) -> Iterator[str]:
+    """The example CA's service (timestamps, OCSP, CRL) on a free loopback port, for as long as
+    the block runs; signing needs it (no signature without a timestamp and revocation data)."""
+    import threading
+
+    from pipdocs.signing.service import make_ca_server
+    from pipdocs.signing.tsa import CheckedHTTPTimeStamper
+
+    policy = signers.policy
+    server = make_ca_server(out_dir / "ca", ca_password, policy.tsa_policy_oid, "127.0.0.1", 0,
+                            quiet=True)
+    thread = threading.Thread(target=server.serve_forever, name="pipdocs-case-ca", daemon=True)
+    thread.start()
+    signers.timestamper = CheckedHTTPTimeStamper(server.url, timeout=policy.tsa_timeout)
+    try:
+        yield str(server.url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def sign_in_order(prepared: Path, name: str, build: CaseBuild,
