@@ -23,6 +23,11 @@ if TYPE_CHECKING:
     from pipdocs.core.plan import Plan, load_plan, plan_from_data
     from pipdocs.document.pipeline import build_pdf
     from pipdocs.document.render import render_docx
+    from pipdocs.lifecycle.case import verify_case
+    from pipdocs.lifecycle.checkin import make_checkin
+    from pipdocs.lifecycle.evaluation import make_evaluation
+    from pipdocs.lifecycle.refusal import make_refusal
+    from pipdocs.lifecycle.revise import make_revision
     from pipdocs.signing.ca import init_ca, issue_signer
     from pipdocs.signing.sign import load_signer, sign_pdf
     from pipdocs.signing.tsa import local_timestamper
@@ -41,6 +46,11 @@ _EXPORTS = {
     "local_timestamper": "pipdocs.signing.tsa",
     "verify_pdf": "pipdocs.verification.verify",
     "run_bulk": "pipdocs.bulk.run",
+    "make_checkin": "pipdocs.lifecycle.checkin",
+    "make_evaluation": "pipdocs.lifecycle.evaluation",
+    "make_refusal": "pipdocs.lifecycle.refusal",
+    "make_revision": "pipdocs.lifecycle.revise",
+    "verify_case": "pipdocs.lifecycle.case",
     "PipdocsError": "pipdocs.core.errors",
 }
 
@@ -58,6 +68,11 @@ __all__ = [
     "local_timestamper",
     "verify_pdf",
     "run_bulk",
+    "make_checkin",
+    "make_evaluation",
+    "make_refusal",
+    "make_revision",
+    "verify_case",
     "PipdocsError",
 ]
 

@@ -131,6 +131,48 @@ def run_demo(
     return result
 
 
+def run_case_demo(
+    out_dir: Path | None = None, lang: str = "zh", progress: Callable[[str], None] = print
+) -> DemoResult:
+    """``pipdocs demo --case``: a whole PIP case (plan, check-ins, a revision, the final
+    evaluation), every document signed, then ``case verify``; ``ok`` is the case's verdict."""
+    from pipdocs.conversion.soffice import find_soffice
+    from pipdocs.core.files import write_atomic
+    from pipdocs.lifecycle.case import verify_case
+    from pipdocs.lifecycle.casereport import render_html, render_text
+    from pipdocs.lifecycle.example import build_case, ca_service, case_inputs, make_signers
+
+    find_soffice()
+    inputs = case_inputs(lang)
+    policy = load_policy()
+    out = _fresh_dir(out_dir)
+    result = DemoResult(ok=False, out_dir=out)
+    ca_password, key_password = secrets.token_urlsafe(18), secrets.token_urlsafe(18)
+    result.files["passwords"] = out / "demo-passwords.txt"
+    write_atomic(result.files["passwords"], (
+        f"PIPDOCS_CA_PASSWORD={ca_password}\nPIPDOCS_KEY_PASSWORD={key_password}\n"
+    ).encode(), 0o600)
+    signers = make_signers(out, lang, ca_password, key_password, policy)
+    result.files["root"] = signers.root
+    progress(f"1/4 CA and keys for the case in {inputs}: {signers.root} (what verifiers trust)")
+    with ca_service(out, ca_password, signers) as url:
+        progress(f"2/4 CA service (timestamps, OCSP, CRL) on {url}; making and signing every"
+                 " document:")
+        build = build_case(out, lang, signers, progress)
+    result.files.update({f"case:{name}": path for name, path in build.case.items()})
+    report = verify_case([out / "case"], [signers.root], policy)
+    result.ok, result.verdict = report.ok, render_text(report)
+    result.files["verify"] = out / "case-verify.txt"
+    result.files["report"] = out / "case-report.html"
+    write_atomic(result.files["verify"], (result.verdict + "\n").encode("utf-8"))
+    write_atomic(result.files["report"], render_html(report).encode("utf-8"))
+    progress(f"3/4 case verify: {'PASSED' if result.ok else 'FAILED'} ({result.files['report']})")
+    progress(result.verdict)
+    progress(f"4/4 everything is in {out}; check it again with: pipdocs case verify {out / 'case'}"
+             f" --trust {signers.root}")
+    return result
+
+
 def serve_demo(out_dir: Path | None = None, lang: str = "zh", host: str = "127.0.0.1",
                port: int = 8000, progress: Callable[[str], None] = print) -> None:
     """``pipdocs serve`` with one envelope of the example plan; prints the first signer's link

@@ -47,13 +47,22 @@ def bulk_template(out: Path, lang: str) -> None:
               help="Convert on running unoserver instances instead of local LibreOffice.")
 @click.option("--templates", type=DIR_PATH, default=None,
               help="Use this template directory (zh/, en/).")
+@click.option("--plans", type=DIR_PATH, default=None,
+              help="The sheet holds check-ins (one row each, keyed by plan_id); the signed plans"
+                   " are in this folder. See docs/lifecycle.md.")
+@click.option("--trust", type=EXISTING_FILE, multiple=True,
+              help="With --plans: root certificate the signed plans must chain to.")
 @POLICY_OPTION
 @SEAL_OPTION
 def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, force: bool,
-                 converter: str | None, templates: Path | None, policy_file: Path | None,
+                 converter: str | None, templates: Path | None, plans: Path | None,
+                 trust: tuple[Path, ...], policy_file: Path | None,
                  seal_dir: Path | None) -> None:
     """One document per spreadsheet row (.xlsx or .csv); exit 1 if any row failed."""
     import signal
+
+    if plans is not None:
+        _checkin_sheet(sheet, plans, out_dir, templates, trust, policy_file)
 
     from pipdocs.bulk.run import run_bulk
     from pipdocs.core.policy import load_policy
@@ -78,6 +87,26 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
         made=summary.made, skipped=summary.skipped, failed=summary.failed,
         seconds=f"{summary.seconds:.1f}", rate=f"{rate:.1f}", report=summary.report))
     sys.exit(1 if summary.failed else 0)
+
+
+def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path, templates: Path | None,
+                   trust: tuple[Path, ...], policy_file: Path | None) -> None:
+    """`bulk SHEET --plans DIR`: one check-in record per row (pipdocs/lifecycle/checkinsheet)."""
+    import logging
+
+    from pipdocs.core.policy import load_policy
+    from pipdocs.lifecycle.checkinsheet import run_checkin_sheet
+    from pipdocs.lifecycle.make import Options
+
+    if not click.get_current_context().find_root().params.get("debug"):
+        for name in ("pyhanko", "pyhanko_certvalidator"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    options = Options(trust=list(trust), policy=load_policy(policy_file),
+                      templates_dir=templates)
+    result = run_checkin_sheet(sheet, plans, out_dir, options, progress=err)
+    click.echo(f"bulk check-ins: {result.made} made, {result.skipped} skipped, {result.failed}"
+               f" failed; report: {result.report}")
+    sys.exit(1 if result.failed else 0)
 
 
 def _bulk_output(sheet_name: str) -> Any:

@@ -92,16 +92,29 @@ def templates_list(templates: Path | None) -> None:
 
 @templates_group.command("check")
 @click.argument("template", type=EXISTING_FILE)
-def templates_check(template: Path) -> None:
+@click.option("--kind", type=click.Choice(["plan", "checkin", "evaluation", "refusal", "revision"]),
+              default=None, help="Which document the template is for (default: from its file"
+              " name: checkin.docx, evaluation.docx, refusal.docx, revision.docx; else a plan).")
+def templates_check(template: Path, kind: str | None) -> None:
     """Check an edited template: Jinja syntax, names a plan lacks, signature boxes."""
+    from pipdocs.core.policy import load_policy
     from pipdocs.document.templates import check_template
+    from pipdocs.lifecycle.contexts import TEMPLATE_CONTEXTS
 
-    problems = check_template(template)
+    kind = kind or (template.stem if template.stem in TEMPLATE_CONTEXTS else "plan")
+    if kind == "plan":
+        problems = check_template(template)
+        what = "plan fields and the three signature boxes"
+    else:
+        roles = () if kind == "revision" else load_policy().order_for(kind)
+        problems = check_template(template, TEMPLATE_CONTEXTS[kind], roles)
+        boxes = f"signature boxes for {', '.join(roles)}" if roles else "no signature boxes"
+        what = f"{kind} fields and {boxes}"
     for problem in problems:
         err(f"error: {template}: {problem}")
     if problems:
         sys.exit(1)
-    click.echo(f"{template}: ok (syntax, plan fields and the three signature boxes)")
+    click.echo(f"{template}: ok (syntax, {what})")
 
 
 @cli.command("pdf")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from pipdocs.cli import archive, bulk, demo, documents, revoking, serve, signing, verifying
+from pipdocs.cli import (
+    archive,
+    bulk,
+    demo,
+    documents,
+    lifecycle,
+    revoking,
+    serve,
+    signing,
+    verifying,
+)
 from pipdocs.cli.app import cli
 
 # imported to register their commands
-COMMAND_MODULES = (documents, signing, revoking, verifying, bulk, demo, archive, serve)
+COMMAND_MODULES = (documents, signing, revoking, verifying, bulk, lifecycle, demo, archive, serve)
 
 
 def main() -> None:

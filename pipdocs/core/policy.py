@@ -60,6 +60,33 @@ class StampLayout(_Model):
         return self.continued_zh if language == "zh" else self.continued_en
 
 
+#: Every document a PIP case holds. A plan PDF without a recorded kind is a "plan".
+DOCUMENT_KINDS: tuple[str, ...] = ("plan", "revision", "checkin", "refusal", "evaluation")
+#: Who signs each lifecycle document, in order, unless the policy's ``documents`` says otherwise
+#: ("plan" and "revision" follow the policy's ``order``).
+DEFAULT_DOCUMENT_ORDERS: dict[str, tuple[str, ...]] = {
+    "checkin": ("manager", "employee"),
+    "refusal": ("manager", "hr"),
+    "evaluation": ("manager", "hr", "employee"),
+}
+
+
+class DocumentSigning(_Model):
+    """A document kind's signers in order, and optionally its own reason texts per language."""
+
+    order: tuple[str, ...] | None = None  # None: the default for the kind
+    reasons: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("order")
+    @classmethod
+    def _order(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return value
+        if not value or len(set(value)) != len(value) or not set(value) <= set(ROLES):
+            raise ValueError(f"must list one or more of {', '.join(ROLES)}, each at most once")
+        return value
+
+
 class Policy(_Model):
     """The parsed policy; ``source`` is the file it came from (for messages and relative paths)."""
 
@@ -81,7 +108,17 @@ class Policy(_Model):
         "zh": {"employee": "员工", "manager": "直接上级", "hr": "人力资源"},
     })
     stamp: StampLayout
+    documents: dict[str, DocumentSigning] = Field(default_factory=dict)
     source: str = ""
+
+    @field_validator("documents")
+    @classmethod
+    def _documents(cls, value: dict[str, DocumentSigning]) -> dict[str, DocumentSigning]:
+        unknown = sorted(set(value) - set(DOCUMENT_KINDS))
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a document kind"
+                             f" ({', '.join(DOCUMENT_KINDS)})")
+        return value
 
     @field_validator("order")
     @classmethod
@@ -132,6 +169,13 @@ class Policy(_Model):
     def is_last(self, role: str) -> bool:
         return self.order[-1] == role
 
+    def order_for(self, kind: str) -> tuple[str, ...]:
+        """Signers of a document ``kind`` in order: its ``documents`` entry, else the default."""
+        own = self.documents.get(kind)
+        if own is not None and own.order:
+            return own.order
+        return DEFAULT_DOCUMENT_ORDERS.get(kind, self.order)
+
     def role_label(self, role: str, language: str) -> str:
         """The role as a heading or stamp line: 'Human Resources', '人力资源'."""
         return self.roles[_lang(language)][role]
@@ -142,13 +186,16 @@ class Policy(_Model):
 
     def reason(
         self, role: str, language: str, *, agree: bool = False, comment: str | None = None,
-        override: str | None = None, disagree: bool = False,
+        override: str | None = None, disagree: bool = False, kind: str = "plan",
     ) -> str:
-        """The /Reason text: the role's default (or ``override``), plus the employee's comment.
+        """The /Reason text: the role's default for the document ``kind`` (or ``override``),
+        plus the employee's comment.
 
         The employee agrees, acknowledges receipt (default), or acknowledges but disagrees.
         """
-        texts = self.reasons[_lang(language)]
+        texts = dict(self.reasons[_lang(language)])
+        own = self.documents.get(kind)
+        texts.update(own.reasons.get(_lang(language), {}) if own else {})
         override, comment = _one_line(override), _one_line(comment)
         if agree and disagree:
             raise InputError(tr("--agree and --disagree exclude each other; choose one"))

@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipdocs.core.errors import ConversionError, InputError, TemplateError
@@ -220,22 +220,25 @@ def _char(run: list[_Word], index: int) -> tuple[_Word, int]:
     raise AssertionError("index past the end of the run")  # pragma: no cover
 
 
-def find_boxes(pdf_bytes: bytes) -> dict[str, Box]:
-    """Find every role's signature box from its two markers; TemplateError if one is unusable."""
-    return read_boxes(pdf_bytes)[0]
+def find_boxes(pdf_bytes: bytes, roles: Sequence[str] = ROLES) -> dict[str, Box]:
+    """Find each of ``roles``' signature boxes from its two markers; TemplateError if one is
+    unusable."""
+    return read_boxes(pdf_bytes, roles)[0]
 
 
-def read_boxes(pdf_bytes: bytes) -> tuple[dict[str, Box], dict[str, str]]:
-    """Every role's signature box, and the text of its table row (one line per text line)."""
+def read_boxes(pdf_bytes: bytes, roles: Sequence[str] = ROLES,
+               ) -> tuple[dict[str, Box], dict[str, str]]:
+    """Each of ``roles``' signature boxes (a lifecycle document has fewer signers than a plan),
+    and the text of its table row (one line per text line)."""
     lines = _lines(_pdftotext_bbox(pdf_bytes), _pages(pdf_bytes))
-    boxes = _boxes(lines)
+    boxes = _boxes(lines, roles)
     return boxes, {role: _row_text(lines, box, _floor(box, boxes.values()))
                    for role, box in boxes.items()}
 
 
-def _boxes(lines: list[tuple[int, list[_Word]]]) -> dict[str, Box]:
+def _boxes(lines: list[tuple[int, list[_Word]]], roles: Sequence[str]) -> dict[str, Box]:
     hits: dict[str, list[tuple[int, float, float]]] = {}
-    wanted = [(marker(role, end), end) for role in ROLES for end in (False, True)]
+    wanted = [(marker(role, end), end) for role in roles for end in (False, True)]
     for page_no, words in lines:
         if not any("[" in word.text for word in words):
             continue
@@ -255,7 +258,7 @@ def _boxes(lines: list[tuple[int, list[_Word]]]) -> dict[str, Box]:
                     hits.setdefault(needle, []).append((page_no, *point))
                     at = text.find(needle, at + len(needle))
     boxes: dict[str, Box] = {}
-    for role in ROLES:
+    for role in roles:
         first, last = marker(role, False), marker(role, True)
         for needle in (first, last):
             count = len(hits.get(needle, []))

@@ -9,7 +9,7 @@ findings (a stable code plus English and Chinese detail); callers decide how to 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,13 +85,17 @@ def revision_bytes(data: bytes, reader: Any, revision: int) -> bytes:
     return data[: end + len(b"%%EOF")]
 
 
-def party_findings(prepared: bytes, plan: Plan) -> list[Finding]:
-    """plan.json's people against what the prepared page prints in each role's row."""
+def party_findings(prepared: bytes, plan: Plan,
+                   roles: Sequence[str] | None = None) -> list[Finding]:
+    """plan.json's people against what the prepared page prints in each role's row (``roles``:
+    the document's signers, when it has fewer than the plan's three)."""
     from pipdocs.document.boxes import parties, party_mismatches, read_boxes
 
-    _, rows = read_boxes(prepared)
+    roles = tuple(roles) if roles else ROLES
+    _, rows = read_boxes(prepared, roles)
     out = []
-    for role, what, value in party_mismatches(rows, parties(plan)):
+    wanted = {role: who for role, who in parties(plan).items() if role in roles}
+    for role, what, value in party_mismatches(rows, wanted):
         en_role, zh_role = ROLE_WORDS[role]
         zh_what = "姓名" if what == "name" else "电子邮件"
         out.append(Finding(

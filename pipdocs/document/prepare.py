@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,14 +30,16 @@ from pipdocs.core.names import (
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.document.boxes import Box, find_boxes, parties, party_mismatches, read_boxes
+from pipdocs.document.record import RECORD_ATTACHMENT
 
 LANG_TAGS = LANGUAGE_TAGS
 ATTACHMENT_NAME = PLAN_ATTACHMENT
 #: The signing terms the document was prepared for (order, locking, seal).
 TERMS_NAME = TERMS_ATTACHMENT
 TERMS_FORMAT = "pipdocs-signing/1"
-#: The only attachments a pipdocs document may carry.
-ATTACHMENTS = (ATTACHMENT_NAME, TERMS_NAME)
+#: The only attachments a pipdocs document may carry (document.json: a lifecycle document's
+#: record, see document/record.py).
+ATTACHMENTS = (ATTACHMENT_NAME, TERMS_NAME, RECORD_ATTACHMENT)
 
 #: Seals a prepared PDF (bytes in, bytes out): the organisation's certification signature.
 Sealer = Callable[[bytes], bytes]
@@ -68,8 +70,10 @@ class SigningTerms:
         if not isinstance(data, dict) or data.get("format") != TERMS_FORMAT:
             raise ValueError(f"{TERMS_NAME} is not in the {TERMS_FORMAT} format")
         order = data.get("order")
-        if not isinstance(order, list) or sorted(map(str, order)) != sorted(ROLES):
-            raise ValueError(f"{TERMS_NAME}: the order must name each of {', '.join(ROLES)} once")
+        if (not isinstance(order, list) or not order or len(set(map(str, order))) != len(order)
+                or not set(map(str, order)) <= set(ROLES)):
+            raise ValueError(f"{TERMS_NAME}: the order must name one or more of"
+                             f" {', '.join(ROLES)}, each once")
         certify, lock, sealed = (data.get(k) for k in ("certify_first", "lock_last", "sealed"))
         if not (isinstance(certify, bool) and isinstance(lock, bool) and isinstance(sealed, bool)):
             raise ValueError(f"{TERMS_NAME}: certify_first, lock_last and sealed are true/false")
@@ -82,20 +86,26 @@ def document_title(plan: Plan) -> str:
 
 
 def prepare_pdf(pdf_bytes: bytes, plan: Plan, policy: Policy | None = None,
-                seal: Sealer | None = None) -> bytes:
+                seal: Sealer | None = None, *, order: Sequence[str] | None = None,
+                record: bytes | None = None, title: str | None = None) -> bytes:
     """Add the three empty signature fields, ``plan.json``, ``signing.json`` and metadata; then
     the organisation's seal when ``seal`` is given.
+
+    A lifecycle document passes its own signers (``order``), its ``record`` (``document.json``)
+    and its ``title``; the fields, the lock and ``signing.json`` then follow that order.
 
     Locking: the last role's field (``policy.order[-1]``) carries a FieldMDP lock on all fields
     with DocMDP P=1 when ``lock_last``, so once it has signed nothing may change; the first
     signature (the seal, else the first role's) certifies with P=2.
     """
     policy = policy or load_policy()
+    if order:  # the document's own signers (validated by the policy's documents section)
+        policy = policy.model_copy(update={"order": tuple(order)})
     if policy.seal == "required" and seal is None:
         raise InputError(f"{policy.source or 'the signing policy'} requires the organisation's"
                          " seal: pass --seal CA_DIR (the CA directory holding seal.p12)")
-    boxes, rows = read_boxes(pdf_bytes)
-    missing = party_mismatches(rows, parties(plan))
+    boxes, rows = read_boxes(pdf_bytes, policy.order)
+    missing = party_mismatches(rows, {r: p for r, p in parties(plan).items() if r in boxes})
     if missing:
         role, what, value = missing[0]
         raise TemplateError(
@@ -110,7 +120,10 @@ def prepare_pdf(pdf_bytes: bytes, plan: Plan, policy: Policy | None = None,
             "The validated plan this document was generated from (pipdocs)")
     _attach(writer, TERMS_NAME, terms.to_json_bytes(),
             "The signing order and locking this document was prepared for (pipdocs)")
-    _set_metadata(writer, plan)
+    if record is not None:
+        _attach(writer, RECORD_ATTACHMENT, record,
+                "What this document records and the signed document it follows (pipdocs)")
+    _set_metadata(writer, plan, title)
     out = io.BytesIO()
     writer.write(out)
     return seal(out.getvalue()) if seal is not None else out.getvalue()
@@ -155,7 +168,7 @@ def _add_fields(writer: Any, boxes: dict[str, Box], plan: Plan, policy: Policy) 
         append_signature_field,
     )
 
-    for role in ROLES:
+    for role in policy.order:
         box = boxes[role]
         lock = policy.lock_last and policy.is_last(role)
         spec = SigFieldSpec(
@@ -196,7 +209,7 @@ def _attach(writer: Any, name: str, data: bytes, description: str) -> None:
     ))
 
 
-def _set_metadata(writer: Any, plan: Plan) -> None:
+def _set_metadata(writer: Any, plan: Plan, title: str | None = None) -> None:
     from pyhanko.pdf_utils import generic
 
     root = writer.root
@@ -207,7 +220,7 @@ def _set_metadata(writer: Any, plan: Plan) -> None:
     root["/ViewerPreferences"] = prefs
     writer.update_root()
     meta = writer.document_meta
-    meta.title = document_title(plan)
+    meta.title = title or document_title(plan)
     meta.subject = plan.plan_id
     meta.keywords = ["PIP", plan.plan_id or "", plan.role]
     meta.author = plan.organisation or plan.hr.name

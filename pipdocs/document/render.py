@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import TemplateError
@@ -52,16 +52,25 @@ def _template_bytes(path: Path) -> bytes:
 
 def render_docx_bytes(plan: Plan, templates_dir: Path | None = None) -> bytes:
     """The plan rendered into its role template, as .docx bytes."""
+    path = find_template(plan.language, plan.role, templates_dir)
+    title = document_title(plan.language, plan.employee.name)
+    return render_template_bytes(path, plan_context(plan), plan.language, title,
+                                 plan.plan_id or "")
+
+
+def render_template_bytes(
+    path: Path, context: dict[str, Any], language: str, title: str, subject: str
+) -> bytes:
+    """Any template (a plan's, or a lifecycle document's) rendered with ``context``."""
     import zipfile
 
     from docx.opc.exceptions import PackageNotFoundError
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
 
-    path = find_template(plan.language, plan.role, templates_dir)
     tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
     try:
-        tpl.render(plan_context(plan), jinja_env=jinja_env(plan.language), autoescape=True)
+        tpl.render(context, jinja_env=jinja_env(language), autoescape=True)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
         raise TemplateError(f"{path}: not a Word .docx file; save it as .docx") from exc
     except JinjaError as exc:
@@ -70,9 +79,9 @@ def render_docx_bytes(plan: Plan, templates_dir: Path | None = None) -> bytes:
             f" run `pipdocs templates check {path}` to find the paragraph"
         ) from exc
     props = tpl.docx.core_properties
-    props.title = document_title(plan.language, plan.employee.name)[:250]
-    props.subject = plan.plan_id or ""
-    props.language = LANGUAGE_TAGS[plan.language]
+    props.title = title[:250]
+    props.subject = subject
+    props.language = LANGUAGE_TAGS[language]
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

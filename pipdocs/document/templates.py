@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -108,11 +109,13 @@ def _kind(annotation: Any) -> Kind:
     return None
 
 
-def context_kinds() -> dict[str, Kind]:
-    """Top-level names a template may use, with what they hold."""
+def context_kinds(model: type[BaseModel] | None = None) -> dict[str, Kind]:
+    """Top-level names a template may use, with what they hold: a plan's fields, or those of
+    ``model`` (a lifecycle document's context)."""
     from pipdocs.core.plan import Plan
 
-    return {name: _kind(field.annotation) for name, field in Plan.model_fields.items()}
+    model = model or Plan
+    return {name: _kind(field.annotation) for name, field in model.model_fields.items()}
 
 
 LOOP_ATTRS = frozenset({"index", "index0", "revindex", "revindex0", "first", "last", "length",
@@ -244,7 +247,8 @@ def _paragraph_at(xml: str, lineno: int) -> str:
     return cut(text, SHORT_DETAIL)
 
 
-def _check_part(label: str, xml: str, tpl: Any, env: Any) -> list[Problem]:
+def _check_part(label: str, xml: str, tpl: Any, env: Any,
+                kinds: dict[str, Kind] | None = None) -> list[Problem]:
     """Syntax, unknown names and unknown fields in one part (body, header, footer)."""
     from jinja2 import TemplateSyntaxError, meta
 
@@ -256,7 +260,7 @@ def _check_part(label: str, xml: str, tpl: Any, env: Any) -> list[Problem]:
         where = _paragraph_at(xml, exc.lineno or 1)
         return [Problem(label, f"Jinja syntax error: {exc.message} (in paragraph \"{where}\")")]
     problems = []
-    kinds = context_kinds()
+    kinds = kinds or context_kinds()
     for name in sorted(meta.find_undeclared_variables(ast) - set(kinds)):
         guess = get_close_matches(name, list(kinds), n=1)
         hint = f" (did you mean '{guess[0]}'?)" if guess else ""
@@ -276,13 +280,13 @@ def _check_part(label: str, xml: str, tpl: Any, env: Any) -> list[Problem]:
     return problems
 
 
-def _check_markers(document: Any) -> list[Problem]:
+def _check_markers(document: Any, roles: Sequence[str] = ROLES) -> list[Problem]:
     """Each role: one cell whose first paragraph is the begin marker and last the end marker."""
     from docx.oxml.ns import qn
 
     problems = []
     cells = list(document.element.body.iter(qn("w:tc")))
-    for role in ROLES:
+    for role in roles:
         begin, end = marker(role), marker(role, end=True)
         holders = []
         for tc in cells:
@@ -302,8 +306,12 @@ def _check_markers(document: Any) -> list[Problem]:
     return problems
 
 
-def check_template(path: Path) -> list[Problem]:
-    """Every problem in a template file; an empty list means it is safe to use."""
+def check_template(path: Path, context: type[BaseModel] | None = None,
+                   roles: Sequence[str] = ROLES) -> list[Problem]:
+    """Every problem in a template file; an empty list means it is safe to use.
+
+    ``context`` is the model whose fields the template may use (default: a plan's) and
+    ``roles`` the signature boxes it must have (a lifecycle document has its own)."""
     import zipfile
 
     from docx.opc.exceptions import PackageNotFoundError
@@ -321,13 +329,14 @@ def check_template(path: Path) -> list[Problem]:
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"{path}: not a Word .docx file ({exc}); save it as .docx") from exc
     env = jinja_env("en")
-    problems = _check_part("body", tpl.get_xml(), tpl, env)
+    kinds = context_kinds(context)
+    problems = _check_part("body", tpl.get_xml(), tpl, env, kinds)
     for uri, label in ((tpl.HEADER_URI, "header"), (tpl.FOOTER_URI, "footer")):
         for _, part in tpl.get_headers_footers(uri):
-            problems += _check_part(label, tpl.get_part_xml(part), tpl, env)
+            problems += _check_part(label, tpl.get_part_xml(part), tpl, env, kinds)
     props = document.core_properties
     for name in ("author", "comments", "identifier", "language", "subject", "title"):
         value = getattr(props, name) or ""
         if "{" in value:  # docxtpl renders these too
-            problems += _check_part(f"document property {name}", value, tpl, env)
-    return problems + _check_markers(document)
+            problems += _check_part(f"document property {name}", value, tpl, env, kinds)
+    return problems + _check_markers(document, roles)

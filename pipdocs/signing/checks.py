@@ -74,7 +74,7 @@ def check_document(data: bytes, reader: Any, plan: Plan, policy: Policy, source:
     """Refuse, with verify's reason, a document verify would fail whatever is signed next."""
     findings = revision_findings(reader, signature_revisions(reader), for_signing=True)
     findings += active_content(reader, ATTACHMENTS)
-    findings += party_findings(revision_bytes(data, reader, 0), plan)
+    findings += party_findings(revision_bytes(data, reader, 0), plan, policy.order)
     if findings:
         raise SigningRefused(f"{source}: {findings[0].en}; do not sign it, ask HR for a copy"
                              " made by 'pipdocs pdf'")
@@ -172,6 +172,11 @@ def _verified(embedded: Any, label: str, source: str) -> Any:
 
 
 def check_order(fields: dict[str, bool], role: str, policy: Policy, source: str) -> None:
+    if role not in policy.order:  # a document with fewer signers (a check-in, a refusal record)
+        raise SigningRefused(
+            f"{source}: this document is signed by {', '.join(WHO[r] for r in policy.order)}"
+            f" only, not by {WHO[role]}"
+        )
     field = SIGNATURE_FIELDS[role]
     if field not in fields:
         raise InputError(

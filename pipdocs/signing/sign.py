@@ -27,6 +27,7 @@ from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.core.text import escape_controls
 from pipdocs.document.prepare import SEAL_FIELD
+from pipdocs.document.record import document_kind
 from pipdocs.signing.checks import (
     WHO,
     check_document,
@@ -165,6 +166,7 @@ class _Opened:
     plan: Plan
     policy: Policy
     sealed: bool
+    kind: str = "plan"  # a lifecycle document's kind (document.json): its reason texts
 
 
 def sign_pdf(
@@ -198,7 +200,7 @@ def sign_pdf(
     doc = _open(Path(input_pdf), policy or load_policy())
     _check(doc, role, signer.email, signer.source, str(input_pdf))
     text_reason = doc.policy.reason(role, doc.plan.language, agree=agree, comment=comment,
-                                    override=reason, disagree=disagree)
+                                    override=reason, disagree=disagree, kind=doc.kind)
     certify, lock = _locking(doc, role)
     if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
         timestamper = timestamper()
@@ -225,9 +227,12 @@ def _open_bytes(data: bytes, source: str, policy: Policy) -> _Opened:
         fields = signature_fields(reader)
         plan = embedded_plan(reader, source)
         effective = signing_terms(reader, policy, source)
+        kind = document_kind(reader.root)
     except PdfError as exc:
         raise InputError(f"{source}: not a readable PDF ({exc}); check the file") from exc
-    return _Opened(data, writer, fields, plan, effective, SEAL_FIELD in fields)
+    except InputError as exc:
+        raise InputError(f"{source}: {exc}") from exc
+    return _Opened(data, writer, fields, plan, effective, SEAL_FIELD in fields, kind)
 
 
 def _check(doc: _Opened, role: str, email: str | None, key_source: str, source: str) -> None:

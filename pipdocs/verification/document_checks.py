@@ -91,7 +91,8 @@ def check_prepared(run: Run) -> None:
     findings += active_content(reader, ATTACHMENTS)
     if run.plan is not None:
         try:
-            findings += party_findings(revision_bytes(run.inputs.data, reader, 0), run.plan)
+            findings += party_findings(revision_bytes(run.inputs.data, reader, 0), run.plan,
+                                       run.inputs.order)
         except TemplateError as exc:
             findings.append(Finding("party_mismatch", f"the signature rows cannot be read: {exc}",
                                     f"无法读取签字栏：{exc}"))

@@ -1,0 +1,186 @@
+"""The documents after the plan: checkin, revise, evaluate, refusal; and `case verify|status`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, POLICY_OPTION, cli, err
+
+TRUST_OPTION = click.option(
+    "--trust", "trust", type=EXISTING_FILE, multiple=True,
+    help="Root certificate (PEM/DER) the parent must chain to; repeat for more. Replaces the"
+         " policy's trust_anchors.")
+CASE_OPTION = click.option(
+    "--case", "case_dir", type=DIR_PATH, default=None,
+    help="The case folder: refuse a version a revision replaced; find an extension or an"
+         " earlier training step.")
+TEMPLATES_OPTION = click.option(
+    "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/).")
+
+
+def _options(trust: tuple[Path, ...], policy_file: Path | None, templates: Path | None,
+             case_dir: Path | None) -> Any:
+    from pipdocs.core.policy import load_policy
+    from pipdocs.lifecycle.make import Options
+
+    return Options(trust=list(trust), policy=load_policy(policy_file), templates_dir=templates,
+                   case_dir=case_dir)
+
+
+def _pdf_output(out: Path) -> None:
+    from pipdocs.core.errors import InputError
+
+    if out.suffix.lower() != ".pdf":
+        raise InputError(f"{out}: this command writes a PDF; name it .pdf")
+
+
+def _report(made: Any) -> None:
+    for warning in made.warnings:
+        err(f"warning: {warning}")
+    record = made.record
+    click.echo(f"{made.path}: {record.kind} of {record.plan_id} version {record.plan_version},"
+               f" ready to sign by {' → '.join(record.order)}"
+               f" (follows {record.parent_sha256[:16]}…)")
+
+
+def _quiet_libraries() -> None:
+    import logging
+
+    if not click.get_current_context().find_root().params.get("debug"):
+        for name in ("pyhanko", "pyhanko_certvalidator"):
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def _common(func: Any) -> Any:
+    for option in (TEMPLATES_OPTION, POLICY_OPTION, CASE_OPTION, TRUST_OPTION):
+        func = option(func)
+    return click.option("-o", "--output", "out", type=OUT_PATH, required=True,
+                        help="The prepared PDF to write.")(func)
+
+
+@cli.command("checkin")
+@click.argument("signed_plan", type=EXISTING_FILE)
+@click.argument("checkin_file", type=EXISTING_FILE)
+@_common
+def checkin_command(signed_plan: Path, checkin_file: Path, out: Path, trust: tuple[Path, ...],
+                    case_dir: Path | None, policy_file: Path | None,
+                    templates: Path | None) -> None:
+    """Check-in record (回顾面谈记录) for a signed plan: manager, then employee, sign it."""
+    from pipdocs.lifecycle.checkin import make_checkin
+
+    _pdf_output(out)
+    _quiet_libraries()
+    _report(make_checkin(signed_plan, checkin_file, out,
+                         _options(trust, policy_file, templates, case_dir)))
+
+
+@cli.command("evaluate")
+@click.argument("signed_plan", type=EXISTING_FILE)
+@click.argument("evaluation_file", type=EXISTING_FILE)
+@_common
+def evaluate_command(signed_plan: Path, evaluation_file: Path, out: Path,
+                     trust: tuple[Path, ...], case_dir: Path | None, policy_file: Path | None,
+                     templates: Path | None) -> None:
+    """Final evaluation (最终评估) of a signed plan: manager, HR, then the employee sign it."""
+    from pipdocs.lifecycle.evaluation import make_evaluation
+
+    _pdf_output(out)
+    _quiet_libraries()
+    _report(make_evaluation(signed_plan, evaluation_file, out,
+                            _options(trust, policy_file, templates, case_dir)))
+
+
+@cli.command("refusal")
+@click.argument("document", type=EXISTING_FILE)
+@click.argument("refusal_file", type=EXISTING_FILE)
+@_common
+def refusal_command(document: Path, refusal_file: Path, out: Path, trust: tuple[Path, ...],
+                    case_dir: Path | None, policy_file: Path | None,
+                    templates: Path | None) -> None:
+    """Refusal record (拒签记录) for a document the employee would not sign: manager, then HR."""
+    from pipdocs.lifecycle.refusal import make_refusal
+
+    _pdf_output(out)
+    _quiet_libraries()
+    _report(make_refusal(document, refusal_file, out,
+                         _options(trust, policy_file, templates, case_dir)))
+
+
+@cli.command("revise")
+@click.argument("signed_plan", type=EXISTING_FILE)
+@click.argument("new_plan", type=EXISTING_FILE)
+@click.option("--reason", required=True, help="Why the plan changes (printed on the revision).")
+@click.option("--date", "when", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of the revision (YYYY-MM-DD; default: today).")
+@_common
+def revise_command(signed_plan: Path, new_plan: Path, reason: str, when: Any, out: Path,
+                   trust: tuple[Path, ...], case_dir: Path | None, policy_file: Path | None,
+                   templates: Path | None) -> None:
+    """Revision (计划变更): version n+1 of a signed plan, signed again by all three."""
+    from pipdocs.lifecycle.revise import make_revision
+
+    _pdf_output(out)
+    _quiet_libraries()
+    day: date | None = when.date() if when else None
+    _report(make_revision(signed_plan, new_plan, reason, out,
+                          _options(trust, policy_file, templates, case_dir), day))
+
+
+__all__ = ["checkin_command", "evaluate_command", "refusal_command", "revise_command"]
+
+
+@cli.group("case")
+def case_group() -> None:
+    """A whole PIP case: plan, revisions, check-ins, refusals, the final evaluation."""
+
+
+@case_group.command("verify")
+@click.argument("paths", type=click.Path(path_type=Path, exists=False), nargs=-1, required=True)
+@TRUST_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--report", "record", type=OUT_PATH, default=None,
+              help="Also write an HTML record with the case's timeline.")
+@POLICY_OPTION
+def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
+                record: Path | None, policy_file: Path | None) -> None:
+    """Verify every document, then the chain; exit 0 only when the whole case holds."""
+    import sys
+
+    from pipdocs.core.errors import InputError
+    from pipdocs.core.files import write_atomic
+    from pipdocs.core.policy import load_policy
+    from pipdocs.lifecycle.case import verify_case
+    from pipdocs.lifecycle.casereport import render_html, render_text
+
+    if record is not None and record.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--report {record}: write an .html record (print it to PDF if needed)")
+    _quiet_libraries()
+    report = verify_case(list(paths), list(trust), load_policy(policy_file))
+    if record is not None:
+        write_atomic(record, render_html(report).encode("utf-8"))
+    click.echo(report.model_dump_json(indent=1) if as_json else render_text(report))
+    sys.exit(0 if report.ok else 1)
+
+
+@case_group.command("status")
+@click.argument("folders", type=DIR_PATH, nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per case.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Judge as of this day (YYYY-MM-DD; default: today).")
+def case_status_command(folders: tuple[Path, ...], as_json: bool, today: Any) -> None:
+    """Where each case stands: next checkpoint, overdue check-ins, evaluation due."""
+    import json
+
+    from pipdocs.lifecycle.status import case_folders, case_status, render_status
+
+    day: date = today.date() if today else date.today()
+    rows = [case_status(folder, day) for folder in case_folders(list(folders))]
+    if as_json:
+        click.echo(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False,
+                              indent=1))
+    else:
+        click.echo(render_status(rows, day))

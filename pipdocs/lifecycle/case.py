@@ -1,0 +1,220 @@
+"""``case verify``: every document of a PIP case verifies, and together they form one chain.
+
+Each PDF is verified alone (verify_pdf, against the trust anchors), then the case: one plan id
+and the same parties throughout; each document's signers are the policy's for its kind; each
+names its parent's SHA-256, and the parent is in the case; versions follow one another; every
+document refers to the version in force on its date; dates lie inside the period (or its
+extension) and in order; every checkpoint that has come has its check-in; the evaluation comes
+last. A refusal record stands for the employee's signature on the document it names. The case
+passes only when every one of these holds: anything not established is a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from pipdocs.core.errors import InputError, PipdocsError
+from pipdocs.core.policy import Policy
+from pipdocs.lifecycle.casereport import MESSAGES, CaseDocument, CaseProblem, CaseReport
+from pipdocs.lifecycle.facts import case_files
+from pipdocs.lifecycle.findings import Entry, Findings
+from pipdocs.lifecycle.records import Document, read_document
+from pipdocs.lifecycle.timeline import (
+    check_checkpoints,
+    check_dates,
+    check_inputs,
+    check_termination,
+    summary,
+)
+
+
+def verify_case(paths: Sequence[Path], trust: Sequence[Path], policy: Policy) -> CaseReport:
+    """Verify the PDFs in ``paths`` (files and folders) as one case."""
+    from pipdocs.core.version import __version__
+
+    files = case_files(paths)
+    if not files:
+        raise InputError("no PDF given: pass the case's PDFs or the folder holding them")
+    found = Findings()
+    entries = _read_all(files, trust, policy, found)
+    root = _root(entries, found)
+    if root is not None:
+        chained = [e for e in entries if _same_case(e, root, found)]
+        _check_signers(chained, policy, found)
+        _check_chain(chained, found)
+        check_inputs(chained, found)
+        check_dates(chained, found)
+        states = check_checkpoints(chained, found)
+        check_termination(chained, found)
+    else:
+        states = []
+    in_force = max((e.doc.version for e in entries if e.doc.kind in ("plan", "revision")),
+                   default=None)
+    lang = root.doc.plan.language if root else "en"
+    ordered = sorted(entries, key=lambda e: (e.doc.date, _RANK.get(e.doc.kind, 9)))
+    return CaseReport(
+        tool=f"pipdocs {__version__}", verified_at=datetime.now(timezone.utc),
+        ok=not found.problems, language=lang,
+        plan_id=root.doc.plan.plan_id if root else None,
+        employee=root.doc.plan.employee.name if root else None, version_in_force=in_force,
+        documents=[_describe(e, lang) for e in ordered], checkpoints=states,
+        problems=found.problems, warnings=found.warnings,
+    )
+
+
+_RANK = {"plan": 0, "revision": 1, "refusal": 2, "checkin": 3, "evaluation": 4}
+
+
+def _read_all(files: list[Path], trust: Sequence[Path], policy: Policy,
+              found: Findings) -> list[Entry]:
+    from pipdocs.verification.verify import verify_pdf
+
+    entries = []
+    for path in files:
+        try:
+            doc = read_document(path)
+            report = verify_pdf(path, list(trust), True, policy)
+        except PipdocsError as exc:
+            found.problems.append(CaseProblem(
+                code="unreadable", file=str(path), params={"file": path.name, "detail": str(exc)},
+                message=MESSAGES["unreadable"][0].format(file=path.name, detail=str(exc))))
+            continue
+        blocking = [p.message for p in report.problems
+                    if p.code not in ("missing_role", "no_signatures")]
+        entries.append(Entry(doc, report.verdict, list(report.signed_roles),
+                             list(report.pending_roles), blocking,
+                             required=list(report.required_roles)))
+    return entries
+
+
+def _root(entries: list[Entry], found: Findings) -> Entry | None:
+    plans = [e for e in entries if e.doc.kind == "plan"]
+    if not plans:
+        found.add("no_plan")
+        return None
+    if len(plans) > 1:
+        ids = ", ".join(f"{e.doc.path.name}: {e.doc.plan.plan_id}" for e in plans)
+        found.add("several_plans", count=len(plans), detail=ids)
+    return plans[0]
+
+
+def _same_case(entry: Entry, root: Entry, found: Findings) -> bool:
+    """Same plan id and parties as the plan; anything else is reported and left out."""
+    doc, plan = entry.doc, root.doc.plan
+    if doc.plan.plan_id != plan.plan_id:
+        found.add("other_case", doc, detail=doc.plan.plan_id, plan_id=plan.plan_id)
+        return False
+    if entry is root:
+        return True
+    differ = [label for label, a, b in (
+        ("employee", doc.plan.employee.id, plan.employee.id),
+        ("employee e-mail", doc.plan.employee.email.casefold(), plan.employee.email.casefold()),
+        ("manager e-mail", doc.plan.manager.email.casefold(), plan.manager.email.casefold()),
+        ("HR e-mail", doc.plan.hr.email.casefold(), plan.hr.email.casefold()),
+    ) if a != b]
+    if differ:
+        found.add("parties_differ", doc, detail=", ".join(differ))
+        return False
+    return True
+
+
+def _check_signers(entries: list[Entry], policy: Policy, found: Findings) -> None:
+    """Each PDF verifies, has its kind's signers, and is complete (or refused by the employee)."""
+    refusals = {e.doc.record.parent_sha256: e.doc for e in entries
+                if e.doc.kind == "refusal" and e.doc.record and not e.pending and not e.problems}
+    for entry in entries:
+        doc = entry.doc
+        expected = list(policy.order_for(doc.kind))
+        recorded = entry.required  # what sign and verify enforce: the document's signing.json
+        if recorded != expected:
+            found.add("wrong_signers", doc, detail=" → ".join(recorded),
+                      expected=" → ".join(expected))
+        if entry.problems:
+            found.add("document_invalid", doc, detail="; ".join(entry.problems[:3]))
+        if not entry.pending:
+            continue
+        refusal = refusals.get(doc.sha256)
+        blocked = _employee_and_after(recorded)
+        if refusal is not None and set(entry.pending) <= blocked:
+            entry.refused_by = refusal
+            found.add("refused", doc, warning=True, detail=refusal.path.name)
+        else:
+            found.add("incomplete", doc, detail=", ".join(entry.pending))
+
+
+def _employee_and_after(order: Sequence[str]) -> set[str]:
+    """The roles a refusal excuses: the employee's, and those the order puts after it."""
+    return set(order[order.index("employee"):]) if "employee" in order else set()
+
+
+def _check_chain(entries: list[Entry], found: Findings) -> None:
+    """Parents by digest, versions one after another, and the version in force."""
+    by_sha = {e.doc.sha256: e.doc for e in entries}
+    versions: dict[int, Document] = {}
+    for entry in sorted(entries, key=lambda e: e.doc.version):
+        doc = entry.doc
+        if doc.kind in ("plan", "revision"):
+            if doc.version in versions:
+                found.add("version_conflict", doc, detail=doc.version)
+            versions.setdefault(doc.version, doc)
+    for entry in entries:
+        doc, record = entry.doc, entry.doc.record
+        if record is None:
+            continue
+        parent = by_sha.get(record.parent_sha256)
+        if parent is None:
+            expected = _expected_parent(record.parent_kind, record.parent_version, entries)
+            if expected is not None:
+                found.add("parent_mismatch", doc, detail=record.parent_sha256[:16] + "…",
+                          expected=f"{expected.path.name} ({expected.sha256[:16]}…)")
+            else:
+                found.add("parent_missing", doc, detail=record.parent_sha256[:16] + "…")
+            continue
+        if doc.kind in ("checkin", "evaluation", "revision"):
+            _check_version(doc, parent, versions, found)
+
+
+def _expected_parent(kind: str, version: int | None, entries: list[Entry]) -> Document | None:
+    return next((e.doc for e in entries
+                 if e.doc.kind == kind and (version is None or e.doc.version == version)), None)
+
+
+def _check_version(doc: Document, parent: Document, versions: dict[int, Document],
+                   found: Findings) -> None:
+    """A check-in or evaluation follows the version in force; a revision the previous one."""
+    record = doc.record
+    assert record is not None
+    if parent.kind not in ("plan", "revision"):
+        found.add("parent_missing", doc, detail=record.parent_sha256[:16] + "…")
+        return
+    if doc.kind == "revision":
+        if record.plan_version != parent.version + 1:
+            found.add("version_conflict", doc, detail=record.plan_version)
+        return
+    if record.plan_sha256 != parent.sha256 or record.plan_version != parent.version:
+        found.add("parent_mismatch", doc, detail=record.plan_sha256[:16] + "…",
+                  expected=f"{parent.path.name} ({parent.sha256[:16]}…)")
+    later = [v for n, v in versions.items() if n > parent.version and
+             (doc.kind == "evaluation" or v.date <= doc.date)]
+    if later:
+        newest = max(later, key=lambda v: v.version)
+        found.add("superseded", doc, detail=parent.version, expected=newest.version)
+
+
+def _describe(entry: Entry, lang: str) -> CaseDocument:
+    doc = entry.doc
+    return CaseDocument(
+        file=str(doc.path), sha256=doc.sha256, kind=doc.kind, plan_id=doc.plan.plan_id,
+        version=doc.version, date=doc.date,
+        parent_sha256=doc.record.parent_sha256 if doc.record else None,
+        verdict=entry.verdict, signed_roles=entry.signed, pending_roles=entry.pending,
+        refused_by=str(entry.refused_by.path) if entry.refused_by else None,
+        summary=summary(doc, lang),
+    )
+
+
+def case_today() -> date:
+    """Today's date (a function so status can be asked about another day)."""
+    return date.today()

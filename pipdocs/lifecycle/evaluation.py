@@ -1,0 +1,110 @@
+"""``pipdocs evaluate``: the final evaluation, signed by the manager, HR, then the employee.
+
+Per goal the actual result against the target; where both are numbers the result is computed
+and shown next to the manager's own. Under 劳动合同法 art. 40(2) incompetence justifies a
+dismissal only after training or a change of position, so "termination considered" is recorded
+only when the case folder shows such an earlier step; otherwise the document says why not and
+the command warns. A process note, not legal advice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipdocs.core.plan import Plan
+from pipdocs.lifecycle.contexts import (
+    LABELS,
+    LAW_NOTE,
+    EvaluationContext,
+    EvaluationGoal,
+    computed_text,
+    context_dict,
+    header,
+)
+from pipdocs.lifecycle.facts import CaseFacts
+from pipdocs.lifecycle.make import (
+    Made,
+    Options,
+    build,
+    check_input,
+    in_force,
+    policy_of,
+    record_for,
+    start,
+)
+from pipdocs.lifecycle.models import EvaluationInput, load_input
+from pipdocs.lifecycle.records import Document
+from pipdocs.lifecycle.rules import (
+    evaluation_judgements,
+    evaluation_problems,
+    evaluation_results,
+    period_end,
+)
+
+
+def law_note(inp: EvaluationInput, plan: Plan, facts: CaseFacts) -> tuple[bool, str | None]:
+    """Whether termination is recorded as considered, and the note the document shows."""
+    if inp.decision != "terminate":
+        return False, None
+    notes = LAW_NOTE[plan.language]
+    step = facts.earlier_step(inp.date)
+    if step is None:
+        return False, notes["refused"]
+    decision = str(step.record.data.get("decision")) if step.record else "training"
+    return True, notes["considered"].format(step=notes[f"step_{decision}"],
+                                            when=step.date.isoformat())
+
+
+def evaluation_context(inp: EvaluationInput, parent: Document, facts: CaseFacts,
+                       considered: bool, note: str | None) -> EvaluationContext:
+    plan = parent.plan
+    words = LABELS[plan.language]
+    results, outcome = evaluation_results(inp, plan)
+    computed = evaluation_judgements(inp, plan)
+    by_goal = {g.goal: g for g in inp.goals}
+    goals = []
+    for n, goal in enumerate(plan.goals, 1):
+        item = by_goal[n]
+        goals.append(EvaluationGoal(
+            number=n, area=goal.area, metric=goal.metric, baseline=goal.baseline,
+            target=goal.target, actual=item.actual, result=words[results[n]],
+            computed=computed_text(computed.get(n), plan.language), comment=item.comment))
+    decision = inp.decision if inp.decision != "terminate" or considered else "terminate_refused"
+    return EvaluationContext(
+        **header(plan, parent.version, parent.plan_sha256, parent.sha256, inp.date),
+        goals=goals, outcome=words[outcome], decision=words[decision],
+        extend_until=inp.extend_until, period_end=period_end(plan, facts.extended_until()),
+        summary=inp.summary, law_note=note,
+    )
+
+
+def make_evaluation(parent_pdf: Path, input_file: Path, out: Path, options: Options) -> Made:
+    """Final evaluation of the signed plan version ``parent_pdf``."""
+    inp = load_input(EvaluationInput, input_file)
+    parent, facts = start(out, parent_pdf, options, ("plan", "revision"))
+    in_force(parent, facts)
+    extended = facts.extended_until(inp.date)
+    check_input(evaluation_problems(inp, parent.plan, extended), input_file)
+    considered, note = law_note(inp, parent.plan, facts)
+    results, outcome = evaluation_results(inp, parent.plan)
+    computed = evaluation_judgements(inp, parent.plan)
+    data = inp.model_dump(mode="json", exclude_none=True) | {
+        "results": {str(n): r for n, r in sorted(results.items())},
+        "computed": {str(n): j.result for n, j in sorted(computed.items()) if j},
+        "outcome": outcome, "termination_considered": considered,
+    }
+    order = policy_of(options).order_for("evaluation")
+    record = record_for("evaluation", parent, inp.date, data, order)
+    context = context_dict(evaluation_context(inp, parent, facts, considered, note))
+    path = build("evaluation", parent.plan, context, record, out, options)
+    warnings = []
+    if inp.decision == "terminate" and not considered:
+        warnings.append(f"{input_file}: decision terminate, but the case shows no earlier"
+                        " training or change of position (劳动合同法 art. 40(2)): the evaluation"
+                        " records termination as not considered")
+    for item in inp.goals:
+        judgement = computed.get(item.goal)
+        if item.result and judgement and judgement.result != item.result:
+            warnings.append(f"{input_file}: goal {item.goal}: stated {item.result}, computed"
+                            f" {judgement.result}; both are shown")
+    return Made(path, record, warnings)

@@ -1,0 +1,170 @@
+"""Making a lifecycle document: verify its parent, check the input, render, convert, prepare.
+
+Each command reads the signed document it follows, which must verify against the trust
+anchors; its data comes from the parent's attachments, never from the command line. The
+output is a prepared PDF with the fields of its own signers (in the order the policy names for
+its kind), ``plan.json`` (the plan version in force: who signs) and ``document.json`` (its
+record, naming its parent's SHA-256). Nothing is written unless every check passed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipdocs.core.errors import PlanInvalid, Problem
+from pipdocs.core.files import check_output, write_atomic
+from pipdocs.core.plan import Plan
+from pipdocs.core.policy import Policy
+from pipdocs.lifecycle.contexts import LABELS
+from pipdocs.lifecycle.facts import CaseFacts, case_facts
+from pipdocs.lifecycle.records import Document, LifecycleRefused, Record, read_document
+
+#: A problem code that does not stop a refusal: the document was never (fully) signed.
+UNSIGNED_CODES = {"no_signatures", "missing_role", "no_trust_anchors"}
+
+
+@dataclass
+class Options:
+    """What every lifecycle command shares: trust, policy, templates, the case folder."""
+
+    trust: Sequence[Path] = ()
+    policy: Policy | None = None
+    templates_dir: Path | None = None
+    case_dir: Path | None = None
+
+
+@dataclass
+class Made:
+    """A prepared lifecycle document: where it is, its record, and warnings for the user."""
+
+    path: Path
+    record: Record
+    warnings: list[str] = field(default_factory=list)
+
+
+def policy_of(options: Options) -> Policy:
+    from pipdocs.core.policy import load_policy
+
+    return options.policy or load_policy()
+
+
+def load_parent(path: Path, options: Options, kinds: Sequence[str],
+                allow_unsigned: bool = False, refusal: Document | None = None) -> Document:
+    """The parent document, read and verified; LifecycleRefused unless it verifies.
+
+    ``refusal``: a refusal record (from the case folder) naming the parent; the parent then
+    stands without the employee's signature, as in ``case verify``, if the refusal verifies."""
+    from pipdocs.verification.verify import verify_pdf
+
+    doc = read_document(path)
+    if doc.kind not in kinds:
+        raise LifecycleRefused(f"{path}: is a {doc.kind}; this document follows a"
+                               f" {' or a '.join(kinds)}")
+    if refusal is not None:
+        check = verify_pdf(refusal.path, list(options.trust), False, policy_of(options))
+        if not check.ok:
+            raise LifecycleRefused(f"{refusal.path}: the refusal record for {path} does not"
+                                   " verify; check it with `pipdocs verify`")
+    report = verify_pdf(path, list(options.trust), allow_unsigned or refusal is not None,
+                        policy_of(options))
+    codes = {p.code for p in report.problems}
+    order = list(report.required_roles)  # the signers the document records (signing.json)
+    excused = set(order[order.index("employee"):]) if "employee" in order else set()
+    refused_ok = refusal is not None and set(report.pending_roles) <= excused
+    if report.ok and (refusal is None or refused_ok):
+        return doc
+    if (allow_unsigned or refused_ok) and codes <= UNSIGNED_CODES and (
+            "no_trust_anchors" not in codes or not report.signatures):
+        return doc
+    if "no_trust_anchors" in codes:
+        raise LifecycleRefused(f"{path}: cannot be verified without a trust anchor; pass --trust"
+                               " ROOT.pem (the CA's root certificate)")
+    if not report.signatures or codes == {"missing_role"}:
+        raise LifecycleRefused(f"{path}: is not signed by all of {', '.join(report.pending_roles)}"
+                               " yet; make this document from the fully signed PDF (if the"
+                               " employee refused to sign, pass --case with the signed refusal"
+                               " record)")
+    reasons = "; ".join(p.message for p in report.problems[:3])
+    raise LifecycleRefused(f"{path}: does not verify ({reasons}); check it with"
+                           f" `pipdocs verify {path}`")
+
+
+def in_force(parent: Document, facts: CaseFacts) -> None:
+    """Refuse a parent version that a revision in the case folder has replaced."""
+    later = facts.replacing(parent.sha256)
+    if later is not None:
+        raise LifecycleRefused(
+            f"{parent.path}: version {parent.version} of {parent.plan.plan_id} was replaced by"
+            f" version {later.version} ({later.path.name}); use the version in force")
+
+
+def check_input(problems: list[Problem], source: Path) -> None:
+    if problems:
+        raise PlanInvalid(problems, str(source))
+
+
+def record_for(kind: str, parent: Document, when: date, data: dict[str, Any],
+               order: Sequence[str], version: int | None = None) -> Record:
+    """The record of a new document that follows ``parent``."""
+    return Record(
+        kind=kind, order=list(order), plan_id=parent.plan.plan_id or "",
+        plan_version=version or parent.version,
+        plan_sha256=parent.sha256 if kind == "revision" else parent.plan_sha256,
+        parent_sha256=parent.sha256, parent_kind=parent.kind, parent_version=parent.version,
+        date=when, data=data,
+    )
+
+
+def title_of(kind: str, plan: Plan) -> str:
+    return f"{LABELS[plan.language][kind]} – {plan.employee.name}"
+
+
+def render_pdf(kind: str, plan: Plan, context: dict[str, Any], work: Path,
+               templates_dir: Path | None) -> bytes:
+    """Render a lifecycle template and convert it with LibreOffice: the unprepared PDF."""
+    from pipdocs.conversion.soffice import convert_docx_to_pdf
+    from pipdocs.document.render import render_template_bytes
+    from pipdocs.document.templates import find_template
+
+    path = find_template(plan.language, kind, templates_dir)
+    docx = work / f"{kind}.docx"
+    docx.write_bytes(render_template_bytes(path, context, plan.language,
+                                           title_of(kind, plan), plan.plan_id or ""))
+    return convert_docx_to_pdf(docx, work / f"{kind}.pdf").read_bytes()
+
+
+def finish(kind: str, plan: Plan, pdf: bytes, record: Record, out: Path,
+           policy: Policy | None = None) -> Path:
+    """Prepare the converted PDF (fields, attachments, metadata) and write it atomically."""
+    from pipdocs.document.prepare import prepare_pdf
+
+    prepared = prepare_pdf(pdf, plan, policy, order=record.order, record=record.to_json_bytes(),
+                           title=title_of(kind, plan))
+    return write_atomic(out, prepared)
+
+
+def build(kind: str, plan: Plan, context: dict[str, Any], record: Record, out: Path,
+          options: Options) -> Path:
+    """Render, convert, prepare and write one lifecycle document."""
+    with tempfile.TemporaryDirectory(prefix=f"pipdocs-{kind}-") as tmp:
+        pdf = render_pdf(kind, plan, context, Path(tmp), options.templates_dir)
+        return finish(kind, plan, pdf, record, out, options.policy)
+
+
+def start(out: Path, parent_pdf: Path, options: Options, kinds: Sequence[str],
+          allow_unsigned: bool = False) -> tuple[Document, CaseFacts]:
+    """The checks every command makes first: output path, parent, case facts."""
+    out = Path(out)
+    check_output(out)
+    if out.exists() and out.resolve() == Path(parent_pdf).resolve():
+        raise LifecycleRefused(f"{out}: -o must differ from the document it follows")
+    first = read_document(Path(parent_pdf))
+    facts = case_facts(options.case_dir, first.plan.plan_id)
+    parent = load_parent(Path(parent_pdf), options, kinds, allow_unsigned,
+                         facts.refusal_of(first.sha256))
+    return parent, facts

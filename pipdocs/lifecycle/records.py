@@ -1,0 +1,125 @@
+"""The data every lifecycle document embeds (``document.json``) and reading it back from a PDF.
+
+A document names the plan (id and version), the SHA-256 of the signed document it follows
+(``parent_sha256``) and of the plan version in force (``plan_sha256``), its date, and its own
+content. Together with ``plan.json`` (the plan version in force: who the parties are) this is
+what ``case verify`` chains. A plan PDF has no record: it is version 1 of its plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipdocs.core.errors import InputError, PipdocsError
+from pipdocs.core.names import PLAN_ATTACHMENT
+from pipdocs.core.plan import Plan, plan_from_json_bytes
+
+SCHEMA_VERSION = 1
+LIFECYCLE_KINDS: tuple[str, ...] = ("revision", "checkin", "refusal", "evaluation")
+
+
+class LifecycleRefused(PipdocsError):
+    """A lifecycle document may not be made from this input or parent (exit 1)."""
+
+    exit_code = 1
+
+
+class Record(BaseModel):
+    """``document.json``: what a lifecycle document is and what it follows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    kind: str
+    order: list[str]
+    plan_id: str
+    plan_version: int = Field(ge=1)
+    plan_sha256: str = Field(description="SHA-256 of the signed plan version in force")
+    parent_sha256: str = Field(description="SHA-256 of the document this one follows")
+    parent_kind: str
+    parent_version: int | None = None
+    date: date
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json_bytes(self) -> bytes:
+        """Canonical UTF-8 JSON, as embedded."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A PIP document read from its PDF: what it is, its plan version, and its record."""
+
+    path: Path
+    data: bytes
+    sha256: str
+    kind: str
+    plan: Plan
+    record: Record | None  # None: a plan (version 1)
+
+    @property
+    def version(self) -> int:
+        """The plan version this document is or follows."""
+        return self.record.plan_version if self.record else 1
+
+    @property
+    def date(self) -> date:
+        """The document's own date; a plan's is the start of its period."""
+        return self.record.date if self.record else self.plan.period.start
+
+    @property
+    def plan_sha256(self) -> str:
+        """SHA-256 of the plan version this document is (a plan, a revision) or follows."""
+        if self.kind in ("plan", "revision") or self.record is None:
+            return self.sha256
+        return self.record.plan_sha256
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(path: Path) -> Document:
+    """Read a PIP PDF's kind, plan and record (no verification: see verify_pdf for that)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from pipdocs.core.files import read_input
+    from pipdocs.document.record import RECORD_ATTACHMENT, embedded_files, parse_record
+
+    path = Path(path)
+    raw = read_input(path, "PDF")
+    try:
+        reader = PdfFileReader(io.BytesIO(raw), strict=False)
+        plans = embedded_files(reader.root, PLAN_ATTACHMENT)
+        records = embedded_files(reader.root, RECORD_ATTACHMENT)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - any parser failure: not a usable PDF
+        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}); check the file")\
+            from exc
+    if len(plans) != 1:
+        raise InputError(f"{path}: carries {len(plans)} plan.json attachments; a PIP document"
+                         " made by pipdocs carries exactly one")
+    try:
+        plan = plan_from_json_bytes(plans[0])
+    except PipdocsError as exc:
+        raise InputError(f"{path}: its plan.json is not a valid plan ({exc})") from exc
+    if not records:
+        return Document(path, raw, sha256_hex(raw), "plan", plan, None)
+    if len(records) > 1:
+        raise InputError(f"{path}: carries {len(records)} {RECORD_ATTACHMENT} attachments")
+    try:
+        record = Record.model_validate(parse_record(records[0]))
+    except (InputError, ValidationError) as exc:
+        raise InputError(f"{path}: its {RECORD_ATTACHMENT} is not a pipdocs record ({exc})")\
+            from exc
+    return Document(path, raw, sha256_hex(raw), record.kind, plan, record)

@@ -1,0 +1,36 @@
+"""``pipdocs refusal``: the employee refused to sign; the manager and HR record it.
+
+The document refused may be signed in part or not at all (the employee signs a plan first), so
+its signatures need not be complete, but any present must verify. In the case file the refusal
+stands for the employee's signature on that document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipdocs.lifecycle.contexts import LABELS, RefusalContext, Witness, context_dict, header
+from pipdocs.lifecycle.make import Made, Options, build, check_input, policy_of, record_for, start
+from pipdocs.lifecycle.models import RefusalInput, load_input
+from pipdocs.lifecycle.rules import refusal_problems
+
+REFUSABLE = ("plan", "revision", "checkin", "evaluation")
+
+
+def make_refusal(parent_pdf: Path, input_file: Path, out: Path, options: Options) -> Made:
+    """Refusal record for the (signed or prepared) document ``parent_pdf``."""
+    inp = load_input(RefusalInput, input_file)
+    parent, facts = start(out, parent_pdf, options, REFUSABLE, allow_unsigned=True)
+    plan = parent.plan
+    check_input(refusal_problems(inp, plan, parent.kind, facts.extended_until()), input_file)
+    data = inp.model_dump(mode="json", exclude_none=True) | {"document_sha256": parent.sha256}
+    order = policy_of(options).order_for("refusal")
+    record = record_for("refusal", parent, inp.date, data, order)
+    context = RefusalContext(
+        **header(plan, parent.version, parent.plan_sha256, parent.sha256, inp.date),
+        document=f"{LABELS[plan.language][parent.kind]} ({parent.path.name})",
+        document_sha256=parent.sha256, delivered=inp.delivered, reason=inp.reason,
+        witness=Witness(name=inp.witness.name, title=inp.witness.title),
+    )
+    path = build("refusal", plan, context_dict(context), record, out, options)
+    return Made(path, record)

@@ -1,0 +1,112 @@
+"""``case status``: where each case stands today, for HR's follow-up.
+
+Reads the documents without verifying them (``case verify`` does that) and answers: which plan
+version is in force, the next checkpoint due, the check-ins overdue, and whether the final
+evaluation is due. A folder holding PDFs is one case; a folder of such folders is many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from pipdocs.core.errors import InputError
+from pipdocs.lifecycle.casereport import CheckpointState
+from pipdocs.lifecycle.facts import case_files
+from pipdocs.lifecycle.findings import Entry, Findings
+from pipdocs.lifecycle.records import read_document
+from pipdocs.lifecycle.rules import EVALUATION_GRACE_DAYS
+from pipdocs.lifecycle.timeline import check_checkpoints, extended_until, final_evaluation
+
+
+class CaseStatus(BaseModel):
+    folder: str
+    plan_id: str | None
+    employee: str | None
+    version: int | None
+    period_end: date | None
+    next_checkpoint: CheckpointState | None
+    overdue: list[CheckpointState]
+    evaluation: str  # done | due | overdue | not_due | no_plan
+    unreadable: list[str]
+
+
+def case_folders(paths: Sequence[Path]) -> list[Path]:
+    """Each folder that holds PDFs directly; a folder of such folders gives each of them."""
+    out = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            raise InputError(f"{path}: not a folder; give a case folder or a folder of cases")
+        if any(p.suffix.lower() == ".pdf" for p in path.iterdir()):
+            out.append(path)
+        else:
+            out += sorted(p for p in path.iterdir() if p.is_dir() and any(
+                q.suffix.lower() == ".pdf" for q in p.iterdir()))
+    if not out:
+        raise InputError(f"no PDFs in {', '.join(map(str, paths))}: give the case folders")
+    return out
+
+
+def case_status(folder: Path, today: date) -> CaseStatus:
+    entries, unreadable = [], []
+    for path in case_files([folder]):
+        try:
+            doc = read_document(path)
+        except InputError:
+            unreadable.append(path.name)
+            continue
+        entries.append(Entry(doc, "unverified", [], [], []))
+    plans = [e.doc for e in entries if e.doc.kind == "plan"]
+    if not plans:
+        return CaseStatus(folder=str(folder), plan_id=None, employee=None, version=None,
+                          period_end=None, next_checkpoint=None, overdue=[],
+                          evaluation="no_plan", unreadable=unreadable)
+    plan_id = plans[0].plan.plan_id
+    entries = [e for e in entries if e.doc.plan.plan_id == plan_id]
+    states = check_checkpoints(entries, Findings(), today)
+    current = max((e.doc for e in entries if e.doc.kind in ("plan", "revision")),
+                  key=lambda d: d.version)
+    end = max(current.plan.period.end, extended_until(entries) or current.plan.period.end)
+    final = final_evaluation(entries)
+    if final is not None and final.record and final.record.data.get("decision") != "extend":
+        evaluation = "done"
+    elif today > end + timedelta(days=EVALUATION_GRACE_DAYS):
+        evaluation = "overdue"
+    elif today >= max((s.date for s in states), default=end) or today >= end:
+        evaluation = "due"
+    else:
+        evaluation = "not_due"
+    upcoming = [s for s in states if s.state == "not_due"]
+    return CaseStatus(
+        folder=str(folder), plan_id=plan_id, employee=current.plan.employee.name,
+        version=current.version, period_end=end,
+        next_checkpoint=min(upcoming, key=lambda s: s.date) if upcoming else None,
+        overdue=[s for s in states if s.state == "missing"], evaluation=evaluation,
+        unreadable=unreadable,
+    )
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-aligned in ``width`` terminal columns (a CJK character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - used, 1)
+
+
+def render_status(rows: list[CaseStatus], today: date) -> str:
+    """A plain table, one line per case."""
+    lines = [f"as of {today.isoformat()}",
+             _pad("plan", 22) + _pad("employee", 14) + _pad("v", 3) + _pad("next checkpoint", 18)
+             + _pad("overdue check-ins", 28) + "evaluation"]
+    for row in rows:
+        nxt = (f"#{row.next_checkpoint.number} {row.next_checkpoint.date.isoformat()}"
+               if row.next_checkpoint else "-")
+        late = ", ".join(f"#{s.number} {s.date.isoformat()}" for s in row.overdue) or "-"
+        lines.append(_pad(row.plan_id or f"(no plan: {row.folder})", 22)
+                     + _pad(row.employee or "-", 14) + _pad(str(row.version or "-"), 3)
+                     + _pad(nxt, 18) + _pad(late, 28) + row.evaluation.replace("_", " "))
+    return "\n".join(lines)

@@ -1,0 +1,185 @@
+"""The case over time: each record against its plan, dates in order, checkpoints kept.
+
+Split from case.py (which reads, verifies and chains the documents) so each stays readable.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from pipdocs.lifecycle.casereport import CheckpointState
+from pipdocs.lifecycle.contexts import LABELS
+from pipdocs.lifecycle.findings import Entry, Findings
+from pipdocs.lifecycle.models import CheckinInput, EvaluationInput
+from pipdocs.lifecycle.records import Document
+from pipdocs.lifecycle.rules import (
+    EVALUATION_GRACE_DAYS,
+    REFUSAL_LEAD_DAYS,
+    checkin_problems,
+    evaluation_problems,
+)
+
+DERIVED = {"checkpoint", "extra", "results", "computed", "termination_considered",
+           "document_sha256", "reason", "changes", "version"}
+
+
+def _data(doc: Document) -> dict[str, Any]:
+    return doc.record.data if doc.record else {}
+
+
+def _evaluations(entries: list[Entry]) -> list[Document]:
+    return sorted((e.doc for e in entries if e.doc.kind == "evaluation"), key=lambda d: d.date)
+
+
+def extended_until(entries: list[Entry], before: date | None = None) -> date | None:
+    """The end of the extension an evaluation (dated before ``before``) granted."""
+    for doc in _evaluations(entries):
+        data = _data(doc)
+        if data.get("decision") == "extend" and data.get("extend_until") and (
+                before is None or doc.date < before):
+            return date.fromisoformat(str(data["extend_until"]))
+    return None
+
+
+def final_evaluation(entries: list[Entry]) -> Document | None:
+    evaluations = _evaluations(entries)
+    return evaluations[-1] if evaluations else None
+
+
+def check_inputs(entries: list[Entry], found: Findings) -> None:
+    """Each check-in and evaluation still satisfies the rules its command applied."""
+    for entry in entries:
+        doc = entry.doc
+        model: Any = {"checkin": CheckinInput, "evaluation": EvaluationInput}.get(doc.kind)
+        if model is None:
+            continue
+        raw = {k: v for k, v in _data(doc).items() if k not in DERIVED}
+        try:
+            inp = model.model_validate(raw)
+        except ValidationError as exc:
+            found.add("input_invalid", doc, detail=str(exc).splitlines()[0])
+            continue
+        ext = extended_until(entries, doc.date)
+        rules = checkin_problems if doc.kind == "checkin" else evaluation_problems
+        for problem in rules(inp, doc.plan, ext):
+            found.add("input_invalid", doc, detail=str(problem))
+
+
+def check_dates(entries: list[Entry], found: Findings) -> None:
+    """Revisions and refusals inside the period, every document after its parent, and nothing
+    but refusals after the final evaluation."""
+    by_sha = {e.doc.sha256: e.doc for e in entries}
+    final = final_evaluation(entries)
+    evaluations = _evaluations(entries)
+    for doc in evaluations[:-1]:
+        if _data(doc).get("decision") != "extend":
+            found.add("several_evaluations", doc, detail=doc.date.isoformat())
+    for entry in entries:
+        doc = entry.doc
+        if doc.record is None:
+            continue
+        plan = doc.plan
+        end = max(plan.period.end, extended_until(entries, doc.date) or plan.period.end)
+        lead = timedelta(days=REFUSAL_LEAD_DAYS if doc.kind == "refusal" else 0)
+        grace = timedelta(days=EVALUATION_GRACE_DAYS if doc.kind == "refusal" else 0)
+        if doc.kind in ("revision", "refusal") and not (
+                plan.period.start - lead <= doc.date <= end + grace):
+            found.add("date_outside", doc, detail=doc.date.isoformat(),
+                      expected=f"{plan.period.start.isoformat()} – {end.isoformat()}")
+        parent = by_sha.get(doc.record.parent_sha256)
+        if parent is not None and doc.date < parent.date and doc.kind != "refusal":
+            found.add("date_order", doc, detail=doc.date.isoformat(),
+                      expected=f"{parent.path.name}, {parent.date.isoformat()}")
+        if (final is not None and doc is not final and doc.kind in ("checkin", "revision")
+                and doc.date > final.date):
+            found.add("after_evaluation", doc, detail=doc.date.isoformat(),
+                      expected=final.date.isoformat())
+
+
+def _windows(entries: list[Entry]) -> list[tuple[Document, date, date | None]]:
+    """Each plan version with the days it was in force (to the next version's date)."""
+    versions = sorted((e.doc for e in entries if e.doc.kind in ("plan", "revision")),
+                      key=lambda d: d.version)
+    out = []
+    for i, doc in enumerate(versions):
+        until = versions[i + 1].date if i + 1 < len(versions) else None
+        out.append((doc, doc.date if doc.record else doc.plan.period.start, until))
+    return out
+
+
+def check_checkpoints(entries: list[Entry], found: Findings,
+                      today: date | None = None) -> list[CheckpointState]:
+    """Every checkpoint of the version then in force that has come has its check-in.
+
+    A checkpoint on the period's last day is the final evaluation's meeting. Without an
+    evaluation, checkpoints after ``today`` (default: the latest document's date) are not due.
+    """
+    final = final_evaluation(entries)
+    cutoff = final.date if final else today or max(e.doc.date for e in entries)
+    checkins = [e.doc for e in entries if e.doc.kind == "checkin" and e.doc.record]
+    states = []
+    for version, start, until in _windows(entries):
+        for number, point in enumerate(version.plan.checkpoints, 1):
+            if point.date < start or (until is not None and point.date >= until):
+                continue
+            # by version: a check-in whose parent digest is wrong is reported as such already
+            match = next((c for c in checkins if c.record and c.record.plan_version ==
+                          version.version and _data(c).get("checkpoint") == number), None)
+            if match is not None:
+                state, where = "covered", str(match.path.name)
+            elif final is not None and point.date >= version.plan.period.end:
+                state, where = "by_evaluation", final.path.name
+            elif point.date > cutoff:
+                state, where = "not_due", ""
+            else:
+                state, where = "missing", ""
+                found.add("checkpoint_missing", detail=f"{number} ({point.date.isoformat()})",
+                          expected=version.version)
+            states.append(CheckpointState(version=version.version, number=number,
+                                          date=point.date, focus=point.focus, state=state,
+                                          file=where or None))
+    return states
+
+
+def check_termination(entries: list[Entry], found: Findings) -> None:
+    """劳动合同法 art. 40(2): termination only after an earlier training or transfer step."""
+    evaluations = _evaluations(entries)
+    if not evaluations:
+        found.add("no_evaluation", warning=True)
+    for i, doc in enumerate(evaluations):
+        data = _data(doc)
+        if data.get("decision") != "terminate":
+            continue
+        earlier = any(_data(e).get("decision") in ("training", "transfer")
+                      for e in evaluations[:i] if e.date < doc.date)
+        if data.get("termination_considered") and not earlier:
+            found.add("termination_unsupported", doc)
+        elif not earlier:
+            found.add("termination_warning", doc, warning=True)
+
+
+def summary(doc: Document, lang: str) -> str:
+    """One line about a document, for the timeline."""
+    words, data = LABELS[lang], _data(doc)
+    if doc.kind == "plan":
+        plan = doc.plan
+        return f"{plan.period.start.isoformat()} – {plan.period.end.isoformat()}"
+    if doc.kind == "revision":
+        return str(data.get("reason", ""))[:120]
+    if doc.kind == "checkin":
+        number = data.get("checkpoint")
+        statuses = ", ".join(words.get(str(g.get("status")), "?") for g in data.get("goals", []))
+        head = f"#{number}" if number else words["extra"]
+        return f"{head}: {statuses}"
+    if doc.kind == "evaluation":
+        outcome = words.get(str(data.get("outcome")), "?")
+        decision = str(data.get("decision"))
+        if decision == "terminate" and not data.get("termination_considered"):
+            decision = "terminate_refused"
+        return f"{outcome}; {words.get(decision, decision)}"
+    if doc.kind == "refusal":
+        return f"{words.get(str(data.get('document')), '?')}: {data.get('reason', '')}"[:120]
+    return ""

@@ -1,0 +1,442 @@
+"""The whole PIP as one case: `demo --case` builds and signs it once for this module (real
+LibreOffice, real TSA over HTTP); documents are checked for their content, broken cases are made
+by recombining signed documents, and bad input is refused before anything is written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipdocs.cli.main import cli
+from pipdocs.core.policy import load_policy
+from pipdocs.demo import DemoResult, run_case_demo
+from pipdocs.lifecycle.case import verify_case
+from pipdocs.lifecycle.example import Signers, case_inputs, sign_in_order
+from pipdocs.lifecycle.make import Options
+
+INPUTS = case_inputs("zh")
+
+
+@dataclass
+class Built:
+    demo: DemoResult
+    signers: Signers
+    work: Path
+
+    @property
+    def case(self) -> Path:
+        return self.demo.out_dir / "case"
+
+    @property
+    def steps(self) -> Path:
+        return self.demo.out_dir / "steps"
+
+    @property
+    def root(self) -> Path:
+        return self.signers.root
+
+    def options(self) -> Options:
+        return Options(trust=[self.root], policy=self.signers.policy)
+
+    def copy(self, name: str, swap: dict[str, Path] | None = None,
+             drop: tuple[str, ...] = ()) -> Path:
+        """A copy of the case with files replaced, added or left out."""
+        folder = self.work / name
+        folder.mkdir()
+        for pdf in self.case.glob("*.pdf"):
+            if pdf.stem not in drop:
+                shutil.copyfile(pdf, folder / pdf.name)
+        for target, source in (swap or {}).items():
+            shutil.copyfile(source, folder / f"{target}.pdf")
+        return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    from pipdocs.lifecycle.example import ca_service
+
+    out = tmp_path_factory.mktemp("case") / "demo"
+    demo = run_case_demo(out, "zh", progress=lambda _: None)
+    passwords = dict(line.split("=", 1) for line in
+                     (out / "demo-passwords.txt").read_text().splitlines())
+    policy = load_policy()
+    keys = {role: out / "keys" / f"{role}.p12" for role in ("employee", "manager", "hr")}
+    signers = Signers(out / "ca" / "root.pem", keys, passwords["PIPDOCS_KEY_PASSWORD"], None,
+                      policy)
+    with ca_service(out, passwords["PIPDOCS_CA_PASSWORD"], signers):
+        yield Built(demo, signers, tmp_path_factory.mktemp("work"))
+
+
+def invoke(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def codes(folder: Path, built: Built) -> set[str]:
+    report = verify_case([folder], [built.root], built.signers.policy)
+    assert report.ok is not bool(report.problems)
+    return {p.code for p in report.problems}
+
+
+# --- the whole case ----------------------------------------------------------------------------
+
+
+def test_demo_case_builds_and_verifies_the_whole_case(built: Built) -> None:
+    assert built.demo.ok, built.demo.verdict
+    names = sorted(p.name for p in built.case.glob("*.pdf"))
+    assert names == ["01-plan.pdf", "02-checkin-1.pdf", "03-checkin-2.pdf", "04-revision.pdf",
+                     "05-checkin-3.pdf", "06-evaluation.pdf"]
+    assert "通过：整个案卷成立" in built.demo.files["verify"].read_text()
+
+
+def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) -> None:
+    code, out = invoke("case", "verify", built.case, "--trust", built.root, "--report",
+                       tmp_path / "case.html")
+    assert code == 0, out
+    assert "计划变更 (版本 2)" in out and "v2 #3 2026-12-03" in out
+    code, out = invoke("case", "verify", *sorted(built.case.glob("*.pdf")), "--trust",
+                       built.root, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] is True and data["version_in_force"] == 2
+    kinds = [d["kind"] for d in data["documents"]]
+    assert kinds == ["plan", "checkin", "checkin", "revision", "checkin", "evaluation"]
+    assert [c["state"] for c in data["checkpoints"]] == ["covered"] * 3
+    page = (tmp_path / "case.html").read_text()
+    assert "时间线" in page and "赵磊" in page and "06-evaluation.pdf" in page
+
+
+def test_committed_example_case_verifies() -> None:
+    folder = INPUTS
+    code, out = invoke("case", "verify", folder, "--trust", folder / "root.pem")
+    assert code == 0, out
+    assert not list(folder.glob("*.key")) and not list(folder.glob("*.p12"))
+
+
+def test_without_trust_anchors_the_case_does_not_pass(built: Built) -> None:
+    code, out = invoke("case", "verify", built.case)
+    assert code == 1 and "验证未通过" in out
+
+
+# --- document content ----------------------------------------------------------------------------
+
+
+def flat(text: str) -> str:
+    """Text without any whitespace: pdftotext breaks lines wherever the layout does."""
+    return "".join(text.split())
+
+
+def test_checkin_record_content(built: Built, pdf_text: Callable[..., str]) -> None:
+    text = flat(pdf_text(built.case / "02-checkin-1.pdf"))
+    for expected in ("绩效改进计划回顾面谈记录", "赵磊", "孙浩", "第 1 个检查节点（共 3 个）",
+                     "测试质量", "新增代码单元测试覆盖率", "存在风险", "已提供", "未提供",
+                     "为支付回调模块补充边界用例", "直接上级签字", "员工签字"):
+        assert flat(expected) in text, expected
+    assert "人力资源部签字" not in text
+    assert built.demo.files["case:01-plan"].exists()
+
+
+def test_evaluation_content_with_computed_results(built: Built,
+                                                  pdf_text: Callable[..., str]) -> None:
+    text = flat(pdf_text(built.case / "06-evaluation.pdf"))
+    for expected in ("绩效改进计划最终评估", "总体评估结果：达成", "结束改进计划",
+                     "系统计算：达成（实际 8.7，目标 ≤ 9）", "9%以下", "申诉", "吴静",
+                     "直接上级签字", "人力资源部签字", "员工签字"):
+        assert flat(expected) in text, expected
+
+
+def test_revision_shows_reason_changes_and_the_full_new_plan(built: Built,
+                                                             pdf_text: Callable[..., str]) -> None:
+    text = flat(pdf_text(built.case / "04-revision.pdf"))
+    for expected in ("绩效改进计划变更（第 2 版）", "遗留需求的缺陷约占缺陷总数的40%",
+                     "目标2（代码质量）的改进目标：8%以下 → 9%以下",
+                     "新增支持：研发经理每周1次缺陷复盘（30分钟）", "替代第 1 版",
+                     "一、需要改进的具体领域", "三方签字确认"):
+        assert flat(expected) in text, expected
+
+
+# --- broken cases, each failing for its own reason ---------------------------------------------
+
+
+def test_revision_not_signed_by_hr(built: Built) -> None:
+    folder = built.copy("unsigned-revision",
+                        swap={"04-revision": built.steps / "04-revision-manager.pdf"})
+    found = codes(folder, built)
+    assert "incomplete" in found
+    report = verify_case([folder], [built.root], built.signers.policy)
+    assert any(p.code == "incomplete" and p.params["detail"] == "hr" for p in report.problems)
+
+
+def test_parent_hash_that_does_not_match(built: Built) -> None:
+    """HR signs the plan a second time: an equally valid plan, but not the one the check-ins,
+    the revision and the evaluation name."""
+    from pipdocs.signing.sign import load_signer, sign_pdf
+
+    other = built.work / "plan-signed-again.pdf"
+    sign_pdf(built.steps / "01-plan-manager.pdf", other, role="hr",
+             signer=load_signer(built.signers.keys["hr"], built.signers.key_password),
+             timestamper=built.signers.timestamper, policy=built.signers.policy)
+    folder = built.copy("other-plan-copy", swap={"01-plan": other})
+    found = codes(folder, built)
+    assert found == {"parent_mismatch"}
+
+
+def test_document_from_another_case(built: Built, english: dict[str, Path]) -> None:
+    """A signed plan of another case (another plan id, other people) put into this one."""
+    folder = built.copy("foreign", swap={"07-foreign": english["plan"]})
+    found = codes(folder, built)
+    assert "other_case" in found and found <= {"other_case", "several_plans"}
+
+
+def _builder(built: Built) -> object:
+    from pipdocs.lifecycle.example import CaseBuild
+
+    (built.work / "steps").mkdir(exist_ok=True)
+    return CaseBuild(built.work, built.signers)
+
+
+def test_checkin_dated_after_the_evaluation(built: Built) -> None:
+    from pipdocs.lifecycle.checkin import make_checkin
+
+    late = built.work / "late.yaml"
+    late.write_text((INPUTS / "checkin-3.yml").read_text(encoding="utf-8")
+                    .replace("date: 2026-12-03\nnumber: 3", "date: 2027-01-04"),
+                    encoding="utf-8")
+    made = make_checkin(built.case / "04-revision.pdf", late, built.work / "late.pdf",
+                        built.options())
+    assert made.warnings and "extra" in made.warnings[0]
+    signed = sign_in_order(made.path, "late", _builder(built))  # type: ignore[arg-type]
+    folder = built.copy("late-checkin", swap={"07-late-checkin": signed})
+    assert codes(folder, built) == {"after_evaluation"}
+
+
+def test_evaluation_of_a_superseded_version(built: Built) -> None:
+    from pipdocs.lifecycle.evaluation import make_evaluation
+
+    made = make_evaluation(built.case / "01-plan.pdf", INPUTS / "evaluation.yml",
+                           built.work / "old-evaluation.pdf", built.options())
+    signed = sign_in_order(made.path, "old-evaluation", _builder(built))  # type: ignore[arg-type]
+    folder = built.copy("superseded", swap={"06-evaluation": signed})
+    assert codes(folder, built) == {"superseded"}
+
+
+def test_refusal_stands_for_the_employees_signature(built: Built,
+                                                    pdf_text: Callable[..., str]) -> None:
+    """The employee refuses the plan: the manager and HR record it; the case holds."""
+    from pipdocs.lifecycle.refusal import make_refusal
+
+    refusal = built.work / "refusal.yaml"
+    refusal.write_text("date: 2026-10-08\ndocument: plan\n"
+                       "delivered: 面谈时当面送达纸质版并发送电子邮件\n"
+                       "reason: 员工认为目标过高\nwitness: {name: 王芳, title: 行政主管}\n",
+                       encoding="utf-8")
+    made = make_refusal(built.steps / "01-plan.pdf", refusal, built.work / "refusal.pdf",
+                        built.options())
+    assert made.record.order == ["manager", "hr"]
+    signed = sign_in_order(made.path, "refusal", _builder(built))  # type: ignore[arg-type]
+    text = flat(pdf_text(signed))
+    for expected in ("拒签记录", "员工认为目标过高", "王芳（行政主管）", "面谈时当面送达纸质版",
+                     "直接上级签字", "人力资源部签字"):
+        assert flat(expected) in text, expected
+    folder = built.work / "refused"
+    folder.mkdir()
+    shutil.copyfile(built.steps / "01-plan.pdf", folder / "01-plan.pdf")
+    shutil.copyfile(signed, folder / "02-refusal.pdf")
+    report = verify_case([folder], [built.root], built.signers.policy)
+    assert report.ok, [p.message for p in report.problems]
+    assert {w.code for w in report.warnings} == {"refused", "no_evaluation"}
+    from pipdocs.lifecycle.checkin import make_checkin
+
+    options = built.options()
+    options.case_dir = folder  # the plan still applies: a check-in may follow it
+    made = make_checkin(folder / "01-plan.pdf", INPUTS / "checkin-1.yml",
+                        built.work / "after-refusal.pdf", options)
+    assert made.record.parent_sha256 == report.documents[0].sha256
+    (folder / "02-refusal.pdf").unlink()
+    assert codes(folder, built) == {"incomplete"}
+
+
+# --- bad input: a clear error, exit 1 or 2, no output file -------------------------------------
+
+
+@pytest.mark.parametrize(("name", "edit", "message"), [
+    ("goal", ("{goal: 3,", "{goal: 5,"), "the plan has no goal 5"),
+    ("date", ("date: 2026-10-22", "date: 2027-02-01"), "outside the plan period"),
+])
+def test_checkin_bad_input(built: Built, tmp_path: Path, name: str, edit: tuple[str, str],
+                           message: str) -> None:
+    source = tmp_path / f"{name}.yaml"
+    source.write_text((INPUTS / "checkin-1.yml").read_text(encoding="utf-8").replace(*edit),
+                      encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    code, output = invoke("checkin", built.case / "01-plan.pdf", source, "-o", out,
+                          "--trust", built.root)
+    assert code == 1 and message in output and not out.exists()
+
+
+def test_evaluation_before_the_last_checkpoint(built: Built, tmp_path: Path) -> None:
+    source = tmp_path / "early.yaml"
+    source.write_text((INPUTS / "evaluation.yml").read_text(encoding="utf-8")
+                      .replace("date: 2026-12-31", "date: 2026-11-20"), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    code, output = invoke("evaluate", built.case / "04-revision.pdf", source, "-o", out,
+                          "--trust", built.root)
+    assert code == 1 and "before the plan's last checkpoint 2026-12-03" in output
+    assert not out.exists()
+
+
+def test_unsigned_or_failing_parent(built: Built, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    code, output = invoke("checkin", built.steps / "01-plan.pdf", INPUTS / "checkin-1.yml",
+                          "-o", out, "--trust", built.root)
+    assert code == 1 and "is not signed by all of employee, manager, hr" in output
+    tampered = tmp_path / "tampered.pdf"
+    data = (built.case / "01-plan.pdf").read_bytes()
+    tampered.write_bytes(data.replace(b"/Author", b"/Auth0r", 1))
+    code, output = invoke("checkin", tampered, INPUTS / "checkin-1.yml", "-o", out,
+                          "--trust", built.root)
+    assert code == 1 and "does not verify" in output
+    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-1.yml",
+                          "-o", out)
+    assert code == 1 and "--trust" in output
+    assert not out.exists()
+
+
+def test_checkin_for_a_version_that_a_revision_replaced(built: Built, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-3.yml",
+                          "-o", out, "--trust", built.root, "--case", built.case)
+    assert code == 1 and "was replaced by version 2 (04-revision.pdf)" in output
+    assert not out.exists()
+    code, output = invoke("revise", built.case / "01-plan.pdf", INPUTS / "plan-v2-zh.yaml",
+                          "--reason", " ", "--date", "2026-11-12", "-o", out,
+                          "--trust", built.root)
+    assert code == 1 and "--reason" in output and not out.exists()
+
+
+# --- the English documents ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def english(built: Built) -> dict[str, Path]:
+    """The English example plan signed with the module's CA, and each English document made
+    from it (prepared: their content is what is checked here)."""
+    from pipdocs.core.plan import load_plan
+    from pipdocs.document.pipeline import build_pdf
+    from pipdocs.lifecycle.checkin import make_checkin
+    from pipdocs.lifecycle.evaluation import make_evaluation
+    from pipdocs.lifecycle.example import CaseBuild
+    from pipdocs.lifecycle.refusal import make_refusal
+    from pipdocs.lifecycle.revise import make_revision
+    from pipdocs.signing.ca import issue_signer
+
+    inputs = case_inputs("en")
+    work = built.work / "english"
+    (work / "steps").mkdir(parents=True)
+    plan = load_plan(inputs / "plan-v1-en.yaml")
+    passwords = dict(line.split("=", 1) for line in
+                     (built.demo.out_dir / "demo-passwords.txt").read_text().splitlines())
+    keys = {}
+    for role in ("employee", "manager", "hr"):
+        keys[role] = work / f"{role}.p12"
+        person = plan.person(role)
+        issue_signer(built.demo.out_dir / "ca", person.name, person.email, keys[role],
+                     passwords["PIPDOCS_CA_PASSWORD"], built.signers.key_password)
+    signers = Signers(built.root, keys, built.signers.key_password, built.signers.timestamper,
+                      built.signers.policy)
+    build_pdf(plan, work / "plan.pdf")
+    signed = sign_in_order(work / "plan.pdf", "plan", CaseBuild(work, signers))
+    options = built.options()
+    refusal = work / "refusal.yaml"
+    refusal.write_text("date: 2026-12-02\ndocument: plan\ndelivered: Handed over in the meeting"
+                       " and sent by e-mail\nwitness: {name: Alex Wu, title: Office Manager}\n")
+    return {
+        "plan": signed,
+        "checkin": make_checkin(signed, inputs / "checkin-1.yml", work / "checkin.pdf",
+                                options).path,
+        "evaluation": make_evaluation(signed, inputs / "evaluation.yml",
+                                      work / "evaluation.pdf", options).path,
+        "refusal": make_refusal(work / "plan.pdf", refusal, work / "refusal.pdf", options).path,
+        "revision": make_revision(signed, inputs / "plan-v2-en.yaml", "Legacy defects",
+                                  work / "revision.pdf", options,
+                                  date(2027, 1, 5)).path,
+    }
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("checkin", ("check-in record", "Dana Lee", "Checkpoint 1 of 3", "Code quality", "At risk",
+                 "Not given", "Boundary tests for the payment callback module", "Line manager")),
+    ("evaluation", ("final evaluation", "Overall outcome: Partially met",
+                    "Computed: Partially met (actual 8.7, target ≤ 8)",
+                    "Kim Park", "appeal", "Human Resources")),
+    ("refusal", ("Record of refusal to sign", "Alex Wu, Office Manager", "No reason given",
+                 "Handed over in the meeting")),
+    ("revision", ("Plan revision: version 2", "Legacy defects", "target: 8% or lower → 9% or"
+                  " lower", "replaces version 1", "1. Areas for improvement")),
+])
+def test_english_documents(english: dict[str, Path], pdf_text: Callable[..., str], kind: str,
+                           expected: tuple[str, ...]) -> None:
+    text = flat(pdf_text(english[kind]))
+    for words in expected:
+        assert flat(words) in text, words
+
+
+def test_bulk_checkins_from_a_sheet(tmp_path: Path, pdf_text: Callable[..., str]) -> None:
+    """One row per check-in, keyed by plan id; each against the version in force; a bad row
+    never costs the good one."""
+    from pipdocs.lifecycle.records import read_document
+
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for name in ("01-plan.pdf", "04-revision.pdf"):
+        shutil.copyfile(INPUTS / name, plans / name)
+    sheet = tmp_path / "week.csv"
+    sheet.write_text(
+        "计划编号,面谈日期,目标1进展,目标1状态,目标1依据,目标2进展,目标2状态,目标3进展,目标3状态,"
+        "已提供的支持,直接上级反馈,下一步行动\n"
+        "PIP-2026-0103-CASE,2026/12/3,覆盖率 74%,按计划推进,JaCoCo,缺陷率 8.9%,存在风险,"
+        "建议 3 条,按计划推进,\"1, 4\",继续保持,\"保持复盘\n期末前覆盖率 80%\"\n"
+        "PIP-NOPE,2026-12-03,x,按计划推进,,y,按计划推进,z,按计划推进,1,好,\n"
+        "PIP-2026-0103-CASE,2026-12-10,x,按计划推进,,y,按计划推进,z,按计划推进,9,好,\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    code, output = invoke("bulk", sheet, "--plans", plans, "-o", out, "--trust",
+                          INPUTS / "root.pem")
+    assert code == 1, output
+    assert "1 made, 0 skipped, 2 failed" in output
+    assert "row 3: no signed plan PIP-NOPE" in output
+    assert "row 4: support_given[1]: the plan has no support item 9" in output
+    made = out / "PIP-2026-0103-CASE-checkin-2026-12-03.pdf"
+    doc = read_document(made)
+    assert doc.record is not None and doc.record.plan_version == 2
+    assert doc.record.data["checkpoint"] == 3
+    text = flat(pdf_text(made))
+    assert "研发经理每周1次缺陷复盘（30分钟）已提供" in text and "期末前覆盖率80%" in text
+    report = (out / "report.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [line.split(",")[2] for line in report[1:]] == ["ok", "error", "error"]
+
+
+def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) -> None:
+    """A check-in has boxes for the manager and the employee only, in that order."""
+    from pipdocs.core.errors import SigningRefused
+    from pipdocs.signing.sign import load_signer, sign_pdf
+
+    prepared = built.steps / "02-checkin-1.pdf"
+    for role, message in (("hr", "signed by manager, employee only, not by HR"),
+                          ("employee", "the manager must sign before the employee")):
+        key = load_signer(built.signers.keys[role], built.signers.key_password)
+        with pytest.raises(SigningRefused, match=message):
+            sign_pdf(prepared, tmp_path / f"{role}.pdf", role=role, signer=key,
+                     timestamper=built.signers.timestamper, policy=built.signers.policy)
+        assert not (tmp_path / f"{role}.pdf").exists()
+    signed = built.case / "02-checkin-1.pdf"
+    code, output = invoke("verify", signed, "--trust", built.root, "--json")
+    report = json.loads(output)
+    assert code == 0 and report["required_roles"] == ["manager", "employee"]
+    assert "直接上级确认本次回顾面谈记录" in [s["reason"] for s in report["signatures"]]
