@@ -33,9 +33,6 @@ LONG_MODULES = {
     "pipdocs.core.plan": "the plan model and every validation message live together so a "
                          "field and its message change in one place",
     "pipdocs.bulk.sheet": "column table, header matching and cell decoding of one sheet format",
-    # Over 400 lines on main after the ltv merge (B-LT signing, revocation); to be split there.
-    "pipdocs.signing.sign": "signing with B-LT validation data; split pending (over on main)",
-    "pipdocs.signing.ca": "CA with CRL/OCSP publishing; split pending (over on main)",
 }
 MAX_FUNCTION_LINES = 60
 

@@ -12,10 +12,8 @@ Layout of a CA directory::
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -28,8 +26,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from pipdocs.core.errors import CAError, CredentialError, InputError
 from pipdocs.core.files import check_output, check_private, disk_full, write_atomic
-from pipdocs.core.identity import EMAIL_HINT, cert_email, cert_name, is_email
+from pipdocs.core.identity import EMAIL_HINT, cert_name, is_email
 from pipdocs.core.text import line_problem
+from pipdocs.signing.issued import ISSUED_LOG, IssuedCert, fingerprint, log_issued
 from pipdocs.signing.revocation import (
     DEFAULT_PUBLIC_URL,
     issue_responder,
@@ -42,7 +41,6 @@ from pipdocs.signing.tsacert import make_tsa_cert
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
 TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"
-ISSUED_LOG = "issued.log"
 CA_FILES = (ROOT_CERT, ROOT_KEY, TSA_CERT, TSA_KEY)
 ROOT_YEARS, TSA_YEARS, SIGNER_DAYS = 15, 10, 730
 BACKDATE = timedelta(minutes=5)  # tolerate small clock differences between machines
@@ -51,42 +49,6 @@ NAME_MAX = 64  # ub-common-name and ub-organization-name (RFC 5280): longer is c
 PASSWORD_MIN, PASSWORD_DISTINCT = 8, 5
 PASSWORD_RULE = (f"at least {PASSWORD_MIN} characters, not only spaces, with at least"
                  f" {PASSWORD_DISTINCT} different characters")
-
-
-@dataclass(frozen=True)
-class IssuedCert:
-    """What ``ca init`` / ``ca issue`` produced: where, whose, serial and validity."""
-
-    path: Path
-    subject: str
-    email: str | None
-    serial: int
-    not_before: datetime
-    not_after: datetime
-    fingerprint: str = ""  # SHA-256 of the certificate, to compare out of band
-
-
-def _fingerprint(cert: x509.Certificate) -> str:
-    return cert.fingerprint(hashes.SHA256()).hex(":").upper()
-
-
-def log_issued(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
-    """One JSON line per certificate; a single O_APPEND write so concurrent issuers don't mix."""
-    record: dict[str, Any] = {
-        "issued": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "kind": kind,
-        "serial": format(cert.serial_number, "x"),
-        "subject": cert.subject.rfc4514_string(),
-        "email": cert_email(cert),
-        "not_before": cert.not_valid_before_utc.isoformat(),
-        "not_after": cert.not_valid_after_utc.isoformat(),
-    }
-    line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-    fd = os.open(ca_dir / ISSUED_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(fd, line)
-    finally:
-        os.close(fd)
 
 
 def _encrypt(key: rsa.RSAPrivateKey, password: str) -> bytes:
@@ -235,7 +197,7 @@ def init_ca(
     publish_crl(ca_dir, root, root_key)
     return IssuedCert(
         ca_dir / ROOT_CERT, root.subject.rfc4514_string(), None, root.serial_number,
-        root.not_valid_before_utc, root.not_valid_after_utc, _fingerprint(root),
+        root.not_valid_before_utc, root.not_valid_after_utc, fingerprint(root),
     )
 
 
@@ -296,11 +258,6 @@ def _private_dir(ca_dir: Path) -> list[Path]:
         raise CAError(f"{ca_dir}: cannot create or protect the CA directory"
                       f" ({exc.strerror or exc}); choose another --dir") from exc
     return missing
-
-
-def append_log(ca_dir: Path, cert: x509.Certificate, kind: str) -> None:
-    """Record a certificate in issued.log (what the OCSP responder answers for)."""
-    log_issued(ca_dir, cert, kind)
 
 
 def load_ca(ca_dir: Path, ca_password: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
@@ -377,7 +334,7 @@ def issue_signer(
     log_issued(ca_dir, cert, "signer")
     return IssuedCert(
         out_p12, cert.subject.rfc4514_string(), email, cert.serial_number,
-        cert.not_valid_before_utc, cert.not_valid_after_utc, _fingerprint(cert),
+        cert.not_valid_before_utc, cert.not_valid_after_utc, fingerprint(cert),
     )
 
 

@@ -198,3 +198,15 @@ def check_order(fields: dict[str, bool], role: str, policy: Policy, source: str)
             raise SigningRefused(
                 f"{source}: {THE[earlier]} must sign before {THE[role]} (order: {order})"
             )
+
+
+def field_size(reader: Any, field_name: str) -> tuple[float | None, float | None]:
+    """Width and height of the field's widget in points, to fit the stamp text to it."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    for _name, _value, ref in enumerate_sig_fields(reader, with_name=field_name):
+        field = ref.get_object()
+        widget = field if "/Rect" in field else field["/Kids"][0].get_object()
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        return abs(x2 - x1) or None, abs(y2 - y1) or None
+    return None, None

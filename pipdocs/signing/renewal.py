@@ -20,10 +20,9 @@ from pipdocs.signing.ca import (
     BACKDATE,
     TSA_CERT,
     TSA_KEY,
-    IssuedCert,
-    append_log,
     load_ca,
 )
+from pipdocs.signing.issued import IssuedCert, log_issued
 from pipdocs.signing.revocation import public_url
 from pipdocs.signing.tsacert import make_tsa_cert
 
@@ -55,6 +54,6 @@ def renew_tsa(ca_dir: Path, ca_password: str, tsa_password: str | None = None,
         serialization.BestAvailableEncryption(password.encode("utf-8")))
     write_atomic(ca_dir / TSA_KEY, encrypted, 0o600)
     write_atomic(ca_dir / TSA_CERT, cert.public_bytes(serialization.Encoding.PEM), 0o644)
-    append_log(ca_dir, cert, "tsa")
+    log_issued(ca_dir, cert, "tsa")
     return IssuedCert(ca_dir / TSA_CERT, cert.subject.rfc4514_string(), None, cert.serial_number,
                       cert.not_valid_before_utc, cert.not_valid_after_utc)

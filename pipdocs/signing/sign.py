@@ -34,6 +34,7 @@ from pipdocs.signing.checks import (
     check_earlier_signatures,
     check_order,
     embedded_plan,
+    field_size,
     signature_fields,
     signing_terms,
 )
@@ -279,7 +280,7 @@ def _metadata(doc: _Opened, role: str, name: str, email: str | None, reason: str
     from pipdocs.signing.stamp import stamp_style, stamp_text
 
     policy, field_name = doc.policy, SIGNATURE_FIELDS[role]
-    width, height = _field_size(doc.writer.prev, field_name)
+    width, height = field_size(doc.writer.prev, field_name)
     text = stamp_text(
         policy.stamp, doc.plan.language, width=width, height=height,
         signer=escape_controls(name), reason=escape_controls(reason),
@@ -351,7 +352,7 @@ def prepare_signature(
     doc = _open_bytes(data, source, policy)
     _check(doc, role, email, key_source, source)
     text_reason = doc.policy.reason(role, doc.plan.language, agree=agree, comment=comment,
-                                    override=reason, disagree=disagree)
+                                    override=reason, disagree=disagree, kind=doc.kind)
     certify, lock = _locking(doc, role)
     meta, style = _metadata(doc, role, name, email, text_reason, certify, lock)
     return PreparedSignature(doc.writer, meta, style, SIGNATURE_FIELDS[role], text_reason,
@@ -377,18 +378,6 @@ def _has_lock(writer: Any, field_name: str) -> bool:
 
     return any("/Lock" in ref.get_object()
                for _n, _v, ref in enumerate_sig_fields(writer, with_name=field_name))
-
-
-def _field_size(reader: Any, field_name: str) -> tuple[float | None, float | None]:
-    """Width and height of the field's widget in points, to fit the stamp text to it."""
-    from pyhanko.sign.fields import enumerate_sig_fields
-
-    for _name, _value, ref in enumerate_sig_fields(reader, with_name=field_name):
-        field = ref.get_object()
-        widget = field if "/Rect" in field else field["/Kids"][0].get_object()
-        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
-        return abs(x2 - x1) or None, abs(y2 - y1) or None
-    return None, None
 
 
 def _timestamp_cause(exc: BaseException) -> TimestampError | None:
