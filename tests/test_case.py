@@ -440,3 +440,33 @@ def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) ->
     report = json.loads(output)
     assert code == 0 and report["required_roles"] == ["manager", "employee"]
     assert "直接上级确认本次回顾面谈记录" in [s["reason"] for s in report["signatures"]]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
+def test_english_case_record(built: Built, english: dict[str, Path], tmp_path: Path,
+                             pdf_text: Callable[..., str]) -> None:
+    """`case verify --report X.pdf` on an English case (its signed plan, no evaluation yet):
+    English words, UTC times, the case still running, and the record verifies."""
+    import re
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copyfile(english["plan"], folder / "01-plan.pdf")
+    passwords = dict(line.split("=", 1) for line in
+                     (built.demo.out_dir / "demo-passwords.txt").read_text().splitlines())
+    record = tmp_path / "record.pdf"
+    result = CliRunner().invoke(cli, [str(a) for a in (
+        "case", "verify", folder, "--trust", built.root, "--report", record,
+        "--tsa-dir", built.demo.out_dir / "ca")], env=passwords)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(pdf_text(record, "-layout").split())
+    for expected in ("PIP case verification record", "Example Payments Ltd", "Dana Lee",
+                     "E1024", "01-plan.pdf", "The case holds. Every document in it (1 in all)",
+                     "no final evaluation yet: the case is still running", "Sam Ortiz",
+                     "Times are given in Coordinated Universal Time (UTC)",
+                     "Appendix: technical details"):
+        assert expected in flat, expected
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", flat) and str(tmp_path) not in flat
+    result = CliRunner().invoke(cli, ["verify", str(record), "--trust", str(built.root)])
+    assert result.exit_code == 0 and "VALID verification record" in result.output
+    assert "case PIP-" in result.output, result.output

@@ -21,6 +21,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "signers": "签署人",
         "role": "角色", "name": "姓名", "time": "签署时间", "reason": "签署事由",
         "status": "核验结果", "ok": "有效", "fail": "无效", "pending": "尚未签署",
+        "refused": "拒签（见拒签记录 {file}）",
         "findings": "发现的问题", "notes": "需要注意的事项", "none": "无",
         "lasting": "长期保存",
         "lasting_lta": "本记录已加盖归档时间戳，签署时的证书状态数据已封存在文件中，"
@@ -74,6 +75,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "signers": "Signatures",
         "role": "Role", "name": "Name", "time": "Signed at", "reason": "Reason",
         "status": "Result", "ok": "valid", "fail": "not valid", "pending": "not yet signed",
+        "refused": "refused (see the refusal record {file})",
         "findings": "Problems found", "notes": "Points to note", "none": "none",
         "lasting": "Long-term keeping",
         "lasting_lta": "This record is sealed by an archive timestamp; the certificate status"
