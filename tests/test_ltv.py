@@ -302,6 +302,58 @@ def test_revoked_before_its_timestamp_fails(world: World) -> None:
     assert code == 1 and "revoked on" in out
 
 
+# --- the organisation's seal ----------------------------------------------------------------------
+
+
+def test_the_seal_is_revocable_and_checked_like_a_signer(world: World) -> None:
+    """The seal's certificate names the CA's /crl and /ocsp; signing a sealed document embeds
+    the seal's OCSP answer; a seal revoked before the first signature fails verify."""
+    from cryptography.x509.oid import AuthorityInformationAccessOID
+
+    from pipdocs.signing.seal import SEAL_P12, Sealer, issue_seal
+
+    issue_seal(world.ca, "ca-secret")
+    seal_cert = x509.load_der_x509_certificate(
+        load_signer(world.ca / SEAL_P12, "ca-secret").signer.signing_cert.dump())
+    url = world.server.url.rstrip("/") + "/"
+    cdp = seal_cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    aia = seal_cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    assert [n.value for p in cdp for n in p.full_name or []] == [url + "crl"]
+    assert [d.access_location.value for d in aia
+            if d.access_method == AuthorityInformationAccessOID.OCSP] == [url + "ocsp"]
+    prev = world.root / "sealed-0.pdf"
+    prev.write_bytes(Sealer(str(world.ca), "ca-secret")((world.root / "prepared.pdf").read_bytes()))
+    keys = _separate_keys(world, "seal")
+    for number, role in enumerate(ROLES, 1):
+        out = world.root / f"sealed-{number}.pdf"
+        sign_pdf(prev, out, role=role, signer=load_signer(keys[role], "key-secret"),
+                 policy=POLICY, timestamper=CheckedHTTPTimeStamper(world.server.url))
+        prev = out
+    report = verify_pdf(prev, [world.anchor], policy=POLICY)
+    assert report.ok, [p.message for p in report.problems]
+    seal = [r for r in report.long_term.revocation if r.role == "seal"]  # type: ignore[union-attr]
+    assert [(r.field, r.status, r.source) for r in seal] == [("sig_seal", "good", "OCSP")]
+    with BytesIO(prev.read_bytes()) as handle:
+        first = next(s for s in PdfFileReader(handle).embedded_regular_signatures
+                     if s.field_name == "sig_employee")
+        token = signature_token(first)
+        assert token is not None
+        signed_at = token_time(token)
+    root, key = load_ca(world.ca, "ca-secret")
+    revoke(world.ca, root, key, serial=seal_cert.serial_number, reason="key_compromise",
+           when=signed_at - timedelta(hours=1))
+    with pytest.raises(SigningRefused):  # a revoked seal: nothing more is signed under it
+        sign_pdf(world.root / "sealed-0.pdf", world.root / "sealed-x.pdf", role="employee",
+                 signer=load_signer(keys["employee"], "key-secret"), policy=POLICY,
+                 timestamper=CheckedHTTPTimeStamper(world.server.url))
+    code, out = cli_run("archive", "refresh", prev, "--tsa", world.server.url,
+                        "--trust", world.anchor)
+    assert code == 0, out
+    report = verify_pdf(prev, [world.anchor], policy=POLICY)
+    problem = next(p for p in report.problems if p.code == "revoked_before_signing")
+    assert not report.ok and problem.field == "sig_seal", report.problems
+
+
 # --- keeping records alive ----------------------------------------------------------------------
 
 

@@ -194,7 +194,8 @@ def appendix_rows(report: VerificationReport, t: dict[str, Any],
                                         f"{clock_(tsa.not_after)}"])
         for rev in (lt.revocation if lt else []):
             if rev.field == sig.field:
-                label = t["cert_signer"] if rev.role == "signer" else t["cert_tsa"]
+                label = t[{"signer": "cert_signer", "seal": "cert_seal"}.get(rev.role,
+                                                                             "cert_tsa")]
                 rows.append([f"{t['revocation']}（{label}）" if zh
                              else f"{t['revocation']} ({label})", _revocation(rev, t, clock_)])
     for stamp in (lt.document_timestamps if lt else []):

@@ -44,10 +44,13 @@ def check_long_term_step(run: Run) -> None:
              for s in run.sigs if s.emb is not None]
     stamps = [(s.field, s.revision or 0, s.emb) for s in run.doc_stamps]
     signed = {s.role for s in run.sigs}
+    seal = run.seal
+    sealed = (SignedItem(seal.field, seal.revision, seal.emb, _crypto(seal.status.signing_cert))
+              if seal is not None and seal.status is not None and seal.emb is not None else None)
     outcome = check_long_term(
-        items, stamps, run.material, [c for _, c in inputs.anchors], inputs.at,
-        lta_required=inputs.lta_required, complete=all(r in signed for r in inputs.order),
-        diff_policy=DIFF_POLICY)
+        [i for i in items if sealed is None or i.field != sealed.field], stamps, run.material,
+        [c for _, c in inputs.anchors], inputs.at, lta_required=inputs.lta_required,
+        complete=all(r in signed for r in inputs.order), diff_policy=DIFF_POLICY, seal=sealed)
     run.long_term = outcome.long_term
     by_field = {s.field: s for s in run.sigs + run.doc_stamps}
     for item in outcome.problems:
