@@ -354,6 +354,103 @@ def test_the_seal_is_revocable_and_checked_like_a_signer(world: World) -> None:
     assert not report.ok and problem.field == "sig_seal", report.problems
 
 
+# --- the signing service's sealed audit trail ---------------------------------------------------
+
+
+def _audit_sealed(world: World, name: str, record: Path | None = None) -> Path:
+    """The signed record as `pipdocs serve` completes it: audit.json (a hash chain whose last
+    'signed' event names the record's SHA-256) under a document timestamp."""
+    import hashlib
+    import json
+
+    from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_FORMAT, GENESIS, event_hash
+    from pipdocs.signing.remote import attach_and_timestamp
+
+    signed = (record or world.records["signed"]).read_bytes()
+    events, previous = [], GENESIS
+    for kind, detail in (("created", {}), ("signed", {"sha256": hashlib.sha256(signed)
+                                                       .hexdigest()})):
+        event = {"envelope": "e1", "at": "2026-12-01T10:00:00+00:00", "kind": kind,
+                 "actor": "hr@example.com", "ip": "127.0.0.1", "user_agent": "test",
+                 "detail": detail, "prev_hash": previous}
+        event["hash"] = previous = event_hash(event)
+        events.append(event)
+    chain = json.dumps({"format": AUDIT_FORMAT, "envelope": "e1", "events": events}).encode()
+    out = world.root / f"{name}.pdf"
+    out.write_bytes(attach_and_timestamp(signed, AUDIT_ATTACHMENT, chain, "audit trail",
+                                         CheckedHTTPTimeStamper(world.server.url)))
+    return out
+
+
+def test_an_audit_sealed_record_survives_an_archive_refresh(world: World, tmp_path: Path) -> None:
+    """verify accepts the audit seal followed by a refresh, and nothing else after it."""
+    from pyhanko.pdf_utils import generic
+
+    record = _audit_sealed(world, "audited")
+    report = verify_pdf(record, [world.anchor], policy=POLICY)
+    assert report.ok and "audit_sealed" in {w.code for w in report.warnings}
+    code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
+                        "--trust", world.anchor)
+    assert code == 0, out
+    report = verify_pdf(record, [world.anchor], policy=POLICY)
+    assert report.ok, [p.message for p in report.problems]
+    assert "audit_sealed" in {w.code for w in report.warnings}
+    writer = IncrementalPdfFileWriter(BytesIO(record.read_bytes()))
+    writer.root["/Lang"] = generic.TextStringObject("fr")  # any other change after the refresh
+    writer.update_root()
+    changed = tmp_path / "changed.pdf"
+    with changed.open("wb") as handle:
+        writer.write(handle)
+    assert not verify_pdf(changed, [world.anchor], policy=POLICY).ok
+
+
+def _browser_signed(world: World) -> Path:
+    """The example plan signed by all three with the signing service's short-lived (24 h)
+    certificates, as `pipdocs serve` signs in the browser."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from pipdocs.signing.shortlived import issue_for_public_key
+
+    root, root_key = load_ca(world.ca, "ca-secret")
+    prev = world.root / "prepared.pdf"
+    for number, role in enumerate(ROLES, 1):
+        key = ec.generate_private_key(ec.SECP256R1())
+        person = world.plan.person(role)
+        cert = issue_for_public_key(world.ca, root, root_key, person.name, person.email,
+                                    key.public_key().public_bytes(
+                                        serialization.Encoding.DER,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo))
+        p12 = world.root / f"browser-{role}.p12"
+        p12.write_bytes(pkcs12.serialize_key_and_certificates(
+            b"browser", key, cert, [root], serialization.BestAvailableEncryption(b"key-secret")))
+        p12.chmod(0o600)
+        out = world.root / f"browser-{number}.pdf"
+        sign_pdf(prev, out, role=role, signer=load_signer(p12, "key-secret"), policy=POLICY,
+                 timestamper=CheckedHTTPTimeStamper(world.server.url))
+        prev = out
+    return prev
+
+
+def test_a_stripped_audit_trail_warns_and_fails_when_required(world: World) -> None:
+    """A record signed in the browser without its audit revision: a warning, and a failure
+    under the policy's `audit: required`; with the trail it passes that policy, and a record
+    signed with key files needs none."""
+    required = POLICY.model_copy(update={"audit": "required"})
+    stripped = _browser_signed(world)
+    report = verify_pdf(stripped, [world.anchor], policy=POLICY)
+    assert report.ok and "audit_missing" in {w.code for w in report.warnings}
+    report = verify_pdf(stripped, [world.anchor], policy=required)
+    assert not report.ok and [p.code for p in report.problems] == ["audit_missing"]
+    assert "audit trail" in report.problems[0].message
+    audited = _audit_sealed(world, "browser-audited", stripped)
+    report = verify_pdf(audited, [world.anchor], policy=required)
+    assert report.ok and "audit_sealed" in {w.code for w in report.warnings}
+    report = verify_pdf(world.records["signed"], [world.anchor], policy=required)
+    assert report.ok and "audit_missing" not in {w.code for w in report.warnings}
+
+
 # --- keeping records alive ----------------------------------------------------------------------
 
 

@@ -192,6 +192,13 @@ FINDINGS: dict[str, tuple[str, str]] = {
                          " on its own.", "本记录未及时续期，已无法单独完成核验。"),
     "refresh_due": ("The record must be refreshed within a year to stay verifiable.",
                     "本记录需在一年内续期，才能继续核验。"),
+    "audit_missing": ("The document was signed online, but the signing service's sealed record"
+                      " of every step is missing.",
+                      "本文件为在线签署，但签署服务封存的全过程审计记录缺失。"),
+    "audit_trail": ("The signing service's sealed record of every step does not check out.",
+                    "签署服务封存的全过程审计记录校验未通过。"),
+    "audit_sealed": ("The signing service's record of every step is sealed into the document"
+                     " and intact.", "签署服务的全过程审计记录已封存在文件中，且完整无损。"),
     "signed_after_validation_time": ("A signature was made after the date asked about.",
                                      "有签名晚于所询问的日期。"),
 }
