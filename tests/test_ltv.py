@@ -395,6 +395,8 @@ def test_an_audit_sealed_record_survives_an_archive_refresh(world: World, tmp_pa
     report = verify_pdf(record, [world.anchor], policy=POLICY)
     assert report.ok, [p.message for p in report.problems]
     assert "audit_sealed" in {w.code for w in report.warnings}
+    stamps = report.long_term.document_timestamps  # type: ignore[union-attr]
+    assert [(s.field, s.valid) for s in stamps] == [("archive_ts_1", True), ("archive_ts_2", True)]
     writer = IncrementalPdfFileWriter(BytesIO(record.read_bytes()))
     writer.root["/Lang"] = generic.TextStringObject("fr")  # any other change after the refresh
     writer.update_root()

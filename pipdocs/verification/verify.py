@@ -92,6 +92,8 @@ def verify_pdf(
         certify_first=policy.certify_first if policy else True,
         seal_required=getattr(policy, "seal", "optional") == "required",
         lta_required=getattr(policy, "pades_level", "B-LT") == "B-LTA", at=at,
+        refreshes=[(s.field_name, s.signed_revision, s) for s in trail.refreshes] if trail
+        else [], whole_reader=reader,
     ))
     _check(run)
     if trail is not None:
