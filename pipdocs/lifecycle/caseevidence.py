@@ -42,7 +42,9 @@ from pipdocs.lifecycle.casereport import KIND_LABELS, CaseDocument, CaseProblem,
 def write_case_evidence_pdf(report: CaseReport, out: Path, *, timestamper: Any,
                             policy: Policy) -> Path:
     """Build, convert, attach the case's JSON report (file names only), and seal."""
-    plan = next((read_plan(Path(d.file)) for d in report.documents if d.kind == "plan"), None)
+    versions = [d for d in report.documents if d.kind in ("plan", "revision")]
+    latest = max(versions, key=lambda d: d.version, default=None)  # the version in force
+    plan = read_plan(Path(latest.file)) if latest is not None else None
     named = named_only(report)
     clock_ = clock(policy, report.language)
     return sealed_record(lambda path: build_case_docx(named, plan, clock_, path),
