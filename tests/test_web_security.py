@@ -389,7 +389,7 @@ def test_hr_pages_login_list_upload_resend_cancel_download(server: Server) -> No
         == 403
     assert hr.post(f"/envelopes/{envelope_id}/cancel", data={"csrf": csrf}).status_code == 303
     assert re.search(rf'data-envelope="{envelope_id}">\s*<td>[^<]*</td>\s*'
-                     r'<td class="envelope-status">cancelled', hr.get("/").text)
+                     r'<td class="envelope-status" data-status="cancelled">', hr.get("/").text)
     pdf = hr.get(f"/envelopes/{envelope_id}/document")
     assert pdf.content.startswith(b"%PDF-")
     assert httpx.get(f"{server.url}/envelopes/{envelope_id}/document").status_code == 303

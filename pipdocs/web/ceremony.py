@@ -240,7 +240,7 @@ def decline(service: Service, token: str, session_id: str, reason: str,
         signer.status, signer.decline_reason = "declined", reason[:2000]
         envelope.status, envelope.updated_at = "declined", now()
         audit.record(session, envelope.id, "declined", signer.email, client, role=signer.role,
-                     reason=reason[:2000])
+                     reason=reason[:2000], sha256=envelope.document_sha256)
         role = service.policy.role_label(signer.role, lang)
         for to in _hr_addresses(session, envelope):
             service.mailer.send(Message(

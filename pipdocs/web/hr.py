@@ -21,8 +21,10 @@ from pipdocs.core.errors import InputError
 from pipdocs.web.models import ApiToken, User
 from pipdocs.web.security import csrf_ok, csrf_token, new_token, token_hash
 from pipdocs.web.service import Service, now
+from pipdocs.web.words import word
 
 HR_COOKIE = "pipdocs_hr"
+LANG_COOKIE = "pipdocs_lang"
 HR_HOURS = 8
 bearer = HTTPBearer(auto_error=False)
 
@@ -182,13 +184,35 @@ def _document(service: Service, envelope_id: str) -> Response:
 # --- HR pages -------------------------------------------------------------------------------------
 
 
+def hr_language(request: Request) -> str:
+    """The HR user's language: the switch's cookie, else the browser's Accept-Language (the
+    first of zh or en it names, by preference), else English as before."""
+    chosen = request.cookies.get(LANG_COOKIE, "")
+    if chosen in ("zh", "en"):
+        return chosen
+    ranked = []
+    for position, item in enumerate(request.headers.get("accept-language", "").split(",")[:20]):
+        tag, _, params = item.strip().partition(";")
+        quality = params.strip().removeprefix("q=")
+        try:
+            weight = float(quality) if quality else 1.0
+        except ValueError:
+            weight = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("zh", "en") and weight > 0:
+            ranked.append((-weight, position, primary))
+    return min(ranked)[2] if ranked else "en"
+
+
 def _render(service: Service, templates: Jinja2Templates, request: Request, name: str,
-            **context: Any) -> Response:
+            status_code: int = 200, **context: Any) -> Response:
     from pipdocs.web.browser import set_session
 
-    response = HTMLResponse("")
+    response = HTMLResponse("", status_code=status_code)
     csrf = csrf_token(service.secret, set_session(service, request, response))
-    html = templates.get_template(name).render(lang="en", csrf=csrf, **context)
+    lang = hr_language(request)
+    html = templates.get_template(name).render(
+        lang=lang, csrf=csrf, w=lambda key, **kw: word(key, lang, **kw), **context)
     response.body = html.encode("utf-8")
     response.headers["content-length"] = str(len(response.body))
     return response
@@ -220,7 +244,8 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
         form_csrf(request, csrf)
         user = check_password(service.sessions, email, password)
         if user is None:
-            return render(request, "login.html", error="Wrong e-mail or password")
+            return render(request, "login.html",
+                          error=word("hr_wrong_login", hr_language(request)))
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(HR_COOKIE, _login_cookie(service.secret, user.id), httponly=True,
                             samesite="strict", max_age=HR_HOURS * 3600,
@@ -232,6 +257,16 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
         form_csrf(request, csrf)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(HR_COOKIE)
+        return response
+
+    @app.get("/language/{lang}", include_in_schema=False)
+    def language(lang: str, back: str = "") -> Response:
+        """The switch: remember the HR user's language (a preference, not a state change)."""
+        response = RedirectResponse("/login" if back == "login" else "/", status_code=303)
+        if lang in ("zh", "en"):
+            response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="strict",
+                                max_age=365 * 86400,
+                                secure=service.config.base_url().startswith("https://"))
         return response
 
     _envelope_pages(app, service, templates)
@@ -257,11 +292,21 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
 
     @app.get("/", include_in_schema=False)
     def envelopes(request: Request, user: HrUser) -> Response:
+        from pipdocs.web.refusal import decline_of
+
         with service.readers() as session:
             rows = service.list_envelopes(session)
+            declines = {row.id: decline_of(service, session, row) for row in rows
+                        if row.status == "declined"}  # also loads the signers
             for row in rows:
                 _ = row.signers  # load while the session is open
-        return render(request, "envelopes.html", user=user, envelopes=rows, error="")
+        by_id = {row.id: row for row in rows}
+        return render(request, "envelopes.html", user=user, envelopes=rows, error="",
+                      declines=declines, by_id=by_id,
+                      refusals={r.refusal_of: r for r in rows if r.refusal_of},
+                      role_label=service.policy.role_label)
+
+    _refusal_pages(app, service, templates, hr_user)
 
     @app.post("/envelopes", include_in_schema=False)
     def upload(request: Request, user: HrUser, file: Annotated[UploadFile, File()],
@@ -284,4 +329,51 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
             service.resend(envelope_id, user, client_of(request))
         else:
             raise HTTPException(404)
+        return RedirectResponse("/", status_code=303)
+
+
+def _refusal_pages(app: FastAPI, service: Service, templates: Jinja2Templates,
+                   hr_user: Any) -> None:
+    """An employee's decline → the refusal record: the form, pre-filled from the service's own
+    facts, where HR adds the witness; then the record goes out to its signers."""
+    from pipdocs.core.errors import PipdocsError, PlanInvalid
+    from pipdocs.web.browser import client_of
+    from pipdocs.web.ceremony import Refused
+    from pipdocs.web.refusal import checked_decline, record_refusal
+
+    HrUser = Annotated[User, Depends(hr_user)]
+
+    def page(request: Request, envelope_id: str, status_code: int = 200, **context: Any
+             ) -> Response:
+        lang = hr_language(request)
+        with service.readers() as session:
+            try:
+                _envelope, decline = checked_decline(service, session, envelope_id)
+            except Refused as exc:
+                raise HTTPException(exc.status, str(exc)) from exc
+        return _render(service, templates, request, "refusal.html", status_code, decline=decline,
+                       employee_label=service.policy.role_label("employee", lang),
+                       **({"errors": [], "form": {}} | context))
+
+    @app.get("/envelopes/{envelope_id}/refusal", include_in_schema=False)
+    def refusal_form(envelope_id: str, request: Request, user: HrUser) -> Response:
+        return page(request, envelope_id)
+
+    @app.post("/envelopes/{envelope_id}/refusal", include_in_schema=False)
+    def refusal(envelope_id: str, request: Request, user: HrUser,
+                csrf: str = Form(max_length=100), witness_name: str = Form("", max_length=300),
+                witness_title: str = Form("", max_length=300),
+                note: str = Form("", max_length=500)) -> Response:
+        _form_csrf(service, request, csrf)
+        form = {"witness_name": witness_name, "witness_title": witness_title, "note": note}
+        try:
+            record_refusal(service, envelope_id, user, witness_name, witness_title, note,
+                           client_of(request))
+        except Refused as exc:
+            raise HTTPException(exc.status, str(exc)) from exc
+        except PlanInvalid as exc:
+            errors = [f"{p.path}: {p.message}" for p in exc.problems]
+            return page(request, envelope_id, 422, errors=errors, form=form)
+        except PipdocsError as exc:  # the declined document no longer verifies, a date...
+            return page(request, envelope_id, 422, errors=[str(exc)], form=form)
         return RedirectResponse("/", status_code=303)

@@ -75,7 +75,95 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The PIP {plan} has been signed by everyone. The final PDF and its verification"
               " record are attached.\n\n{verdict}\n",
     },
+    # --- the refusal record's facts (in the document's language) -----------------------------
+    "rf_mailed": {"zh": "签署链接于 {at} 通过电子邮件发送至 {email}",
+                  "en": "the signing link was e-mailed to {email} on {at}"},
+    "rf_opened": {"zh": "该链接于 {at} 被打开", "en": "the link was opened on {at}"},
+    "rf_verified": {"zh": "签署人于 {at} 输入了发送至该邮箱的一次性验证码",
+                    "en": "the one-time code sent to that address was entered on {at}"},
+    "rf_declined": {"zh": "于 {at} 在签署页面上拒绝签署",
+                    "en": "signing was declined on the signing page on {at}"},
+    "rf_not_declined": {"zh": "此文件未被拒签，无法制作拒签记录",
+                        "en": "This envelope was not declined: there is no refusal to record"},
+    "rf_not_employee": {
+        "zh": "此文件由{role}拒绝签署，而非员工；拒签记录只记录员工的拒签",
+        "en": "This envelope was declined by {role}, not by the employee: a refusal record"
+              " records only the employee's refusal",
+    },
+    "rf_already": {"zh": "此拒签已制作过拒签记录", "en": "The refusal was already recorded"},
 }
+
+#: The HR pages, in the HR user's language (cookie from the switch, else Accept-Language).
+HR_WORDS: dict[str, dict[str, str]] = {
+    "hr_login_title": {"zh": "人事登录", "en": "HR login"},
+    "hr_email": {"zh": "电子邮箱", "en": "E-mail"},
+    "hr_password": {"zh": "密码", "en": "Password"},
+    "hr_login": {"zh": "登录", "en": "Log in"},
+    "hr_logout": {"zh": "退出登录", "en": "Log out"},
+    "hr_wrong_login": {"zh": "邮箱或密码错误", "en": "Wrong e-mail or password"},
+    "hr_envelopes": {"zh": "签署文件", "en": "Envelopes"},
+    "hr_upload": {"zh": "待签 PDF（由 pipdocs pdf 或 pipdocs 文件命令生成）",
+                  "en": "Prepared PDF (from pipdocs pdf or a lifecycle command)"},
+    "hr_send": {"zh": "发起签署", "en": "Send for signing"},
+    "hr_plan": {"zh": "计划编号", "en": "Plan"},
+    "hr_document": {"zh": "文件", "en": "Document"},
+    "hr_status": {"zh": "状态", "en": "Status"},
+    "hr_signers": {"zh": "签署人", "en": "Signers"},
+    "hr_updated": {"zh": "更新时间（UTC）", "en": "Updated (UTC)"},
+    "hr_final_pdf": {"zh": "最终 PDF", "en": "final PDF"},
+    "hr_current_pdf": {"zh": "当前 PDF", "en": "current PDF"},
+    "hr_resend": {"zh": "重新发送链接", "en": "Resend link"},
+    "hr_cancel": {"zh": "取消", "en": "Cancel"},
+    "hr_none": {"zh": "暂无签署文件。", "en": "No envelopes yet."},
+    "hr_declined_by": {"zh": "{role}拒签：{reason}", "en": "Declined by {role}: {reason}"},
+    "hr_record_refusal": {"zh": "制作拒签记录", "en": "Record the refusal"},
+    "hr_refusal_made": {"zh": "已制作拒签记录（{status}）",
+                        "en": "Refusal recorded ({status})"},
+    "hr_no_refusal": {"zh": "非员工拒签，不制作员工拒签记录",
+                      "en": "Not the employee: no employee refusal record"},
+    "hr_refusal_of": {"zh": "拒签记录，对应被拒签的文件", "en": "refusal record of"},
+    "hr_refusal_title": {"zh": "制作拒签记录", "en": "Record the refusal"},
+    "hr_refusal_intro": {
+        "zh": "以下事实取自签署服务的记录，将原样写入拒签记录。请填写见证人。拒签记录生成后，"
+              "将按策略依次发送给经理和人事签署。",
+        "en": "These facts come from the signing service's own records and go into the refusal"
+              " record as they are. Add the witness. The record is then sent to its signers"
+              " (by default the manager, then HR).",
+    },
+    "hr_rf_date": {"zh": "拒签日期", "en": "Date of the refusal"},
+    "hr_rf_document": {"zh": "被拒签的文件", "en": "Document refused"},
+    "hr_rf_employee": {"zh": "员工", "en": "Employee"},
+    "hr_rf_delivered": {"zh": "送达方式", "en": "How it was delivered"},
+    "hr_rf_reason": {"zh": "员工陈述的理由", "en": "The employee's stated reason"},
+    "hr_rf_no_reason": {"zh": "（未陈述）", "en": "(none given)"},
+    "hr_rf_sha": {"zh": "被拒签文件的 SHA-256", "en": "SHA-256 of the document refused"},
+    "hr_rf_unconfirmed": {
+        "zh": "说明：拒签无需验证码。签署服务能证明发给员工的链接被使用过，"
+              "不能证明使用者是员工本人；拒签由见证人及拒签记录的签署人证明。",
+        "en": "Note: declining needs no one-time code. The service shows that the link mailed to"
+              " the employee was used, not who used it; the witness and the record's signers"
+              " attest the refusal.",
+    },
+    "hr_rf_witness_name": {"zh": "见证人姓名", "en": "Witness: name"},
+    "hr_rf_witness_title": {"zh": "见证人职务", "en": "Witness: title"},
+    "hr_rf_note": {"zh": "送达补充说明（可选，如面谈时当面送达）",
+                   "en": "More on delivery (optional, e.g. handed over at a meeting)"},
+    "hr_rf_submit": {"zh": "生成拒签记录并发送签署", "en": "Make the refusal record and send it"},
+    "hr_back": {"zh": "返回列表", "en": "Back to the list"},
+    "hr_language": {"zh": "English", "en": "中文"},
+    "kind_plan": {"zh": "绩效改进计划", "en": "plan"},
+    "kind_checkin": {"zh": "回顾面谈记录", "en": "check-in"},
+    "kind_revision": {"zh": "计划变更", "en": "revision"},
+    "kind_refusal": {"zh": "拒签记录", "en": "refusal record"},
+    "kind_evaluation": {"zh": "最终评估", "en": "evaluation"},
+    "status_in_progress": {"zh": "签署中", "en": "in_progress"},
+    "status_completed": {"zh": "已完成", "en": "completed"},
+    "status_declined": {"zh": "已拒签", "en": "declined"},
+    "status_cancelled": {"zh": "已取消", "en": "cancelled"},
+    "status_waiting": {"zh": "待签", "en": "waiting"},
+    "status_signed": {"zh": "已签", "en": "signed"},
+}
+WORDS.update(HR_WORDS)
 
 
 def word(key: str, lang: str, **params: str) -> str:
