@@ -337,9 +337,11 @@ def test_employee_decline_becomes_a_signed_refusal_record(
         assert len(api.get("/api/envelopes").json()) == len(listing)
     context.close()
 
+    manager = plan.person("manager")
+    assert "refusal record of the PIP" in str(server.mails(manager.email, "link")[-1]["Subject"])
     signer_page = browser.new_context(**PHONE).new_page()  # type: ignore[attr-defined]
-    assert sign_in_browser(server, signer_page, plan.person("manager").email, "manager") \
-        == "signed"
+    assert sign_in_browser(server, signer_page, manager.email, "manager") == "signed"
+    expect(signer_page.locator("h1")).to_have_text("Sign the refusal record")
     assert sign_in_browser(server, signer_page, plan.person("hr").email, "hr") == "completed"
     with server.api() as api:
         final = api.get(f"/api/envelopes/{record['id']}/document").content

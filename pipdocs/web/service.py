@@ -29,7 +29,7 @@ from pipdocs.web.audit import Client
 from pipdocs.web.mail import Channel, Message
 from pipdocs.web.models import Envelope, Signer, User
 from pipdocs.web.security import new_token, token_hash
-from pipdocs.web.words import word
+from pipdocs.web.words import doc, word
 
 LINK_DAYS = 14
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -220,10 +220,11 @@ class Service:
         url = self.issue_link(session, signer)
         lang = envelope.language
         expires = f"{signer.token_expires:%Y-%m-%d %H:%M} UTC" if signer.token_expires else ""
+        what = doc(envelope.kind, lang, envelope.plan_id)
         self.mailer.send(Message(
             to=signer.email, kind="link",
-            subject=word("mail_link_subject", lang, plan=envelope.plan_id),
-            text=word("mail_link", lang, name=signer.name, plan=envelope.plan_id, url=url,
+            subject=word("mail_link_subject", lang, doc=what),
+            text=word("mail_link", lang, name=signer.name, doc=what, url=url,
                       role=self.policy.role_label(signer.role, lang), expires=expires),
             link=url,
         ))

@@ -4,6 +4,19 @@ from __future__ import annotations
 
 WORDS: dict[str, dict[str, str]] = {
     "title": {"zh": "签署绩效改进计划", "en": "Sign the Performance Improvement Plan"},
+    "title_checkin": {"zh": "签署回顾面谈记录", "en": "Sign the check-in record"},
+    "title_revision": {"zh": "签署计划变更", "en": "Sign the plan revision"},
+    "title_refusal": {"zh": "签署拒签记录", "en": "Sign the refusal record"},
+    "title_evaluation": {"zh": "签署最终评估", "en": "Sign the final evaluation"},
+    # the document in a sentence, by its kind (mails)
+    "doc_plan": {"zh": "绩效改进计划 {plan}", "en": "the Performance Improvement Plan {plan}"},
+    "doc_checkin": {"zh": "绩效改进计划 {plan} 的回顾面谈记录",
+                    "en": "the check-in record of the PIP {plan}"},
+    "doc_revision": {"zh": "绩效改进计划 {plan} 的计划变更", "en": "the revised PIP {plan}"},
+    "doc_refusal": {"zh": "绩效改进计划 {plan} 的拒签记录",
+                    "en": "the refusal record of the PIP {plan}"},
+    "doc_evaluation": {"zh": "绩效改进计划 {plan} 的最终评估",
+                       "en": "the final evaluation of the PIP {plan}"},
     "plan": {"zh": "计划编号", "en": "Plan"},
     "role": {"zh": "您的角色", "en": "Your role"},
     "signer": {"zh": "签署人", "en": "Signer"},
@@ -45,12 +58,12 @@ WORDS: dict[str, dict[str, str]] = {
     "err_rate": {"zh": "请稍后再请求验证码", "en": "Please wait before asking for another code"},
     "err_reason": {"zh": "请填写拒绝理由", "en": "Give a reason for declining"},
     "err_session": {"zh": "页面已过期，请刷新", "en": "This page has expired; reload it"},
-    "mail_link_subject": {"zh": "请签署绩效改进计划 {plan}", "en": "Please sign the PIP {plan}"},
+    "mail_link_subject": {"zh": "请签署{doc}", "en": "Please sign {doc}"},
     "mail_link": {
-        "zh": "{name}，您好：\n\n请以{role}身份签署绩效改进计划 {plan}。"
+        "zh": "{name}，您好：\n\n请以{role}身份签署{doc}。"
               "请打开您的个人链接：\n\n{url}\n\n链接有效期至 {expires}。"
               "签署时需输入发送到本邮箱的验证码，因此他人即使拿到链接也无法代您签署。\n",
-        "en": "Dear {name},\n\nplease sign the Performance Improvement Plan {plan} as {role}."
+        "en": "Dear {name},\n\nplease sign {doc} as {role}."
               " Open your personal link:\n\n{url}\n\nThe link is valid until {expires}. Signing"
               " needs a code sent to this address, so nobody else can sign with it.\n",
     },
@@ -61,19 +74,17 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "Your one-time code:\n\n{code}\n\nIt is valid for 10 minutes. If you did not ask for"
               " it, ignore this message and tell HR.\n",
     },
-    "mail_declined_subject": {"zh": "绩效改进计划 {plan} 被拒绝签署",
-                              "en": "PIP {plan} was declined"},
+    "mail_declined_subject": {"zh": "{doc}被拒绝签署", "en": "Declined: {doc}"},
     "mail_declined": {
-        "zh": "{name}（{role}）拒绝签署绩效改进计划 {plan}，流程已停止。\n\n理由：{reason}\n",
-        "en": "{name} ({role}) declined to sign the PIP {plan}; the envelope has stopped.\n\n"
+        "zh": "{name}（{role}）拒绝签署{doc}，流程已停止。\n\n理由：{reason}\n",
+        "en": "{name} ({role}) declined to sign {doc}; the envelope has stopped.\n\n"
               "Reason: {reason}\n",
     },
-    "mail_done_subject": {"zh": "绩效改进计划 {plan} 已签署完成",
-                          "en": "PIP {plan} is fully signed"},
+    "mail_done_subject": {"zh": "{doc}已签署完成", "en": "Fully signed: {doc}"},
     "mail_done": {
-        "zh": "绩效改进计划 {plan} 已由各方签署。附件为最终 PDF 及验证记录。\n\n{verdict}\n",
-        "en": "The PIP {plan} has been signed by everyone. The final PDF and its verification"
-              " record are attached.\n\n{verdict}\n",
+        "zh": "{doc}已由各方签署。附件为最终 PDF 及验证记录。\n\n{verdict}\n",
+        "en": "Everyone has signed {doc}. The final PDF and its verification record are"
+              " attached.\n\n{verdict}\n",
     },
     # --- the refusal record's facts (in the document's language) -----------------------------
     "rf_mailed": {"zh": "签署链接于 {at} 通过电子邮件发送至 {email}",
@@ -169,3 +180,8 @@ WORDS.update(HR_WORDS)
 def word(key: str, lang: str, **params: str) -> str:
     text = WORDS[key]["zh" if lang == "zh" else "en"]
     return text.format(**params) if params else text
+
+
+def doc(kind: str, lang: str, plan_id: str) -> str:
+    """The document in a sentence, for mails: 'the refusal record of the PIP X'."""
+    return word(f"doc_{kind}" if f"doc_{kind}" in WORDS else "doc_plan", lang, plan=plan_id)
