@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_support import CA_PASSWORD, Server, ca_service, prepared_pdf, running
+from web_support import (
+    CA_PASSWORD,
+    Server,
+    ca_service,
+    plan_starting_today,
+    prepared_pdf,
+    running,
+)
 
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
@@ -238,24 +245,6 @@ def test_refusals_shown_in_the_browser(server: Server, page: object) -> None:
     assert len(server.mails(employee.email, "code")) == codes
 
 
-def _plan_starting_today(tmp_path: Path) -> Any:
-    """The en example with every date moved so that its period began ten days ago: a decline
-    made now is inside it, whatever today is."""
-    import re
-    from datetime import date, datetime, timedelta, timezone
-
-    start = datetime.now(timezone.utc).date() - timedelta(days=10)
-    text = example_plan("en").read_text(encoding="utf-8")
-    shift = start - load_plan(example_plan("en")).period.start
-    moved = re.sub(r"\b(20\d\d-\d\d-\d\d)\b",
-                   lambda m: (date.fromisoformat(m.group(1)) + shift).isoformat(), text)
-    path = tmp_path / "plan.yaml"
-    path.write_text(moved, encoding="utf-8")
-    plan = load_plan(path)
-    assert plan.period.start == start
-    return plan
-
-
 def _hr_login(server: Server, pg: object, email: str, password: str) -> None:
     from pipdocs.web.hr import add_user
 
@@ -281,7 +270,7 @@ def test_employee_decline_becomes_a_signed_refusal_record(
 
     from pipdocs.lifecycle.records import read_document
 
-    plan = _plan_starting_today(tmp_path)
+    plan = plan_starting_today(tmp_path)
     declined = server.create(plain_pdf(plan))
     employee = plan.person("employee")
     reason = "The goals were set without asking me"

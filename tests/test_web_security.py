@@ -514,3 +514,34 @@ def test_hr_pages_in_chinese_with_a_switch(server: Server) -> None:
     assert hr.get("/language/en").status_code == 303
     english = hr.get("/").text
     assert "Envelopes" in english and "Record the refusal" in english and "签署文件" not in english
+
+
+def test_racing_refusal_records_make_one(server: Server, tmp_path: Path) -> None:
+    """Two HR submissions at once for one decline: one record, one envelope, one audit row;
+    the other is told the refusal was already recorded."""
+    from helpers import plain_pdf
+    from web_support import plan_starting_today
+
+    plan = plan_starting_today(tmp_path)
+    declined = str(server.create(plain_pdf(plan))["id"])
+    assert Browserless(server, server.link(EMPLOYEE.email)).post(
+        "decline", {"reason": "Not agreed"}).json()["state"] == "declined"
+    hr, csrf = _hr_client(server, "racing-hr@example.com", "en")
+    results: list[httpx.Response] = []
+
+    def submit() -> None:
+        results.append(hr.post(f"/envelopes/{declined}/refusal", data={
+            "csrf": csrf, "witness_name": "Ann Lee", "witness_title": "Clerk"}))
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in results) == [303, 409], [r.text for r in results]
+    assert "already recorded" in next(r.text for r in results if r.status_code == 409)
+    with server.service.sessions() as session:
+        records = session.scalars(select(Envelope).where(Envelope.refusal_of == declined)).all()
+        kinds = [e.kind for e in envelope_events(session, declined)]
+    assert len(records) == 1 and records[0].kind == "refusal"
+    assert kinds.count("refusal_recorded") == 1

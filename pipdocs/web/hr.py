@@ -350,10 +350,15 @@ def _refusal_pages(app: FastAPI, service: Service, templates: Jinja2Templates,
             try:
                 _envelope, decline = checked_decline(service, session, envelope_id)
             except Refused as exc:
-                raise HTTPException(exc.status, str(exc)) from exc
+                return refused(request, exc)
         return _render(service, templates, request, "refusal.html", status_code, decline=decline,
                        employee_label=service.policy.role_label("employee", lang),
                        **({"errors": [], "form": {}} | context))
+
+    def refused(request: Request, exc: Refused) -> Response:
+        """Why not, on a page (the message follows the declined document's language)."""
+        return _render(service, templates, request, "message.html", exc.status,
+                       message=str(exc))
 
     @app.get("/envelopes/{envelope_id}/refusal", include_in_schema=False)
     def refusal_form(envelope_id: str, request: Request, user: HrUser) -> Response:
@@ -370,7 +375,7 @@ def _refusal_pages(app: FastAPI, service: Service, templates: Jinja2Templates,
             record_refusal(service, envelope_id, user, witness_name, witness_title, note,
                            client_of(request))
         except Refused as exc:
-            raise HTTPException(exc.status, str(exc)) from exc
+            return refused(request, exc)
         except PlanInvalid as exc:
             errors = [f"{p.path}: {p.message}" for p in exc.problems]
             return page(request, envelope_id, 422, errors=errors, form=form)
