@@ -545,3 +545,15 @@ def test_racing_refusal_records_make_one(server: Server, tmp_path: Path) -> None
         kinds = [e.kind for e in envelope_events(session, declined)]
     assert len(records) == 1 and records[0].kind == "refusal"
     assert kinds.count("refusal_recorded") == 1
+    # a record whose envelope stopped (a wrong witness: HR cancels it) may be made again
+    assert hr.post(f"/envelopes/{records[0].id}/cancel", data={"csrf": csrf}).status_code == 303
+    again = hr.post(f"/envelopes/{declined}/refusal", data={
+        "csrf": csrf, "witness_name": "Ann Leigh", "witness_title": "Clerk"})
+    assert again.status_code == 303, again.text
+    with server.service.sessions() as session:
+        current = session.scalars(select(Envelope).where(Envelope.refusal_of == declined)).one()
+        kinds = [e.kind for e in envelope_events(session, declined)]
+    assert current.id != records[0].id and current.status == "in_progress"
+    assert kinds[-3:] == ["refusal_recorded", "refusal_replaced", "refusal_recorded"]
+    assert hr.post(f"/envelopes/{declined}/refusal", data={
+        "csrf": csrf, "witness_name": "Ann Leigh", "witness_title": "Clerk"}).status_code == 409

@@ -1,5 +1,7 @@
 """HR's side: users (argon2 password hashes), API tokens, login, the envelope list with status,
-downloads, cancel and resend; and the JSON API for HR systems (Bearer token, OpenAPI at /docs).
+downloads, cancel and resend, recording an employee's decline as a refusal record (refusal.py);
+and the JSON API for HR systems (Bearer token, OpenAPI at /docs). The pages are in the HR user's
+language (zh or en), the signing pages in the document's.
 """
 
 # No `from __future__ import annotations`: FastAPI resolves the dependencies declared in the

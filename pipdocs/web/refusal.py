@@ -7,6 +7,8 @@ its ``document.json`` names that document's SHA-256 and ``case verify`` accepts 
 employee's step. It then goes out in a new envelope for its own signers (policy: manager, then
 HR). One record per decline: the declined envelope is locked and re-checked in the transaction
 that creates the new envelope, and a unique index on ``envelopes.refusal_of`` refuses a second.
+Only a record whose envelope stopped (HR cancelled it, or its manager declined it: a wrong
+witness, say) may be replaced, and the declined envelope's audit trail keeps both.
 
 Only an employee's decline makes a refusal record: a manager or HR who declines has refused
 their own step, which is not the employee refusing the document.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,13 @@ class Decline:
     confirmed: bool  # the decliner had entered the one-time code sent to the plan's address
     document_sha256: str
     recorded: str | None  # the refusal record's envelope, once made
+    recorded_status: str | None = None
+
+    @property
+    def open_record(self) -> bool:
+        """A record in progress or signed: no second one. A record whose envelope stopped
+        (cancelled, or declined by its own signers) may be made again."""
+        return self.recorded is not None and self.recorded_status in ("in_progress", "completed")
 
     @property
     def by_employee(self) -> bool:
@@ -88,13 +97,15 @@ def decline_of(service: Service, session: Session, envelope: Envelope) -> Declin
         parts.append(word("rf_verified", lang, at=at(datetime.fromisoformat(verified.at))))
     parts.append(word("rf_declined", lang, at=at(when)))
     recorded = session.scalars(
-        select(Envelope.id).where(Envelope.refusal_of == envelope.id)).one_or_none()
+        select(Envelope).where(Envelope.refusal_of == envelope.id)).one_or_none()
     return Decline(
         envelope_id=envelope.id, plan_id=envelope.plan_id, language=lang, kind=envelope.kind,
         role=signer.role, name=signer.name, when=when,
         date=when.astimezone(at.zone).date(), delivered=_sentence(parts, lang),
         reason=signer.decline_reason or "", confirmed=verified is not None,
-        document_sha256=envelope.document_sha256, recorded=recorded,
+        document_sha256=envelope.document_sha256,
+        recorded=recorded.id if recorded else None,
+        recorded_status=recorded.status if recorded else None,
     )
 
 
@@ -138,7 +149,7 @@ def checked_decline(service: Service, session: Session, envelope_id: str,
     if not decline.by_employee:
         raise Refused(word("rf_not_employee", lang, role=service.policy.role_label(
             decline.role, lang)), "not_employee", 409)
-    if decline.recorded is not None:
+    if decline.open_record:
         raise Refused(word("rf_already", lang), "already_recorded", 409)
     return envelope, decline
 
@@ -148,15 +159,18 @@ def record_refusal(service: Service, envelope_id: str, user: User, witness_name:
     """Make the refusal record of an employee's decline and send it to its signers; returns
     the new envelope. Refused (409) if not declined by the employee, or already recorded."""
     from pipdocs.lifecycle.make import Options
+    from pipdocs.lifecycle.records import read_document
     from pipdocs.lifecycle.refusal import refusal_record
 
     with service.readers() as session:
         envelope, decline = checked_decline(service, session, envelope_id)
         parent_bytes = service.read_document(envelope)  # checked against its SHA-256
-    inp = refusal_input(decline, witness_name, witness_title, note)
     with tempfile.TemporaryDirectory(prefix=".refusal-", dir=service.config.data_dir) as tmp:
         parent = Path(tmp) / f"{decline.plan_id}-declined.pdf"  # the name HR downloads
         parent.write_bytes(parent_bytes)
+        # the kind the document itself records (envelopes from before 0002 all say "plan")
+        decline = replace(decline, kind=read_document(parent).kind)
+        inp = refusal_input(decline, witness_name, witness_title, note)
         made = refusal_record(
             parent, inp, Path(tmp) / "refusal.pdf",
             Options(trust=[service.ca_dir / "root.pem"], policy=service.policy),
@@ -169,6 +183,13 @@ def record_refusal(service: Service, envelope_id: str, user: User, witness_name:
         declined, again = checked_decline(service, session, envelope_id, locked=True)
         if again.document_sha256 != decline.document_sha256:
             raise Refused(word("rf_already", declined.language), "changed", 409)
+        if again.recorded is not None:  # its envelope stopped: this record replaces it
+            earlier = session.get(Envelope, again.recorded)
+            assert earlier is not None
+            earlier.refusal_of = None
+            session.flush()
+            audit.record(session, declined.id, "refusal_replaced", user.email, client,
+                         earlier=earlier.id, status=earlier.status)
         audit.record(session, declined.id, "refusal_recorded", user.email, client,
                      parent_sha256=decline.document_sha256, refusal_sha256=sha256,
                      witness={"name": inp.witness.name, "title": inp.witness.title},
