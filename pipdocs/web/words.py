@@ -92,8 +92,8 @@ WORDS: dict[str, dict[str, str]] = {
     "rf_opened": {"zh": "该链接于 {at} 被打开", "en": "the link was opened on {at}"},
     "rf_verified": {"zh": "签署人于 {at} 输入了发送至该邮箱的一次性验证码",
                     "en": "the one-time code sent to that address was entered on {at}"},
-    "rf_declined": {"zh": "于 {at} 在签署页面上拒绝签署",
-                    "en": "signing was declined on the signing page on {at}"},
+    "rf_declined": {"zh": "于 {at} 通过该链接拒绝签署",
+                    "en": "signing was declined through that link on {at}"},
     "rf_not_declined": {"zh": "此文件未被拒签，无法制作拒签记录",
                         "en": "This envelope was not declined: there is no refusal to record"},
     "rf_not_employee": {
