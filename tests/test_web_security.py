@@ -487,6 +487,17 @@ def test_refusal_record_only_for_an_employee_decline(server: Server) -> None:
                       data={"csrf": csrf, "witness_name": "Ann Lee", "witness_title": " "})
     assert missing.status_code == 422 and "witness.title" in missing.text
     assert 'value="Ann Lee"' in missing.text  # what HR typed is kept
+    # the same through the API for HR systems
+    witness = {"witness": {"name": "Ann Lee", "title": "Clerk"}}
+    assert httpx.post(f"{server.url}/api/envelopes/{employee_declines}/refusal",
+                      json=witness).status_code == 401
+    with server.api() as api:
+        refused_api = api.post(f"/api/envelopes/{manager_declines}/refusal", json=witness)
+        assert refused_api.status_code == 409 and refused_api.json()["state"] == "not_employee"
+        unnamed = api.post(f"/api/envelopes/{employee_declines}/refusal",
+                           json={"witness": {"name": "", "title": "Clerk"}})
+        assert unnamed.status_code == 422 and unnamed.json()["detail"][0]["path"] \
+            == "witness.name"
     with server.api() as api:
         assert len(api.get("/api/envelopes").json()) == count
     with server.service.sessions() as session:

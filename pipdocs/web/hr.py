@@ -13,22 +13,41 @@ import time
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import InputError, PipdocsError, PlanInvalid
+from pipdocs.web.hrpages import (
+    LANG_COOKIE,
+    check_form_csrf,
+    hr_language,
+    refusal_pages,
+    render_page,
+)
 from pipdocs.web.models import ApiToken, User
-from pipdocs.web.security import csrf_ok, csrf_token, new_token, token_hash
+from pipdocs.web.security import new_token, token_hash
 from pipdocs.web.service import Service, now
 from pipdocs.web.words import word
 
 HR_COOKIE = "pipdocs_hr"
-LANG_COOKIE = "pipdocs_lang"
 HR_HOURS = 8
 bearer = HTTPBearer(auto_error=False)
+
+
+class WitnessBody(BaseModel):
+    name: str = Field(max_length=300)
+    title: str = Field(max_length=300)
+
+
+class RefusalBody(BaseModel):
+    """What HR adds to the service's facts of a decline (the rest is not theirs to say)."""
+
+    witness: WitnessBody
+    note: str = Field(default="", max_length=500)  # more on delivery, e.g. handed over in person
 
 
 # --- users and tokens (also used by `pipdocs serve user add` / `serve token`) ---------------------
@@ -157,6 +176,28 @@ def _api_routes(app: FastAPI, service: Service) -> None:
             raise HTTPException(404, "no such envelope")
         return _json(service, envelope_id)
 
+    @app.post("/api/envelopes/{envelope_id}/refusal", status_code=201, tags=["envelopes"])
+    def refusal(envelope_id: str, body: RefusalBody, user: ApiUser, request: Request
+                ) -> dict[str, Any]:
+        """Record the employee's decline of this envelope as a refusal record (拒签记录) and
+        send it to its signers (manager, then HR). The date, the document, how it was
+        delivered and the reason come from the service; you give the witness. Answers 409
+        unless the employee declined and no record is in progress or signed."""
+        from pipdocs.web.ceremony import Refused
+        from pipdocs.web.refusal import record_refusal
+
+        try:
+            envelope = record_refusal(service, envelope_id, user, body.witness.name,
+                                      body.witness.title, body.note, client_of(request))
+        except Refused:
+            raise
+        except PlanInvalid as exc:
+            raise HTTPException(422, [{"path": p.path, "message": p.message}
+                                      for p in exc.problems]) from exc
+        except PipdocsError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return _json(service, envelope.id)
+
     @app.post("/api/envelopes/{envelope_id}/resend", tags=["envelopes"])
     def resend(envelope_id: str, user: ApiUser, request: Request) -> dict[str, Any]:
         if service.resend(envelope_id, user, client_of(request)) is None:
@@ -186,55 +227,14 @@ def _document(service: Service, envelope_id: str) -> Response:
 # --- HR pages -------------------------------------------------------------------------------------
 
 
-def hr_language(request: Request) -> str:
-    """The HR user's language: the switch's cookie, else the browser's Accept-Language (the
-    first of zh or en it names, by preference), else English as before."""
-    chosen = request.cookies.get(LANG_COOKIE, "")
-    if chosen in ("zh", "en"):
-        return chosen
-    ranked = []
-    for position, item in enumerate(request.headers.get("accept-language", "").split(",")[:20]):
-        tag, _, params = item.strip().partition(";")
-        quality = params.strip().removeprefix("q=")
-        try:
-            weight = float(quality) if quality else 1.0
-        except ValueError:
-            weight = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in ("zh", "en") and weight > 0:
-            ranked.append((-weight, position, primary))
-    return min(ranked)[2] if ranked else "en"
-
-
-def _render(service: Service, templates: Jinja2Templates, request: Request, name: str,
-            status_code: int = 200, **context: Any) -> Response:
-    from pipdocs.web.browser import set_session
-
-    response = HTMLResponse("", status_code=status_code)
-    csrf = csrf_token(service.secret, set_session(service, request, response))
-    lang = hr_language(request)
-    html = templates.get_template(name).render(
-        lang=lang, csrf=csrf, w=lambda key, **kw: word(key, lang, **kw), **context)
-    response.body = html.encode("utf-8")
-    response.headers["content-length"] = str(len(response.body))
-    return response
-
-
-def _form_csrf(service: Service, request: Request, given: str) -> None:
-    from pipdocs.web.browser import session_of
-
-    if not csrf_ok(service.secret, session_of(request), given):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the page")
-
-
 def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     """Login and logout; the envelope pages are in _envelope_pages."""
 
     def render(request: Request, name: str, **context: Any) -> Response:
-        return _render(service, templates, request, name, **context)
+        return render_page(service, templates, request, name, **context)
 
     def form_csrf(request: Request, given: str) -> None:
-        _form_csrf(service, request, given)
+        check_form_csrf(service, request, given)
 
     @app.get("/login", include_in_schema=False)
     def login_page(request: Request) -> Response:
@@ -279,10 +279,10 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
     from pipdocs.web.browser import client_of
 
     def render(request: Request, name: str, **context: Any) -> Response:
-        return _render(service, templates, request, name, **context)
+        return render_page(service, templates, request, name, **context)
 
     def form_csrf(request: Request, given: str) -> None:
-        _form_csrf(service, request, given)
+        check_form_csrf(service, request, given)
 
     def hr_user(request: Request) -> User:
         user = _login_user(service, request)
@@ -308,7 +308,7 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
                       refusals={r.refusal_of: r for r in rows if r.refusal_of},
                       role_label=service.policy.role_label)
 
-    _refusal_pages(app, service, templates, hr_user)
+    refusal_pages(app, service, templates, hr_user)
 
     @app.post("/envelopes", include_in_schema=False)
     def upload(request: Request, user: HrUser, file: Annotated[UploadFile, File()],
@@ -333,54 +333,3 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
             raise HTTPException(404)
         return RedirectResponse("/", status_code=303)
 
-
-def _refusal_pages(app: FastAPI, service: Service, templates: Jinja2Templates,
-                   hr_user: Any) -> None:
-    """An employee's decline → the refusal record: the form, pre-filled from the service's own
-    facts, where HR adds the witness; then the record goes out to its signers."""
-    from pipdocs.core.errors import PipdocsError, PlanInvalid
-    from pipdocs.web.browser import client_of
-    from pipdocs.web.ceremony import Refused
-    from pipdocs.web.refusal import checked_decline, record_refusal
-
-    HrUser = Annotated[User, Depends(hr_user)]
-
-    def page(request: Request, envelope_id: str, status_code: int = 200, **context: Any
-             ) -> Response:
-        lang = hr_language(request)
-        with service.readers() as session:
-            try:
-                _envelope, decline = checked_decline(service, session, envelope_id)
-            except Refused as exc:
-                return refused(request, exc)
-        return _render(service, templates, request, "refusal.html", status_code, decline=decline,
-                       employee_label=service.policy.role_label("employee", lang),
-                       **({"errors": [], "form": {}} | context))
-
-    def refused(request: Request, exc: Refused) -> Response:
-        """Why not, on a page (the message follows the declined document's language)."""
-        return _render(service, templates, request, "message.html", exc.status,
-                       message=str(exc))
-
-    @app.get("/envelopes/{envelope_id}/refusal", include_in_schema=False)
-    def refusal_form(envelope_id: str, request: Request, user: HrUser) -> Response:
-        return page(request, envelope_id)
-
-    @app.post("/envelopes/{envelope_id}/refusal", include_in_schema=False)
-    def refusal(envelope_id: str, request: Request, user: HrUser,
-                csrf: str = Form(max_length=100), witness_name: str = Form("", max_length=300),
-                witness_title: str = Form("", max_length=300),
-                note: str = Form("", max_length=500)) -> Response:
-        _form_csrf(service, request, csrf)
-        form = {"witness_name": witness_name, "witness_title": witness_title, "note": note}
-        try:
-            record_refusal(service, envelope_id, user, witness_name, witness_title, note,
-                           client_of(request))
-        except Refused as exc:
-            return refused(request, exc)
-        except PlanInvalid as exc:
-            errors = [f"{p.path}: {p.message}" for p in exc.problems]
-            return page(request, envelope_id, 422, errors=errors, form=form)
-        except PipdocsError as exc:  # the declined document no longer verifies, a date...
-            return page(request, envelope_id, 422, errors=[str(exc)], form=form)
-        return RedirectResponse("/", status_code=303)
