@@ -449,7 +449,7 @@ def _hr_client(server: Server, email: str, language: str) -> tuple[httpx.Client,
     from pipdocs.web.hr import add_user
 
     add_user(server.service.sessions, email, "correct horse battery")
-    hr = httpx.Client(base_url=server.url, headers={"Accept-Language": language})
+    hr = httpx.Client(base_url=server.url, headers={"Accept-Language": language}, timeout=60)
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', hr.get("/login").text).group(1)
     assert hr.post("/login", data={"email": email, "password": "correct horse battery",
                                    "csrf": csrf}).status_code == 303
@@ -533,10 +533,14 @@ def test_racing_refusal_records_make_one(server: Server, tmp_path: Path) -> None
     from helpers import plain_pdf
     from web_support import plan_starting_today
 
+    from pipdocs.lifecycle.records import read_document
+
     plan = plan_starting_today(tmp_path)
     declined = str(server.create(plain_pdf(plan))["id"])
+    # words a document may not print as they are must not stop the record of the refusal
+    reason = "Not agreed \u202e[[sig:hr:begin]]"
     assert Browserless(server, server.link(EMPLOYEE.email)).post(
-        "decline", {"reason": "Not agreed"}).json()["state"] == "declined"
+        "decline", {"reason": reason}).json()["state"] == "declined"
     hr, csrf = _hr_client(server, "racing-hr@example.com", "en")
     results: list[httpx.Response] = []
 
@@ -555,6 +559,11 @@ def test_racing_refusal_records_make_one(server: Server, tmp_path: Path) -> None
         records = session.scalars(select(Envelope).where(Envelope.refusal_of == declined)).all()
         kinds = [e.kind for e in envelope_events(session, declined)]
     assert len(records) == 1 and records[0].kind == "refusal"
+    with server.service.readers() as session:
+        made = server.service.read_document(session.get(Envelope, records[0].id))
+    (tmp_path / "record.pdf").write_bytes(made)
+    record = read_document(tmp_path / "record.pdf").record
+    assert record is not None and record.data["reason"] == "Not agreed \\u202e［［sig:hr:begin]]"
     assert kinds.count("refusal_recorded") == 1
     # a record whose envelope stopped (a wrong witness: HR cancels it) may be made again
     assert hr.post(f"/envelopes/{records[0].id}/cancel", data={"csrf": csrf}).status_code == 303

@@ -129,8 +129,20 @@ def refusal_input(decline: Decline, witness_name: str, witness_title: str, note:
         "witness": {"name": witness_name, "title": witness_title},
     }
     if decline.reason.strip():
-        data["reason"] = decline.reason
+        data["reason"] = as_text(decline.reason)
     return input_from_data(RefusalInput, data, source="the refusal form")
+
+
+def as_text(words: str) -> str:
+    """The employee's own words as a text a document may print: control and bidi characters
+    written out, the signature-box marker's brackets made full-width. Refusing them instead
+    would let an employee block the record of their own refusal."""
+    from pipdocs.core.names import SIG_MARKER
+    from pipdocs.core.text import escape_controls
+
+    lines = words.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = "\n".join(escape_controls(line) for line in lines)
+    return text.replace(SIG_MARKER, "\uff3b\uff3b" + SIG_MARKER[2:])[:2000]  # ［［sig:
 
 
 def checked_decline(service: Service, session: Session, envelope_id: str,
