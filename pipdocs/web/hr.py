@@ -176,6 +176,19 @@ def _api_routes(app: FastAPI, service: Service) -> None:
             raise HTTPException(404, "no such envelope")
         return _json(service, envelope_id)
 
+    @app.post("/api/envelopes/{envelope_id}/resend", tags=["envelopes"])
+    def resend(envelope_id: str, user: ApiUser, request: Request) -> dict[str, Any]:
+        if service.resend(envelope_id, user, client_of(request)) is None:
+            raise HTTPException(404, "no such envelope")
+        return _json(service, envelope_id)
+
+    _refusal_api(app, service, ApiUser)
+
+
+def _refusal_api(app: FastAPI, service: Service, ApiUser: Any) -> None:  # noqa: N803
+    """POST /api/envelopes/{id}/refusal: the HR page's "record the refusal", for HR systems."""
+    from pipdocs.web.browser import client_of
+
     @app.post("/api/envelopes/{envelope_id}/refusal", status_code=201, tags=["envelopes"])
     def refusal(envelope_id: str, body: RefusalBody, user: ApiUser, request: Request
                 ) -> dict[str, Any]:
@@ -197,12 +210,6 @@ def _api_routes(app: FastAPI, service: Service) -> None:
         except PipdocsError as exc:
             raise HTTPException(422, str(exc)) from exc
         return _json(service, envelope.id)
-
-    @app.post("/api/envelopes/{envelope_id}/resend", tags=["envelopes"])
-    def resend(envelope_id: str, user: ApiUser, request: Request) -> dict[str, Any]:
-        if service.resend(envelope_id, user, client_of(request)) is None:
-            raise HTTPException(404, "no such envelope")
-        return _json(service, envelope_id)
 
 
 def _json(service: Service, envelope_id: str) -> dict[str, Any]:
