@@ -13,6 +13,9 @@ from typing import Any
 
 AUDIT_ATTACHMENT = "audit.json"
 AUDIT_FORMAT = "pipdocs-audit/1"
+#: The field of the organisation seal's signature over the audit revision (when the service
+#: has a seal key; without one the revision carries a bare document timestamp).
+AUDIT_SEAL_FIELD = "audit_seal"
 GENESIS = "0" * 64
 FIELDS = ("envelope", "at", "kind", "actor", "ip", "user_agent", "detail", "prev_hash")
 

@@ -212,17 +212,22 @@ async def _archive_timestamp(output: io.BytesIO, timestamper: Any, context: Any)
 
 
 def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,
-                         timestamper: Any) -> bytes:
-    """Add ``payload`` as the attachment ``name`` and cover it (and everything before it) with a
-    document timestamp, in one incremental revision after the last signature."""
-    return asyncio.run(_attach(data, name, payload, description, timestamper))
+                         timestamper: Any, seal: Any = None) -> bytes:
+    """Add ``payload`` as the attachment ``name`` and cover it (and everything before it) in one
+    incremental revision after the last signature: with ``seal`` (the organisation's seal key,
+    ``signing.seal.load_seal``) by a timestamped PAdES signature in the field ``audit_seal``,
+    which proves who appended it; without, by a bare document timestamp, which proves only
+    that it existed then."""
+    return asyncio.run(_attach(data, name, payload, description, timestamper, seal))
 
 
 async def _attach(data: bytes, name: str, payload: bytes, description: str,
-                  timestamper: Any) -> bytes:
+                  timestamper: Any, seal: Any) -> bytes:
     from pyhanko.pdf_utils import embed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign.signers import PdfTimeStamper
+    from pyhanko.sign import fields, signers
+
+    from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
 
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     embed.embed_file(writer, embed.FileSpec(
@@ -232,7 +237,18 @@ async def _attach(data: bytes, name: str, payload: bytes, description: str,
     ))
     out = io.BytesIO()
     try:
-        await PdfTimeStamper(timestamper).async_timestamp_pdf(writer, DIGEST, output=out)
+        if seal is None:
+            await signers.PdfTimeStamper(timestamper).async_timestamp_pdf(
+                writer, DIGEST, output=out)
+        else:
+            meta = signers.PdfSignatureMetadata(
+                field_name=AUDIT_SEAL_FIELD, md_algorithm=DIGEST,
+                subfilter=fields.SigSeedSubFilter.PADES, name=seal.name,
+                reason="Audit trail appended by the signing service (pipdocs serve)")
+            await signers.PdfSigner(
+                meta, seal.signer, timestamper=timestamper,
+                new_field_spec=fields.SigFieldSpec(AUDIT_SEAL_FIELD),
+            ).async_sign_pdf(writer, output=out)
     except TimestampError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip

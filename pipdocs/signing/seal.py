@@ -114,6 +114,12 @@ def _loaded(p12: str, password: str) -> Any:
     return loaded
 
 
+def load_seal(ca_dir: Path, password: str) -> Any:
+    """The organisation's seal key (pyHanko signer, decrypted once per process), for sealing
+    more than prepared PDFs: the signing service seals its audit trail with it."""
+    return _loaded(str(Path(ca_dir) / SEAL_P12), password)
+
+
 @dataclass(frozen=True)
 class Sealer:
     """Seals prepared PDFs with the key in ``ca_dir/seal.p12`` (picklable: bulk hands it to

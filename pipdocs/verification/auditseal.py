@@ -27,7 +27,7 @@ from typing import Any
 
 from pyhanko.sign.diff_analysis import ModificationLevel
 
-from pipdocs.core.auditchain import AUDIT_ATTACHMENT, chain_problems
+from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_SEAL_FIELD, chain_problems
 
 Trouble = tuple[str, str]  # (English, Chinese)
 
@@ -51,12 +51,18 @@ def browser_signed(certificates: list[Any]) -> bool:
 class AuditSeal:
     signed: bytes  # the document as the last signature (and its archive timestamp) left it
     audit: Any
-    timestamp: Any  # pyHanko EmbeddedPdfSignature of the document timestamp
+    timestamp: Any  # pyHanko EmbeddedPdfSignature: the document timestamp, or the org's seal
     events: int = 0
     troubles: list[Trouble] = field(default_factory=list)
     sealed_reader: Any = None  # the file as the seal left it (when refreshes follow)
     refreshes: list[Any] = field(default_factory=list)  # later archive timestamps (whole file)
     stamp_in_file: Any = None  # the seal's timestamp as read from the whole file
+    organisation: str | None = None  # who sealed it, when sealed by the organisation's seal
+
+    @property
+    def by_organisation(self) -> bool:
+        """Sealed by a signature (the organisation's seal), not by a bare document timestamp."""
+        return bool(self.timestamp.sig_object.get("/Type") != "/DocTimeStamp")
 
 
 def _attachments(root: Any) -> dict[str, Any]:
@@ -85,8 +91,9 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
                   _attachments(reader.get_historical_resolver(r).root)), None)
     sigs = reader.embedded_signatures
     at = next((i for i, s in enumerate(sigs) if s.signed_revision == added), None)
-    if added is None or at is None or sigs[at].sig_object.get("/Type") != "/DocTimeStamp":
-        return None  # attached earlier, under a signature: an ordinary attachment
+    if added is None or at is None or (sigs[at].sig_object.get("/Type") != "/DocTimeStamp"
+                                       and sigs[at].field_name != AUDIT_SEAL_FIELD):
+        return None  # attached earlier, under a party's signature: an ordinary attachment
     if any(s.sig_object.get("/Type") != "/DocTimeStamp" for s in sigs[at + 1:]):
         return None
     if not any(s.sig_object.get("/Type") != "/DocTimeStamp" for s in sigs[:at]):
@@ -115,7 +122,8 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
 def check_audit_seal(seal: AuditSeal, reader: Any, anchors: list[Any]) -> list[Trouble]:
     """Everything wrong with the seal; empty when it holds."""
     troubles = list(seal.troubles)
-    troubles += _timestamp_troubles(seal, anchors)
+    troubles += _seal_troubles(seal, anchors) if seal.by_organisation \
+        else _timestamp_troubles(seal, anchors)
     troubles += _revision_troubles(seal, seal.sealed_reader or reader)
     troubles += _refresh_troubles(seal, anchors)
     if seal.audit is not None:
@@ -149,10 +157,60 @@ def _timestamp_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
     return []
 
 
+def _seal_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
+    """The organisation's seal over audit.json: a signature intact, over the whole file, with a
+    trusted signature timestamp, made with a seal key (the pipdocs seal purpose) of a trusted
+    CA. Any other certificate is a forged trail, whatever it names itself."""
+    from cryptography import x509
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    from pipdocs.core.names import SEAL_PURPOSE
+
+    try:
+        context = ValidationContext(trust_roots=[cert for _src, cert in anchors])
+        status = validate_pdf_signature(seal.timestamp, signer_validation_context=context,
+                                        ts_validation_context=context, skip_diff=True)
+        cert = x509.load_der_x509_certificate(status.signing_cert.dump())
+    except Exception as exc:  # noqa: BLE001 - fail closed
+        return [(f"the seal over audit.json cannot be validated ({exc})",
+                 f"覆盖 audit.json 的印章无法验证（{exc}）")]
+    stamp = status.timestamp_validity
+    if not (status.intact and status.valid and status.trusted
+            and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+            and stamp is not None and stamp.intact and stamp.valid and stamp.trusted):
+        return [("the signature over audit.json is not intact, trusted, timestamped and covering"
+                 " the whole file",
+                 "覆盖 audit.json 的签名不完整、不可信、无时间戳或未覆盖整个文件")]
+    try:
+        purposes = {o.dotted_string for o in
+                    cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value}
+    except x509.ExtensionNotFound:
+        purposes = set()
+    if SEAL_PURPOSE not in purposes:
+        who = cert.subject.rfc4514_string()
+        return [(f"audit.json is signed by {who}, which is not the organisation's seal",
+                 f"audit.json 由 {who} 签名，而非机构印章")]
+    seal.organisation = seal_owner(cert)
+    return []
+
+
+def seal_owner(cert: Any) -> str:
+    """The organisation a seal certificate (cryptography) names: O, else its CN."""
+    from cryptography.x509.oid import NameOID
+
+    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
+        found = cert.subject.get_attributes_for_oid(oid)
+        if found:
+            return str(found[0].value)
+    return cert.subject.rfc4514_string()
+
+
 def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
     """After the seal: archive refreshes only (validation data and document timestamps), each
     timestamp intact and trusted, the last one over the whole file."""
-    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
@@ -164,8 +222,10 @@ def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
             " validation data", "审计记录封存之后的归档时间戳无法验证，或加入了验证数据之外的内容")]
     try:
         context = ValidationContext(trust_roots=[cert for _src, cert in anchors])
-        after = validate_pdf_timestamp(seal.stamp_in_file, validation_context=context,
-                                       diff_policy=DIFF_POLICY)
+        after = validate_pdf_signature(seal.stamp_in_file, signer_validation_context=context,
+                                       diff_policy=DIFF_POLICY) if seal.by_organisation \
+            else validate_pdf_timestamp(seal.stamp_in_file, validation_context=context,
+                                        diff_policy=DIFF_POLICY)
         statuses = [validate_pdf_timestamp(s, validation_context=context, skip_diff=True)
                     for s in seal.refreshes]
     except Exception:  # noqa: BLE001 - fail closed

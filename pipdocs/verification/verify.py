@@ -119,8 +119,17 @@ def _check_trail(run: Run, trail: AuditSeal, reader: PdfFileReader) -> None:
     troubles = check_audit_seal(trail, reader, run.inputs.anchors)
     for english, chinese in troubles:
         run.found.problem("audit_trail", "unchanged_after_last", detail=(english, chinese))
-    if not troubles:
-        run.found.warn("audit_sealed", events=str(trail.events))
+    if not troubles and trail.organisation is not None:
+        run.found.warn("audit_sealed", events=str(trail.events), sealed_by=trail.organisation,
+                       how=f"sealed by {trail.organisation} (its organisation seal: a"
+                           " timestamped signature of its seal certificate)",
+                       how_zh=f"由{trail.organisation}的机构印章封存（印章证书的签名，附时间戳）")
+    elif not troubles:
+        run.found.warn("audit_sealed", events=str(trail.events), sealed_by="",
+                       how="covered by a document timestamp only, which proves that the trail"
+                           " existed then, not who wrote it (no organisation seal)",
+                       how_zh="仅由文档时间戳覆盖：只能证明该记录当时已存在，不能证明由谁写入"
+                              "（无机构印章）")
 
 
 def _check_no_trail(run: Run, required: bool) -> None:

@@ -119,9 +119,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件被截断，或审计记录被删除",
     ),
     "audit_sealed": (
-        "audit.json: {events} events, hash chain intact, sealed by a document timestamp after the"
-        " last signature (this report covers the document as the last signer left it)",
-        "audit.json：{events} 条事件，哈希链完整，由最后签名之后的文档时间戳封存"
+        "audit.json: {events} events, hash chain intact, appended after the last signature and"
+        " {how} (this report covers the document as the last signer left it)",
+        "audit.json：{events} 条事件，哈希链完整，于最后签名之后附加，{how}"
         "（本报告针对最后签署人签署后的文件）",
     ),
     "validation_error": (

@@ -264,8 +264,9 @@ def _hr_addresses(session: Session, envelope: Envelope) -> list[str]:
 
 
 def complete(service: Service, session: Session, envelope: Envelope, client: Client) -> None:
-    """Attach the audit chain as ``audit.json`` under a document timestamp; mail everyone the
-    final PDF and its verification record."""
+    """Attach the audit chain as ``audit.json`` under the organisation's timestamped seal (or,
+    without a seal key, a document timestamp); mail everyone the final PDF and its
+    verification record."""
     from pipdocs.core.auditchain import AUDIT_ATTACHMENT
     from pipdocs.signing.remote import attach_and_timestamp
 
@@ -274,7 +275,7 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
     chain = json.dumps(audit.export(session, envelope.id), ensure_ascii=False, indent=1)
     final = attach_and_timestamp(
         service.read_document(envelope), AUDIT_ATTACHMENT, chain.encode("utf-8"),
-        "pipdocs audit trail (hash-chained events)", service.timestamper())
+        "pipdocs audit trail (hash-chained events)", service.timestamper(), service.seal)
     service.store_document(envelope, final)
     verdict, record = _verdict(service, envelope)
     lang = envelope.language

@@ -114,6 +114,17 @@ class Service:
         hook = os.environ.get("PIPDOCS_CODE_WEBHOOK")
         self.codes: Channel = WebhookChannel(hook) if hook else self.mailer
         self._timestamper: Any = None
+        self.seal: Any = self._seal()
+
+    def _seal(self) -> Any:
+        """The organisation's seal key when the CA directory holds one (``ca issue-seal``): the
+        audit trail is then sealed by the organisation, not only timestamped. A seal.p12 that
+        cannot be opened stops the start (CredentialError), never a silent downgrade."""
+        from pipdocs.signing.seal import SEAL_P12, SEAL_PASSWORD_ENV, load_seal
+
+        if not (self.ca_dir / SEAL_P12).exists():
+            return None
+        return load_seal(self.ca_dir, os.environ.get(SEAL_PASSWORD_ENV) or self.ca_password)
 
     @staticmethod
     def _secret(path: Path) -> bytes:

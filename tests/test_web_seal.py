@@ -1,0 +1,128 @@
+"""`pipdocs serve` with the organisation's seal key (`ca issue-seal`): the audit trail appended
+after the last signature is signed by the organisation's seal (timestamped), so verify names
+who appended it; a trail appended under any other certificate fails; `archive refresh` after
+the seal keeps the record verifiable."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from web_support import CA_PASSWORD, Browserless, Server, prepared_pdf, running
+
+from pipdocs.core.plan import load_plan
+from pipdocs.demo import example_plan
+from pipdocs.web.models import Envelope
+
+PLAN = load_plan(example_plan("en"))
+ORG = "Acme Trading Ltd"
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    from pipdocs.signing.ca import init_ca
+    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
+
+    root = tmp_path_factory.mktemp("web-seal")
+    init_ca(root / "ca", ORG, CA_PASSWORD)
+    issue_seal(root / "ca", CA_PASSWORD)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("PIPDOCS_CA_PASSWORD", CA_PASSWORD)
+        env.delenv(SEAL_PASSWORD_ENV, raising=False)
+        with running(root / "data", ca_dir=root / "ca") as srv:
+            yield srv
+
+
+def _completed(server: Server) -> bytes:
+    envelope = server.create(prepared_pdf("en"))
+    for role in ("employee", "manager", "hr"):
+        person = PLAN.person(role)
+        assert Browserless(server, server.link(person.email)).sign(person.email).status_code == 200
+    with server.service.sessions() as session:
+        stored = session.get(Envelope, envelope["id"])
+        assert stored is not None and stored.status == "completed"
+        return server.service.read_document(stored)
+
+
+def _audit_warning(report: object) -> object:
+    return next(w for w in report.warnings if w.code == "audit_sealed")  # type: ignore[attr-defined]
+
+
+def test_org_sealed_trail_names_the_organisation_forgeries_fail_refresh_holds(
+        sealed: Server, tmp_path: Path) -> None:
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from pipdocs.archive.refresh import refresh_pdf
+    from pipdocs.verification.verify import verify_pdf
+
+    final = _completed(sealed)
+    sigs = PdfFileReader(io.BytesIO(final)).embedded_signatures
+    assert [s.field_name for s in sigs][-2:] == ["archive_ts_1", "audit_seal"]
+    assert sigs[-1].sig_object["/Type"] == "/Sig"  # a signature, not a bare timestamp
+    root, policy = [sealed.service.ca_dir / "root.pem"], sealed.service.policy
+    record = tmp_path / "record.pdf"
+    record.write_bytes(final)
+    report = verify_pdf(record, root, policy=policy)
+    assert report.ok, [p.message for p in report.problems]
+    warning = _audit_warning(report)
+    assert warning.params["sealed_by"] == ORG  # type: ignore[attr-defined]
+    assert f"sealed by {ORG}" in warning.message  # type: ignore[attr-defined]
+    assert "existed then" not in warning.message  # type: ignore[attr-defined]
+
+    # the same (intact) trail appended under another certificate: not the organisation's seal
+    prefix = final[: sigs[-2].byte_range[2] + sigs[-2].byte_range[3]]
+    trail = _attachment(final, "audit.json")
+    for name, signer in _other_signers(sealed.service.ca_dir, tmp_path):
+        forged = tmp_path / f"forged-{name}.pdf"
+        forged.write_bytes(_append(sealed, prefix, trail, signer))
+        bad = verify_pdf(forged, root, policy=policy)
+        assert not bad.ok and "audit_trail" in {p.code for p in bad.problems}, name
+        assert not any(w.code == "audit_sealed" for w in bad.warnings)
+
+    # archive refresh after the seal: still verifies, still names the organisation
+    refresh_pdf(record, timestamper=sealed.service.timestamper(), policy=policy, trust=root)
+    report = verify_pdf(record, root, policy=policy)
+    assert report.ok, [p.message for p in report.problems]
+    assert _audit_warning(report).params["sealed_by"] == ORG  # type: ignore[attr-defined]
+    writer = IncrementalPdfFileWriter(io.BytesIO(record.read_bytes()))
+    writer.root["/Lang"] = generic.TextStringObject("fr")  # anything else after the refresh
+    writer.update_root()
+    changed = tmp_path / "changed.pdf"
+    with changed.open("wb") as handle:
+        writer.write(handle)
+    assert not verify_pdf(changed, root, policy=policy).ok
+
+
+def _attachment(data: bytes, name: str) -> bytes:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    names = PdfFileReader(io.BytesIO(data)).root["/Names"]["/EmbeddedFiles"]["/Names"]
+    files = {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+    return bytes(files[name]["/EF"]["/F"].data)
+
+
+def _other_signers(ca_dir: Path, tmp_path: Path) -> list[tuple[str, object]]:
+    """A person's key of the same CA (no seal purpose), and another CA's seal key."""
+    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.signing.seal import issue_seal, load_seal
+    from pipdocs.signing.sign import load_signer
+
+    person = tmp_path / "hr.p12"
+    hr = PLAN.person("hr")
+    issue_signer(ca_dir, hr.name, hr.email, person, CA_PASSWORD, "key-secret")
+    other = tmp_path / "other-ca"
+    init_ca(other, ORG, "other-secret")  # the same name, another CA
+    issue_seal(other, "other-secret")
+    return [("person", load_signer(person, "key-secret")),
+            ("other-ca-seal", load_seal(other, "other-secret"))]
+
+
+def _append(server: Server, prefix: bytes, trail: bytes, signer: object) -> bytes:
+    from pipdocs.signing.remote import attach_and_timestamp
+
+    return attach_and_timestamp(prefix, "audit.json", trail, "forged trail",
+                                server.service.timestamper(), signer)
