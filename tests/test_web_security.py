@@ -580,3 +580,48 @@ def test_racing_refusal_records_make_one(server: Server, tmp_path: Path) -> None
     assert kinds[-3:] == ["refusal_recorded", "refusal_replaced", "refusal_recorded"]
     assert hr.post(f"/envelopes/{declined}/refusal", data={
         "csrf": csrf, "witness_name": "Ann Leigh", "witness_title": "Clerk"}).status_code == 409
+
+
+def test_decline_records_whether_the_code_was_verified(server: Server) -> None:
+    """Declining needs no code, but the trail and the refusal record's facts say whether the
+    declining session had verified the code sent to the plan's address: with the decline, or
+    earlier in the same session (before signing). A wrong code with a decline is refused and
+    counted, and the envelope is not declined."""
+    hr, _csrf = _hr_client(server, "declines@example.com", "en")
+    cases = {}
+    for how in ("with_code", "started_first", "without_code"):
+        envelope_id, link = _new(server)
+        employee = Browserless(server, link)
+        if how == "with_code":
+            assert employee.post("code").status_code == 200
+            right = server.code(EMPLOYEE.email)
+            wrong = employee.post("decline", {"reason": "No",
+                                              "code": f"{(int(right) + 1) % 10**6:06d}"})
+            assert wrong.status_code == 403 and wrong.json()["state"] == "wrong_code"
+            declined = employee.post("decline", {"reason": "No", "code": right})
+        elif how == "started_first":  # code verified in this session, then the signer declines
+            assert employee.post("code").status_code == 200
+            assert employee.start(server.code(EMPLOYEE.email)).status_code == 200
+            declined = employee.post("decline", {"reason": "Changed my mind"})
+        else:
+            declined = employee.post("decline", {"reason": "Never discussed"})
+        assert declined.json()["state"] == "declined", declined.text
+        with server.service.sessions() as session:
+            events = envelope_events(session, envelope_id)
+        kinds = [e.kind for e in events]  # type: ignore[attr-defined]
+        details = [json.loads(e.detail) for e in events]  # type: ignore[attr-defined]
+        cases[how] = (envelope_id, details[kinds.index("declined")])
+        assert kinds.count("code_failed") == (1 if how == "with_code" else 0)
+    for how, (envelope_id, detail) in cases.items():
+        form = hr.get(f"/envelopes/{envelope_id}/refusal").text
+        delivered = form.split('data-testid="refusal-delivered">')[1].split("</dd>")[0]
+        code = form.split('data-testid="refusal-code"')[1].split("</dd>")[0]
+        if how == "without_code":
+            assert detail["code_verified"] is False and "code_verified_at" not in detail
+            assert "without verifying the one-time code" in delivered
+            assert 'data-verified="no"' in code and 'data-testid="unconfirmed"' in form
+        else:
+            assert detail["code_verified"] is True, how
+            assert detail["code_sent_to"] == EMPLOYEE.email and detail["code_verified_at"]
+            assert f"after verifying the one-time code sent to {EMPLOYEE.email} at" in delivered
+            assert 'data-verified="yes"' in code and 'data-testid="unconfirmed"' not in form

@@ -49,6 +49,7 @@ class FinishBody(BaseModel):
 
 class DeclineBody(BaseModel):
     reason: str = Field(max_length=2000)
+    code: str = Field("", max_length=12)  # optional: proves the decliner controls the address
 
 
 class Guard:
@@ -213,7 +214,8 @@ def _step_routes(app: FastAPI, service: Service) -> None:
     @app.post("/s/{token}/decline", include_in_schema=False)
     def decline(token: str, body: DeclineBody, request: Request) -> dict[str, str]:
         session_id = require_csrf(service, request)
-        seen = ceremony.decline(service, token, session_id, body.reason, client_of(request))
+        seen = ceremony.decline(service, token, session_id, body.reason, client_of(request),
+                                code=body.code)
         return {"state": seen.state, "status": seen.status}
 
 

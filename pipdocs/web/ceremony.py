@@ -229,27 +229,63 @@ def finish_signing(service: Service, token: str, session_id: str, signature: byt
 
 
 def decline(service: Service, token: str, session_id: str, reason: str,
-            client: Client) -> View:
-    """Stop the envelope with the signer's reason, and tell HR."""
+            client: Client, code: str = "") -> View:
+    """Stop the envelope with the signer's reason, and tell HR. No code is needed (any signer
+    can decline), but the audit trail records whether this session had proved control of the
+    plan's address first: with ``code``, or earlier in this session before starting to sign."""
     reason = reason.strip()
+    failed: Refused | None = None
     with service.sessions.begin() as session:
         signer, envelope = _ready(service, session, token)
         lang = envelope.language
         if not reason:
             raise Refused(word("err_reason", lang), "invalid", 400)
-        signer.status, signer.decline_reason = "declined", reason[:2000]
-        envelope.status, envelope.updated_at = "declined", now()
-        audit.record(session, envelope.id, "declined", signer.email, client, role=signer.role,
-                     reason=reason[:2000], sha256=envelope.document_sha256)
-        role = service.policy.role_label(signer.role, lang)
-        what = doc(envelope.kind, lang, envelope.plan_id)
-        for to in _hr_addresses(session, envelope):
-            service.mailer.send(Message(
-                to=to, kind="declined",
-                subject=word("mail_declined_subject", lang, doc=what),
-                text=word("mail_declined", lang, name=signer.name, role=role, doc=what,
-                          reason=reason[:2000])))
-        return view(service, signer, envelope)
+        if code.strip() and not _check_code(service, session, signer, envelope, code, client):
+            left = str(max(0, MAX_FAILURES - signer.code_failures))
+            failed = Refused(word("err_code", lang, left=left), "wrong_code", 403)
+        else:
+            verified = _verified_here(session, signer, envelope, session_id, bool(code.strip()))
+            signer.status, signer.decline_reason = "declined", reason[:2000]
+            envelope.status, envelope.updated_at = "declined", now()
+            audit.record(session, envelope.id, "declined", signer.email, client,
+                         role=signer.role, reason=reason[:2000], sha256=envelope.document_sha256,
+                         code_verified=verified is not None,
+                         **({"code_sent_to": signer.email, "code_verified_at": verified}
+                            if verified else {}))
+            _tell_hr(service, session, envelope, signer, reason[:2000])
+            return view(service, signer, envelope)
+    assert failed is not None
+    raise failed  # after the commit: the failed try is counted
+
+
+def _verified_here(session: Session, signer: Signer, envelope: Envelope, session_id: str,
+                   just_now: bool) -> str | None:
+    """When the declining session verified the code sent to the signer's address (the time of
+    that ``code_verified`` event), or None: a session proves it only by entering the code with
+    the decline, or by having started signing with it (which binds the session to the signer)."""
+    from pipdocs.web.models import Event
+
+    if not just_now and not (signer.session_hash is not None
+                             and same(signer.session_hash, token_hash(session_id))):
+        return None
+    session.flush()
+    events = session.scalars(select(Event).where(
+        Event.envelope_id == envelope.id, Event.kind == "code_verified").order_by(Event.id.desc()))
+    mine = next((e for e in events if json.loads(e.detail).get("role") == signer.role), None)
+    return mine.at if mine is not None else None
+
+
+def _tell_hr(service: Service, session: Session, envelope: Envelope, signer: Signer,
+             reason: str) -> None:
+    lang = envelope.language
+    role = service.policy.role_label(signer.role, lang)
+    what = doc(envelope.kind, lang, envelope.plan_id)
+    for to in _hr_addresses(session, envelope):
+        service.mailer.send(Message(
+            to=to, kind="declined",
+            subject=word("mail_declined_subject", lang, doc=what),
+            text=word("mail_declined", lang, name=signer.name, role=role, doc=what,
+                      reason=reason)))
 
 
 def _hr_addresses(session: Session, envelope: Envelope) -> list[str]:

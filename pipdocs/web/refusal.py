@@ -77,7 +77,8 @@ def decline_of(service: Service, session: Session, envelope: Envelope) -> Declin
     events = list(session.scalars(
         select(Event).where(Event.envelope_id == envelope.id).order_by(Event.id)))
     mine = [(e, json.loads(e.detail)) for e in events]
-    declined = next((e for e, d in reversed(mine) if e.kind == "declined"), None)
+    declined, facts = next(((e, d) for e, d in reversed(mine) if e.kind == "declined"),
+                           (None, {}))
     when = datetime.fromisoformat(declined.at) if declined else envelope.updated_at
     before = [(e, d) for e, d in mine if declined is None or e.id < declined.id]
     mailed = [e for e, d in before if e.kind == "mailed" and d.get("role") == signer.role]
@@ -93,20 +94,37 @@ def decline_of(service: Service, session: Session, envelope: Envelope) -> Declin
                           at=at(datetime.fromisoformat(mailed[-1].at))))
     if opened is not None:
         parts.append(word("rf_opened", lang, at=at(datetime.fromisoformat(opened.at))))
-    if verified is not None:
-        parts.append(word("rf_verified", lang, at=at(datetime.fromisoformat(verified.at))))
-    parts.append(word("rf_declined", lang, at=at(when)))
+    confirmed, code = _code_fact(facts, verified, signer.email, lang, at, at(when))
+    if code is None:  # a decline recorded before the service said which session verified
+        if verified is not None:
+            parts.append(word("rf_verified", lang, at=at(datetime.fromisoformat(verified.at))))
+        code = word("rf_declined", lang, at=at(when))
+    parts.append(code)
     recorded = session.scalars(
         select(Envelope).where(Envelope.refusal_of == envelope.id)).one_or_none()
     return Decline(
         envelope_id=envelope.id, plan_id=envelope.plan_id, language=lang, kind=envelope.kind,
         role=signer.role, name=signer.name, when=when,
         date=when.astimezone(at.zone).date(), delivered=_sentence(parts, lang),
-        reason=signer.decline_reason or "", confirmed=verified is not None,
+        reason=signer.decline_reason or "", confirmed=confirmed,
         document_sha256=envelope.document_sha256,
         recorded=recorded.id if recorded else None,
         recorded_status=recorded.status if recorded else None,
     )
+
+
+def _code_fact(facts: dict[str, Any], verified: Any, email: str, lang: str, at: Any,
+               when: str) -> tuple[bool, str | None]:
+    """Whether the declining session had verified the one-time code sent to the plan's address
+    (as the ``declined`` event records it), and the sentence saying so with the decline; for
+    an event from before that was recorded: what the trail shows, and no sentence."""
+    if "code_verified" not in facts:
+        return verified is not None, None
+    if facts["code_verified"] is True and facts.get("code_verified_at"):
+        code_at = at(datetime.fromisoformat(str(facts["code_verified_at"])))
+        return True, word("rf_declined_code", lang, at=when, code_at=code_at,
+                          email=str(facts.get("code_sent_to") or email))
+    return False, word("rf_declined_nocode", lang, at=when)
 
 
 def _sentence(parts: list[str], lang: str) -> str:

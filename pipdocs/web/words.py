@@ -94,6 +94,15 @@ WORDS: dict[str, dict[str, str]] = {
                     "en": "the one-time code sent to that address was entered on {at}"},
     "rf_declined": {"zh": "于 {at} 通过该链接拒绝签署",
                     "en": "signing was declined through that link on {at}"},
+    "rf_declined_code": {
+        "zh": "拒签的浏览器会话于 {code_at} 验证了发送至 {email} 的一次性验证码，"
+              "随后于 {at} 通过该链接拒绝签署",
+        "en": "signing was declined through that link on {at}, after verifying the one-time"
+              " code sent to {email} at {code_at}"},
+    "rf_declined_nocode": {
+        "zh": "于 {at} 通过该链接拒绝签署，拒签前未验证一次性验证码",
+        "en": "signing was declined through that link on {at}, without verifying the one-time"
+              " code"},
     "rf_not_declined": {"zh": "此文件未被拒签，无法制作拒签记录",
                         "en": "This envelope was not declined: there is no refusal to record"},
     "rf_not_employee": {
@@ -155,6 +164,11 @@ HR_WORDS: dict[str, dict[str, str]] = {
               " the employee was used, not who used it; the witness and the record's signers"
               " attest the refusal.",
     },
+    "hr_rf_code": {"zh": "一次性验证码", "en": "One-time code"},
+    "hr_rf_code_yes": {"zh": "拒签前已验证（证明拒签者能接收发送至计划所列邮箱的验证码）",
+                       "en": "verified before declining (the decliner received the code sent to"
+                             " the plan's address)"},
+    "hr_rf_code_no": {"zh": "拒签前未验证", "en": "not verified before declining"},
     "hr_rf_witness_name": {"zh": "见证人姓名", "en": "Witness: name"},
     "hr_rf_witness_title": {"zh": "见证人职务", "en": "Witness: title"},
     "hr_rf_note": {"zh": "送达补充说明（可选，如面谈时当面送达）",

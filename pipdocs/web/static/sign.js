@@ -92,6 +92,9 @@
   declineForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var reason = declineForm.querySelector("textarea[name=reason]").value;
-    post("decline", {reason: reason}).then(show, fail);
+    // a code entered above goes with it: the refusal record then says the decliner proved
+    // control of the plan's address (declining needs no code)
+    var code = form.querySelector("input[name=code]").value.trim();
+    post("decline", {reason: reason, code: code}).then(show, fail);
   });
 }());
