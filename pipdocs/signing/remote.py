@@ -16,6 +16,7 @@ pyHanko's post-signature processing would.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,9 @@ from pipdocs.core.errors import SigningRefused, TimestampError
 from pipdocs.core.policy import Policy
 
 DIGEST = "sha256"
-RESERVED = 32 * 1024  # hex chars for the CMS: chain + timestamp token fit in ~8 KB of DER
+#: bytes of a CMS beyond its certificates and timestamp token: the signed attributes (~0.5 KB),
+#: the signature value (<= 512 for RSA-4096) and the ASN.1 framing
+CMS_OVERHEAD = 2048
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class PendingSignature:
     cert_der: bytes
     reason: str
     archive: bool = False  # the last role's signature: an archive timestamp follows (B-LTA)
+    # for the archive timestamp: the revocation answers start_remote gathered and checked
+    crls: tuple[bytes, ...] = ()
+    ocsps: tuple[bytes, ...] = ()
 
 
 def _cert_names(cert: x509.Certificate) -> tuple[str, str | None]:
@@ -74,7 +80,7 @@ def start_remote(
     signer must sign. Refusals are SigningRefused / InputError, and revoked or unavailable
     revocation data RevocationUnavailable, exactly as for ``sign``. ``timestamper`` is asked
     only for its certificates here (their revocation data goes into the DSS)."""
-    from pipdocs.signing.revinfo import with_validation_data
+    from pipdocs.signing.revinfo import validation_meta
     from pipdocs.signing.sign import prepare_signature
 
     name, email = _cert_names(cert)
@@ -84,10 +90,14 @@ def start_remote(
     )
     signer = _external_signer(cert, root, 256)
     last = prepared.policy.is_last(role)
-    meta = with_validation_data(prepared.meta, signer, timestamper, prepared.policy, lta=last,
-                                document=prepared.writer.prev)
-    return asyncio.run(_start(prepared, meta, signer, timestamper, cert,
-                              archive=bool(meta.use_pades_lta)))
+    meta, answers = validation_meta(prepared.meta, signer, timestamper, prepared.policy, lta=last,
+                                    document=prepared.writer.prev)
+    pending = asyncio.run(_start(prepared, meta, signer, timestamper, cert,
+                                 archive=bool(meta.use_pades_lta)))
+    if not pending.archive:
+        return pending
+    return dataclasses.replace(pending, crls=tuple(answers.crls),
+                               ocsps=tuple(answers.ocsps))
 
 
 async def _start(prepared: Any, meta: Any, signer: Any, timestamper: Any,
@@ -96,11 +106,12 @@ async def _start(prepared: Any, meta: Any, signer: Any, timestamper: Any,
     from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
     # with the timestamper, pyHanko puts the TSA's revocation data into the DSS as well; the
-    # signature's own timestamp is fetched only in finish_remote
+    # signature's own timestamp is fetched only in finish_remote.
     pdf_signer = signers.PdfSigner(meta, signer, timestamper=timestamper,
                                    stamp_style=prepared.stamp_style)
     digest, _tbs, output = await pdf_signer.async_digest_doc_for_signing(
-        prepared.writer, existing_fields_only=True, bytes_reserved=RESERVED,
+        prepared.writer, existing_fields_only=True,
+        bytes_reserved=await _room(signer, timestamper),
     )
     attrs = await signer.signed_attrs(
         digest.document_digest, DIGEST, attr_settings=PdfCMSSignedAttributes(), use_pades=True,
@@ -111,6 +122,18 @@ async def _start(prepared: Any, meta: Any, signer: Any, timestamper: Any,
         digest.reserved_region_end, attrs.dump(), cert.public_bytes(_der()), prepared.reason,
         archive,
     )
+
+
+async def _room(signer: Any, timestamper: Any) -> int:
+    """Hex digits to reserve for the CMS: what it will hold (the certificates, a timestamp
+    token like the TSA's sample, which pyHanko caches, the signed attributes and value) plus a
+    quarter. A fixed 32 K digits was twice the need, and every later check of the document
+    parses each signature's /Contents again, digit by digit (pyHanko's tokeniser); pyHanko's own
+    estimate (a dry-run CMS) costs more than it saves on the first signature."""
+    token = await timestamper.async_dummy_response(DIGEST)
+    certs = [signer.signing_cert, *signer.cert_registry]
+    size = sum(len(c.dump()) for c in certs) + len(token.dump()) + CMS_OVERHEAD
+    return 2 * (size + size // 4)
 
 
 def _der() -> Any:
@@ -156,12 +179,14 @@ def finish_remote(
     in CMS with a signature timestamp, written into the placeholder; for the last role, followed
     by the archive document timestamp with the TSA's revocation data (B-LTA)."""
     context = None
-    if pending.archive:  # fetched before the TSA is asked: fail closed, as sign does
-        from pipdocs.signing.revinfo import ltv_context
+    if pending.archive:  # the answers start_remote checked, as sign uses one context for both
+        from pipdocs.signing.revinfo import ValidationData, ltv_context
 
         cert = x509.load_der_x509_certificate(pending.cert_der)
+        kept = ValidationData(list(pending.crls), list(pending.ocsps)) \
+            if pending.crls or pending.ocsps else None  # else (an older pending row): fetch
         context, _data = ltv_context(_external_signer(cert, root, 256), timestamper,
-                                     policy.trust_anchor_paths(), policy.tsa_timeout)
+                                     policy.trust_anchor_paths(), policy.tsa_timeout, data=kept)
     return asyncio.run(_finish(pending, value, root, timestamper, context))
 
 

@@ -301,15 +301,18 @@ def seal_certificates(reader: Any) -> list[x509.Certificate]:
 
 
 def ltv_context(signer: Any, timestamper: Any, anchors: Sequence[Path] = (),
-                timeout: float = 10.0,
-                extra: Sequence[x509.Certificate] = ()) -> tuple[Any, ValidationData]:
+                timeout: float = 10.0, extra: Sequence[x509.Certificate] = (),
+                data: ValidationData | None = None) -> tuple[Any, ValidationData]:
     """Check revocation of the signer's chain, the TSA's and ``extra`` (the organisation's
-    seal), and return the pyHanko ValidationContext that embeds the answers (PAdES B-LT)."""
+    seal), and return the pyHanko ValidationContext that embeds the answers (PAdES B-LT).
+    ``data``: answers already gathered and checked for the same chain (the signing service
+    keeps them between the two halves of a browser signature), not fetched again."""
     chain = [_crypto(signer.signing_cert)] + [_crypto(c) for c in signer.cert_registry]
     chain += tsa_certificates(timestamper) + list(extra)
     anchored = [c for path in anchors for c in _read_certs(path)]
     roots = [c for c in chain if c.issuer == c.subject] + anchored
-    data = gather(chain + anchored, sources_for(timestamper, timeout))
+    if data is None:
+        data = gather(chain + anchored, sources_for(timestamper, timeout))
     others = [c for c in chain if c.issuer != c.subject]
     return validation_context(data, roots, others), data
 
@@ -324,6 +327,12 @@ def dss_settings() -> Any:
 
 def with_validation_data(meta: Any, signer: Any, timestamper: Any, policy: Policy,
                          *, lta: bool, document: Any = None) -> Any:
+    """``validation_meta`` without the answers themselves."""
+    return validation_meta(meta, signer, timestamper, policy, lta=lta, document=document)[0]
+
+
+def validation_meta(meta: Any, signer: Any, timestamper: Any, policy: Policy,
+                    *, lta: bool, document: Any = None) -> tuple[Any, ValidationData]:
     """PAdES B-LT: the revocation answers for the chain of ``signer`` (a pyHanko signer, whose
     ``signing_cert`` and ``cert_registry`` are all that is read, so the browser's ExternalSigner
     serves too) and the TSA's go into the DSS of the signature's own revision (fail closed:
@@ -333,12 +342,12 @@ def with_validation_data(meta: Any, signer: Any, timestamper: Any, policy: Polic
     revoked seal refuses the signature as a revoked signer would."""
     import dataclasses
 
-    context, _data = ltv_context(signer, timestamper, policy.trust_anchor_paths(),
-                                 policy.tsa_timeout, seal_certificates(document))
+    context, data = ltv_context(signer, timestamper, policy.trust_anchor_paths(),
+                                policy.tsa_timeout, seal_certificates(document))
     return dataclasses.replace(
         meta, embed_validation_info=True, validation_context=context,
         dss_settings=dss_settings(),
         use_pades_lta=lta and policy.pades_level == "B-LTA",
         signer_key_usage=set(),  # checked when the key was loaded or certified
         timestamp_field_name=ARCHIVE_FIELD if lta else None,
-    )
+    ), data

@@ -340,9 +340,12 @@ def _verdict(service: Service, envelope: Envelope) -> tuple[str, str]:
 
 
 def _pack(pending: Any) -> bytes:
-    fields = {k: base64.b64encode(v).decode() if isinstance(v, bytes) else v
-              for k, v in vars(pending).items()}
-    return json.dumps(fields).encode()
+    def plain(value: Any) -> Any:
+        if isinstance(value, bytes):
+            return base64.b64encode(value).decode()
+        return [plain(v) for v in value] if isinstance(value, tuple) else value
+
+    return json.dumps({k: plain(v) for k, v in vars(pending).items()}).encode()
 
 
 def _unpack(raw: bytes) -> Any:
@@ -351,4 +354,6 @@ def _unpack(raw: bytes) -> Any:
     fields = json.loads(raw)
     for key in ("prepared_pdf", "document_digest", "signed_attrs", "cert_der"):
         fields[key] = base64.b64decode(fields[key])
+    for key in ("crls", "ocsps"):  # absent in rows stored before they were kept
+        fields[key] = tuple(base64.b64decode(v) for v in fields.get(key, ()))
     return PendingSignature(**fields)
