@@ -29,7 +29,7 @@ from build_templates import (
     page_setup,
     para,
     setup_styles,
-    signature_box,
+    signature_table,
 )
 from docx import Document
 from docx.oxml.ns import qn
@@ -72,11 +72,11 @@ def title_block(doc: Any, T: dict[str, Any], K: dict[str, Any],
 
 def signatures(doc: Any, T: dict[str, Any], K: dict[str, Any]) -> None:
     para(doc, K["h_sign"], "Heading 1")
-    intro = para(doc, K["sign_intro"], keep_next=True)
-    intro.paragraph_format.space_after = Pt(8)
-    for role in K["order"]:
-        signature_box(doc, T, role)
-    para(doc, T["follows"], "PIP Note")
+    para(doc, K["sign_intro"], keep_next=True)
+    # Before the boxes, not under them: LibreOffice would leave a note after the table alone
+    # on the next page; here heading, text, note and boxes move to a page together.
+    para(doc, T["follows"], "PIP Note", keep_next=True).paragraph_format.space_after = Pt(8)
+    signature_table(doc, T, K["order"])
 
 
 def listing(doc: Any, loop: str, item: str, empty: str | None = None) -> None:

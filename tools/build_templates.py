@@ -492,13 +492,13 @@ def section_evaluation(doc, T: dict[str, Any]) -> None:
     para(doc, T["appeal"])
 
 
-def signature_box(doc, T: dict[str, Any], role: str) -> None:
-    """One role's box, a single unsplittable row: who signs (left) and the signing area (right).
+def signature_box(doc, table: Table, T: dict[str, Any], role: str) -> None:
+    """One role's box, an unsplittable row of the signature table: who signs (left) and the
+    signing area (right).
 
     The signing area is at least 3 cm high; its first paragraph is the begin marker and its last
     the end marker, so the PDF stage puts the signature field exactly over it.
     """
-    table = new_table(doc, [8.0, 9.0])
     title = T["sig_title_employee"] if role == "employee" else T["sig_title"] % role
     label, name = T["sig_name"]
     row = add_row(table, [[(T[f"sig_{role}"], True)], ""], fills=[LABEL_FILL, None])
@@ -511,10 +511,6 @@ def signature_box(doc, T: dict[str, Any], role: str) -> None:
     name_para.add_run(name % role).bold = True
     who.add_paragraph(title, style=doc.styles["PIP Table Text"])
     who.add_paragraph(T["sig_email"] % role, style=doc.styles["PIP Table Text"])
-    if role != "hr":  # keep the three boxes on one page: Word and LibreOffice both honour it
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                p.paragraph_format.keep_with_next = True
     area = row.cells[1]
     begin = area.paragraphs[0]
     begin.style = doc.styles["PIP Marker"]
@@ -525,8 +521,22 @@ def signature_box(doc, T: dict[str, Any], role: str) -> None:
     end = area.add_paragraph(style=doc.styles["PIP Marker"])
     end.add_run(marker(role, end=True))
     end.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    gap = para(doc, "", "PIP Marker", keep_next=role != "hr")
-    gap.paragraph_format.space_after = Pt(8)
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
+def signature_table(doc, T: dict[str, Any], roles: list[str] | tuple[str, ...]) -> None:
+    """Every signer's box in ONE table of unsplittable rows that keep with the next.
+
+    LibreOffice does not honour keep-with-next from one table to the next (three tables split
+    over two pages); inside one table it keeps the rows together, so the boxes never split. The
+    last row keeps with the paragraph after the table too, so no note is left alone on a page.
+    """
+    table = new_table(doc, [8.0, 9.0])
+    for role in roles:
+        signature_box(doc, table, T, role)
+    para(doc, "", "PIP Marker").paragraph_format.space_after = Pt(8)
 
 
 def section_signatures(doc, T: dict[str, Any]) -> None:
@@ -534,8 +544,7 @@ def section_signatures(doc, T: dict[str, Any]) -> None:
     space = "" if T is TEXT["zh"] else " "
     intro = para(doc, T["closing"] + space + T["sig_intro"], keep_next=True)
     intro.paragraph_format.space_after = Pt(8)
-    for role in ("employee", "manager", "hr"):
-        signature_box(doc, T, role)
+    signature_table(doc, T, ("employee", "manager", "hr"))
 
 
 def build(lang: str, role: str) -> bytes:
