@@ -87,6 +87,32 @@ def render_template_bytes(
     return out.getvalue()
 
 
+def compose_docx(first: bytes, *more: bytes) -> bytes:
+    """One Word document from several: each of ``more`` starts on a new page.
+
+    The result keeps ``first``'s page setup, header and footer throughout, so LibreOffice numbers
+    its pages as one document (a revision's cover and its plan read "page 3 of 7", not two
+    "page 1 of ..." runs). docxcompose carries styles, numbering and images across.
+    """
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docxcompose.composer import Composer
+
+    composer = Composer(docx.Document(io.BytesIO(first)))
+    for part in more:
+        doc = docx.Document(io.BytesIO(part))
+        start = doc.element.body[0]
+        if start.tag != qn("w:p"):  # a table first: give it a paragraph to break before
+            start = OxmlElement("w:p")
+            doc.element.body.insert(0, start)
+        start.get_or_add_pPr().pageBreakBefore_val = True
+        composer.append(doc)
+    out = io.BytesIO()
+    composer.save(out)
+    return out.getvalue()
+
+
 def render_docx(plan: Plan, out: Path, templates_dir: Path | None = None) -> Path:
     """Render the plan to ``out`` (.docx), atomically."""
     return write_atomic(Path(out), render_docx_bytes(plan, templates_dir))
