@@ -65,10 +65,11 @@ def render_template_bytes(
     import zipfile
 
     from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
 
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+    from pipdocs.document.docxlib import docx_template
+
+    tpl = docx_template()(io.BytesIO(_template_bytes(path)))
     try:
         tpl.render(context, jinja_env=jinja_env(language), autoescape=True)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
@@ -97,9 +98,10 @@ def compose_docx(first: bytes, *more: bytes) -> bytes:
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docxcompose.composer import Composer
 
-    composer = Composer(docx.Document(io.BytesIO(first)))
+    from pipdocs.document.docxlib import composer
+
+    merged = composer()(docx.Document(io.BytesIO(first)))
     for part in more:
         doc = docx.Document(io.BytesIO(part))
         start = doc.element.body[0]
@@ -107,9 +109,9 @@ def compose_docx(first: bytes, *more: bytes) -> bytes:
             start = OxmlElement("w:p")
             doc.element.body.insert(0, start)
         start.get_or_add_pPr().pageBreakBefore_val = True
-        composer.append(doc)
+        merged.append(doc, remove_property_fields=False)  # ours have no property fields
     out = io.BytesIO()
-    composer.save(out)
+    merged.save(out)
     return out.getvalue()
 
 
