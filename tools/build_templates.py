@@ -12,9 +12,11 @@ Layout rules the rest of pipdocs relies on:
 - the six sections of a PIP in order (problem, expected standard, SMART goals, actions and
   support, timetable and checkpoints, evaluation and outcomes), then the employee's statement
   and appeal channel;
-- a signature page with one box per role; the blank signing area is a table cell whose first
-  paragraph is ``[[sig:<role>:begin]]`` (left) and last ``[[sig:<role>:end]]`` (right), white
-  2 pt text, so the PDF stage finds the box wherever it lands;
+- a signature page with one box per role, each box a row of ONE table whose rows cannot split
+  and keep together (LibreOffice splits separate tables across pages); the blank signing area is
+  a table cell whose first paragraph is ``[[sig:<role>:begin]]`` (left) and last
+  ``[[sig:<role>:end]]`` (right), white 2 pt text, so the PDF stage finds the box wherever it
+  lands;
 - fonts named explicitly (no theme fonts) with w:eastAsia and w:lang eastAsia="zh-CN" in the
   document defaults and in every style, so LibreOffice picks and embeds the right faces.
 """
