@@ -26,6 +26,7 @@ from pipdocs.lifecycle.timeline import (
     check_dates,
     check_inputs,
     check_termination,
+    extended_until,
     summary,
 )
 
@@ -60,6 +61,7 @@ def verify_case(paths: Sequence[Path], trust: Sequence[Path], policy: Policy) ->
         plan_id=root.doc.plan.plan_id if root else None,
         employee=root.doc.plan.employee.name if root else None, version_in_force=in_force,
         documents=[_describe(e, lang) for e in ordered], checkpoints=states,
+        extended_until=extended_until(entries),
         problems=found.problems, warnings=found.warnings,
     )
 
@@ -85,7 +87,7 @@ def _read_all(files: list[Path], trust: Sequence[Path], policy: Policy,
                     if p.code not in ("missing_role", "no_signatures")]
         entries.append(Entry(doc, report.verdict, list(report.signed_roles),
                              list(report.pending_roles), blocking,
-                             required=list(report.required_roles)))
+                             required=list(report.required_roles), report=report))
     return entries
 
 
@@ -211,7 +213,7 @@ def _describe(entry: Entry, lang: str) -> CaseDocument:
         parent_sha256=doc.record.parent_sha256 if doc.record else None,
         verdict=entry.verdict, signed_roles=entry.signed, pending_roles=entry.pending,
         refused_by=str(entry.refused_by.path) if entry.refused_by else None,
-        summary=summary(doc, lang),
+        summary=summary(doc, lang), verification=entry.report,
     )
 
 

@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from pipdocs.verification.report import VerificationReport
+
 SCHEMA_VERSION = 1
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -102,6 +104,8 @@ class CaseDocument(BaseModel):
     refused_by: str | None = Field(default=None, description="refusal record standing for the"
                                    " employee's signature")
     summary: str = ""
+    verification: VerificationReport | None = Field(
+        default=None, description="verify's full report on this PDF alone")
 
 
 class CheckpointState(BaseModel):
@@ -122,6 +126,7 @@ class CaseReport(BaseModel):
     plan_id: str | None
     employee: str | None
     version_in_force: int | None
+    extended_until: date | None = None
     documents: list[CaseDocument]
     checkpoints: list[CheckpointState]
     problems: list[CaseProblem]

@@ -7,6 +7,7 @@ from typing import Any
 
 from pipdocs.lifecycle.casereport import MESSAGES, CaseProblem
 from pipdocs.lifecycle.records import Document
+from pipdocs.verification.report import VerificationReport
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Entry:
     problems: list[str]
     refused_by: Document | None = None
     required: list[str] = field(default_factory=list)  # the signers signing.json records
+    report: VerificationReport | None = None  # verify's report on the PDF alone
 
 
 @dataclass
