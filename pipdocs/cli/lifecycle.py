@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, POLICY_OPTION, cli, err
+from pipdocs.core.i18n import tr
 
 TRUST_OPTION = click.option(
     "--trust", "trust", type=EXISTING_FILE, multiple=True,
@@ -31,20 +32,35 @@ def _options(trust: tuple[Path, ...], policy_file: Path | None, templates: Path 
                    case_dir=case_dir)
 
 
-def _pdf_output(out: Path) -> None:
-    from pipdocs.core.errors import InputError
+def _begin(out: Path, parent: Path) -> None:
+    """What every command does first: a .pdf output, quiet libraries, and messages in the
+    language of the plan the parent PDF carries (unless --lang says otherwise)."""
+    from pipdocs.core.errors import InputError, PipdocsError
+    from pipdocs.core.i18n import follow_plan
+    from pipdocs.lifecycle.records import read_document
 
+    _quiet_libraries()
+    try:
+        language = read_document(parent).plan.language
+    except PipdocsError:
+        language = None  # the command reports the parent's problem itself
+    follow_plan(language)
+    click.get_current_context().find_root().call_on_close(lambda: follow_plan(None))
     if out.suffix.lower() != ".pdf":
-        raise InputError(f"{out}: this command writes a PDF; name it .pdf")
+        raise InputError(tr("{file}: this command writes a PDF; name it .pdf").format(file=out))
 
 
 def _report(made: Any) -> None:
+    from pipdocs.lifecycle.words import kind_word, role_words
+
     for warning in made.warnings:
-        err(f"warning: {warning}")
+        err(tr("warning: {message}").format(message=warning))
     record = made.record
-    click.echo(f"{made.path}: {record.kind} of {record.plan_id} version {record.plan_version},"
-               f" ready to sign by {' → '.join(record.order)}"
-               f" (follows {record.parent_sha256[:16]}…)")
+    click.echo(tr("{file}: {kind} of {plan_id} version {version}, ready to sign by {order}"
+                  " (follows {parent}…)").format(
+        file=made.path, kind=kind_word(record.kind), plan_id=record.plan_id,
+        version=record.plan_version, order=role_words(record.order, " → "),
+        parent=record.parent_sha256[:16]))
 
 
 def _quiet_libraries() -> None:
@@ -72,8 +88,7 @@ def checkin_command(signed_plan: Path, checkin_file: Path, out: Path, trust: tup
     """Check-in record (回顾面谈记录) for a signed plan: manager, then employee, sign it."""
     from pipdocs.lifecycle.checkin import make_checkin
 
-    _pdf_output(out)
-    _quiet_libraries()
+    _begin(out, signed_plan)
     _report(make_checkin(signed_plan, checkin_file, out,
                          _options(trust, policy_file, templates, case_dir)))
 
@@ -88,8 +103,7 @@ def evaluate_command(signed_plan: Path, evaluation_file: Path, out: Path,
     """Final evaluation (最终评估) of a signed plan: manager, HR, then the employee sign it."""
     from pipdocs.lifecycle.evaluation import make_evaluation
 
-    _pdf_output(out)
-    _quiet_libraries()
+    _begin(out, signed_plan)
     _report(make_evaluation(signed_plan, evaluation_file, out,
                             _options(trust, policy_file, templates, case_dir)))
 
@@ -104,8 +118,7 @@ def refusal_command(document: Path, refusal_file: Path, out: Path, trust: tuple[
     """Refusal record (拒签记录) for a document the employee would not sign: manager, then HR."""
     from pipdocs.lifecycle.refusal import make_refusal
 
-    _pdf_output(out)
-    _quiet_libraries()
+    _begin(out, document)
     _report(make_refusal(document, refusal_file, out,
                          _options(trust, policy_file, templates, case_dir)))
 
@@ -123,8 +136,7 @@ def revise_command(signed_plan: Path, new_plan: Path, reason: str, when: Any, ou
     """Revision (计划变更): version n+1 of a signed plan, signed again by all three."""
     from pipdocs.lifecycle.revise import make_revision
 
-    _pdf_output(out)
-    _quiet_libraries()
+    _begin(out, signed_plan)
     day: date | None = when.date() if when else None
     _report(make_revision(signed_plan, new_plan, reason, out,
                           _options(trust, policy_file, templates, case_dir), day))
@@ -157,7 +169,8 @@ def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
     from pipdocs.lifecycle.casereport import render_html, render_text
 
     if record is not None and record.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"--report {record}: write an .html record (print it to PDF if needed)")
+        raise InputError(tr("--report {file}: write an .html record (print it to PDF if"
+                            " needed)").format(file=record))
     _quiet_libraries()
     report = verify_case(list(paths), list(trust), load_policy(policy_file))
     if record is not None:
@@ -175,6 +188,7 @@ def case_status_command(folders: tuple[Path, ...], as_json: bool, today: Any) ->
     """Where each case stands: next checkpoint, overdue check-ins, evaluation due."""
     import json
 
+    from pipdocs.core.i18n import plan_language
     from pipdocs.lifecycle.status import case_folders, case_status, render_status
 
     day: date = today.date() if today else date.today()
@@ -183,4 +197,5 @@ def case_status_command(folders: tuple[Path, ...], as_json: bool, today: Any) ->
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False,
                               indent=1))
     else:
-        click.echo(render_status(rows, day))
+        with plan_language(next((r.language for r in rows if r.language), None)):
+            click.echo(render_status(rows, day))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import load_plan
 from pipdocs.core.policy import Policy
 from pipdocs.core.resources import shipped
@@ -59,7 +60,8 @@ def case_inputs(lang: str) -> Path:
         folder = base / f"case-{lang}"
         if (folder / f"plan-v1-{lang}.yaml").is_file():
             return folder
-    raise InputError(f"no example case in language '{lang}' is installed; try --lang zh")
+    raise InputError(tr("no example case in language '{lang}' is installed; try --lang"
+                        " zh").format(lang=lang))
 
 
 def make_signers(out_dir: Path, lang: str, ca_password: str, key_password: str,

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.i18n import tr
 from pipdocs.lifecycle.records import Document, read_document
 
 #: At most this many PDFs are read from one case folder.
@@ -28,9 +29,11 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder; check the path")
+            raise InputError(tr("{path}: no such file or folder; check the path").format(
+                path=path))
     if len(out) > MAX_CASE_FILES:
-        raise InputError(f"{len(out)} PDFs: a case holds at most {MAX_CASE_FILES}")
+        raise InputError(tr("{count} PDFs: a case holds at most {most}").format(
+            count=len(out), most=MAX_CASE_FILES))
     return out
 
 
@@ -74,7 +77,8 @@ def case_facts(folder: Path | None, plan_id: str | None) -> CaseFacts:
     if folder is None:
         return CaseFacts()
     if not Path(folder).is_dir():
-        raise InputError(f"--case {folder}: not a folder; give the folder holding the case's PDFs")
+        raise InputError(tr("--case {folder}: not a folder; give the folder holding the case's"
+                            " PDFs").format(folder=folder))
     docs = []
     for path in case_files([folder]):
         try:

@@ -22,7 +22,8 @@ def make_refusal(parent_pdf: Path, input_file: Path, out: Path, options: Options
     inp = load_input(RefusalInput, input_file)
     parent, facts = start(out, parent_pdf, options, REFUSABLE, allow_unsigned=True)
     plan = parent.plan
-    check_input(refusal_problems(inp, plan, parent.kind, facts.extended_until()), input_file)
+    check_input(refusal_problems(inp, plan, parent.kind, facts.extended_until()), input_file,
+                plan)
     data = inp.model_dump(mode="json", exclude_none=True) | {"document_sha256": parent.sha256}
     order = policy_of(options).order_for("refusal")
     record = record_for("refusal", parent, inp.date, data, order)
