@@ -523,13 +523,14 @@ def test_bulk_checkins_from_a_sheet(tmp_path: Path, pdf_text: Callable[..., str]
         "PIP-2026-0103-CASE,2025/12/3,覆盖率 74%,按计划推进,JaCoCo,缺陷率 8.9%,存在风险,"
         "建议 3 条,按计划推进,\"1, 4\",继续保持,\"保持复盘\n期末前覆盖率 80%\"\n"
         "PIP-NOPE,2025-12-03,x,按计划推进,,y,按计划推进,z,按计划推进,1,好,\n"
-        "PIP-2026-0103-CASE,2025-12-10,x,按计划推进,,y,按计划推进,z,按计划推进,9,好,\n",
+        "PIP-2026-0103-CASE,2025-12-10,x,按计划推进,,y,按计划推进,z,按计划推进,9,好,\n"
+        "PIP-2026-0103-CASE,2025-12-03,x,按计划推进,,y,按计划推进,z,按计划推进,1,好,\n",
         encoding="utf-8")
     out = tmp_path / "out"
     code, output = invoke("bulk", sheet, "--plans", plans, "-o", out, "--trust",
                           INPUTS / "root.pem")
     assert code == 1, output
-    assert "1 made, 0 skipped, 2 failed" in output
+    assert "1 made, 0 skipped, 3 failed" in output
     assert "row 3: no signed plan PIP-NOPE" in output
     assert "week.csv: 第4行: support_given[1]: 计划中没有支持项9" in output  # a Chinese plan
     made = out / "PIP-2026-0103-CASE-checkin-2025-12-03.pdf"
@@ -539,7 +540,8 @@ def test_bulk_checkins_from_a_sheet(tmp_path: Path, pdf_text: Callable[..., str]
     text = flat(pdf_text(made))
     assert "研发经理每周1次缺陷复盘（30分钟）已提供" in text and "期末前覆盖率80%" in text
     report = (out / "report.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert [line.split(",")[2] for line in report[1:]] == ["ok", "error", "error"]
+    assert [line.split(",")[2] for line in report[1:]] == ["ok", "error", "error", "error"]
+    assert "计划和日期与第2行相同" in report[4]  # rows are converted at once: no overwriting
 
 
 def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -78,49 +79,51 @@ def _common(func: Any) -> Any:
                         help="The prepared PDF to write.")(func)
 
 
-@cli.command("checkin")
-@click.argument("signed_plan", type=EXISTING_FILE)
-@click.argument("checkin_file", type=EXISTING_FILE)
-@_common
-def checkin_command(signed_plan: Path, checkin_file: Path, out: Path, trust: tuple[Path, ...],
-                    case_dir: Path | None, policy_file: Path | None,
-                    templates: Path | None) -> None:
-    """Check-in record (回顾面谈记录) for a signed plan: manager, then employee, sign it."""
+def _input_command(name: str, parent: str, source: str, maker: Callable[[], Any],
+                   summary: str) -> Any:
+    """``pipdocs NAME PARENT SOURCE -o OUT``: a lifecycle document made from the PDF it follows
+    and an input file. ``maker`` returns the library function when the command runs, so
+    ``pipdocs --help`` imports none of the lifecycle code."""
+
+    def command(out: Path, trust: tuple[Path, ...], case_dir: Path | None,
+                policy_file: Path | None, templates: Path | None, **files: Path) -> None:
+        _begin(out, files[parent])
+        _report(maker()(files[parent], files[source], out,
+                        _options(trust, policy_file, templates, case_dir)))
+
+    command = _common(command)
+    command = click.argument(source, type=EXISTING_FILE)(command)
+    command = click.argument(parent, type=EXISTING_FILE)(command)
+    return cli.command(name, help=summary)(command)
+
+
+def _checkin_maker() -> Any:
     from pipdocs.lifecycle.checkin import make_checkin
 
-    _begin(out, signed_plan)
-    _report(make_checkin(signed_plan, checkin_file, out,
-                         _options(trust, policy_file, templates, case_dir)))
+    return make_checkin
 
 
-@cli.command("evaluate")
-@click.argument("signed_plan", type=EXISTING_FILE)
-@click.argument("evaluation_file", type=EXISTING_FILE)
-@_common
-def evaluate_command(signed_plan: Path, evaluation_file: Path, out: Path,
-                     trust: tuple[Path, ...], case_dir: Path | None, policy_file: Path | None,
-                     templates: Path | None) -> None:
-    """Final evaluation (最终评估) of a signed plan: manager, HR, then the employee sign it."""
+def _evaluation_maker() -> Any:
     from pipdocs.lifecycle.evaluation import make_evaluation
 
-    _begin(out, signed_plan)
-    _report(make_evaluation(signed_plan, evaluation_file, out,
-                            _options(trust, policy_file, templates, case_dir)))
+    return make_evaluation
 
 
-@cli.command("refusal")
-@click.argument("document", type=EXISTING_FILE)
-@click.argument("refusal_file", type=EXISTING_FILE)
-@_common
-def refusal_command(document: Path, refusal_file: Path, out: Path, trust: tuple[Path, ...],
-                    case_dir: Path | None, policy_file: Path | None,
-                    templates: Path | None) -> None:
-    """Refusal record (拒签记录) for a document the employee would not sign: manager, then HR."""
+def _refusal_maker() -> Any:
     from pipdocs.lifecycle.refusal import make_refusal
 
-    _begin(out, document)
-    _report(make_refusal(document, refusal_file, out,
-                         _options(trust, policy_file, templates, case_dir)))
+    return make_refusal
+
+
+checkin_command = _input_command(
+    "checkin", "signed_plan", "checkin_file", _checkin_maker,
+    "Check-in record (回顾面谈记录) for a signed plan: manager, then employee, sign it.")
+evaluate_command = _input_command(
+    "evaluate", "signed_plan", "evaluation_file", _evaluation_maker,
+    "Final evaluation (最终评估) of a signed plan: manager, HR, then the employee sign it.")
+refusal_command = _input_command(
+    "refusal", "document", "refusal_file", _refusal_maker,
+    "Refusal record (拒签记录) for a document the employee would not sign: manager, then HR.")
 
 
 @cli.command("revise")

@@ -12,6 +12,7 @@ from pipdocs.lifecycle.contexts import (
     CheckinGoal,
     SupportItem,
     context_dict,
+    goals_with,
     header,
 )
 from pipdocs.lifecycle.make import (
@@ -34,10 +35,8 @@ def checkin_context(inp: CheckinInput, parent: Document) -> CheckinContext:
     plan: Plan = parent.plan
     words = LABELS[plan.language]
     number = checkpoint_number(inp, plan)
-    by_goal = {g.goal: g for g in inp.goals}
     goals = []
-    for n, goal in enumerate(plan.goals, 1):
-        item = by_goal[n]
+    for n, goal, item in goals_with(plan, inp.goals):
         goals.append(CheckinGoal(number=n, area=goal.area, metric=goal.metric, target=goal.target,
                                  deadline=goal.deadline, progress=item.progress,
                                  status=words[item.status], evidence=item.evidence))

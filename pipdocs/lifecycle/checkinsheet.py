@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from pipdocs.core.errors import ConversionError, InputError, PipdocsError, PlanInvalid
 from pipdocs.core.i18n import plan_language, tr
-from pipdocs.lifecycle.facts import case_files
+from pipdocs.lifecycle.facts import read_folder
 from pipdocs.lifecycle.make import Draft, Options, finish, render_docx
 from pipdocs.lifecycle.models import CheckinInput, input_from_data
-from pipdocs.lifecycle.records import Document, read_document
+from pipdocs.lifecycle.records import Document
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Job, Pool, Result
@@ -58,7 +58,7 @@ def _key(header: str) -> str | None:
     return LABELS.get(text)
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def sheet_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, {column key: cell text}) for every non-blank row after the header."""
     from pipdocs.bulk.reader import csv_rows, xlsx_rows
     from pipdocs.bulk.sheet import as_text
@@ -119,11 +119,7 @@ def plans_in_force(folder: Path) -> dict[str, Document]:
         raise InputError(tr("--plans {folder}: not a folder; give the folder of signed"
                             " plans").format(folder=folder))
     found: dict[str, Document] = {}
-    for path in case_files([folder]):
-        try:
-            doc = read_document(path)
-        except InputError:
-            continue
+    for doc in read_folder(folder)[0]:
         if doc.kind in ("plan", "revision") and doc.plan.plan_id:
             best = found.get(doc.plan.plan_id)
             if best is None or doc.version > best.version:
@@ -238,7 +234,7 @@ def _queue_rows(sheet: Path, plans: Path, in_force: dict[str, Document], out_dir
 
     queued: dict[str, _Queued] = {}
     outputs: dict[Path, int] = {}
-    for number, cells in _rows(sheet):
+    for number, cells in sheet_rows(sheet):
         plan_id = cells.get("plan_id", "")
         parent = in_force.get(plan_id)
         with plan_language(parent.plan.language if parent else None):

@@ -20,6 +20,7 @@ from pipdocs.lifecycle.contexts import (
     EvaluationGoal,
     computed_text,
     context_dict,
+    goals_with,
     header,
 )
 from pipdocs.lifecycle.facts import CaseFacts
@@ -63,10 +64,8 @@ def evaluation_context(inp: EvaluationInput, parent: Document, facts: CaseFacts,
     words = LABELS[plan.language]
     results, outcome = evaluation_results(inp, plan)
     computed = evaluation_judgements(inp, plan)
-    by_goal = {g.goal: g for g in inp.goals}
     goals = []
-    for n, goal in enumerate(plan.goals, 1):
-        item = by_goal[n]
+    for n, goal, item in goals_with(plan, inp.goals):
         goals.append(EvaluationGoal(
             number=n, area=goal.area, metric=goal.metric, baseline=goal.baseline,
             target=goal.target, actual=item.actual, result=words[results[n]],

@@ -37,6 +37,18 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
+def read_folder(folder: Path) -> tuple[list[Document], list[str]]:
+    """The PIP documents among the PDFs directly in ``folder`` (read, not verified), and the
+    names of the PDFs that are not PIP documents."""
+    docs, unreadable = [], []
+    for path in case_files([folder]):
+        try:
+            docs.append(read_document(path))
+        except InputError:
+            unreadable.append(path.name)
+    return docs, unreadable
+
+
 @dataclass
 class CaseFacts:
     """The documents of one plan found in a case folder, and what they establish."""
@@ -79,12 +91,5 @@ def case_facts(folder: Path | None, plan_id: str | None) -> CaseFacts:
     if not Path(folder).is_dir():
         raise InputError(tr("--case {folder}: not a folder; give the folder holding the case's"
                             " PDFs").format(folder=folder))
-    docs = []
-    for path in case_files([folder]):
-        try:
-            doc = read_document(path)
-        except InputError:
-            continue  # not a PIP document: case verify reports it; here it says nothing
-        if doc.plan.plan_id == plan_id:
-            docs.append(doc)
-    return CaseFacts(docs)
+    docs, _ = read_folder(folder)  # a PDF that is not a PIP document: case verify reports it
+    return CaseFacts([doc for doc in docs if doc.plan.plan_id == plan_id])

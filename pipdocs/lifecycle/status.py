@@ -16,9 +16,8 @@ from pydantic import BaseModel
 from pipdocs.core.errors import InputError
 from pipdocs.core.i18n import N_, tr
 from pipdocs.lifecycle.casereport import CheckpointState
-from pipdocs.lifecycle.facts import case_files
+from pipdocs.lifecycle.facts import read_folder
 from pipdocs.lifecycle.findings import Entry, Findings
-from pipdocs.lifecycle.records import read_document
 from pipdocs.lifecycle.rules import EVALUATION_GRACE_DAYS
 from pipdocs.lifecycle.timeline import check_checkpoints, extended_until, final_evaluation
 
@@ -55,14 +54,8 @@ def case_folders(paths: Sequence[Path]) -> list[Path]:
 
 
 def case_status(folder: Path, today: date) -> CaseStatus:
-    entries, unreadable = [], []
-    for path in case_files([folder]):
-        try:
-            doc = read_document(path)
-        except InputError:
-            unreadable.append(path.name)
-            continue
-        entries.append(Entry(doc, "unverified", [], [], []))
+    docs, unreadable = read_folder(folder)
+    entries = [Entry(doc, "unverified", [], [], []) for doc in docs]
     plans = [e.doc for e in entries if e.doc.kind == "plan"]
     if not plans:
         return CaseStatus(folder=str(folder), plan_id=None, employee=None, version=None,
