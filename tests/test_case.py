@@ -391,11 +391,12 @@ def test_checkin_bad_input(built: Built, tmp_path: Path, name: str, edit: tuple[
     source.write_text((INPUTS / "checkin-1.yml").read_text(encoding="utf-8").replace(*edit),
                       encoding="utf-8")
     out = tmp_path / "out.pdf"
-    code, output = invoke("checkin", built.case / "01-plan.pdf", source, "-o", out,
-                          "--trust", built.root)
+    plan = tmp_path / "plan.pdf"  # alone: in the case folder, version 2 replaced it
+    shutil.copyfile(built.case / "01-plan.pdf", plan)
+    code, output = invoke("checkin", plan, source, "-o", out, "--trust", built.root)
     assert code == 1 and message in one_chinese_line(output) and not out.exists()
-    code, output = invoke("--lang", "en", "checkin", built.case / "01-plan.pdf", source, "-o",
-                          out, "--trust", built.root)
+    code, output = invoke("--lang", "en", "checkin", plan, source, "-o", out, "--trust",
+                          built.root)
     assert code == 1 and output.startswith("error: ") and "plan" in output
 
 
@@ -429,11 +430,15 @@ def test_unsigned_or_failing_parent(built: Built, tmp_path: Path) -> None:
 
 def test_checkin_for_a_version_that_a_revision_replaced(built: Built, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
-    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-3.yml",
-                          "-o", out, "--trust", built.root, "--case", built.case)
-    assert code == 1 and "已被第 2 版（04-revision.pdf）替代" in one_chinese_line(output)
-    assert not out.exists()
-    code, output = invoke("revise", built.case / "01-plan.pdf", INPUTS / "plan-v2-zh.yaml",
+    alone = tmp_path / "plan.pdf"
+    shutil.copyfile(built.case / "01-plan.pdf", alone)
+    for parent, case in ((alone, ("--case", built.case)), (built.case / "01-plan.pdf", ())):
+        # --case names the folder; without it, the folder the plan is in is the case
+        code, output = invoke("checkin", parent, INPUTS / "checkin-3.yml", "-o", out,
+                              "--trust", built.root, *case)
+        assert code == 1 and "已被第 2 版（04-revision.pdf）替代" in one_chinese_line(output)
+        assert not out.exists()
+    code, output = invoke("revise", alone, INPUTS / "plan-v2-zh.yaml",
                           "--reason", " ", "--date", "2025-11-12", "-o", out,
                           "--trust", built.root)
     assert code == 1 and "--reason: 请填写计划变更的原因" in one_chinese_line(output)

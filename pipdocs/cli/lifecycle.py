@@ -19,16 +19,25 @@ TRUST_OPTION = click.option(
 CASE_OPTION = click.option(
     "--case", "case_dir", type=DIR_PATH, default=None,
     help="The case folder: refuse a version a revision replaced; find an extension or an"
-         " earlier training step.")
+         " earlier training step (default: the folder of the PDF it follows, when it holds"
+         " at most 500 PDFs).")
 TEMPLATES_OPTION = click.option(
     "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/).")
 
 
 def _options(trust: tuple[Path, ...], policy_file: Path | None, templates: Path | None,
-             case_dir: Path | None) -> Any:
+             case_dir: Path | None, parent: Path) -> Any:
+    """The shared options; without --case the parent's own folder is the case (a check-in
+    made from a plan that a revision beside it replaced is refused), unless it is too large
+    to be one case."""
     from pipdocs.core.policy import load_policy
+    from pipdocs.lifecycle.facts import MAX_CASE_FILES
     from pipdocs.lifecycle.make import Options
 
+    if case_dir is None:
+        folder = parent.resolve().parent
+        pdfs = sum(1 for p in folder.iterdir() if p.suffix.lower() == ".pdf")
+        case_dir = folder if pdfs <= MAX_CASE_FILES else None
     return Options(trust=list(trust), policy=load_policy(policy_file), templates_dir=templates,
                    case_dir=case_dir)
 
@@ -89,7 +98,7 @@ def _input_command(name: str, parent: str, source: str, maker: Callable[[], Any]
                 policy_file: Path | None, templates: Path | None, **files: Path) -> None:
         _begin(out, files[parent])
         _report(maker()(files[parent], files[source], out,
-                        _options(trust, policy_file, templates, case_dir)))
+                        _options(trust, policy_file, templates, case_dir, files[parent])))
 
     command = _common(command)
     command = click.argument(source, type=EXISTING_FILE)(command)
@@ -142,7 +151,7 @@ def revise_command(signed_plan: Path, new_plan: Path, reason: str, when: Any, ou
     _begin(out, signed_plan)
     day: date | None = when.date() if when else None
     _report(make_revision(signed_plan, new_plan, reason, out,
-                          _options(trust, policy_file, templates, case_dir), day))
+                          _options(trust, policy_file, templates, case_dir, signed_plan), day))
 
 
 __all__ = ["checkin_command", "evaluate_command", "refusal_command", "revise_command"]
