@@ -18,6 +18,7 @@ from pipdocs.cli.main import cli
 from pipdocs.core.policy import load_policy
 from pipdocs.demo import DemoResult, run_case_demo
 from pipdocs.lifecycle.case import verify_case
+from pipdocs.lifecycle.casereport import CaseReport
 from pipdocs.lifecycle.example import Signers, case_inputs, sign_in_order
 from pipdocs.lifecycle.make import Options
 
@@ -226,6 +227,19 @@ def test_evaluation_of_a_superseded_version(built: Built) -> None:
     assert codes(folder, built) == {"superseded"}
 
 
+def _case_record_text(report: CaseReport, out: Path) -> str:
+    """The words of the case's evidence record (its Word document, before conversion)."""
+    from docx import Document
+
+    from pipdocs.archive.evidence_doc import clock
+    from pipdocs.lifecycle.caseevidence import build_case_docx, named_only
+
+    build_case_docx(named_only(report), None, clock(load_policy(), report.language), out)
+    doc = Document(str(out))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
 def test_refusal_stands_for_the_employees_signature(built: Built,
                                                     pdf_text: Callable[..., str]) -> None:
     """The employee refuses the plan: the manager and HR record it; the case holds."""
@@ -251,6 +265,9 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
     report = verify_case([folder], [built.root], built.signers.policy)
     assert report.ok, [p.message for p in report.problems]
     assert {w.code for w in report.warnings} == {"refused", "no_evaluation"}
+    record = _case_record_text(report, built.work / "refused-record.docx")
+    assert "拒签（见拒签记录 02-refusal.pdf）" in record  # the employee's step in the signers
+    assert "员工拒绝签署本文件；拒签记录 02-refusal.pdf 代替员工的签署步骤。" in record
     from pipdocs.lifecycle.checkin import make_checkin
 
     options = built.options()
@@ -567,3 +584,33 @@ def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) ->
     report = json.loads(output)
     assert code == 0 and report["required_roles"] == ["manager", "employee"]
     assert "直接上级确认本次回顾面谈记录" in [s["reason"] for s in report["signatures"]]
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
+def test_english_case_record(built: Built, english: dict[str, Path], tmp_path: Path,
+                             pdf_text: Callable[..., str]) -> None:
+    """`case verify --report X.pdf` on an English case (its signed plan, no evaluation yet):
+    English words, UTC times, the case still running, and the record verifies."""
+    import re
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    shutil.copyfile(english["plan"], folder / "01-plan.pdf")
+    passwords = dict(line.split("=", 1) for line in
+                     (built.demo.out_dir / "demo-passwords.txt").read_text().splitlines())
+    record = tmp_path / "record.pdf"
+    result = CliRunner().invoke(cli, [str(a) for a in (
+        "case", "verify", folder, "--trust", built.root, "--report", record,
+        "--tsa-dir", built.demo.out_dir / "ca")], env=passwords)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(pdf_text(record, "-layout").split())
+    for expected in ("PIP case verification record", "Example Payments Ltd", "Dana Lee",
+                     "E1024", "01-plan.pdf", "The case holds. Every document in it (1 in all)",
+                     "no final evaluation yet: the case is still running", "Sam Ortiz",
+                     "Times are given in Coordinated Universal Time (UTC)",
+                     "Appendix: technical details"):
+        assert expected in flat, expected
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", flat) and str(tmp_path) not in flat
+    result = CliRunner().invoke(cli, ["verify", str(record), "--trust", str(built.root)])
+    assert result.exit_code == 0 and "VALID verification record" in result.output
+    assert "case PIP-" in result.output, result.output

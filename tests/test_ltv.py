@@ -302,6 +302,157 @@ def test_revoked_before_its_timestamp_fails(world: World) -> None:
     assert code == 1 and "revoked on" in out
 
 
+# --- the organisation's seal ----------------------------------------------------------------------
+
+
+def test_the_seal_is_revocable_and_checked_like_a_signer(world: World) -> None:
+    """The seal's certificate names the CA's /crl and /ocsp; signing a sealed document embeds
+    the seal's OCSP answer; a seal revoked before the first signature fails verify."""
+    from cryptography.x509.oid import AuthorityInformationAccessOID
+
+    from pipdocs.signing.seal import SEAL_P12, Sealer, issue_seal
+
+    issue_seal(world.ca, "ca-secret")
+    seal_cert = x509.load_der_x509_certificate(
+        load_signer(world.ca / SEAL_P12, "ca-secret").signer.signing_cert.dump())
+    url = world.server.url.rstrip("/") + "/"
+    cdp = seal_cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    aia = seal_cert.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
+    assert [n.value for p in cdp for n in p.full_name or []] == [url + "crl"]
+    assert [d.access_location.value for d in aia
+            if d.access_method == AuthorityInformationAccessOID.OCSP] == [url + "ocsp"]
+    prev = world.root / "sealed-0.pdf"
+    prev.write_bytes(Sealer(str(world.ca), "ca-secret")((world.root / "prepared.pdf").read_bytes()))
+    keys = _separate_keys(world, "seal")
+    for number, role in enumerate(ROLES, 1):
+        out = world.root / f"sealed-{number}.pdf"
+        sign_pdf(prev, out, role=role, signer=load_signer(keys[role], "key-secret"),
+                 policy=POLICY, timestamper=CheckedHTTPTimeStamper(world.server.url))
+        prev = out
+    report = verify_pdf(prev, [world.anchor], policy=POLICY)
+    assert report.ok, [p.message for p in report.problems]
+    seal = [r for r in report.long_term.revocation if r.role == "seal"]  # type: ignore[union-attr]
+    assert [(r.field, r.status, r.source) for r in seal] == [("sig_seal", "good", "OCSP")]
+    with BytesIO(prev.read_bytes()) as handle:
+        first = next(s for s in PdfFileReader(handle).embedded_regular_signatures
+                     if s.field_name == "sig_employee")
+        token = signature_token(first)
+        assert token is not None
+        signed_at = token_time(token)
+    root, key = load_ca(world.ca, "ca-secret")
+    revoke(world.ca, root, key, serial=seal_cert.serial_number, reason="key_compromise",
+           when=signed_at - timedelta(hours=1))
+    with pytest.raises(SigningRefused):  # a revoked seal: nothing more is signed under it
+        sign_pdf(world.root / "sealed-0.pdf", world.root / "sealed-x.pdf", role="employee",
+                 signer=load_signer(keys["employee"], "key-secret"), policy=POLICY,
+                 timestamper=CheckedHTTPTimeStamper(world.server.url))
+    code, out = cli_run("archive", "refresh", prev, "--tsa", world.server.url,
+                        "--trust", world.anchor)
+    assert code == 0, out
+    report = verify_pdf(prev, [world.anchor], policy=POLICY)
+    problem = next(p for p in report.problems if p.code == "revoked_before_signing")
+    assert not report.ok and problem.field == "sig_seal", report.problems
+
+
+# --- the signing service's sealed audit trail ---------------------------------------------------
+
+
+def _audit_sealed(world: World, name: str, record: Path | None = None) -> Path:
+    """The signed record as `pipdocs serve` completes it: audit.json (a hash chain whose last
+    'signed' event names the record's SHA-256) under a document timestamp."""
+    import hashlib
+    import json
+
+    from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_FORMAT, GENESIS, event_hash
+    from pipdocs.signing.remote import attach_and_timestamp
+
+    signed = (record or world.records["signed"]).read_bytes()
+    events, previous = [], GENESIS
+    for kind, detail in (("created", {}), ("signed", {"sha256": hashlib.sha256(signed)
+                                                       .hexdigest()})):
+        event = {"envelope": "e1", "at": "2026-12-01T10:00:00+00:00", "kind": kind,
+                 "actor": "hr@example.com", "ip": "127.0.0.1", "user_agent": "test",
+                 "detail": detail, "prev_hash": previous}
+        event["hash"] = previous = event_hash(event)
+        events.append(event)
+    chain = json.dumps({"format": AUDIT_FORMAT, "envelope": "e1", "events": events}).encode()
+    out = world.root / f"{name}.pdf"
+    out.write_bytes(attach_and_timestamp(signed, AUDIT_ATTACHMENT, chain, "audit trail",
+                                         CheckedHTTPTimeStamper(world.server.url)))
+    return out
+
+
+def test_an_audit_sealed_record_survives_an_archive_refresh(world: World, tmp_path: Path) -> None:
+    """verify accepts the audit seal followed by a refresh, and nothing else after it."""
+    from pyhanko.pdf_utils import generic
+
+    record = _audit_sealed(world, "audited")
+    report = verify_pdf(record, [world.anchor], policy=POLICY)
+    assert report.ok and "audit_sealed" in {w.code for w in report.warnings}
+    code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
+                        "--trust", world.anchor)
+    assert code == 0, out
+    report = verify_pdf(record, [world.anchor], policy=POLICY)
+    assert report.ok, [p.message for p in report.problems]
+    assert "audit_sealed" in {w.code for w in report.warnings}
+    stamps = report.long_term.document_timestamps  # type: ignore[union-attr]
+    assert [(s.field, s.valid) for s in stamps] == [("archive_ts_1", True), ("archive_ts_2", True)]
+    writer = IncrementalPdfFileWriter(BytesIO(record.read_bytes()))
+    writer.root["/Lang"] = generic.TextStringObject("fr")  # any other change after the refresh
+    writer.update_root()
+    changed = tmp_path / "changed.pdf"
+    with changed.open("wb") as handle:
+        writer.write(handle)
+    assert not verify_pdf(changed, [world.anchor], policy=POLICY).ok
+
+
+def _browser_signed(world: World) -> Path:
+    """The example plan signed by all three with the signing service's short-lived (24 h)
+    certificates, as `pipdocs serve` signs in the browser."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from pipdocs.signing.shortlived import issue_for_public_key
+
+    root, root_key = load_ca(world.ca, "ca-secret")
+    prev = world.root / "prepared.pdf"
+    for number, role in enumerate(ROLES, 1):
+        key = ec.generate_private_key(ec.SECP256R1())
+        person = world.plan.person(role)
+        cert = issue_for_public_key(world.ca, root, root_key, person.name, person.email,
+                                    key.public_key().public_bytes(
+                                        serialization.Encoding.DER,
+                                        serialization.PublicFormat.SubjectPublicKeyInfo))
+        p12 = world.root / f"browser-{role}.p12"
+        p12.write_bytes(pkcs12.serialize_key_and_certificates(
+            b"browser", key, cert, [root], serialization.BestAvailableEncryption(b"key-secret")))
+        p12.chmod(0o600)
+        out = world.root / f"browser-{number}.pdf"
+        sign_pdf(prev, out, role=role, signer=load_signer(p12, "key-secret"), policy=POLICY,
+                 timestamper=CheckedHTTPTimeStamper(world.server.url))
+        prev = out
+    return prev
+
+
+def test_a_stripped_audit_trail_warns_and_fails_when_required(world: World) -> None:
+    """A record signed in the browser without its audit revision: a warning, and a failure
+    under the policy's `audit: required`; with the trail it passes that policy, and a record
+    signed with key files needs none."""
+    required = POLICY.model_copy(update={"audit": "required"})
+    stripped = _browser_signed(world)
+    report = verify_pdf(stripped, [world.anchor], policy=POLICY)
+    assert report.ok and "audit_missing" in {w.code for w in report.warnings}
+    report = verify_pdf(stripped, [world.anchor], policy=required)
+    assert not report.ok and [p.code for p in report.problems] == ["audit_missing"]
+    assert "audit trail" in report.problems[0].message
+    audited = _audit_sealed(world, "browser-audited", stripped)
+    report = verify_pdf(audited, [world.anchor], policy=required)
+    assert report.ok and "audit_sealed" in {w.code for w in report.warnings}
+    report = verify_pdf(world.records["signed"], [world.anchor], policy=required)
+    assert report.ok and "audit_missing" not in {w.code for w in report.warnings}
+
+
 # --- keeping records alive ----------------------------------------------------------------------
 
 

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_support import CA_PASSWORD, Server, ca_service, prepared_pdf, running
+from web_support import (
+    CA_PASSWORD,
+    Server,
+    ca_service,
+    plan_starting_today,
+    prepared_pdf,
+    running,
+)
 
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
@@ -236,3 +243,117 @@ def test_refusals_shown_in_the_browser(server: Server, page: object) -> None:
     codes = len(server.mails(employee.email, "code"))
     assert Browserless(server, link).post("code").status_code in (403, 409)
     assert len(server.mails(employee.email, "code")) == codes
+
+
+def _hr_login(server: Server, pg: object, email: str, password: str) -> None:
+    from pipdocs.web.hr import add_user
+
+    add_user(server.service.sessions, email, password)
+    pg.goto(f"{server.url}/login")  # type: ignore[attr-defined]
+    pg.locator("input[name=email]").fill(email)  # type: ignore[attr-defined]
+    pg.locator("input[name=password]").fill(password)  # type: ignore[attr-defined]
+    pg.locator("button[type=submit]").click()  # type: ignore[attr-defined]
+    pg.wait_for_url(f"{server.url}/")  # type: ignore[attr-defined]
+
+
+def test_employee_decline_becomes_a_signed_refusal_record(
+        server: Server, browser: object, tmp_path: Path, pdf_text: Any) -> None:
+    """The employee declines in the browser; HR records the refusal with a witness from the
+    service's own facts; manager and HR sign it from their links; the record verifies, states
+    the reason and the witness, names the declined document's SHA-256, and `case verify`
+    accepts it as the employee's step. A second record, and a non-HR session, are refused."""
+    import hashlib
+
+    import httpx
+    from helpers import plain_pdf
+    from playwright.sync_api import expect
+
+    from pipdocs.lifecycle.records import read_document
+
+    plan = plan_starting_today(tmp_path)
+    declined = server.create(plain_pdf(plan))
+    employee = plan.person("employee")
+    reason = "The goals were set without asking me"
+    context = browser.new_context(**PHONE, locale="en-US")  # type: ignore[attr-defined]
+    pg = context.new_page()
+    pg.goto(server.link(employee.email))
+    pg.get_by_test_id("decline-reason").fill(reason)
+    pg.get_by_test_id("decline").click()
+    expect(status(pg)).to_have_attribute("data-state", "declined")
+
+    _hr_login(server, pg, "records@example.com", "witnessed refusal 1")
+    row = pg.locator(f"tr[data-envelope='{declined['id']}']")
+    expect(row).to_contain_text(reason)
+    row.get_by_test_id("record-refusal").click()
+    facts = pg.get_by_test_id("refusal-facts")
+    expect(pg.get_by_test_id("refusal-reason")).to_have_text(reason)
+    expect(pg.get_by_test_id("refusal-document")).to_have_attribute("data-kind", "plan")
+    delivered = pg.get_by_test_id("refusal-delivered")
+    expect(delivered).to_contain_text(f"e-mailed to {employee.email}")
+    expect(delivered).to_contain_text("declined through that link")
+    expect(delivered).to_contain_text("the link was opened on")
+    expect(facts).to_contain_text(plan.plan_id)
+    day = str(pg.get_by_test_id("refusal-date").text_content())
+    pg.get_by_test_id("witness-name").fill("Morgan Witness")
+    pg.get_by_test_id("witness-title").fill("Office Manager")
+    pg.get_by_test_id("record").click()
+    pg.wait_for_url(f"{server.url}/")
+    expect(pg.locator(f"tr[data-envelope='{declined['id']}']").get_by_test_id("refusal-made")) \
+        .to_be_visible()
+
+    with server.api() as api:
+        listing = api.get("/api/envelopes").json()
+        parent = api.get(f"/api/envelopes/{declined['id']}/document").content
+    record = next(e for e in listing if e.get("refusal_of") == declined["id"])
+    assert record["kind"] == "refusal"
+    assert [s["role"] for s in record["signers"]] == ["manager", "hr"]
+
+    # once only: the form and a second submission are refused, and no envelope is added
+    csrf = pg.locator("input[name=csrf]").first.get_attribute("value")
+    again = pg.request.post(f"{server.url}/envelopes/{declined['id']}/refusal",
+                            form={"csrf": csrf, "witness_name": "X Y", "witness_title": "Z"},
+                            max_redirects=0)
+    assert again.status == 409 and "already" in again.text()
+    assert pg.request.get(f"{server.url}/envelopes/{declined['id']}/refusal").status == 409
+    # a signer's browser session (its own CSRF token) is not an HR session
+    signer_session = httpx.Client(timeout=30)
+    signing_page = signer_session.get(server.link(plan.person("manager").email)).text
+    signer_csrf = signing_page.split('name="csrf" value="')[1].split('"')[0]
+    stranger = signer_session.post(f"{server.url}/envelopes/{declined['id']}/refusal",
+                                   data={"csrf": signer_csrf, "witness_name": "A B",
+                                         "witness_title": "C"})
+    assert stranger.status_code == 303 and stranger.headers["location"] == "/login"
+    with server.api() as api:
+        assert len(api.get("/api/envelopes").json()) == len(listing)
+    context.close()
+
+    manager = plan.person("manager")
+    assert "refusal record of the PIP" in str(server.mails(manager.email, "link")[-1]["Subject"])
+    signer_page = browser.new_context(**PHONE).new_page()  # type: ignore[attr-defined]
+    assert sign_in_browser(server, signer_page, manager.email, "manager") == "signed"
+    expect(signer_page.locator("h1")).to_have_text("Sign the refusal record")
+    assert sign_in_browser(server, signer_page, plan.person("hr").email, "hr") == "completed"
+    with server.api() as api:
+        final = api.get(f"/api/envelopes/{record['id']}/document").content
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "plan-declined.pdf").write_bytes(parent)
+    out = case / "refusal-signed.pdf"
+    out.write_bytes(final)
+    pipdocs = str(Path(os.sys.executable).with_name("pipdocs"))
+    root = str(server.service.ca_dir / "root.pem")
+    verify = subprocess.run([pipdocs, "verify", str(out), "--trust", root], capture_output=True,
+                            text=True, check=False)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    text = " ".join(pdf_text(out).split())
+    assert reason in text and "Morgan Witness" in text and "Office Manager" in text
+    assert employee.email in text
+    doc = read_document(out)
+    assert doc.kind == "refusal" and doc.record is not None
+    assert doc.record.parent_sha256 == hashlib.sha256(parent).hexdigest()
+    assert doc.record.data["document_sha256"] == hashlib.sha256(parent).hexdigest()
+    assert doc.record.data["witness"] == {"name": "Morgan Witness", "title": "Office Manager"}
+    assert doc.record.date.isoformat() == day
+    case_verify = subprocess.run([pipdocs, "case", "verify", str(case), "--trust", root],
+                                 capture_output=True, text=True, check=False)
+    assert case_verify.returncode == 0, case_verify.stdout + case_verify.stderr

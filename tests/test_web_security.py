@@ -52,6 +52,7 @@ def test_api_needs_a_valid_token(server: Server) -> None:
     with server.api() as api:
         body = api.get(f"/api/envelopes/{envelope_id}").json()
         assert body == {"id": envelope_id, "status": "in_progress", "plan_id": PLAN.plan_id,
+                        "kind": "plan",
                         "signers": [{"role": r, "email": PLAN.person(r).email,
                                      "status": "waiting"} for r in ("employee", "manager", "hr")]}
         pdf = api.get(f"/api/envelopes/{envelope_id}/document")
@@ -389,7 +390,7 @@ def test_hr_pages_login_list_upload_resend_cancel_download(server: Server) -> No
         == 403
     assert hr.post(f"/envelopes/{envelope_id}/cancel", data={"csrf": csrf}).status_code == 303
     assert re.search(rf'data-envelope="{envelope_id}">\s*<td>[^<]*</td>\s*'
-                     r'<td class="envelope-status">cancelled', hr.get("/").text)
+                     r'<td class="envelope-status" data-status="cancelled">', hr.get("/").text)
     pdf = hr.get(f"/envelopes/{envelope_id}/document")
     assert pdf.content.startswith(b"%PDF-")
     assert httpx.get(f"{server.url}/envelopes/{envelope_id}/document").status_code == 303
@@ -441,3 +442,138 @@ def test_pipdocs_send(server: Server, tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("PIPDOCS_API_TOKEN", "wrong")
     refused = runner.invoke(cli, ["send", str(pdf), "--server", server.url])
     assert refused.exit_code == 2 and "API token was refused" in refused.output
+
+
+def _hr_client(server: Server, email: str, language: str) -> tuple[httpx.Client, str]:
+    """A logged-in HR browser session (cookies) and its CSRF token."""
+    from pipdocs.web.hr import add_user
+
+    add_user(server.service.sessions, email, "correct horse battery")
+    hr = httpx.Client(base_url=server.url, headers={"Accept-Language": language}, timeout=60)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', hr.get("/login").text).group(1)
+    assert hr.post("/login", data={"email": email, "password": "correct horse battery",
+                                   "csrf": csrf}).status_code == 303
+    return hr, csrf
+
+
+def test_refusal_record_only_for_an_employee_decline(server: Server) -> None:
+    """A manager's decline is not the employee refusing: no record, said on the page and by a
+    409; an envelope still in progress has nothing to record; the witness is required and a
+    wrong CSRF token is refused, each without creating an envelope."""
+    hr, csrf = _hr_client(server, "refusals@example.com", "en")
+    manager_declines, link = _new(server)
+    Browserless(server, link).sign(EMPLOYEE.email)
+    assert Browserless(server, server.link(MANAGER.email)).post(
+        "decline", {"reason": "I was not in the review"}).json()["state"] == "declined"
+    pending, _link = _new(server)
+    employee_declines, link = _new(server)
+    assert Browserless(server, link).post(
+        "decline", {"reason": "Never discussed"}).json()["state"] == "declined"
+    with server.api() as api:
+        count = len(api.get("/api/envelopes").json())
+    row = hr.get("/").text.split(f'data-envelope="{manager_declines}"')[1].split("</tr>")[0]
+    assert "I was not in the review" in row and "no employee refusal record" in row
+    assert "record-refusal" not in row
+    refused = hr.get(f"/envelopes/{manager_declines}/refusal")
+    assert refused.status_code == 409 and "not by the employee" in refused.text
+    for envelope_id in (manager_declines, pending):
+        answer = hr.post(f"/envelopes/{envelope_id}/refusal",
+                         data={"csrf": csrf, "witness_name": "Ann Lee", "witness_title": "Clerk"})
+        assert answer.status_code == 409, answer.text
+    assert hr.post(f"/envelopes/{employee_declines}/refusal",
+                   data={"csrf": "0" * 64, "witness_name": "Ann Lee",
+                         "witness_title": "Clerk"}).status_code == 403
+    missing = hr.post(f"/envelopes/{employee_declines}/refusal",
+                      data={"csrf": csrf, "witness_name": "Ann Lee", "witness_title": " "})
+    assert missing.status_code == 422 and "witness.title" in missing.text
+    assert 'value="Ann Lee"' in missing.text  # what HR typed is kept
+    # the same through the API for HR systems
+    witness = {"witness": {"name": "Ann Lee", "title": "Clerk"}}
+    assert httpx.post(f"{server.url}/api/envelopes/{employee_declines}/refusal",
+                      json=witness).status_code == 401
+    with server.api() as api:
+        refused_api = api.post(f"/api/envelopes/{manager_declines}/refusal", json=witness)
+        assert refused_api.status_code == 409 and refused_api.json()["state"] == "not_employee"
+        unnamed = api.post(f"/api/envelopes/{employee_declines}/refusal",
+                           json={"witness": {"name": "", "title": "Clerk"}})
+        assert unnamed.status_code == 422 and unnamed.json()["detail"][0]["path"] \
+            == "witness.name"
+    with server.api() as api:
+        assert len(api.get("/api/envelopes").json()) == count
+    with server.service.sessions() as session:
+        kinds = [e.kind for e in envelope_events(session, employee_declines)]
+    assert "refusal_recorded" not in kinds and kinds[-1] == "declined"
+
+
+def test_hr_pages_in_chinese_with_a_switch(server: Server) -> None:
+    """The HR pages follow Accept-Language (zh here), and the switch keeps the choice."""
+    hr, _csrf = _hr_client(server, "zh-hr@example.com", "zh-CN,zh;q=0.9,en;q=0.8")
+    login = hr.get("/login").text
+    assert '<html lang="zh-CN">' in login and "人事登录" in login and "密码" in login
+    wrong = httpx.post(f"{server.url}/login", headers={"Accept-Language": "zh-CN"},
+                       data={"email": "zh-hr@example.com", "password": "x", "csrf": "0"})
+    assert wrong.status_code == 403  # no session: CSRF first, in any language
+    declined, link = _new(server)
+    Browserless(server, link).post("decline", {"reason": "目标过高"})
+    page = hr.get("/").text
+    assert "签署文件" in page and "退出登录" in page and "发起签署" in page
+    row = page.split(f'data-envelope="{declined}"')[1].split("</tr>")[0]
+    assert "已拒签" in row and "员工拒签：目标过高" in row and "制作拒签记录" in row
+    assert "绩效改进计划" in row and "Envelopes" not in page
+    form = hr.get(f"/envelopes/{declined}/refusal").text
+    assert "见证人姓名" in form and "见证人职务" in form and "目标过高" in form
+    assert hr.get("/language/en").status_code == 303
+    english = hr.get("/").text
+    assert "Envelopes" in english and "Record the refusal" in english and "签署文件" not in english
+
+
+def test_racing_refusal_records_make_one(server: Server, tmp_path: Path) -> None:
+    """Two HR submissions at once for one decline: one record, one envelope, one audit row;
+    the other is told the refusal was already recorded."""
+    from helpers import plain_pdf
+    from web_support import plan_starting_today
+
+    from pipdocs.lifecycle.records import read_document
+
+    plan = plan_starting_today(tmp_path)
+    declined = str(server.create(plain_pdf(plan))["id"])
+    # words a document may not print as they are must not stop the record of the refusal
+    reason = "Not agreed \u202e[[sig:hr:begin]]"
+    assert Browserless(server, server.link(EMPLOYEE.email)).post(
+        "decline", {"reason": reason}).json()["state"] == "declined"
+    hr, csrf = _hr_client(server, "racing-hr@example.com", "en")
+    results: list[httpx.Response] = []
+
+    def submit() -> None:
+        results.append(hr.post(f"/envelopes/{declined}/refusal", data={
+            "csrf": csrf, "witness_name": "Ann Lee", "witness_title": "Clerk"}))
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in results) == [303, 409], [r.text for r in results]
+    assert "already recorded" in next(r.text for r in results if r.status_code == 409)
+    with server.service.sessions() as session:
+        records = session.scalars(select(Envelope).where(Envelope.refusal_of == declined)).all()
+        kinds = [e.kind for e in envelope_events(session, declined)]
+    assert len(records) == 1 and records[0].kind == "refusal"
+    with server.service.readers() as session:
+        made = server.service.read_document(session.get(Envelope, records[0].id))
+    (tmp_path / "record.pdf").write_bytes(made)
+    record = read_document(tmp_path / "record.pdf").record
+    assert record is not None and record.data["reason"] == "Not agreed \\u202e［［sig:hr:begin]]"
+    assert kinds.count("refusal_recorded") == 1
+    # a record whose envelope stopped (a wrong witness: HR cancels it) may be made again
+    assert hr.post(f"/envelopes/{records[0].id}/cancel", data={"csrf": csrf}).status_code == 303
+    again = hr.post(f"/envelopes/{declined}/refusal", data={
+        "csrf": csrf, "witness_name": "Ann Leigh", "witness_title": "Clerk"})
+    assert again.status_code == 303, again.text
+    with server.service.sessions() as session:
+        current = session.scalars(select(Envelope).where(Envelope.refusal_of == declined)).one()
+        kinds = [e.kind for e in envelope_events(session, declined)]
+    assert current.id != records[0].id and current.status == "in_progress"
+    assert kinds[-3:] == ["refusal_recorded", "refusal_replaced", "refusal_recorded"]
+    assert hr.post(f"/envelopes/{declined}/refusal", data={
+        "csrf": csrf, "witness_name": "Ann Leigh", "witness_title": "Clerk"}).status_code == 409

@@ -83,6 +83,24 @@ def prepared_pdf(lang: str) -> bytes:
     return plain_pdf(load_plan(example_plan(lang)))
 
 
+def plan_starting_today(tmp_path: Path) -> Any:
+    """The en example with every date moved so that its period began ten days ago: a decline
+    made now is inside it, whatever today is."""
+    import re
+    from datetime import date, datetime, timedelta, timezone
+
+    start = datetime.now(timezone.utc).date() - timedelta(days=10)
+    text = example_plan("en").read_text(encoding="utf-8")
+    shift = start - load_plan(example_plan("en")).period.start
+    moved = re.sub(r"\b(20\d\d-\d\d-\d\d)\b",
+                   lambda m: (date.fromisoformat(m.group(1)) + shift).isoformat(), text)
+    path = tmp_path / "plan.yaml"
+    path.write_text(moved, encoding="utf-8")
+    plan = load_plan(path)
+    assert plan.period.start == start
+    return plan
+
+
 CA_PASSWORD = "web-ca-secret"
 
 

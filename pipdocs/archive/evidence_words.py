@@ -21,6 +21,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "signers": "签署人",
         "role": "角色", "name": "姓名", "time": "签署时间", "reason": "签署事由",
         "status": "核验结果", "ok": "有效", "fail": "无效", "pending": "尚未签署",
+        "refused": "拒签（见拒签记录 {file}）",
         "findings": "发现的问题", "notes": "需要注意的事项", "none": "无",
         "lasting": "长期保存",
         "lasting_lta": "本记录已加盖归档时间戳，签署时的证书状态数据已封存在文件中，"
@@ -30,7 +31,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "until": "在不续期的情况下，本记录可核验至 {when}；请在此之前由人力资源部门为其续期。",
         "appendix": "附录：技术细节",
         "appendix_note": "以下信息供技术人员复核，结论以正文为准。",
-        "cert_signer": "签署人证书", "cert_tsa": "时间戳服务证书", "cert_root": "组织根证书",
+        "cert_signer": "签署人证书", "cert_tsa": "时间戳服务证书", "cert_seal": "组织印章证书",
+        "cert_root": "组织根证书",
         "serial": "序列号", "valid_until": "有效期至", "fingerprint": "指纹（SHA-256）",
         "revocation": "吊销状态",
         "rev": {"good": "未被吊销（{source}，查询于 {when}）",
@@ -74,6 +76,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "signers": "Signatures",
         "role": "Role", "name": "Name", "time": "Signed at", "reason": "Reason",
         "status": "Result", "ok": "valid", "fail": "not valid", "pending": "not yet signed",
+        "refused": "refused (see the refusal record {file})",
         "findings": "Problems found", "notes": "Points to note", "none": "none",
         "lasting": "Long-term keeping",
         "lasting_lta": "This record is sealed by an archive timestamp; the certificate status"
@@ -87,6 +90,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "appendix": "Appendix: technical details",
         "appendix_note": "For technical review; the verdict above is what counts.",
         "cert_signer": "Signer's certificate", "cert_tsa": "Timestamp service certificate",
+        "cert_seal": "Organisation seal certificate",
         "cert_root": "Organisation root certificate",
         "serial": "serial", "valid_until": "valid until", "fingerprint": "fingerprint (SHA-256)",
         "revocation": "Revocation status",
@@ -188,6 +192,13 @@ FINDINGS: dict[str, tuple[str, str]] = {
                          " on its own.", "本记录未及时续期，已无法单独完成核验。"),
     "refresh_due": ("The record must be refreshed within a year to stay verifiable.",
                     "本记录需在一年内续期，才能继续核验。"),
+    "audit_missing": ("The document was signed online, but the signing service's sealed record"
+                      " of every step is missing.",
+                      "本文件为在线签署，但签署服务封存的全过程审计记录缺失。"),
+    "audit_trail": ("The signing service's sealed record of every step does not check out.",
+                    "签署服务封存的全过程审计记录校验未通过。"),
+    "audit_sealed": ("The signing service's record of every step is sealed into the document"
+                     " and intact.", "签署服务的全过程审计记录已封存在文件中，且完整无损。"),
     "signed_after_validation_time": ("A signature was made after the date asked about.",
                                      "有签名晚于所询问的日期。"),
 }

@@ -167,10 +167,16 @@ def case_group() -> None:
 @TRUST_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--report", "record", type=OUT_PATH, default=None,
-              help="Also write an HTML record with the case's timeline.")
+              help="Also write the case's record: .pdf (in the case's language, timestamped,"
+                   " for an arbitrator; pipdocs verify checks it) or .html (with the timeline).")
+@click.option("--tsa", "tsa_url", default=None,
+              help="Timestamp authority that seals a .pdf record (default: the policy's).")
+@click.option("--tsa-dir", type=DIR_PATH, default=None,
+              help="Seal a .pdf record in process with this CA's timestamping key.")
 @POLICY_OPTION
 def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
-                record: Path | None, policy_file: Path | None) -> None:
+                record: Path | None, tsa_url: str | None, tsa_dir: Path | None,
+                policy_file: Path | None) -> None:
     """Verify every document, then the chain; exit 0 only when the whole case holds."""
     import sys
 
@@ -180,12 +186,26 @@ def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
     from pipdocs.lifecycle.case import verify_case
     from pipdocs.lifecycle.casereport import render_html, render_text
 
-    if record is not None and record.suffix.lower() not in (".html", ".htm"):
-        raise InputError(tr("--report {file}: write an .html record (print it to PDF if"
-                            " needed)").format(file=record))
+    suffix = record.suffix.lower() if record is not None else ""
+    if record is not None and suffix not in (".html", ".htm", ".pdf"):
+        raise InputError(tr("--report {file}: name the record .pdf (timestamped) or"
+                            " .html").format(file=record))
     _quiet_libraries()
-    report = verify_case(list(paths), list(trust), load_policy(policy_file))
-    if record is not None:
+    policy = load_policy(policy_file)
+    stamper = None
+    if suffix == ".pdf":
+        from pipdocs.cli.signing import tsa_password
+        from pipdocs.signing.tsa import timestamper_for
+
+        stamper = timestamper_for(tsa_url, tsa_dir, policy_url=policy.tsa_url,
+                                  policy_oid=policy.tsa_policy_oid, timeout=policy.tsa_timeout,
+                                  tsa_password=tsa_password)  # before the work: fail fast
+    report = verify_case(list(paths), list(trust), policy)
+    if record is not None and stamper is not None:
+        from pipdocs.lifecycle.caseevidence import write_case_evidence_pdf
+
+        write_case_evidence_pdf(report, record, timestamper=stamper, policy=policy)
+    elif record is not None:
         write_atomic(record, render_html(report).encode("utf-8"))
     click.echo(report.model_dump_json(indent=1) if as_json else render_text(report))
     sys.exit(0 if report.ok else 1)

@@ -94,6 +94,7 @@ class Policy(_Model):
     certify_first: bool = True
     lock_last: bool = True
     seal: Literal["required", "optional"] = "optional"
+    audit: Literal["required", "optional"] = "optional"  # verify: browser-signed needs its trail
     tsa_url: str | None = None
     tsa_timeout: float = Field(default=10, gt=0, le=300)
     tsa_policy_oid: str = "2.25.178370712384101911245373462733166357112"

@@ -29,6 +29,7 @@ from pipdocs.lifecycle.timeline import (
     check_inputs,
     check_signing_times,
     check_termination,
+    extended_until,
     summary,
 )
 from pipdocs.lifecycle.words import english, language, problem_text
@@ -66,6 +67,7 @@ def verify_case(paths: Sequence[Path], trust: Sequence[Path], policy: Policy) ->
         plan_id=root.doc.plan.plan_id if root else None,
         employee=root.doc.plan.employee.name if root else None, version_in_force=in_force,
         documents=[_describe(e, lang) for e in ordered], checkpoints=states,
+        extended_until=extended_until(entries),
         problems=found.problems, warnings=found.warnings,
     )
 
@@ -95,7 +97,7 @@ def _read_all(files: list[Path], trust: Sequence[Path], policy: Policy,
                              list(report.pending_roles), [p.message for p in blocking],
                              required=list(report.required_roles),
                              problems_zh=[problem_text(p, "zh") for p in blocking],
-                             signed_at=signed_at))
+                             signed_at=signed_at, report=report))
     return entries
 
 
@@ -241,7 +243,7 @@ def _describe(entry: Entry, lang: str) -> CaseDocument:
         parent_sha256=doc.record.parent_sha256 if doc.record else None,
         verdict=entry.verdict, signed_roles=entry.signed, pending_roles=entry.pending,
         refused_by=str(entry.refused_by.path) if entry.refused_by else None,
-        summary=summary(doc, lang),
+        summary=summary(doc, lang), verification=entry.report,
     )
 
 

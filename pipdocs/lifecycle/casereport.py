@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from pipdocs.core.i18n import N_, in_language, tr
 from pipdocs.lifecycle.words import VERDICTS, finding_text, role_words
+from pipdocs.verification.report import VerificationReport
 
 SCHEMA_VERSION = 1
 
@@ -63,6 +64,8 @@ class CaseDocument(BaseModel):
     refused_by: str | None = Field(default=None, description="refusal record standing for the"
                                    " employee's signature")
     summary: str = ""
+    verification: VerificationReport | None = Field(
+        default=None, description="verify's full report on this PDF alone")
 
 
 class CheckpointState(BaseModel):
@@ -83,6 +86,7 @@ class CaseReport(BaseModel):
     plan_id: str | None
     employee: str | None
     version_in_force: int | None
+    extended_until: date | None = None
     documents: list[CaseDocument]
     checkpoints: list[CheckpointState]
     problems: list[CaseProblem]

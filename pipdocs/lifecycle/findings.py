@@ -10,6 +10,7 @@ from pipdocs.core.i18n import in_language
 from pipdocs.lifecycle.casereport import CaseProblem
 from pipdocs.lifecycle.records import Document
 from pipdocs.lifecycle.words import english
+from pipdocs.verification.report import VerificationReport
 
 T = TypeVar("T")
 
@@ -27,6 +28,7 @@ class Entry:
     required: list[str] = field(default_factory=list)  # the signers signing.json records
     problems_zh: list[str] = field(default_factory=list)  # the same in Chinese
     signed_at: dict[str, Any] = field(default_factory=dict)  # role -> timestamp (datetime)
+    report: VerificationReport | None = None  # verify's report on the PDF alone
 
 
 @dataclass

@@ -19,11 +19,18 @@ REFUSABLE = ("plan", "revision", "checkin", "evaluation")
 
 def make_refusal(parent_pdf: Path, input_file: Path, out: Path, options: Options) -> Made:
     """Refusal record for the (signed or prepared) document ``parent_pdf``."""
-    inp = load_input(RefusalInput, input_file)
+    return refusal_record(parent_pdf, load_input(RefusalInput, input_file), out, options,
+                          str(input_file))
+
+
+def refusal_record(parent_pdf: Path, inp: RefusalInput, out: Path, options: Options,
+                   source: str) -> Made:
+    """``make_refusal`` for an input already validated (the web service builds it from its
+    own facts); ``source`` names it in error messages."""
     parent, facts = start(out, parent_pdf, options, REFUSABLE, allow_unsigned=True)
     plan = parent.plan
-    check_input(refusal_problems(inp, plan, parent.kind, facts.extended_until()), input_file,
-                plan)
+    check_input(refusal_problems(inp, plan, parent.kind, facts.extended_until()),
+                Path(source), plan)
     data = inp.model_dump(mode="json", exclude_none=True) | {"document_sha256": parent.sha256}
     order = policy_of(options).order_for("refusal")
     record = record_for("refusal", parent, inp.date, data, order)

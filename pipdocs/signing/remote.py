@@ -84,7 +84,8 @@ def start_remote(
     )
     signer = _external_signer(cert, root, 256)
     last = prepared.policy.is_last(role)
-    meta = with_validation_data(prepared.meta, signer, timestamper, prepared.policy, lta=last)
+    meta = with_validation_data(prepared.meta, signer, timestamper, prepared.policy, lta=last,
+                                document=prepared.writer.prev)
     return asyncio.run(_start(prepared, meta, signer, timestamper, cert,
                               archive=bool(meta.use_pades_lta)))
 

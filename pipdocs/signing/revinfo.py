@@ -288,12 +288,25 @@ def _read_certs(path: Path) -> list[x509.Certificate]:
         raise InputError(f"{path}: not a certificate; fix trust_anchors in the policy") from exc
 
 
+def seal_certificates(reader: Any) -> list[x509.Certificate]:
+    """The organisation seal's certificate (and those embedded with it) in a prepared PDF."""
+    from pipdocs.core.names import SEAL_FIELD
+
+    if reader is None:
+        return []
+    for emb in reader.embedded_signatures:
+        if emb.field_name == SEAL_FIELD:
+            return [_crypto(emb.signer_cert)] + [_crypto(c) for c in emb.other_embedded_certs]
+    return []
+
+
 def ltv_context(signer: Any, timestamper: Any, anchors: Sequence[Path] = (),
-                timeout: float = 10.0) -> tuple[Any, ValidationData]:
-    """Check revocation of the signer's chain and the TSA's, and return the pyHanko
-    ValidationContext that embeds the answers (PAdES B-LT)."""
+                timeout: float = 10.0,
+                extra: Sequence[x509.Certificate] = ()) -> tuple[Any, ValidationData]:
+    """Check revocation of the signer's chain, the TSA's and ``extra`` (the organisation's
+    seal), and return the pyHanko ValidationContext that embeds the answers (PAdES B-LT)."""
     chain = [_crypto(signer.signing_cert)] + [_crypto(c) for c in signer.cert_registry]
-    chain += tsa_certificates(timestamper)
+    chain += tsa_certificates(timestamper) + list(extra)
     anchored = [c for path in anchors for c in _read_certs(path)]
     roots = [c for c in chain if c.issuer == c.subject] + anchored
     data = gather(chain + anchored, sources_for(timestamper, timeout))
@@ -310,16 +323,18 @@ def dss_settings() -> Any:
 
 
 def with_validation_data(meta: Any, signer: Any, timestamper: Any, policy: Policy,
-                         *, lta: bool) -> Any:
+                         *, lta: bool, document: Any = None) -> Any:
     """PAdES B-LT: the revocation answers for the chain of ``signer`` (a pyHanko signer, whose
     ``signing_cert`` and ``cert_registry`` are all that is read, so the browser's ExternalSigner
     serves too) and the TSA's go into the DSS of the signature's own revision (fail closed:
     revoked or unavailable is an error); B-LTA: the last signature is followed by a document
-    timestamp. ``sign`` and ``pipdocs serve`` both sign with this metadata."""
+    timestamp. ``sign`` and ``pipdocs serve`` both sign with this metadata. ``document`` (the
+    PDF's reader) brings the organisation seal's certificate: its answers go in too, and a
+    revoked seal refuses the signature as a revoked signer would."""
     import dataclasses
 
     context, _data = ltv_context(signer, timestamper, policy.trust_anchor_paths(),
-                                 policy.tsa_timeout)
+                                 policy.tsa_timeout, seal_certificates(document))
     return dataclasses.replace(
         meta, embed_validation_info=True, validation_context=context,
         dss_settings=dss_settings(),

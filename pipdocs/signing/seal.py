@@ -47,6 +47,8 @@ def issue_seal(ca_dir: Path, ca_password: str, seal_password: str | None = None)
     from cryptography.x509.oid import NameOID, ObjectIdentifier
 
     from pipdocs.signing.ca import DOCUMENT_SIGNING, load_ca
+    from pipdocs.signing.issued import log_issued
+    from pipdocs.signing.revocation import revocation_extensions
 
     out = Path(ca_dir) / SEAL_P12
     if out.exists():
@@ -60,7 +62,7 @@ def issue_seal(ca_dir: Path, ca_password: str, seal_password: str | None = None)
                          x509.NameAttribute(NameOID.COMMON_NAME, f"{org[:48]} Document Seal")])
     usage = dict.fromkeys(("key_encipherment", "data_encipherment", "key_agreement",
                            "key_cert_sign", "crl_sign", "encipher_only", "decipher_only"), False)
-    cert = (
+    builder = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(root.subject)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(now).not_valid_after(now + timedelta(days=365 * SEAL_YEARS))
@@ -73,8 +75,10 @@ def issue_seal(ca_dir: Path, ca_password: str, seal_password: str | None = None)
                        critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
                        critical=False)
-        .sign(root_key, hashes.SHA256())
     )
+    for extension in revocation_extensions(Path(ca_dir)):  # URL/crl and URL/ocsp, as signers'
+        builder = builder.add_extension(extension, critical=False)
+    cert = builder.sign(root_key, hashes.SHA256())
     password = (seal_password or ca_password).encode("utf-8")
     p12 = pkcs12.serialize_key_and_certificates(
         b"seal", key, cert, [root], serialization.BestAvailableEncryption(password))
@@ -82,6 +86,7 @@ def issue_seal(ca_dir: Path, ca_password: str, seal_password: str | None = None)
         write_atomic(out, p12, 0o600, exclusive=True)
     except FileExistsError as exc:
         raise CAError(f"{out} already exists; a seal key is never overwritten") from exc
+    log_issued(Path(ca_dir), cert, "seal")  # so OCSP answers for it and 'ca revoke' finds it
     return IssuedSeal(out, cert.subject.rfc4514_string(), cert.not_valid_after_utc)
 
 

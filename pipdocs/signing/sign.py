@@ -305,7 +305,7 @@ def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reaso
 
     meta, style = _metadata(doc, role, signer.name, signer.email, reason, certify, lock)
     meta = with_validation_data(meta, signer.signer, timestamper, doc.policy,
-                                lta=doc.policy.is_last(role))
+                                lta=doc.policy.is_last(role), document=doc.writer.prev)
     pdf_signer = signers.PdfSigner(meta, signer.signer, timestamper=timestamper,
                                    stamp_style=style)
     out = io.BytesIO()

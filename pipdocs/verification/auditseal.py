@@ -7,6 +7,13 @@ revision, byte for byte, archive timestamp included), and this module checks
 the seal: the timestamp holds and chains to a trust anchor, the revision changes nothing but the
 attachment and the timestamp's own field, the chain is intact, and its last ``signed`` event names
 the SHA-256 of exactly the document that was verified.
+
+``archive refresh`` may follow the seal: each refresh revision adds validation data and one
+archive document timestamp, nothing else. The seal is then checked on the file as it left the
+seal (its timestamp covering that whole file), and the refreshes on the whole file: each
+timestamp holds, the last covers everything, and pyHanko's difference analysis finds nothing
+after the seal but validation data and timestamps. Anything else appended is not a trail
+this module recognises, and ``verify`` judges the file as it is (and fails it).
 """
 
 from __future__ import annotations
@@ -14,12 +21,30 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from io import BytesIO
 from typing import Any
+
+from pyhanko.sign.diff_analysis import ModificationLevel
 
 from pipdocs.core.auditchain import AUDIT_ATTACHMENT, chain_problems
 
 Trouble = tuple[str, str]  # (English, Chinese)
+
+#: The signing service's browser certificates live at most 24 hours (signing/shortlived.py),
+#: backdated 5 minutes; a person's key file lives far longer. A signature made with such a
+#: certificate was made in ``pipdocs serve``, whose completed documents carry the audit seal.
+BROWSER_CERT_SPAN = timedelta(hours=24, minutes=10)
+
+
+def browser_signed(certificates: list[Any]) -> bool:
+    """Whether any of these signer certificates (asn1crypto) is the service's short-lived one."""
+    for cert in certificates:
+        validity = cert["tbs_certificate"]["validity"]
+        span = validity["not_after"].native - validity["not_before"].native
+        if span <= BROWSER_CERT_SPAN:
+            return True
+    return False
 
 
 @dataclass
@@ -29,6 +54,9 @@ class AuditSeal:
     timestamp: Any  # pyHanko EmbeddedPdfSignature of the document timestamp
     events: int = 0
     troubles: list[Trouble] = field(default_factory=list)
+    sealed_reader: Any = None  # the file as the seal left it (when refreshes follow)
+    refreshes: list[Any] = field(default_factory=list)  # later archive timestamps (whole file)
+    stamp_in_file: Any = None  # the seal's timestamp as read from the whole file
 
 
 def _attachments(root: Any) -> dict[str, Any]:
@@ -40,26 +68,40 @@ def _attachments(root: Any) -> dict[str, Any]:
     return {str(names[i]): names[i + 1] for i in range(0, len(names) - 1, 2)}
 
 
+def _end(emb: Any) -> int:
+    byte_range = [int(v) for v in emb.byte_range]
+    return byte_range[2] + byte_range[3]
+
+
 def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
-    """The seal when the last revision adds ``audit.json`` under a document timestamp."""
+    """The seal when a revision adds ``audit.json`` under a document timestamp, followed by
+    nothing but archive refreshes (document timestamps)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     revisions = reader.xrefs.total_revisions
     if revisions < 2 or AUDIT_ATTACHMENT not in _attachments(reader.root):
         return None
-    if AUDIT_ATTACHMENT in _attachments(reader.get_historical_resolver(revisions - 2).root):
-        return None  # attached earlier, under a signature: an ordinary attachment
+    added = next((r for r in range(revisions) if AUDIT_ATTACHMENT in
+                  _attachments(reader.get_historical_resolver(r).root)), None)
     sigs = reader.embedded_signatures
-    if not sigs or sigs[-1].sig_object.get("/Type") != "/DocTimeStamp":
+    at = next((i for i, s in enumerate(sigs) if s.signed_revision == added), None)
+    if added is None or at is None or sigs[at].sig_object.get("/Type") != "/DocTimeStamp":
+        return None  # attached earlier, under a signature: an ordinary attachment
+    if any(s.sig_object.get("/Type") != "/DocTimeStamp" for s in sigs[at + 1:]):
         return None
-    if not any(s.sig_object.get("/Type") != "/DocTimeStamp" for s in sigs[:-1]):
+    if not any(s.sig_object.get("/Type") != "/DocTimeStamp" for s in sigs[:at]):
         return None
     # the document as the service stored it after the last signature: that signature and, since
     # PAdES B-LTA, its archive timestamp (whatever signed last before the seal); audit.json's
     # last 'signed' event names the SHA-256 of exactly these bytes
-    byte_range = [int(v) for v in sigs[-2].byte_range]
-    start, length = byte_range[2], byte_range[3]
-    prefix = data[: start + length]
-    spec = _attachments(reader.root)[AUDIT_ATTACHMENT].get_object()
-    seal = AuditSeal(prefix, None, sigs[-1])
+    prefix = data[: _end(sigs[at - 1])]
+    seal = AuditSeal(prefix, None, sigs[at])
+    view = reader
+    if at + 1 < len(sigs):  # refreshed since: the seal is checked on the file it sealed
+        view = PdfFileReader(BytesIO(data[: _end(sigs[at])]), strict=False)
+        seal = AuditSeal(prefix, None, view.embedded_signatures[at], sealed_reader=view,
+                         refreshes=list(sigs[at + 1:]), stamp_in_file=sigs[at])
+    spec = _attachments(view.root)[AUDIT_ATTACHMENT].get_object()
     try:
         ef = spec["/EF"]
         raw = (ef["/UF"] if "/UF" in ef else ef["/F"]).get_object().data
@@ -74,7 +116,8 @@ def check_audit_seal(seal: AuditSeal, reader: Any, anchors: list[Any]) -> list[T
     """Everything wrong with the seal; empty when it holds."""
     troubles = list(seal.troubles)
     troubles += _timestamp_troubles(seal, anchors)
-    troubles += _revision_troubles(seal, reader)
+    troubles += _revision_troubles(seal, seal.sealed_reader or reader)
+    troubles += _refresh_troubles(seal, anchors)
     if seal.audit is not None:
         troubles += [(p, f"审计记录：{p}") for p in chain_problems(seal.audit)]
         events = seal.audit.get("events") if isinstance(seal.audit, dict) else None
@@ -103,6 +146,36 @@ def _timestamp_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
             and status.coverage == SignatureCoverageLevel.ENTIRE_FILE):
         return [("the document timestamp over audit.json is not intact, trusted and covering the"
                  " whole file", "覆盖 audit.json 的文档时间戳不完整、不可信或未覆盖整个文件")]
+    return []
+
+
+def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
+    """After the seal: archive refreshes only (validation data and document timestamps), each
+    timestamp intact and trusted, the last one over the whole file."""
+    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    from pipdocs.verification.signatures import DIFF_POLICY
+
+    if not seal.refreshes:
+        return []
+    bad = [("the archive timestamps after the sealed audit trail do not hold, or add more than"
+            " validation data", "审计记录封存之后的归档时间戳无法验证，或加入了验证数据之外的内容")]
+    try:
+        context = ValidationContext(trust_roots=[cert for _src, cert in anchors])
+        after = validate_pdf_timestamp(seal.stamp_in_file, validation_context=context,
+                                       diff_policy=DIFF_POLICY)
+        statuses = [validate_pdf_timestamp(s, validation_context=context, skip_diff=True)
+                    for s in seal.refreshes]
+    except Exception:  # noqa: BLE001 - fail closed
+        return bad
+    level = after.modification_level
+    if level is None or level.value > ModificationLevel.LTA_UPDATES.value:
+        return bad
+    if not all(s.intact and s.valid and s.trusted for s in statuses) or \
+            statuses[-1].coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        return bad
     return []
 
 

@@ -9,12 +9,14 @@ file, and the attached report is readable; the verdict then restates what the re
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from asn1crypto import x509
+from pydantic import BaseModel
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
@@ -49,6 +51,38 @@ def evidence_attachment(reader: PdfFileReader) -> bytes | None:
     return found[0]
 
 
+class _CaseDocument(BaseModel):
+    file: str
+    sha256: str
+
+
+class _CaseClaim(BaseModel):
+    """What this layer reads of a case record's report (``case verify --report X.pdf``)."""
+
+    verified_at: datetime
+    ok: bool
+    language: Literal["zh", "en"]
+    plan_id: str | None
+    documents: list[_CaseDocument]
+
+
+def attested_by(attachment: bytes) -> tuple[Attested, Literal["zh", "en"]]:
+    """What a record says it found: a document's verdict, or a whole case's (named by its
+    plan id and its documents' names; the digest is of the case's digests in order)."""
+    data = json.loads(attachment)
+    if isinstance(data, dict) and "documents" in data:
+        case = _CaseClaim.model_validate(data)
+        names = ", ".join(d.file for d in case.documents)
+        label = (f"{case.plan_id} 案卷（{names}）" if case.language == "zh"
+                 else f"case {case.plan_id} ({names})")
+        digest = hashlib.sha256("\n".join(d.sha256 for d in case.documents).encode()).hexdigest()
+        return Attested(file=label, sha256=digest, verdict="valid" if case.ok else "invalid",
+                        verified_at=case.verified_at, plan_id=case.plan_id), case.language
+    claimed = VerificationReport.model_validate_json(attachment)
+    return Attested(file=claimed.file, sha256=claimed.sha256, verdict=claimed.verdict,
+                    verified_at=claimed.verified_at, plan_id=claimed.plan_id), claimed.language
+
+
 def verify_evidence(path: Path, data: bytes, reader: PdfFileReader, attachment: bytes,
                     anchors: Sequence[tuple[str, x509.Certificate]], at: datetime,
                     diff_policy: Any) -> VerificationReport:
@@ -63,10 +97,7 @@ def verify_evidence(path: Path, data: bytes, reader: PdfFileReader, attachment: 
     attested: Attested | None = None
     lang: Literal["zh", "en"] = "en"
     try:
-        claimed = VerificationReport.model_validate_json(attachment)
-        attested = Attested(file=claimed.file, sha256=claimed.sha256, verdict=claimed.verdict,
-                            verified_at=claimed.verified_at, plan_id=claimed.plan_id)
-        lang = claimed.language
+        attested, lang = attested_by(attachment)
     except ValueError as exc:
         problem("evidence_unreadable", detail=str(exc).splitlines()[0][:120])
     stamps = []

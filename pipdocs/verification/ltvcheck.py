@@ -70,13 +70,14 @@ def _day(moment: datetime | None) -> str:
 def check_long_term(
     signatures: Sequence[SignedItem], doc_stamps: Sequence[tuple[str, int, Any]],
     material: Material, anchors: Sequence[asn1_x509.Certificate], at: datetime,
-    *, lta_required: bool, complete: bool, diff_policy: Any,
+    *, lta_required: bool, complete: bool, diff_policy: Any, seal: SignedItem | None = None,
 ) -> Outcome:
     """Revocation, archive timestamps and lifetime for one document."""
     out = Outcome()
     roots = [x509.load_der_x509_certificate(a.dump()) for a in anchors]
     stamps: list[Stamp] = []
     revocations: list[RevocationReport] = []
+    _check_seal(out, seal, signatures, material, roots, revocations)
     for sig in signatures:
         token = signature_token(sig.emb) if sig.emb is not None else None
         if token is None or sig.revision is None:
@@ -119,6 +120,24 @@ def check_long_term(
         dss=material.present, validation_time=at, verifiable_until=life.until,
         refresh_due=due, document_timestamps=[d for _, d in documents], revocation=revocations)
     return out
+
+
+def _check_seal(out: Outcome, seal: SignedItem | None, signatures: Sequence[SignedItem],
+                material: Material, roots: list[x509.Certificate],
+                revocations: list[RevocationReport]) -> None:
+    """The organisation's seal carries no timestamp: the first signature's proves it existed
+    then, so its certificate must not have been revoked before that moment."""
+    if seal is None or seal.signing_cert is None or seal.emb is None:
+        return
+    times = [token_time(token) for token in (signature_token(s.emb) for s in signatures
+                                             if s.emb is not None) if token is not None]
+    if not times:
+        return  # nothing signed yet: no time to judge the seal at
+    pool = roots + [x509.load_der_x509_certificate(c.dump())
+                    for c in seal.emb.other_embedded_certs]
+    finding = revocation_finding(seal.signing_cert, min(times), material, pool)
+    revocations.append(_report(seal.field, "seal", finding))
+    _judge(out, seal.field, finding)
 
 
 def _document_stamps(out: Outcome, doc_stamps: Sequence[tuple[str, int, Any]],

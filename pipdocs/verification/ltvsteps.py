@@ -9,6 +9,7 @@ from typing import Any
 from pyhanko.sign import diff_analysis as da
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
+from pipdocs.verification import ltv
 from pipdocs.verification.collect import CheckedSignature
 from pipdocs.verification.findings import CheckName
 from pipdocs.verification.ltvcheck import SignedItem, check_long_term
@@ -42,12 +43,16 @@ def check_long_term_step(run: Run) -> None:
     items = [SignedItem(s.field, s.revision, s.emb, _crypto(s.status.signing_cert)
                         if s.status is not None else None)
              for s in run.sigs if s.emb is not None]
-    stamps = [(s.field, s.revision or 0, s.emb) for s in run.doc_stamps]
+    stamps = [(s.field, s.revision or 0, s.emb) for s in run.doc_stamps] + inputs.refreshes
+    material = ltv.read_dss(inputs.whole_reader) if inputs.refreshes else run.material
     signed = {s.role for s in run.sigs}
+    seal = run.seal
+    sealed = (SignedItem(seal.field, seal.revision, seal.emb, _crypto(seal.status.signing_cert))
+              if seal is not None and seal.status is not None and seal.emb is not None else None)
     outcome = check_long_term(
-        items, stamps, run.material, [c for _, c in inputs.anchors], inputs.at,
-        lta_required=inputs.lta_required, complete=all(r in signed for r in inputs.order),
-        diff_policy=DIFF_POLICY)
+        [i for i in items if sealed is None or i.field != sealed.field], stamps, material,
+        [c for _, c in inputs.anchors], inputs.at, lta_required=inputs.lta_required,
+        complete=all(r in signed for r in inputs.order), diff_policy=DIFF_POLICY, seal=sealed)
     run.long_term = outcome.long_term
     by_field = {s.field: s for s in run.sigs + run.doc_stamps}
     for item in outcome.problems:

@@ -150,7 +150,7 @@ class RevocationReport(_Safe):
     field: str
     certificate: str = Field(description="subject common name")
     serial: str
-    role: Literal["signer", "timestamp"]
+    role: Literal["signer", "timestamp", "seal"]
     status: Literal["good", "revoked_before", "revoked_after", "no_data", "not_declared"]
     source: str = Field(default="", description="OCSP or CRL")
     checked_at: datetime | None = None

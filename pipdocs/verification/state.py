@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -32,6 +33,10 @@ class Inputs:
     seal_required: bool = False
     lta_required: bool = False  # policy pades_level B-LTA: a complete record ends sealed
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # validation time
+    # archive refreshes after the audit trail's seal (whole file): their timestamps and the
+    # file's reader, whose DSS holds their validation data; they extend the record's life
+    refreshes: list[tuple[str, int, Any]] = field(default_factory=list)
+    whole_reader: Any = None
 
 
 @dataclass

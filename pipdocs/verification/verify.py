@@ -24,7 +24,12 @@ from pipdocs.core.errors import InputError
 from pipdocs.core.plan import ROLES, Party
 from pipdocs.core.version import __version__
 from pipdocs.verification import checks, document_checks, ltv, ltvsteps
-from pipdocs.verification.auditseal import AuditSeal, check_audit_seal, find_audit_seal
+from pipdocs.verification.auditseal import (
+    AuditSeal,
+    browser_signed,
+    check_audit_seal,
+    find_audit_seal,
+)
 from pipdocs.verification.collect import (
     CheckedSignature,
     common_name,
@@ -87,11 +92,15 @@ def verify_pdf(
         certify_first=policy.certify_first if policy else True,
         seal_required=getattr(policy, "seal", "optional") == "required",
         lta_required=getattr(policy, "pades_level", "B-LT") == "B-LTA", at=at,
+        refreshes=[(s.field_name, s.signed_revision, s) for s in trail.refreshes] if trail
+        else [], whole_reader=reader,
     ))
     _check(run)
     if trail is not None:
         with run.found.guard("unchanged_after_last"):
             _check_trail(run, trail, reader)
+    else:
+        _check_no_trail(run, getattr(policy, "audit", "optional") == "required")
     report = build_report(run)
     if trail is not None:  # the report names the file as given, not the part verified above
         report.sha256, report.size = hashlib.sha256(data).hexdigest(), len(data)
@@ -112,6 +121,18 @@ def _check_trail(run: Run, trail: AuditSeal, reader: PdfFileReader) -> None:
         run.found.problem("audit_trail", "unchanged_after_last", detail=(english, chinese))
     if not troubles:
         run.found.warn("audit_sealed", events=str(trail.events))
+
+
+def _check_no_trail(run: Run, required: bool) -> None:
+    """Signed in the browser but no audit seal: the service's trail was stripped (or the record
+    left the service before it completed). A failure under the policy's ``audit: required``."""
+    certs = [s.status.signing_cert for s in run.sigs if s.role and s.status is not None]
+    if not browser_signed(certs):
+        return
+    if required:
+        run.found.problem("audit_missing", "unchanged_after_last")
+    else:
+        run.found.warn("audit_missing")
 
 
 STEPS: list[tuple[CheckName, Callable[[Run], None]]] = [

@@ -112,6 +112,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the audit trail sealed after the last signature does not check out: {detail}",
         "最后签名之后封存的审计记录校验失败：{detail}",
     ),
+    "audit_missing": (
+        "signed in the browser (pipdocs serve), but the audit trail the service seals after the"
+        " last signature is missing: the record was cut short or the trail was stripped",
+        "在线签署（pipdocs serve）的文件缺少签署服务在最后签名之后封存的审计记录："
+        "文件被截断，或审计记录被删除",
+    ),
     "audit_sealed": (
         "audit.json: {events} events, hash chain intact, sealed by a document timestamp after the"
         " last signature (this report covers the document as the last signer left it)",

@@ -155,6 +155,8 @@ def _signer_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -
         html = templates.get_template("sign.html").render(
             lang=lang, w=lambda key, **kw: word(key, lang, **kw), token=token, csrf=csrf,
             state=seen.state, status=seen.status, pages=pages,
+            title="title" if envelope is None or envelope.kind == "plan"
+            else f"title_{envelope.kind}",
             plan_id=envelope.plan_id if envelope else None,
             role=signer.role if signer else None, signer_name=signer.name if signer else "",
             role_label=service.policy.role_label(signer.role, lang) if signer else "",

@@ -25,7 +25,7 @@ from pipdocs.web.mail import Message
 from pipdocs.web.models import Envelope, Signer
 from pipdocs.web.security import code_hash, new_code, same, token_hash
 from pipdocs.web.service import Service, aware, now
-from pipdocs.web.words import word
+from pipdocs.web.words import doc, word
 
 CODE_MINUTES = 10
 MAX_FAILURES = 5
@@ -240,14 +240,15 @@ def decline(service: Service, token: str, session_id: str, reason: str,
         signer.status, signer.decline_reason = "declined", reason[:2000]
         envelope.status, envelope.updated_at = "declined", now()
         audit.record(session, envelope.id, "declined", signer.email, client, role=signer.role,
-                     reason=reason[:2000])
+                     reason=reason[:2000], sha256=envelope.document_sha256)
         role = service.policy.role_label(signer.role, lang)
+        what = doc(envelope.kind, lang, envelope.plan_id)
         for to in _hr_addresses(session, envelope):
             service.mailer.send(Message(
                 to=to, kind="declined",
-                subject=word("mail_declined_subject", lang, plan=envelope.plan_id),
-                text=word("mail_declined", lang, name=signer.name, role=role,
-                          plan=envelope.plan_id, reason=reason[:2000])))
+                subject=word("mail_declined_subject", lang, doc=what),
+                text=word("mail_declined", lang, name=signer.name, role=role, doc=what,
+                          reason=reason[:2000])))
         return view(service, signer, envelope)
 
 
@@ -277,12 +278,13 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
     service.store_document(envelope, final)
     verdict, record = _verdict(service, envelope)
     lang = envelope.language
+    what = doc(envelope.kind, lang, envelope.plan_id)
     name = f"{envelope.plan_id}-signed.pdf"
     for to in [s.email for s in envelope.signers] + _hr_addresses(session, envelope)[1:]:
         service.mailer.send(Message(
             to=to, kind="completed",
-            subject=word("mail_done_subject", lang, plan=envelope.plan_id),
-            text=word("mail_done", lang, plan=envelope.plan_id, verdict=verdict),
+            subject=word("mail_done_subject", lang, doc=what),
+            text=word("mail_done", lang, doc=what, verdict=verdict),
             attachments=[(name, final, "application/pdf"),
                          ("verification.txt", verdict.encode("utf-8"), "text/plain"),
                          ("verification.html", record.encode("utf-8"), "text/html")]))

@@ -1,5 +1,7 @@
 """HR's side: users (argon2 password hashes), API tokens, login, the envelope list with status,
-downloads, cancel and resend; and the JSON API for HR systems (Bearer token, OpenAPI at /docs).
+downloads, cancel and resend, recording an employee's decline as a refusal record (refusal.py);
+and the JSON API for HR systems (Bearer token, OpenAPI at /docs). The pages are in the HR user's
+language (zh or en), the signing pages in the document's.
 """
 
 # No `from __future__ import annotations`: FastAPI resolves the dependencies declared in the
@@ -11,20 +13,41 @@ import time
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import InputError, PipdocsError, PlanInvalid
+from pipdocs.web.hrpages import (
+    LANG_COOKIE,
+    check_form_csrf,
+    hr_language,
+    refusal_pages,
+    render_page,
+)
 from pipdocs.web.models import ApiToken, User
-from pipdocs.web.security import csrf_ok, csrf_token, new_token, token_hash
+from pipdocs.web.security import new_token, token_hash
 from pipdocs.web.service import Service, now
+from pipdocs.web.words import word
 
 HR_COOKIE = "pipdocs_hr"
 HR_HOURS = 8
 bearer = HTTPBearer(auto_error=False)
+
+
+class WitnessBody(BaseModel):
+    name: str = Field(max_length=300)
+    title: str = Field(max_length=300)
+
+
+class RefusalBody(BaseModel):
+    """What HR adds to the service's facts of a decline (the rest is not theirs to say)."""
+
+    witness: WitnessBody
+    note: str = Field(default="", max_length=500)  # more on delivery, e.g. handed over in person
 
 
 # --- users and tokens (also used by `pipdocs serve user add` / `serve token`) ---------------------
@@ -159,6 +182,35 @@ def _api_routes(app: FastAPI, service: Service) -> None:
             raise HTTPException(404, "no such envelope")
         return _json(service, envelope_id)
 
+    _refusal_api(app, service, ApiUser)
+
+
+def _refusal_api(app: FastAPI, service: Service, ApiUser: Any) -> None:  # noqa: N803
+    """POST /api/envelopes/{id}/refusal: the HR page's "record the refusal", for HR systems."""
+    from pipdocs.web.browser import client_of
+
+    @app.post("/api/envelopes/{envelope_id}/refusal", status_code=201, tags=["envelopes"])
+    def refusal(envelope_id: str, body: RefusalBody, user: ApiUser, request: Request
+                ) -> dict[str, Any]:
+        """Record the employee's decline of this envelope as a refusal record (拒签记录) and
+        send it to its signers (manager, then HR). The date, the document, how it was
+        delivered and the reason come from the service; you give the witness. Answers 409
+        unless the employee declined and no record is in progress or signed."""
+        from pipdocs.web.ceremony import Refused
+        from pipdocs.web.refusal import record_refusal
+
+        try:
+            envelope = record_refusal(service, envelope_id, user, body.witness.name,
+                                      body.witness.title, body.note, client_of(request))
+        except Refused:
+            raise
+        except PlanInvalid as exc:
+            raise HTTPException(422, [{"path": p.path, "message": p.message}
+                                      for p in exc.problems]) from exc
+        except PipdocsError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return _json(service, envelope.id)
+
 
 def _json(service: Service, envelope_id: str) -> dict[str, Any]:
     with service.readers() as session:
@@ -182,33 +234,14 @@ def _document(service: Service, envelope_id: str) -> Response:
 # --- HR pages -------------------------------------------------------------------------------------
 
 
-def _render(service: Service, templates: Jinja2Templates, request: Request, name: str,
-            **context: Any) -> Response:
-    from pipdocs.web.browser import set_session
-
-    response = HTMLResponse("")
-    csrf = csrf_token(service.secret, set_session(service, request, response))
-    html = templates.get_template(name).render(lang="en", csrf=csrf, **context)
-    response.body = html.encode("utf-8")
-    response.headers["content-length"] = str(len(response.body))
-    return response
-
-
-def _form_csrf(service: Service, request: Request, given: str) -> None:
-    from pipdocs.web.browser import session_of
-
-    if not csrf_ok(service.secret, session_of(request), given):
-        raise HTTPException(403, "missing or wrong CSRF token; reload the page")
-
-
 def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     """Login and logout; the envelope pages are in _envelope_pages."""
 
     def render(request: Request, name: str, **context: Any) -> Response:
-        return _render(service, templates, request, name, **context)
+        return render_page(service, templates, request, name, **context)
 
     def form_csrf(request: Request, given: str) -> None:
-        _form_csrf(service, request, given)
+        check_form_csrf(service, request, given)
 
     @app.get("/login", include_in_schema=False)
     def login_page(request: Request) -> Response:
@@ -220,7 +253,8 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
         form_csrf(request, csrf)
         user = check_password(service.sessions, email, password)
         if user is None:
-            return render(request, "login.html", error="Wrong e-mail or password")
+            return render(request, "login.html",
+                          error=word("hr_wrong_login", hr_language(request)))
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(HR_COOKIE, _login_cookie(service.secret, user.id), httponly=True,
                             samesite="strict", max_age=HR_HOURS * 3600,
@@ -234,6 +268,16 @@ def _page_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> 
         response.delete_cookie(HR_COOKIE)
         return response
 
+    @app.get("/language/{lang}", include_in_schema=False)
+    def language(lang: str, back: str = "") -> Response:
+        """The switch: remember the HR user's language (a preference, not a state change)."""
+        response = RedirectResponse("/login" if back == "login" else "/", status_code=303)
+        if lang in ("zh", "en"):
+            response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="strict",
+                                max_age=365 * 86400,
+                                secure=service.config.base_url().startswith("https://"))
+        return response
+
     _envelope_pages(app, service, templates)
 
 
@@ -242,10 +286,10 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
     from pipdocs.web.browser import client_of
 
     def render(request: Request, name: str, **context: Any) -> Response:
-        return _render(service, templates, request, name, **context)
+        return render_page(service, templates, request, name, **context)
 
     def form_csrf(request: Request, given: str) -> None:
-        _form_csrf(service, request, given)
+        check_form_csrf(service, request, given)
 
     def hr_user(request: Request) -> User:
         user = _login_user(service, request)
@@ -257,11 +301,21 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
 
     @app.get("/", include_in_schema=False)
     def envelopes(request: Request, user: HrUser) -> Response:
+        from pipdocs.web.refusal import decline_of
+
         with service.readers() as session:
             rows = service.list_envelopes(session)
+            declines = {row.id: decline_of(service, session, row) for row in rows
+                        if row.status == "declined"}  # also loads the signers
             for row in rows:
                 _ = row.signers  # load while the session is open
-        return render(request, "envelopes.html", user=user, envelopes=rows, error="")
+        by_id = {row.id: row for row in rows}
+        return render(request, "envelopes.html", user=user, envelopes=rows, error="",
+                      declines=declines, by_id=by_id,
+                      refusals={r.refusal_of: r for r in rows if r.refusal_of},
+                      role_label=service.policy.role_label)
+
+    refusal_pages(app, service, templates, hr_user)
 
     @app.post("/envelopes", include_in_schema=False)
     def upload(request: Request, user: HrUser, file: Annotated[UploadFile, File()],
@@ -285,3 +339,4 @@ def _envelope_pages(app: FastAPI, service: Service, templates: Jinja2Templates) 
         else:
             raise HTTPException(404)
         return RedirectResponse("/", status_code=303)
+

@@ -48,6 +48,10 @@ class Envelope(Base):
     plan_id: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16))  # in_progress completed declined cancelled
+    kind: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")
+    # a refusal record's envelope: the declined envelope it records (one per decline)
+    refusal_of: Mapped[str | None] = mapped_column(String(32), nullable=True, unique=True,
+                                                   index=True)
     version: Mapped[int] = mapped_column(Integer)  # current document: documents/<id>/v<N>.pdf
     document_sha256: Mapped[str] = mapped_column(String(64))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)

@@ -29,11 +29,12 @@ from pipdocs.web.audit import Client
 from pipdocs.web.mail import Channel, Message
 from pipdocs.web.models import Envelope, Signer, User
 from pipdocs.web.security import new_token, token_hash
-from pipdocs.web.words import word
+from pipdocs.web.words import doc, word
 
 LINK_DAYS = 14
 MAX_PDF_BYTES = 20 * 1024 * 1024
 SENDER = "pipdocs <no-reply@pipdocs.invalid>"
+DOCUMENT_KINDS = ("plan", "revision", "checkin", "refusal", "evaluation")
 
 
 @dataclass
@@ -165,14 +166,20 @@ class Service:
         """An envelope for a prepared pipdocs PDF; the first signer's link is mailed."""
         return self.create_envelope_link(data, user, client)[0]
 
-    def create_envelope_link(self, data: bytes, user: User | None, client: Client
-                             ) -> tuple[Envelope, str | None]:
-        """``create_envelope``, also returning the link just mailed (for the demo)."""
-        plan, signed, order = check_prepared(data, self.policy)
+    def create_envelope_link(self, data: bytes, user: User | None, client: Client,
+                             refusal_of: Any = None) -> tuple[Envelope, str | None]:
+        """``create_envelope``, also returning the link just mailed (for the demo).
+
+        ``refusal_of(session)``: for a refusal record, called in the same transaction before
+        anything is written; it locks and checks the declined envelope, returns its id, and
+        writes its own audit row there."""
+        plan, signed, order, kind = check_prepared(data, self.policy)
         with self.sessions.begin() as session:
+            follows = refusal_of(session) if refusal_of is not None else None
             envelope = Envelope(
                 id=uuid.uuid4().hex, plan_id=plan.plan_id, language=plan.language,
-                status="in_progress", version=0, document_sha256="",
+                status="in_progress", version=0, document_sha256="", kind=kind,
+                refusal_of=follows,
                 created_by=user.id if user else None, created_at=now(), updated_at=now(),
             )
             session.add(envelope)
@@ -187,7 +194,9 @@ class Service:
             session.flush()
             audit.record(session, envelope.id, "created", user.email if user else "api", client,
                          plan_id=plan.plan_id, sha256=envelope.document_sha256,
-                         signers=[f"{s.role}:{s.email}" for s in envelope.signers])
+                         signers=[f"{s.role}:{s.email}" for s in envelope.signers],
+                         **({"document": kind} if kind != "plan" else {}),
+                         **({"refusal_of": follows} if follows else {}))
             link = self.mail_next(session, envelope, client)
         return envelope, link
 
@@ -211,10 +220,11 @@ class Service:
         url = self.issue_link(session, signer)
         lang = envelope.language
         expires = f"{signer.token_expires:%Y-%m-%d %H:%M} UTC" if signer.token_expires else ""
+        what = doc(envelope.kind, lang, envelope.plan_id)
         self.mailer.send(Message(
             to=signer.email, kind="link",
-            subject=word("mail_link_subject", lang, plan=envelope.plan_id),
-            text=word("mail_link", lang, name=signer.name, plan=envelope.plan_id, url=url,
+            subject=word("mail_link_subject", lang, doc=what),
+            text=word("mail_link", lang, name=signer.name, doc=what, url=url,
                       role=self.policy.role_label(signer.role, lang), expires=expires),
             link=url,
         ))
@@ -249,6 +259,8 @@ class Service:
     def envelope_json(self, envelope: Envelope) -> dict[str, Any]:
         return {
             "id": envelope.id, "status": envelope.status, "plan_id": envelope.plan_id,
+            "kind": envelope.kind,
+            **({"refusal_of": envelope.refusal_of} if envelope.refusal_of else {}),
             "signers": [{"role": s.role, "email": s.email, "status": s.status}
                         for s in envelope.signers],
         }
@@ -271,13 +283,15 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str], list[str]]:
-    """The embedded plan of a prepared pipdocs PDF, the roles that already signed it and the
-    signing order; anything else is refused with one clear line (InputError, SigningRefused)."""
+def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str], list[str], str]:
+    """The embedded plan of a prepared pipdocs PDF, the roles that already signed it, the
+    signing order and the document's kind (plan, checkin, refusal...); anything else is
+    refused with one clear line (InputError, SigningRefused)."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     from pipdocs.core.plan import SIGNATURE_FIELDS
+    from pipdocs.document.record import document_kind
     from pipdocs.signing.checks import (
         check_document,
         check_earlier_signatures,
@@ -299,16 +313,21 @@ def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str], list[str
         fields = signature_fields(reader)
     except PdfError as exc:
         raise InputError(f"{what} is not a readable PDF ({exc})") from exc
-    missing = [SIGNATURE_FIELDS[r] for r in policy.order if SIGNATURE_FIELDS[r] not in fields]
+    terms = signing_terms(reader, policy, what)  # the order the document records
+    # its own signers: a refusal record or a check-in has no field for every role of the plan
+    missing = [SIGNATURE_FIELDS[r] for r in terms.order if SIGNATURE_FIELDS[r] not in fields]
     if missing:
         raise InputError(
             f"{what} is not a prepared pipdocs PDF: it has no signature field {missing[0]};"
             " upload the PDF made by 'pipdocs pdf'")
-    terms = signing_terms(reader, policy, what)  # the order the document records
     check_document(data, reader, plan, terms, what)
     signed = {r for r in terms.order if fields[SIGNATURE_FIELDS[r]]}
     if signed:
         check_earlier_signatures(reader, plan, terms, what)
     if len(signed) == len(terms.order):
         raise InputError(f"{what} is already signed by everyone; there is nothing to send")
-    return plan, signed, list(terms.order)
+    kind = document_kind(reader.root)
+    if kind not in DOCUMENT_KINDS:
+        raise InputError(f"{what} is a '{kind[:40]}' document; pipdocs sends only"
+                         f" {', '.join(DOCUMENT_KINDS)}")
+    return plan, signed, list(terms.order), kind
