@@ -162,6 +162,20 @@ def test_revision_shows_reason_changes_and_the_full_new_plan(built: Built,
         assert flat(expected) in text, expected
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_revision_is_one_document_with_one_page_numbering(
+        built: Built, english: dict[str, Path], pdf_text: Callable[..., str], lang: str) -> None:
+    """Cover and revised plan read as one document: page i of n on every page (the plan part
+    once restarted at 1 of its own count) and the revision's header over the plan's pages."""
+    pdf = built.case / "04-revision.pdf" if lang == "zh" else english["revision"]
+    pages = [flat(page) for page in pdf_text(pdf).split("\f")[:-1]]
+    assert len(pages) >= 4
+    for i, page in enumerate(pages, 1):
+        assert (f"第{i}页/共{len(pages)}页" if lang == "zh" else f"Page{i}of{len(pages)}") in page
+    header = flat("绩效改进计划变更" if lang == "zh" else "Plan revision")
+    assert all(header in page for page in pages[1:])
+
+
 # --- broken cases, each failing for its own reason ---------------------------------------------
 
 

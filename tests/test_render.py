@@ -302,3 +302,42 @@ def test_the_docx_gets_the_usual_file_mode(tmp_path: Path, plans: list[Plan]) ->
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+# --- one document from several (a revision: cover, then the revised plan) -------------------------
+
+
+def test_composed_document_keeps_the_first_ones_section_and_breaks_the_page(
+        plans: list[Plan]) -> None:
+    from pipdocs.document.render import compose_docx
+
+    first, second = (render_docx_bytes(p) for p in plans[:2])
+    merged = docx.Document(io.BytesIO(compose_docx(first, second)))
+    texts = [p.text for p in merged.paragraphs]
+    (cut,) = [i for i, p in enumerate(merged.paragraphs) if p.paragraph_format.page_break_before]
+    assert texts[cut] == docx.Document(io.BytesIO(second)).paragraphs[0].text
+    before, after = "\n".join(texts[:cut]), "\n".join(texts[cut:])
+    assert str(plans[0].plan_id) in before and str(plans[0].plan_id) not in after
+    assert str(plans[1].plan_id) in after and str(plans[1].plan_id) not in before
+    # one section, so one header, one footer and one page numbering from the first page on
+    assert len(merged.element.body.findall(f".//{qn('w:sectPr')}")) == 1
+    assert len(merged.sections) == 1
+
+
+def test_core_properties_still_work_after_composing(plans: list[Plan]) -> None:
+    """docxcompose remaps python-docx's 'cp' prefix process-wide; pipdocs puts it back, or a
+    keyword would be written a second time in the wrong namespace (Word: damaged file)."""
+    import zipfile
+
+    from pipdocs.document.render import compose_docx
+
+    compose_docx(render_docx_bytes(plans[0]), render_docx_bytes(plans[1]))
+    document = docx.Document()
+    document.core_properties.keywords = "PIP revision"
+    out = io.BytesIO()
+    document.save(out)
+    core = zipfile.ZipFile(out).read("docProps/core.xml").decode("utf-8")
+    core_ns = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    assert "custom-properties" not in core
+    tree = docx.oxml.parse_xml(core.encode("utf-8"))
+    assert [k.text for k in tree.iter(f"{{{core_ns}}}keywords")] == ["PIP revision"]

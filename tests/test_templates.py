@@ -66,7 +66,7 @@ def test_layout_a4_fonts_footer_and_tables(lang: str, role: str) -> None:
     if lang == "zh":
         assert "CJK SC" in fonts.get(qn("w:ascii"))
     tables = document.tables
-    assert len(tables) == 8  # parties, 4 content tables, 3 signature boxes
+    assert len(tables) == 6  # parties, 4 content tables, one table of the 3 signature boxes
     headers = [t for t in tables if t.rows[0]._tr.find(f".//{qn('w:tblHeader')}") is not None]
     assert len(headers) == 4  # gap, actions, checkpoints, outcomes repeat their header row
     for table in tables:

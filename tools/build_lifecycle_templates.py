@@ -6,77 +6,48 @@ Same house style and rules as the plan templates (tools/build_templates.py, whos
 building blocks this script reuses): explicit CJK fonts, header and footer on every page, and one
 signature box per signer, marked ``[[sig:<role>:begin]]`` / ``[[sig:<role>:end]]``. The output
 is byte-for-byte reproducible. Wording lives in lifecycle_text.py. The revision template is a
-cover page only: the revised plan itself is rendered from its role template and appended.
+cover page only: the revised plan itself is rendered from its role template and composed into
+the same document after it (one page numbering).
 """
 
 from __future__ import annotations
 
-import argparse
-import io
 import sys
-from pathlib import Path
 from typing import Any
 
 from build_templates import (
-    FIXED_TIME,
-    FONTS,
     LABEL_FILL,
     add_row,
-    drop_thumbnail,
+    document_bytes,
+    letterhead,
     loop_row,
+    new_document,
     new_table,
-    normalise_zip,
-    page_setup,
     para,
-    setup_styles,
-    signature_box,
+    parties_table,
+    signature_table,
+    write_templates,
 )
-from docx import Document
-from docx.oxml.ns import qn
 from docx.shared import Pt
 from lifecycle_text import COMMON, TEXT
 
-ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("checkin", "evaluation", "refusal", "revision")
 LABEL = "PIP Table Head"
 
 
-def info_table(doc: Any, T: dict[str, Any], extra: list[tuple[str, str]]) -> None:
-    """Who and when: the parties, the period, and the document's own rows."""
-    table = new_table(doc, [3.1, 5.4, 3.1, 5.4])
-    fills = [LABEL_FILL, None, LABEL_FILL, None]
-    add_row(table, [T["p_employee"], "{{ employee.name }}", T["p_employee_id"],
-                    "{{ employee.id }}"], fills=fills)
-    add_row(table, [T["p_department"], "{{ employee.department }}", T["p_title"],
-                    "{{ employee.title }}"], fills=fills)
-    add_row(table, [T["p_manager"], T["person"] % ("manager", "manager"), T["p_hr"],
-                    T["person"] % ("hr", "hr")], fills=fills)
-    for label, value in [(T["p_period"], T["period"]), *extra]:
-        row = add_row(table, [label, value, "", ""], fills=fills)
-        row.cells[1].merge(row.cells[3])
-    for row in table.rows:
-        for p in row.cells[0].paragraphs + row.cells[2].paragraphs:
-            p.style = doc.styles[LABEL]
-    para(doc, "", "PIP Body").paragraph_format.space_after = Pt(2)
-
-
 def title_block(doc: Any, T: dict[str, Any], K: dict[str, Any],
                 extra: list[tuple[str, str]]) -> None:
-    para(doc, "{%p if organisation %}", "PIP Meta")
-    para(doc, "{{ organisation }}", "PIP Meta").paragraph_format.space_after = Pt(0)
-    para(doc, "{%p endif %}", "PIP Meta")
-    para(doc, K["title"], "Title")
-    para(doc, T["meta"], "PIP Meta")
-    info_table(doc, T, [(K["p_date"], "{{ date }}"), *extra])
+    letterhead(doc, K["title"], T["meta"])
+    parties_table(doc, T, [(K["p_date"], "{{ date }}"), *extra])
 
 
 def signatures(doc: Any, T: dict[str, Any], K: dict[str, Any]) -> None:
     para(doc, K["h_sign"], "Heading 1")
-    intro = para(doc, K["sign_intro"], keep_next=True)
-    intro.paragraph_format.space_after = Pt(8)
-    for role in K["order"]:
-        signature_box(doc, T, role)
-    para(doc, T["follows"], "PIP Note")
+    para(doc, K["sign_intro"], keep_next=True)
+    # Before the boxes, not under them: LibreOffice would leave a note after the table alone
+    # on the next page; here heading, text, note and boxes move to a page together.
+    para(doc, T["follows"], "PIP Note", keep_next=True).paragraph_format.space_after = Pt(8)
+    signature_table(doc, T, K["order"])
 
 
 def listing(doc: Any, loop: str, item: str, empty: str | None = None) -> None:
@@ -182,39 +153,13 @@ def build(lang: str, kind: str) -> bytes:
     T, K = dict(COMMON[lang]), TEXT[lang][kind]
     plain_title = K["title"].split("（")[0].split(" (")[0]
     T["header_right"] = T["header_right"].format(title=plain_title)
-    doc = Document()
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
-    setup_styles(doc, lang)
-    page_setup(doc, T)
+    doc = new_document(lang, T)
     BUILDERS[kind](doc, T, K)
-    props = doc.core_properties
-    props.title = plain_title
-    props.subject = ""
-    props.author = props.last_modified_by = "pipdocs"
-    props.language = FONTS[lang][3]
-    props.keywords = f"PIP {lang} {kind}"
-    props.comments = "Template for pipdocs: edit freely, then run `pipdocs templates check`."
-    props.created = props.modified = FIXED_TIME
-    props.revision = 1
-    drop_thumbnail(doc)
-    raw = io.BytesIO()
-    doc.save(raw)
-    return bytes(normalise_zip(raw.getvalue()))
+    return document_bytes(doc, lang, plain_title, f"PIP {lang} {kind}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "templates")
-    args = parser.parse_args(argv)
-    for lang in ("zh", "en"):
-        for kind in KINDS:
-            path = args.out / lang / f"{kind}.docx"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(build(lang, kind))
-            print(path)
-    return 0
+    return write_templates(argv, __doc__ or "", KINDS, build)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,11 @@ Layout rules the rest of pipdocs relies on:
 - the six sections of a PIP in order (problem, expected standard, SMART goals, actions and
   support, timetable and checkpoints, evaluation and outcomes), then the employee's statement
   and appeal channel;
-- a signature page with one box per role; the blank signing area is a table cell whose first
-  paragraph is ``[[sig:<role>:begin]]`` (left) and last ``[[sig:<role>:end]]`` (right), white
-  2 pt text, so the PDF stage finds the box wherever it lands;
+- a signature page with one box per role, each box a row of ONE table whose rows cannot split
+  and keep together (LibreOffice splits separate tables across pages); the blank signing area is
+  a table cell whose first paragraph is ``[[sig:<role>:begin]]`` (left) and last
+  ``[[sig:<role>:end]]`` (right), white 2 pt text, so the PDF stage finds the box wherever it
+  lands;
 - fonts named explicitly (no theme fonts) with w:eastAsia and w:lang eastAsia="zh-CN" in the
   document defaults and in every style, so LibreOffice picks and embeds the right faces.
 """
@@ -26,6 +28,7 @@ import datetime as dt
 import io
 import sys
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -363,28 +366,37 @@ def page_footer(doc, foot: Paragraph, T: dict[str, Any]) -> None:
 
 
 def title_block(doc, T: dict[str, Any], R: dict[str, str]) -> None:
+    letterhead(doc, T["title"], T["meta"].replace("{role_label}", R["label"]))
+    parties_table(doc, T)
+    para(doc, T["intro"])
+
+
+def letterhead(doc, title: str, meta: str) -> None:
+    """The organisation (when the plan names one), the document's title and its meta line."""
     para(doc, "{%p if organisation %}", "PIP Meta")
     para(doc, "{{ organisation }}", "PIP Meta").paragraph_format.space_after = Pt(0)
     para(doc, "{%p endif %}", "PIP Meta")
-    para(doc, T["title"], "Title")
-    para(doc, T["meta"].replace("{role_label}", R["label"]), "PIP Meta")
+    para(doc, title, "Title")
+    para(doc, meta, "PIP Meta")
+
+
+def parties_table(doc, T: dict[str, Any], extra: Sequence[tuple[str, str]] = ()) -> None:
+    """Who and when: the parties, the period, then ``extra`` (label, value) rows."""
     table = new_table(doc, [3.1, 5.4, 3.1, 5.4])
     fills = [LABEL_FILL, None, LABEL_FILL, None]
-    lab = "PIP Table Head"
     add_row(table, [T["p_employee"], "{{ employee.name }}", T["p_employee_id"],
                     "{{ employee.id }}"], fills=fills)
     add_row(table, [T["p_department"], "{{ employee.department }}", T["p_title"],
                     "{{ employee.title }}"], fills=fills)
     add_row(table, [T["p_manager"], T["person"] % ("manager", "manager"), T["p_hr"],
                     T["person"] % ("hr", "hr")], fills=fills)
-    row = add_row(table, [T["p_period"], T["period"], "", ""], fills=fills)
-    row.cells[1].merge(row.cells[3])
+    for label, value in [(T["p_period"], T["period"]), *extra]:
+        row = add_row(table, [label, value, "", ""], fills=fills)
+        row.cells[1].merge(row.cells[3])
     for row in table.rows:
-        for i in (0, 2):
-            for p in row.cells[i].paragraphs:
-                p.style = doc.styles[lab]
+        for p in row.cells[0].paragraphs + row.cells[2].paragraphs:
+            p.style = doc.styles["PIP Table Head"]
     para(doc, "", "PIP Body").paragraph_format.space_after = Pt(2)
-    para(doc, T["intro"])
 
 
 def section_diagnosis(doc, T: dict[str, Any], R: dict[str, str]) -> None:
@@ -492,13 +504,13 @@ def section_evaluation(doc, T: dict[str, Any]) -> None:
     para(doc, T["appeal"])
 
 
-def signature_box(doc, T: dict[str, Any], role: str) -> None:
-    """One role's box, a single unsplittable row: who signs (left) and the signing area (right).
+def signature_box(doc, table: Table, T: dict[str, Any], role: str) -> None:
+    """One role's box, an unsplittable row of the signature table: who signs (left) and the
+    signing area (right).
 
     The signing area is at least 3 cm high; its first paragraph is the begin marker and its last
     the end marker, so the PDF stage puts the signature field exactly over it.
     """
-    table = new_table(doc, [8.0, 9.0])
     title = T["sig_title_employee"] if role == "employee" else T["sig_title"] % role
     label, name = T["sig_name"]
     row = add_row(table, [[(T[f"sig_{role}"], True)], ""], fills=[LABEL_FILL, None])
@@ -511,10 +523,6 @@ def signature_box(doc, T: dict[str, Any], role: str) -> None:
     name_para.add_run(name % role).bold = True
     who.add_paragraph(title, style=doc.styles["PIP Table Text"])
     who.add_paragraph(T["sig_email"] % role, style=doc.styles["PIP Table Text"])
-    if role != "hr":  # keep the three boxes on one page: Word and LibreOffice both honour it
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                p.paragraph_format.keep_with_next = True
     area = row.cells[1]
     begin = area.paragraphs[0]
     begin.style = doc.styles["PIP Marker"]
@@ -525,8 +533,22 @@ def signature_box(doc, T: dict[str, Any], role: str) -> None:
     end = area.add_paragraph(style=doc.styles["PIP Marker"])
     end.add_run(marker(role, end=True))
     end.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    gap = para(doc, "", "PIP Marker", keep_next=role != "hr")
-    gap.paragraph_format.space_after = Pt(8)
+    for cell in row.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
+def signature_table(doc, T: dict[str, Any], roles: list[str] | tuple[str, ...]) -> None:
+    """Every signer's box in ONE table of unsplittable rows that keep with the next.
+
+    LibreOffice does not honour keep-with-next from one table to the next (three tables split
+    over two pages); inside one table it keeps the rows together, so the boxes never split. The
+    last row keeps with the paragraph after the table too, so no note is left alone on a page.
+    """
+    table = new_table(doc, [8.0, 9.0])
+    for role in roles:
+        signature_box(doc, table, T, role)
+    para(doc, "", "PIP Marker").paragraph_format.space_after = Pt(8)
 
 
 def section_signatures(doc, T: dict[str, Any]) -> None:
@@ -534,19 +556,13 @@ def section_signatures(doc, T: dict[str, Any]) -> None:
     space = "" if T is TEXT["zh"] else " "
     intro = para(doc, T["closing"] + space + T["sig_intro"], keep_next=True)
     intro.paragraph_format.space_after = Pt(8)
-    for role in ("employee", "manager", "hr"):
-        signature_box(doc, T, role)
+    signature_table(doc, T, ("employee", "manager", "hr"))
 
 
 def build(lang: str, role: str) -> bytes:
     """The template for one language and role, as .docx bytes."""
     T, R = TEXT[lang], ROLE[lang][role]
-    doc = Document()
-    body = doc.element.body
-    for p in list(body.iterchildren(qn("w:p"))):
-        body.remove(p)
-    setup_styles(doc, lang)
-    page_setup(doc, T)
+    doc = new_document(lang, T)
     title_block(doc, T, R)
     section_diagnosis(doc, T, R)
     section_gap(doc, T)
@@ -555,12 +571,29 @@ def build(lang: str, role: str) -> bytes:
     section_checkpoints(doc, T)
     section_evaluation(doc, T)
     section_signatures(doc, T)
+    return document_bytes(doc, lang, f"{T['doc_title']} ({R['label']})", f"PIP {lang} {role}")
+
+
+def new_document(lang: str, T: dict[str, Any]) -> Any:
+    """An empty document with the house styles, A4 page, header and footer (plan and lifecycle
+    templates alike)."""
+    doc = Document()
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+    setup_styles(doc, lang)
+    page_setup(doc, T)
+    return doc
+
+
+def document_bytes(doc: Any, lang: str, title: str, keywords: str) -> bytes:
+    """The finished template as reproducible .docx bytes: fixed core properties, no thumbnail."""
     props = doc.core_properties
-    props.title = f"{T['doc_title']} ({R['label']})"
+    props.title = title
     props.subject = ""
     props.author = props.last_modified_by = "pipdocs"
     props.language = FONTS[lang][3]
-    props.keywords = f"PIP {lang} {role}"
+    props.keywords = keywords
     props.comments = "Template for pipdocs: edit freely, then run `pipdocs templates check`."
     props.created = props.modified = FIXED_TIME
     props.revision = 1
@@ -591,17 +624,24 @@ def normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+def write_templates(argv: list[str] | None, doc: str, names: Sequence[str],
+                    build_one: Callable[[str, str], bytes]) -> int:
+    """The command line of both build scripts: ``build_one(lang, name)`` for every language and
+    name, written to <out>/<lang>/<name>.docx."""
+    parser = argparse.ArgumentParser(description=doc.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=ROOT / "templates")
     args = parser.parse_args(argv)
     for lang in ("zh", "en"):
-        for role in ROLES:
-            path = args.out / lang / f"{role}.docx"
+        for name in names:
+            path = args.out / lang / f"{name}.docx"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(build(lang, role))
+            path.write_bytes(build_one(lang, name))
             print(path)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_templates(argv, __doc__ or "", ROLES, build)
 
 
 if __name__ == "__main__":

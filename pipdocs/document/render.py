@@ -65,10 +65,11 @@ def render_template_bytes(
     import zipfile
 
     from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
     from jinja2 import TemplateError as JinjaError
 
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(path)))
+    from pipdocs.document.docxlib import docx_template
+
+    tpl = docx_template()(io.BytesIO(_template_bytes(path)))
     try:
         tpl.render(context, jinja_env=jinja_env(language), autoescape=True)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
@@ -84,6 +85,33 @@ def render_template_bytes(
     props.language = LANGUAGE_TAGS[language]
     out = io.BytesIO()
     tpl.save(out)
+    return out.getvalue()
+
+
+def compose_docx(first: bytes, *more: bytes) -> bytes:
+    """One Word document from several: each of ``more`` starts on a new page.
+
+    The result keeps ``first``'s page setup, header and footer throughout, so LibreOffice numbers
+    its pages as one document (a revision's cover and its plan read "page 3 of 7", not two
+    "page 1 of ..." runs). docxcompose carries styles, numbering and images across.
+    """
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from pipdocs.document.docxlib import composer
+
+    merged = composer()(docx.Document(io.BytesIO(first)))
+    for part in more:
+        doc = docx.Document(io.BytesIO(part))
+        start = doc.element.body[0]
+        if start.tag != qn("w:p"):  # a table first: give it a paragraph to break before
+            start = OxmlElement("w:p")
+            doc.element.body.insert(0, start)
+        start.get_or_add_pPr().pageBreakBefore_val = True
+        merged.append(doc, remove_property_fields=False)  # ours have no property fields
+    out = io.BytesIO()
+    merged.save(out)
     return out.getvalue()
 
 

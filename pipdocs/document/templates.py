@@ -315,8 +315,8 @@ def check_template(path: Path, context: type[BaseModel] | None = None,
     import zipfile
 
     from docx.opc.exceptions import PackageNotFoundError
-    from docxtpl import DocxTemplate
 
+    from pipdocs.document.docxlib import docx_template
     from pipdocs.document.jinja import jinja_env
 
     path = Path(path)
@@ -324,7 +324,7 @@ def check_template(path: Path, context: type[BaseModel] | None = None,
         raise TemplateError(f"{path}: file not found; check the path")
     check_zip(path, "Word template", DOCX_LIMITS, TemplateError)
     try:
-        tpl = DocxTemplate(path)
+        tpl = docx_template()(path)
         document = tpl.get_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"{path}: not a Word .docx file ({exc}); save it as .docx") from exc

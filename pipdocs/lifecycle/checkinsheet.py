@@ -257,8 +257,9 @@ def _queue_rows(sheet: Path, plans: Path, in_force: dict[str, Document], out_dir
                     continue
                 draft = checkin_draft(parent.path, inp, source, out, options)
                 key = f"row{number}"
-                docx = render_docx("checkin", draft.plan, draft.context, work / f"{key}.docx",
-                                   options.templates_dir)
+                docx = work / f"{key}.docx"
+                docx.write_bytes(render_docx("checkin", draft.plan, draft.context,
+                                             options.templates_dir))
                 pool.submit(Job(key, docx, work / f"{key}.pdf"))
                 queued[key] = _Queued(number, plan_id, out, draft)
             except PipdocsError as exc:

@@ -143,25 +143,29 @@ def title_of(kind: str, plan: Plan) -> str:
     return f"{LABELS[plan.language][kind]} – {plan.employee.name}"
 
 
-def render_docx(kind: str, plan: Plan, context: dict[str, Any], docx: Path,
-                templates_dir: Path | None) -> Path:
-    """Render a lifecycle template to ``docx`` (Word; LibreOffice converts it later)."""
+def render_docx(kind: str, plan: Plan, context: dict[str, Any],
+                templates_dir: Path | None) -> bytes:
+    """A lifecycle template rendered with ``context``: the Word document."""
     from pipdocs.document.render import render_template_bytes
     from pipdocs.document.templates import find_template
 
     path = find_template(plan.language, kind, templates_dir)
-    docx.write_bytes(render_template_bytes(path, context, plan.language,
-                                           title_of(kind, plan), plan.plan_id or ""))
-    return docx
+    return render_template_bytes(path, context, plan.language, title_of(kind, plan),
+                                 plan.plan_id or "")
 
 
 def render_pdf(kind: str, plan: Plan, context: dict[str, Any], work: Path,
                templates_dir: Path | None) -> bytes:
     """Render a lifecycle template and convert it with LibreOffice: the unprepared PDF."""
+    return to_pdf(render_docx(kind, plan, context, templates_dir), work, kind)
+
+
+def to_pdf(docx: bytes, work: Path, name: str) -> bytes:
+    """A Word document converted by LibreOffice (in ``work``)."""
     from pipdocs.conversion.soffice import convert_docx_to_pdf
 
-    docx = render_docx(kind, plan, context, work / f"{kind}.docx", templates_dir)
-    return convert_docx_to_pdf(docx, work / f"{kind}.pdf").read_bytes()
+    (work / f"{name}.docx").write_bytes(docx)
+    return convert_docx_to_pdf(work / f"{name}.docx", work / f"{name}.pdf").read_bytes()
 
 
 def finish(kind: str, plan: Plan, pdf: bytes, record: Record, out: Path,

@@ -1,13 +1,13 @@
 """``pipdocs revise``: version n+1 of a plan, a full plan document signed again by all three.
 
 Its first page gives the reason, the list of changes and the SHA-256 of the version it replaces;
-the revised plan follows, rendered from its role template exactly as ``pipdocs pdf`` would. Its
+the revised plan follows on a new page, rendered from its role template as ``pipdocs pdf`` would,
+in the same Word document: one header, one footer and one page numbering throughout. Its
 ``plan.json`` is the new version (the parties stay the same), its record names the old one.
 """
 
 from __future__ import annotations
 
-import io
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -24,8 +24,9 @@ from pipdocs.lifecycle.make import (
     in_force,
     policy_of,
     record_for,
-    render_pdf,
+    render_docx,
     start,
+    to_pdf,
 )
 from pipdocs.lifecycle.revision import plan_changes, same_parties
 from pipdocs.lifecycle.rules import period_end
@@ -33,23 +34,10 @@ from pipdocs.lifecycle.rules import period_end
 MAX_REASON = 2000
 
 
-def _merge(first: bytes, second: bytes) -> bytes:
-    """The cover page(s) followed by the plan, as one PDF."""
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for part in (first, second):
-        writer.append(PdfReader(io.BytesIO(part)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def make_revision(parent_pdf: Path, plan_file: Path, reason: str, out: Path, options: Options,
                   when: date | None = None) -> Made:
     """Revision of the signed plan version ``parent_pdf`` to the plan in ``plan_file``."""
-    from pipdocs.conversion.soffice import convert_docx_to_pdf
-    from pipdocs.document.render import render_docx_bytes
+    from pipdocs.document.render import compose_docx, render_docx_bytes
 
     new = load_plan(plan_file)
     when = when or date.today()
@@ -77,11 +65,11 @@ def make_revision(parent_pdf: Path, plan_file: Path, reason: str, out: Path, opt
                               version=version, previous_version=parent.version, reason=reason,
                               changes=changes)
     with tempfile.TemporaryDirectory(prefix="pipdocs-revision-") as tmp:
-        work = Path(tmp)
-        cover = render_pdf("revision", new, context_dict(context), work, options.templates_dir)
-        (work / "plan.docx").write_bytes(render_docx_bytes(new, options.templates_dir))
-        body = convert_docx_to_pdf(work / "plan.docx", work / "plan.pdf").read_bytes()
-        path = finish("revision", new, _merge(cover, body), record, out, options.policy)
+        # One Word document, so one page numbering and one header from cover to signatures.
+        cover = render_docx("revision", new, context_dict(context), options.templates_dir)
+        docx = compose_docx(cover, render_docx_bytes(new, options.templates_dir))
+        pdf = to_pdf(docx, Path(tmp), "revision")
+        path = finish("revision", new, pdf, record, out, options.policy)
     warnings = [] if changes else [tr("{file}: the new plan changes nothing the parties agreed"
                                       " (goals, actions, support, checkpoints, period)").format(
                                           file=plan_file)]

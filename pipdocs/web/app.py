@@ -12,7 +12,7 @@ import binascii
 from pathlib import Path
 from typing import Any
 
-from fastapi import BackgroundTasks, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -135,7 +135,7 @@ def create_app(service: Service) -> FastAPI:
 
 def _signer_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -> None:
     @app.get("/s/{token}", response_class=HTMLResponse, include_in_schema=False)
-    def signing_page(token: str, request: Request, background: BackgroundTasks) -> Response:
+    def signing_page(token: str, request: Request) -> Response:
         with service.readers() as session:
             signer, envelope = ceremony.find(session, token)
             seen = ceremony.view(service, signer, envelope)
@@ -145,8 +145,9 @@ def _signer_routes(app: FastAPI, service: Service, templates: Jinja2Templates) -
         new_browser = session_of(request) is None
         csrf = csrf_token(service.secret, set_session(service, request, response))
         if new_browser and seen.state == "ready" and signer is not None and envelope is not None:
-            # once per browser (not per reload), recorded after the page has been sent
-            background.add_task(ceremony.opened, service, token, client_of(request))
+            # once per browser (not per reload); recorded before the page is sent, so that the
+            # audit trail's order is the real one (a decline can never precede its "opened")
+            ceremony.opened(service, token, client_of(request))
         pages: list[int] = []
         if envelope is not None and seen.state in ("ready", "waiting"):
             from pipdocs.web.pages import page_images
