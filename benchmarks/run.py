@@ -87,6 +87,14 @@ def table(results: dict[str, Any]) -> str:
             f"{b['floor_s']} s (docxtpl + soffice batches)",
             f"{b['ratio']} {_fmt_range(_span(b.get('round_ratios')))}", "<= 1.00",
         ))
+    c = results.get("checkins")
+    if c:
+        rows.append((
+            f"bulk {c['rows']} check-ins, {c['workers']} workers",
+            f"{c['pool_s']} s, {c['pool_docs_per_s']} docs/s",
+            f"{c['one_at_a_time_s']} s (pipdocs checkin per row)",
+            str(round(c["pool_s"] / c["one_at_a_time_s"], 2)), "(reported)",
+        ))
     s = results.get("sign")
     if s:
         rows.append((
@@ -184,6 +192,12 @@ def main() -> None:
         count = _n(80, 8)
         print(f"bulk {count} short plans x 3 rounds, and the floor ...", flush=True)
         results["bulk_short"] = bench_bulk.run_ratio(plans=count, workers=2, runs=3, short=True)
+    if want("checkins"):
+        import bench_checkins
+
+        rows = _n(20, 5)
+        print(f"bulk {rows} check-ins on the pool, and one at a time ...", flush=True)
+        results["checkins"] = bench_checkins.run(rows=rows, workers=2)
     if want("web"):
         import bench_web
 

@@ -8,7 +8,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -101,7 +101,7 @@ def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) ->
     code, out = invoke("case", "verify", built.case, "--trust", built.root, "--report",
                        tmp_path / "case.html")
     assert code == 0, out
-    assert "计划变更 (版本 2)" in out and "v2 #3 2026-12-03" in out
+    assert "计划变更 (版本 2)" in out and "v2 #3 2025-12-03" in out
     code, out = invoke("case", "verify", *sorted(built.case.glob("*.pdf")), "--trust",
                        built.root, "--json")
     data = json.loads(out)
@@ -221,7 +221,7 @@ def test_checkin_dated_after_the_evaluation(built: Built) -> None:
 
     late = built.work / "late.yaml"
     late.write_text((INPUTS / "checkin-3.yml").read_text(encoding="utf-8")
-                    .replace("date: 2026-12-03\nnumber: 3", "date: 2027-01-04"),
+                    .replace("date: 2025-12-03\nnumber: 3", "date: 2026-01-04"),
                     encoding="utf-8")
     made = make_checkin(built.case / "04-revision.pdf", late, built.work / "late.pdf",
                         built.options())
@@ -260,7 +260,7 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
     from pipdocs.lifecycle.refusal import make_refusal
 
     refusal = built.work / "refusal.yaml"
-    refusal.write_text("date: 2026-10-08\ndocument: plan\n"
+    refusal.write_text("date: 2025-10-08\ndocument: plan\n"
                        "delivered: 面谈时当面送达纸质版并发送电子邮件\n"
                        "reason: 员工认为目标过高\nwitness: {name: 王芳, title: 行政主管}\n",
                        encoding="utf-8")
@@ -293,12 +293,128 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
     assert codes(folder, built) == {"incomplete"}
 
 
+# --- signature times against the documents' dates -------------------------------------------
+
+
+def test_checkin_signed_after_the_evaluation_was_signed(built: Built) -> None:
+    """The third check-in signed only now, after the final evaluation: made after the case was
+    decided (a failure); signed by the manager before it but by the employee only after it, it
+    is a note (the employee acknowledged late)."""
+    late = sign_in_order(built.steps / "05-checkin-3.pdf", "late-signing", _builder(built))  # type: ignore[arg-type]
+    report = verify_case([built.copy("signed-late", swap={"05-checkin-3": late})], [built.root],
+                         built.signers.policy)
+    assert {p.code for p in report.problems} == {"signed_after_evaluation"}
+    assert report.problems[0].params["detail"] == "manager, employee"
+    acknowledged = sign_in_order(built.steps / "05-checkin-3-manager.pdf", "acknowledged",
+                                 _builder(built), roles=("employee",))  # type: ignore[arg-type]
+    report = verify_case([built.copy("acknowledged", swap={"05-checkin-3": acknowledged})],
+                         [built.root], built.signers.policy)
+    assert report.ok, [p.message for p in report.problems]
+    assert [w.params["detail"] for w in report.warnings
+            if w.code == "acknowledged_after_evaluation"] == ["employee"]
+
+
+def test_child_signed_before_its_parent_was_fully_signed(built: Built) -> None:
+    """Timestamps no clock could give: the check-in's manager signed an hour before the plan's
+    last signature (only a wrong TSA clock or a forgery does that; checked on the entries)."""
+    from datetime import timedelta
+
+    from pipdocs.lifecycle.findings import Entry, Findings
+    from pipdocs.lifecycle.records import read_document
+    from pipdocs.lifecycle.timeline import check_signing_times
+
+    plan = read_document(built.case / "01-plan.pdf")
+    checkin = read_document(built.case / "02-checkin-1.pdf")
+    hr_signed = datetime(2025, 10, 30, 9, 0, tzinfo=timezone.utc)
+    entries = [Entry(plan, "valid", [], [], [], signed_at={"hr": hr_signed}),
+               Entry(checkin, "valid", [], [], [], signed_at={
+                   "manager": hr_signed - timedelta(hours=1),
+                   "employee": hr_signed + timedelta(hours=1)})]
+    found = Findings()
+    check_signing_times(entries, found)
+    assert [(p.code, p.params["detail"]) for p in found.problems] == [
+        ("signed_before_parent", "manager")]
+    entries[1].signed_at["manager"] = hr_signed + timedelta(minutes=1)
+    found = Findings()
+    check_signing_times(entries, found)
+    assert found.problems == []
+
+
+def test_refusal_signed_before_its_own_date(built: Built, tmp_path: Path) -> None:
+    """A plan starting in ten days; its refusal record dated in five days but signed today."""
+    import re
+    from datetime import timedelta
+
+    from pipdocs.core.plan import load_plan
+    from pipdocs.document.pipeline import build_pdf
+    from pipdocs.lifecycle.refusal import make_refusal
+
+    shift = date.today() + timedelta(days=10) - date(2025, 10, 8)
+    text = re.sub(r"\b(20\d\d-\d\d-\d\d)\b",
+                  lambda m: (date.fromisoformat(m[1]) + shift).isoformat(),
+                  (INPUTS / "plan-v1-zh.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "plan.yaml").write_text(text, encoding="utf-8")
+    folder = tmp_path / "case"
+    folder.mkdir()
+    build_pdf(load_plan(tmp_path / "plan.yaml"), folder / "01-plan.pdf")
+    when = (date.today() + timedelta(days=5)).isoformat()
+    (tmp_path / "refusal.yaml").write_text(
+        f"date: {when}\ndocument: plan\ndelivered: 当面送达\n"
+        "witness: {name: 王芳, title: 行政主管}\n", encoding="utf-8")
+    made = make_refusal(folder / "01-plan.pdf", tmp_path / "refusal.yaml",
+                        tmp_path / "refusal.pdf", built.options())
+    signed = sign_in_order(made.path, "future-refusal", _builder(built))  # type: ignore[arg-type]
+    shutil.copyfile(signed, folder / "02-refusal.pdf")
+    report = verify_case([folder], [built.root], built.signers.policy)
+    assert {p.code for p in report.problems} == {"signed_before_date"}
+    assert report.problems[0].params == {
+        "detail": "manager, hr", "detail_roles": "manager,hr", "expected": when,
+        "file": "02-refusal.pdf"}
+    code, out = invoke("case", "verify", folder, "--trust", built.root)
+    assert code == 1
+    assert f"02-refusal.pdf：直接上级, 人力资源的签名时间早于文件本身的日期 {when}" in out
+
+
+# --- messages in the case's language -------------------------------------------------------------
+
+
+def test_case_verify_in_chinese_has_no_english_finding(built: Built,
+                                                        english: dict[str, Path]) -> None:
+    """Many broken links at once; every finding in the text report is Chinese: what is left
+    after file names, digests, dates and plan ids is no English word."""
+    import re
+
+    folder = built.copy("many-findings", swap={
+        "04-revision": built.steps / "04-revision-manager.pdf", "07-foreign": english["plan"],
+        "08-checkin": english["checkin"]})
+    (folder / "09-junk.pdf").write_bytes(b"%PDF-1.7 not really")
+    code, out = invoke("case", "verify", folder, "--trust", built.root)
+    assert code == 1, out
+    findings = out.split("问题:", 1)[1]
+    lines = [line for line in findings.splitlines() if line.startswith("  - ")]
+    assert len(lines) >= 4, out
+    for line in lines:
+        rest = re.sub(r"[\w.-]+\.pdf|[0-9a-f]{16}|PIP-[\w-]+|\d{4}-\d\d-\d\d|SHA-256|PDF|PIP"
+                      r"|\w+Error", "", line)
+        assert not re.findall(r"[A-Za-z]{3,}", rest), line
+    code, out = invoke("--lang", "en", "case", "verify", folder, "--trust", built.root)
+    assert code == 1 and "Problems:" in out and "not signed by HR" in out
+
+
 # --- bad input: a clear error, exit 1 or 2, no output file -------------------------------------
 
 
+def one_chinese_line(output: str) -> str:
+    """The output is one error line, in Chinese (the case's plan is Chinese)."""
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误："), output
+    return lines[0]
+
+
 @pytest.mark.parametrize(("name", "edit", "message"), [
-    ("goal", ("{goal: 3,", "{goal: 5,"), "the plan has no goal 5"),
-    ("date", ("date: 2026-10-22", "date: 2027-02-01"), "outside the plan period"),
+    ("goal", ("{goal: 3,", "{goal: 5,"), "计划中没有目标5（目标编号为 1 至 3）；目标3没有填写"),
+    ("date", ("date: 2025-10-22", "date: 2026-02-01"),
+     "date: 2026-02-01 不在计划周期 2025-10-08 至 2026-01-05 内"),
 ])
 def test_checkin_bad_input(built: Built, tmp_path: Path, name: str, edit: tuple[str, str],
                            message: str) -> None:
@@ -306,19 +422,23 @@ def test_checkin_bad_input(built: Built, tmp_path: Path, name: str, edit: tuple[
     source.write_text((INPUTS / "checkin-1.yml").read_text(encoding="utf-8").replace(*edit),
                       encoding="utf-8")
     out = tmp_path / "out.pdf"
-    code, output = invoke("checkin", built.case / "01-plan.pdf", source, "-o", out,
-                          "--trust", built.root)
-    assert code == 1 and message in output and not out.exists()
+    plan = tmp_path / "plan.pdf"  # alone: in the case folder, version 2 replaced it
+    shutil.copyfile(built.case / "01-plan.pdf", plan)
+    code, output = invoke("checkin", plan, source, "-o", out, "--trust", built.root)
+    assert code == 1 and message in one_chinese_line(output) and not out.exists()
+    code, output = invoke("--lang", "en", "checkin", plan, source, "-o", out, "--trust",
+                          built.root)
+    assert code == 1 and output.startswith("error: ") and "plan" in output
 
 
 def test_evaluation_before_the_last_checkpoint(built: Built, tmp_path: Path) -> None:
     source = tmp_path / "early.yaml"
     source.write_text((INPUTS / "evaluation.yml").read_text(encoding="utf-8")
-                      .replace("date: 2026-12-31", "date: 2026-11-20"), encoding="utf-8")
+                      .replace("date: 2025-12-31", "date: 2025-11-20"), encoding="utf-8")
     out = tmp_path / "out.pdf"
     code, output = invoke("evaluate", built.case / "04-revision.pdf", source, "-o", out,
                           "--trust", built.root)
-    assert code == 1 and "before the plan's last checkpoint 2026-12-03" in output
+    assert code == 1 and "早于计划的最后一个检查节点 2025-12-03" in one_chinese_line(output)
     assert not out.exists()
 
 
@@ -326,29 +446,34 @@ def test_unsigned_or_failing_parent(built: Built, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
     code, output = invoke("checkin", built.steps / "01-plan.pdf", INPUTS / "checkin-1.yml",
                           "-o", out, "--trust", built.root)
-    assert code == 1 and "is not signed by all of employee, manager, hr" in output
+    assert code == 1 and "尚未经 员工, 直接上级, 人力资源 全部签署" in one_chinese_line(output)
     tampered = tmp_path / "tampered.pdf"
     data = (built.case / "01-plan.pdf").read_bytes()
     tampered.write_bytes(data.replace(b"/Author", b"/Auth0r", 1))
     code, output = invoke("checkin", tampered, INPUTS / "checkin-1.yml", "-o", out,
                           "--trust", built.root)
-    assert code == 1 and "does not verify" in output
+    assert code == 1 and "验证未通过" in one_chinese_line(output)
     code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-1.yml",
                           "-o", out)
-    assert code == 1 and "--trust" in output
+    assert code == 1 and "没有信任根无法验证；请用 --trust" in one_chinese_line(output)
     assert not out.exists()
 
 
 def test_checkin_for_a_version_that_a_revision_replaced(built: Built, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
-    code, output = invoke("checkin", built.case / "01-plan.pdf", INPUTS / "checkin-3.yml",
-                          "-o", out, "--trust", built.root, "--case", built.case)
-    assert code == 1 and "was replaced by version 2 (04-revision.pdf)" in output
-    assert not out.exists()
-    code, output = invoke("revise", built.case / "01-plan.pdf", INPUTS / "plan-v2-zh.yaml",
-                          "--reason", " ", "--date", "2026-11-12", "-o", out,
+    alone = tmp_path / "plan.pdf"
+    shutil.copyfile(built.case / "01-plan.pdf", alone)
+    for parent, case in ((alone, ("--case", built.case)), (built.case / "01-plan.pdf", ())):
+        # --case names the folder; without it, the folder the plan is in is the case
+        code, output = invoke("checkin", parent, INPUTS / "checkin-3.yml", "-o", out,
+                              "--trust", built.root, *case)
+        assert code == 1 and "已被第 2 版（04-revision.pdf）替代" in one_chinese_line(output)
+        assert not out.exists()
+    code, output = invoke("revise", alone, INPUTS / "plan-v2-zh.yaml",
+                          "--reason", " ", "--date", "2025-11-12", "-o", out,
                           "--trust", built.root)
-    assert code == 1 and "--reason" in output and not out.exists()
+    assert code == 1 and "--reason: 请填写计划变更的原因" in one_chinese_line(output)
+    assert not out.exists()
 
 
 # --- the English documents ---------------------------------------------------------------------
@@ -385,7 +510,7 @@ def english(built: Built) -> dict[str, Path]:
     signed = sign_in_order(work / "plan.pdf", "plan", CaseBuild(work, signers))
     options = built.options()
     refusal = work / "refusal.yaml"
-    refusal.write_text("date: 2026-12-02\ndocument: plan\ndelivered: Handed over in the meeting"
+    refusal.write_text("date: 2025-12-02\ndocument: plan\ndelivered: Handed over in the meeting"
                        " and sent by e-mail\nwitness: {name: Alex Wu, title: Office Manager}\n")
     return {
         "plan": signed,
@@ -396,7 +521,7 @@ def english(built: Built) -> dict[str, Path]:
         "refusal": make_refusal(work / "plan.pdf", refusal, work / "refusal.pdf", options).path,
         "revision": make_revision(signed, inputs / "plan-v2-en.yaml", "Legacy defects",
                                   work / "revision.pdf", options,
-                                  date(2027, 1, 5)).path,
+                                  date(2026, 1, 5)).path,
     }
 
 
@@ -431,26 +556,28 @@ def test_bulk_checkins_from_a_sheet(tmp_path: Path, pdf_text: Callable[..., str]
     sheet.write_text(
         "计划编号,面谈日期,目标1进展,目标1状态,目标1依据,目标2进展,目标2状态,目标3进展,目标3状态,"
         "已提供的支持,直接上级反馈,下一步行动\n"
-        "PIP-2026-0103-CASE,2026/12/3,覆盖率 74%,按计划推进,JaCoCo,缺陷率 8.9%,存在风险,"
+        "PIP-2026-0103-CASE,2025/12/3,覆盖率 74%,按计划推进,JaCoCo,缺陷率 8.9%,存在风险,"
         "建议 3 条,按计划推进,\"1, 4\",继续保持,\"保持复盘\n期末前覆盖率 80%\"\n"
-        "PIP-NOPE,2026-12-03,x,按计划推进,,y,按计划推进,z,按计划推进,1,好,\n"
-        "PIP-2026-0103-CASE,2026-12-10,x,按计划推进,,y,按计划推进,z,按计划推进,9,好,\n",
+        "PIP-NOPE,2025-12-03,x,按计划推进,,y,按计划推进,z,按计划推进,1,好,\n"
+        "PIP-2026-0103-CASE,2025-12-10,x,按计划推进,,y,按计划推进,z,按计划推进,9,好,\n"
+        "PIP-2026-0103-CASE,2025-12-03,x,按计划推进,,y,按计划推进,z,按计划推进,1,好,\n",
         encoding="utf-8")
     out = tmp_path / "out"
     code, output = invoke("bulk", sheet, "--plans", plans, "-o", out, "--trust",
                           INPUTS / "root.pem")
     assert code == 1, output
-    assert "1 made, 0 skipped, 2 failed" in output
+    assert "1 made, 0 skipped, 3 failed" in output
     assert "row 3: no signed plan PIP-NOPE" in output
-    assert "row 4: support_given[1]: the plan has no support item 9" in output
-    made = out / "PIP-2026-0103-CASE-checkin-2026-12-03.pdf"
+    assert "week.csv: 第4行: support_given[1]: 计划中没有支持项9" in output  # a Chinese plan
+    made = out / "PIP-2026-0103-CASE-checkin-2025-12-03.pdf"
     doc = read_document(made)
     assert doc.record is not None and doc.record.plan_version == 2
     assert doc.record.data["checkpoint"] == 3
     text = flat(pdf_text(made))
     assert "研发经理每周1次缺陷复盘（30分钟）已提供" in text and "期末前覆盖率80%" in text
     report = (out / "report.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert [line.split(",")[2] for line in report[1:]] == ["ok", "error", "error"]
+    assert [line.split(",")[2] for line in report[1:]] == ["ok", "error", "error", "error"]
+    assert "计划和日期与第2行相同" in report[4]  # rows are converted at once: no overwriting
 
 
 def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def test_case_record_in_chinese_covers_the_whole_case_and_verifies(
     text = pdf_text(record, "-layout")  # a table row stays on its line
     flat = "".join(text.split())
     for expected in ("绩效改进计划案卷核验记录", "杭州云途网络科技有限公司", "赵磊", "E1187",
-                     "支付平台研发部", "PIP-2026-0103-CASE", "2026-10-08至2027-01-05",
+                     "支付平台研发部", "PIP-2026-0103-CASE", "2025-10-08至2026-01-05",
                      "现行计划版本第2版", "成立。案卷中的6份文件均已有效签署",
                      "所有文件属于同一计划编号和同一批当事人符合",
                      "回顾面谈和最终评估依据的是当时有效的计划版本符合",
@@ -91,7 +91,7 @@ def test_a_broken_case_gets_a_record_that_says_it_fails_and_why(
     assert code == 1 and "第 1 版的检查节点 2" in out, out
     flat = "".join(pdf_text(record, "-layout").split())
     assert "不成立。案卷存在下列1个问题" in flat
-    assert "第1版的检查节点2(2026-11-05)没有回顾面谈记录" in flat
+    assert "第1版的检查节点2(2025-11-05)没有回顾面谈记录" in flat
     assert "计划的每个已到期检查节点都有回顾面谈记录不符合" in flat
     assert "成立。案卷中的" not in flat
     code, out = run("verify", record, "--trust", ca_dir / "root.pem")

@@ -36,7 +36,7 @@ def plan() -> Plan:
 
 def checkin(**changes: object) -> CheckinInput:
     data: dict[str, object] = {
-        "date": "2026-10-22", "number": "1",
+        "date": "2025-10-22", "number": "1",
         "goals": [{"goal": n, "progress": "p", "status": "on_track"} for n in (1, 2, 3)],
         "support_given": ["1"], "manager_feedback": "好", "next_steps": ["继续"],
     }
@@ -46,7 +46,7 @@ def checkin(**changes: object) -> CheckinInput:
 
 def evaluation(**changes: object) -> EvaluationInput:
     data: dict[str, object] = {
-        "date": "2026-12-31", "decision": "close", "summary": "s",
+        "date": "2025-12-31", "decision": "close", "summary": "s",
         "goals": [{"goal": 1, "actual": "82%"}, {"goal": 2, "actual": "7.5%"},
                   {"goal": 3, "actual": "3", "result": "met"}],
     }
@@ -68,7 +68,7 @@ def test_every_input_problem_is_reported_at_once_with_its_path() -> None:
 
 def test_refusal_and_evaluation_inputs_name_their_own_fields() -> None:
     with pytest.raises(PlanInvalid) as caught:
-        input_from_data(RefusalInput, {"date": "2027-03-02", "delivered": "当面",
+        input_from_data(RefusalInput, {"date": "2026-03-02", "delivered": "当面",
                                        "witness": {"name": "王芳", "titel": "行政主管"}})
     found = {p.path: p.message for p in caught.value.problems}
     assert "did you mean 'title'" in found["witness.titel"]
@@ -79,31 +79,35 @@ def test_refusal_and_evaluation_inputs_name_their_own_fields() -> None:
 
 def test_checkin_rules_against_the_plan(plan: Plan) -> None:
     assert checkin_problems(checkin(), plan) == []
-    bad = checkin(date="2027-02-01", number="9", support_given=["7"],
+    bad = checkin(date="2026-02-01", number="9", support_given=["7"],
                   goals=[{"goal": 5, "progress": "p", "status": "on_track"},
                          {"goal": 1, "progress": "p", "status": "on_track"},
                          {"goal": 1, "progress": "p", "status": "at_risk"}])
     found = {p.path: p.message for p in checkin_problems(bad, plan)}
     assert "no goal 5" in found["goals[1].goal"]
     assert "given twice" in found["goals[3].goal"]
-    assert "goal 2, 3" in found["goals"]
+    # the wrong number and the goals left out are one problem, on one line
+    assert "goal 2, 3 has no entry" in found["goals[1].goal"] and "goals" not in found
+    missing = checkin(goals=[{"goal": 1, "progress": "p", "status": "on_track"}])
+    assert [str(p) for p in checkin_problems(missing, plan)] == [
+        "goals: no entry for goal 2, 3 of the plan; give one entry per goal"]
     assert "no support item 7" in found["support_given[1]"]
-    assert "outside the plan period 2026-10-08 to 2027-01-05" in found["date"]
+    assert "outside the plan period 2025-10-08 to 2026-01-05" in found["date"]
     assert "3 checkpoints" in found["number"]
-    assert checkpoint_number(checkin(number=None, date="2026-11-05"), plan) == 2
-    assert checkpoint_number(checkin(number=None, date="2026-11-06"), plan) is None
+    assert checkpoint_number(checkin(number=None, date="2025-11-05"), plan) == 2
+    assert checkpoint_number(checkin(number=None, date="2025-11-06"), plan) is None
 
 
 def test_evaluation_rules_dates_results_and_extension(plan: Plan) -> None:
     assert evaluation_problems(evaluation(), plan) == []
-    early = {p.path: p.message for p in evaluation_problems(evaluation(date="2026-11-20"), plan)}
-    assert "before the plan's last checkpoint 2026-12-03" in early["date"]
+    early = {p.path: p.message for p in evaluation_problems(evaluation(date="2025-11-20"), plan)}
+    assert "before the plan's last checkpoint 2025-12-03" in early["date"]
     unclear = evaluation(goals=[{"goal": 1, "actual": "82%"}, {"goal": 2, "actual": "7.5%"},
                                 {"goal": 3, "actual": "3 条"}])
     assert [p.path for p in evaluation_problems(unclear, plan)] == ["goals[3].result"]
     extend = {p.path for p in evaluation_problems(evaluation(decision="extend"), plan)}
     assert extend == {"extend_until"}
-    assert evaluation_problems(evaluation(decision="extend", extend_until="2027-02-05"),
+    assert evaluation_problems(evaluation(decision="extend", extend_until="2026-02-05"),
                                plan) == []
     results, outcome = evaluation_results(evaluation(), plan)
     assert results == {1: "met", 2: "met", 3: "met"} and outcome == "met"
@@ -116,7 +120,7 @@ def test_evaluation_rules_dates_results_and_extension(plan: Plan) -> None:
 
 def test_refusal_rules(plan: Plan) -> None:
     refusal = input_from_data(RefusalInput, {
-        "date": "2026-10-08", "document": "plan", "delivered": "当面送达",
+        "date": "2025-10-08", "document": "plan", "delivered": "当面送达",
         "witness": {"name": "王芳", "title": "行政主管"}})
     assert refusal_problems(refusal, plan, "plan") == []
     found = {p.path for p in refusal_problems(refusal, plan, "checkin")}
@@ -198,7 +202,7 @@ def test_lifecycle_template_builder_reproduces_the_committed_templates(tmp_path:
 
 
 def test_dates_in_inputs_are_dates() -> None:
-    assert checkin().date == date(2026, 10, 22)
+    assert checkin().date == date(2025, 10, 22)
 
 
 def test_case_status_of_a_folder_of_cases(tmp_path: Path) -> None:
@@ -210,15 +214,18 @@ def test_case_status_of_a_folder_of_cases(tmp_path: Path) -> None:
     shutil.copytree(CASE, done)
     for name in ("01-plan.pdf", "02-checkin-1.pdf"):
         shutil.copyfile(CASE / name, running / name)
-    result = CliRunner().invoke(cli, ["case", "status", str(tmp_path), "--today", "2026-11-20",
+    result = CliRunner().invoke(cli, ["case", "status", str(tmp_path), "--today", "2025-11-20",
                                       "--json"])
     assert result.exit_code == 0, result.output
     first, second = json.loads(result.output)
     assert first["version"] == 1 and first["employee"] == "赵磊"
     assert [c["number"] for c in first["overdue"]] == [2]
-    assert first["next_checkpoint"]["date"] == "2026-12-03"
+    assert first["next_checkpoint"]["date"] == "2025-12-03"
     assert first["evaluation"] == "not_due"
     assert second["version"] == 2 and second["evaluation"] == "done" and not second["overdue"]
-    result = CliRunner().invoke(cli, ["case", "status", str(running), "--today", "2027-01-03"])
-    assert "#2 2026-11-05, #3 2026-12-03" in result.output and "evaluation" in result.output
-    assert result.output.rstrip().endswith("due")
+    result = CliRunner().invoke(cli, ["case", "status", str(running), "--today", "2026-01-03"])
+    assert "#2 2025-11-05, #3 2025-12-03" in result.output  # a Chinese case: a Chinese table
+    assert "逾期的回顾面谈" in result.output and result.output.rstrip().endswith("到期")
+    result = CliRunner().invoke(cli, ["--lang", "en", "case", "status", str(running), "--today",
+                                      "2026-01-03"])
+    assert "evaluation" in result.output and result.output.rstrip().endswith("due")

@@ -62,7 +62,7 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     import signal
 
     if plans is not None:
-        _checkin_sheet(sheet, plans, out_dir, templates, trust, policy_file)
+        _checkin_sheet(sheet, plans, out_dir, (templates, converter, workers), trust, policy_file)
 
     from pipdocs.bulk.run import run_bulk
     from pipdocs.core.policy import load_policy
@@ -89,9 +89,11 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     sys.exit(1 if summary.failed else 0)
 
 
-def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path, templates: Path | None,
-                   trust: tuple[Path, ...], policy_file: Path | None) -> None:
-    """`bulk SHEET --plans DIR`: one check-in record per row (pipdocs/lifecycle/checkinsheet)."""
+def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path,
+                   how: tuple[Path | None, str | None, int | None], trust: tuple[Path, ...],
+                   policy_file: Path | None) -> None:
+    """`bulk SHEET --plans DIR`: one check-in record per row (pipdocs/lifecycle/checkinsheet),
+    converted on the same pool as plans; ``how``: templates, converter, workers."""
     import logging
 
     from pipdocs.core.policy import load_policy
@@ -101,11 +103,14 @@ def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path, templates: Path | No
     if not click.get_current_context().find_root().params.get("debug"):
         for name in ("pyhanko", "pyhanko_certvalidator"):
             logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    templates, converter, workers = how
     options = Options(trust=list(trust), policy=load_policy(policy_file),
                       templates_dir=templates)
-    result = run_checkin_sheet(sheet, plans, out_dir, options, progress=err)
-    click.echo(f"bulk check-ins: {result.made} made, {result.skipped} skipped, {result.failed}"
-               f" failed; report: {result.report}")
+    result = run_checkin_sheet(sheet, plans, out_dir, options, progress=err,
+                               converter=converter, workers=workers)
+    click.echo(tr("bulk check-ins: {made} made, {skipped} skipped, {failed} failed; report:"
+                  " {report}").format(made=result.made, skipped=result.skipped,
+                                      failed=result.failed, report=result.report))
     sys.exit(1 if result.failed else 0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import click
 
 from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, POLICY_OPTION, cli, err
+from pipdocs.core.i18n import tr
 
 TRUST_OPTION = click.option(
     "--trust", "trust", type=EXISTING_FILE, multiple=True,
@@ -17,34 +19,58 @@ TRUST_OPTION = click.option(
 CASE_OPTION = click.option(
     "--case", "case_dir", type=DIR_PATH, default=None,
     help="The case folder: refuse a version a revision replaced; find an extension or an"
-         " earlier training step.")
+         " earlier training step (default: the folder of the PDF it follows, when it holds"
+         " at most 500 PDFs).")
 TEMPLATES_OPTION = click.option(
     "--templates", type=DIR_PATH, default=None, help="Use this template directory (zh/, en/).")
 
 
 def _options(trust: tuple[Path, ...], policy_file: Path | None, templates: Path | None,
-             case_dir: Path | None) -> Any:
+             case_dir: Path | None, parent: Path) -> Any:
+    """The shared options; without --case the parent's own folder is the case (a check-in
+    made from a plan that a revision beside it replaced is refused), unless it is too large
+    to be one case."""
     from pipdocs.core.policy import load_policy
+    from pipdocs.lifecycle.facts import MAX_CASE_FILES
     from pipdocs.lifecycle.make import Options
 
+    if case_dir is None:
+        folder = parent.resolve().parent
+        pdfs = sum(1 for p in folder.iterdir() if p.suffix.lower() == ".pdf")
+        case_dir = folder if pdfs <= MAX_CASE_FILES else None
     return Options(trust=list(trust), policy=load_policy(policy_file), templates_dir=templates,
                    case_dir=case_dir)
 
 
-def _pdf_output(out: Path) -> None:
-    from pipdocs.core.errors import InputError
+def _begin(out: Path, parent: Path) -> None:
+    """What every command does first: a .pdf output, quiet libraries, and messages in the
+    language of the plan the parent PDF carries (unless --lang says otherwise)."""
+    from pipdocs.core.errors import InputError, PipdocsError
+    from pipdocs.core.i18n import follow_plan
+    from pipdocs.lifecycle.records import read_document
 
+    _quiet_libraries()
+    try:
+        language = read_document(parent).plan.language
+    except PipdocsError:
+        language = None  # the command reports the parent's problem itself
+    follow_plan(language)
+    click.get_current_context().find_root().call_on_close(lambda: follow_plan(None))
     if out.suffix.lower() != ".pdf":
-        raise InputError(f"{out}: this command writes a PDF; name it .pdf")
+        raise InputError(tr("{file}: this command writes a PDF; name it .pdf").format(file=out))
 
 
 def _report(made: Any) -> None:
+    from pipdocs.lifecycle.words import kind_word, role_words
+
     for warning in made.warnings:
-        err(f"warning: {warning}")
+        err(tr("warning: {message}").format(message=warning))
     record = made.record
-    click.echo(f"{made.path}: {record.kind} of {record.plan_id} version {record.plan_version},"
-               f" ready to sign by {' → '.join(record.order)}"
-               f" (follows {record.parent_sha256[:16]}…)")
+    click.echo(tr("{file}: {kind} of {plan_id} version {version}, ready to sign by {order}"
+                  " (follows {parent}…)").format(
+        file=made.path, kind=kind_word(record.kind), plan_id=record.plan_id,
+        version=record.plan_version, order=role_words(record.order, " → "),
+        parent=record.parent_sha256[:16]))
 
 
 def _quiet_libraries() -> None:
@@ -62,52 +88,51 @@ def _common(func: Any) -> Any:
                         help="The prepared PDF to write.")(func)
 
 
-@cli.command("checkin")
-@click.argument("signed_plan", type=EXISTING_FILE)
-@click.argument("checkin_file", type=EXISTING_FILE)
-@_common
-def checkin_command(signed_plan: Path, checkin_file: Path, out: Path, trust: tuple[Path, ...],
-                    case_dir: Path | None, policy_file: Path | None,
-                    templates: Path | None) -> None:
-    """Check-in record (回顾面谈记录) for a signed plan: manager, then employee, sign it."""
+def _input_command(name: str, parent: str, source: str, maker: Callable[[], Any],
+                   summary: str) -> Any:
+    """``pipdocs NAME PARENT SOURCE -o OUT``: a lifecycle document made from the PDF it follows
+    and an input file. ``maker`` returns the library function when the command runs, so
+    ``pipdocs --help`` imports none of the lifecycle code."""
+
+    def command(out: Path, trust: tuple[Path, ...], case_dir: Path | None,
+                policy_file: Path | None, templates: Path | None, **files: Path) -> None:
+        _begin(out, files[parent])
+        _report(maker()(files[parent], files[source], out,
+                        _options(trust, policy_file, templates, case_dir, files[parent])))
+
+    command = _common(command)
+    command = click.argument(source, type=EXISTING_FILE)(command)
+    command = click.argument(parent, type=EXISTING_FILE)(command)
+    return cli.command(name, help=summary)(command)
+
+
+def _checkin_maker() -> Any:
     from pipdocs.lifecycle.checkin import make_checkin
 
-    _pdf_output(out)
-    _quiet_libraries()
-    _report(make_checkin(signed_plan, checkin_file, out,
-                         _options(trust, policy_file, templates, case_dir)))
+    return make_checkin
 
 
-@cli.command("evaluate")
-@click.argument("signed_plan", type=EXISTING_FILE)
-@click.argument("evaluation_file", type=EXISTING_FILE)
-@_common
-def evaluate_command(signed_plan: Path, evaluation_file: Path, out: Path,
-                     trust: tuple[Path, ...], case_dir: Path | None, policy_file: Path | None,
-                     templates: Path | None) -> None:
-    """Final evaluation (最终评估) of a signed plan: manager, HR, then the employee sign it."""
+def _evaluation_maker() -> Any:
     from pipdocs.lifecycle.evaluation import make_evaluation
 
-    _pdf_output(out)
-    _quiet_libraries()
-    _report(make_evaluation(signed_plan, evaluation_file, out,
-                            _options(trust, policy_file, templates, case_dir)))
+    return make_evaluation
 
 
-@cli.command("refusal")
-@click.argument("document", type=EXISTING_FILE)
-@click.argument("refusal_file", type=EXISTING_FILE)
-@_common
-def refusal_command(document: Path, refusal_file: Path, out: Path, trust: tuple[Path, ...],
-                    case_dir: Path | None, policy_file: Path | None,
-                    templates: Path | None) -> None:
-    """Refusal record (拒签记录) for a document the employee would not sign: manager, then HR."""
+def _refusal_maker() -> Any:
     from pipdocs.lifecycle.refusal import make_refusal
 
-    _pdf_output(out)
-    _quiet_libraries()
-    _report(make_refusal(document, refusal_file, out,
-                         _options(trust, policy_file, templates, case_dir)))
+    return make_refusal
+
+
+checkin_command = _input_command(
+    "checkin", "signed_plan", "checkin_file", _checkin_maker,
+    "Check-in record (回顾面谈记录) for a signed plan: manager, then employee, sign it.")
+evaluate_command = _input_command(
+    "evaluate", "signed_plan", "evaluation_file", _evaluation_maker,
+    "Final evaluation (最终评估) of a signed plan: manager, HR, then the employee sign it.")
+refusal_command = _input_command(
+    "refusal", "document", "refusal_file", _refusal_maker,
+    "Refusal record (拒签记录) for a document the employee would not sign: manager, then HR.")
 
 
 @cli.command("revise")
@@ -123,11 +148,10 @@ def revise_command(signed_plan: Path, new_plan: Path, reason: str, when: Any, ou
     """Revision (计划变更): version n+1 of a signed plan, signed again by all three."""
     from pipdocs.lifecycle.revise import make_revision
 
-    _pdf_output(out)
-    _quiet_libraries()
+    _begin(out, signed_plan)
     day: date | None = when.date() if when else None
     _report(make_revision(signed_plan, new_plan, reason, out,
-                          _options(trust, policy_file, templates, case_dir), day))
+                          _options(trust, policy_file, templates, case_dir, signed_plan), day))
 
 
 __all__ = ["checkin_command", "evaluate_command", "refusal_command", "revise_command"]
@@ -164,7 +188,8 @@ def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
 
     suffix = record.suffix.lower() if record is not None else ""
     if record is not None and suffix not in (".html", ".htm", ".pdf"):
-        raise InputError(f"--report {record}: name the record .pdf (timestamped) or .html")
+        raise InputError(tr("--report {file}: name the record .pdf (timestamped) or"
+                            " .html").format(file=record))
     _quiet_libraries()
     policy = load_policy(policy_file)
     stamper = None
@@ -195,6 +220,7 @@ def case_status_command(folders: tuple[Path, ...], as_json: bool, today: Any) ->
     """Where each case stands: next checkpoint, overdue check-ins, evaluation due."""
     import json
 
+    from pipdocs.core.i18n import plan_language
     from pipdocs.lifecycle.status import case_folders, case_status, render_status
 
     day: date = today.date() if today else date.today()
@@ -203,4 +229,5 @@ def case_status_command(folders: tuple[Path, ...], as_json: bool, today: Any) ->
         click.echo(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False,
                               indent=1))
     else:
-        click.echo(render_status(rows, day))
+        with plan_language(next((r.language for r in rows if r.language), None)):
+            click.echo(render_status(rows, day))

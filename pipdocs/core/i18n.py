@@ -80,6 +80,25 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, t
     return message
 
 
+def follow_plan(language: object) -> None:
+    """Messages follow this plan's language (zh) for the rest of this context, when the plan is
+    only known part-way through a command (a lifecycle command reads it from the parent PDF);
+    None stops. Unlike :func:`plan_language` it outlasts the block, so the final ``error:`` line
+    printed after the command has unwound is in the same language as its message."""
+    _plan.set(language if language in MESSAGE_LANGUAGES else None)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Messages in ``language`` inside the block, whatever the user chose (a report written in
+    its document's language; the English text kept for JSON beside the Chinese)."""
+    token = _chosen.set(language)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
+
+
 def is_zh() -> bool:
     """Whether messages are in Chinese now (for punctuation chosen in code)."""
     return message_language() == "zh"

@@ -13,22 +13,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from pipdocs.core.errors import InputError, PipdocsError
+from pipdocs.core.i18n import N_, plan_language, tr
 from pipdocs.core.policy import Policy
-from pipdocs.lifecycle.casereport import MESSAGES, CaseDocument, CaseProblem, CaseReport
+from pipdocs.lifecycle.casereport import CaseDocument, CaseProblem, CaseReport
 from pipdocs.lifecycle.facts import case_files
-from pipdocs.lifecycle.findings import Entry, Findings
+from pipdocs.lifecycle.findings import Entry, Findings, both
 from pipdocs.lifecycle.records import Document, read_document
 from pipdocs.lifecycle.timeline import (
     check_checkpoints,
     check_dates,
     check_inputs,
+    check_signing_times,
     check_termination,
     extended_until,
     summary,
 )
+from pipdocs.lifecycle.words import english, language, problem_text
 
 
 def verify_case(paths: Sequence[Path], trust: Sequence[Path], policy: Policy) -> CaseReport:
@@ -37,7 +41,7 @@ def verify_case(paths: Sequence[Path], trust: Sequence[Path], policy: Policy) ->
 
     files = case_files(paths)
     if not files:
-        raise InputError("no PDF given: pass the case's PDFs or the folder holding them")
+        raise InputError(tr("no PDF given: pass the case's PDFs or the folder holding them"))
     found = Findings()
     entries = _read_all(files, trust, policy, found)
     root = _root(entries, found)
@@ -47,13 +51,15 @@ def verify_case(paths: Sequence[Path], trust: Sequence[Path], policy: Policy) ->
         _check_chain(chained, found)
         check_inputs(chained, found)
         check_dates(chained, found)
+        check_signing_times(chained, found)
         states = check_checkpoints(chained, found)
         check_termination(chained, found)
     else:
         states = []
     in_force = max((e.doc.version for e in entries if e.doc.kind in ("plan", "revision")),
                    default=None)
-    lang = root.doc.plan.language if root else "en"
+    with plan_language(root.doc.plan.language if root else None):
+        lang = language()  # --lang, else a Chinese plan, else the locale
     ordered = sorted(entries, key=lambda e: (e.doc.date, _RANK.get(e.doc.kind, 9)))
     return CaseReport(
         tool=f"pipdocs {__version__}", verified_at=datetime.now(timezone.utc),
@@ -78,17 +84,36 @@ def _read_all(files: list[Path], trust: Sequence[Path], policy: Policy,
         try:
             doc = read_document(path)
             report = verify_pdf(path, list(trust), True, policy)
-        except PipdocsError as exc:
-            found.problems.append(CaseProblem(
-                code="unreadable", file=str(path), params={"file": path.name, "detail": str(exc)},
-                message=MESSAGES["unreadable"][0].format(file=path.name, detail=str(exc))))
+        except PipdocsError:
+            detail, detail_zh = both(partial(_why, path, trust, policy))
+            params = {"file": path.name, "detail": detail, "detail_zh": detail_zh}
+            found.problems.append(CaseProblem(code="unreadable", file=str(path), params=params,
+                                              message=english("unreadable", params)))
             continue
-        blocking = [p.message for p in report.problems
-                    if p.code not in ("missing_role", "no_signatures")]
+        blocking = [p for p in report.problems if p.code not in ("missing_role", "no_signatures")]
+        signed_at = {s.role: s.timestamp.time for s in report.signatures
+                     if s.role and s.timestamp and s.timestamp.time}
         entries.append(Entry(doc, report.verdict, list(report.signed_roles),
-                             list(report.pending_roles), blocking,
-                             required=list(report.required_roles), report=report))
+                             list(report.pending_roles), [p.message for p in blocking],
+                             required=list(report.required_roles),
+                             problems_zh=[problem_text(p, "zh") for p in blocking],
+                             signed_at=signed_at, report=report))
     return entries
+
+
+def _why(path: Path, trust: Sequence[Path], policy: Policy) -> str:
+    """Why ``path`` cannot be read or verified, in the message language now."""
+    from pipdocs.verification.verify import verify_pdf
+
+    try:
+        read_document(path)
+        verify_pdf(path, list(trust), True, policy)
+    except PipdocsError as exc:
+        text = str(exc)
+        for prefix in (f"{path}: ", f"{path}："):  # the finding names the file already
+            text = text.removeprefix(prefix)
+        return text
+    return ""
 
 
 def _root(entries: list[Entry], found: Findings) -> Entry | None:
@@ -111,13 +136,15 @@ def _same_case(entry: Entry, root: Entry, found: Findings) -> bool:
     if entry is root:
         return True
     differ = [label for label, a, b in (
-        ("employee", doc.plan.employee.id, plan.employee.id),
-        ("employee e-mail", doc.plan.employee.email.casefold(), plan.employee.email.casefold()),
-        ("manager e-mail", doc.plan.manager.email.casefold(), plan.manager.email.casefold()),
-        ("HR e-mail", doc.plan.hr.email.casefold(), plan.hr.email.casefold()),
+        (N_("employee"), doc.plan.employee.id, plan.employee.id),
+        (N_("employee e-mail"), doc.plan.employee.email.casefold(),
+         plan.employee.email.casefold()),
+        (N_("manager e-mail"), doc.plan.manager.email.casefold(), plan.manager.email.casefold()),
+        (N_("HR e-mail"), doc.plan.hr.email.casefold(), plan.hr.email.casefold()),
     ) if a != b]
     if differ:
-        found.add("parties_differ", doc, detail=", ".join(differ))
+        detail, detail_zh = both(lambda: ", ".join(map(tr, differ)))
+        found.add("parties_differ", doc, detail=detail, detail_zh=detail_zh)
         return False
     return True
 
@@ -132,9 +159,11 @@ def _check_signers(entries: list[Entry], policy: Policy, found: Findings) -> Non
         recorded = entry.required  # what sign and verify enforce: the document's signing.json
         if recorded != expected:
             found.add("wrong_signers", doc, detail=" → ".join(recorded),
-                      expected=" → ".join(expected))
+                      detail_roles=",".join(recorded), expected=" → ".join(expected),
+                      expected_roles=",".join(expected))
         if entry.problems:
-            found.add("document_invalid", doc, detail="; ".join(entry.problems[:3]))
+            found.add("document_invalid", doc, detail="; ".join(entry.problems[:3]),
+                      detail_zh="; ".join(entry.problems_zh[:3]))
         if not entry.pending:
             continue
         refusal = refusals.get(doc.sha256)
@@ -143,7 +172,8 @@ def _check_signers(entries: list[Entry], policy: Policy, found: Findings) -> Non
             entry.refused_by = refusal
             found.add("refused", doc, warning=True, detail=refusal.path.name)
         else:
-            found.add("incomplete", doc, detail=", ".join(entry.pending))
+            found.add("incomplete", doc, detail=", ".join(entry.pending),
+                      detail_roles=",".join(entry.pending))
 
 
 def _employee_and_after(order: Sequence[str]) -> set[str]:

@@ -11,56 +11,11 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from pipdocs.core.i18n import N_, in_language, tr
+from pipdocs.lifecycle.words import VERDICTS, finding_text, role_words
 from pipdocs.verification.report import VerificationReport
 
 SCHEMA_VERSION = 1
-
-MESSAGES: dict[str, tuple[str, str]] = {
-    "unreadable": ("{file}: not a PIP document ({detail})", "{file}：不是 PIP 文件（{detail}）"),
-    "no_plan": ("the case holds no signed plan (version 1)", "案卷中没有绩效改进计划（第 1 版）"),
-    "several_plans": ("the case holds {count} plans ({detail}); keep one case per folder",
-                      "案卷中有 {count} 份计划（{detail}）；每个文件夹只放一个案卷"),
-    "other_case": ("{file}: belongs to plan {detail}, not to this case's {plan_id}",
-                   "{file}：属于计划 {detail}，不属于本案卷 {plan_id}"),
-    "parties_differ": ("{file}: its {detail} differs from the plan's",
-                       "{file}：其{detail}与计划不一致"),
-    "wrong_signers": ("{file}: is signed by {detail}; the policy requires {expected}",
-                      "{file}：签署顺序为 {detail}，签署政策要求 {expected}"),
-    "document_invalid": ("{file}: does not verify ({detail})", "{file}：验证未通过（{detail}）"),
-    "incomplete": ("{file}: not signed by {detail}", "{file}：缺少 {detail} 的签名"),
-    "parent_missing": ("{file}: follows a document with SHA-256 {detail}, which is not in the case",
-                       "{file}：所依据文件（SHA-256 {detail}）不在案卷中"),
-    "parent_mismatch": ("{file}: names {detail} as its parent's SHA-256, but the case's {expected}"
-                        " has another digest", "{file}：记录的上一文件摘要 {detail} 与案卷中的"
-                        "{expected}不符"),
-    "superseded": ("{file}: refers to version {detail}, which version {expected} had replaced by"
-                   " then", "{file}：依据第 {detail} 版，但此时第 {expected} 版已替代该版本"),
-    "version_conflict": ("{file}: is a second version {detail}", "{file}：重复的第 {detail} 版"),
-    "date_outside": ("{file}: dated {detail}, outside the plan period {expected}",
-                     "{file}：日期 {detail} 不在计划周期 {expected} 内"),
-    "date_order": ("{file}: dated {detail}, before the document it follows ({expected})",
-                   "{file}：日期 {detail} 早于其所依据的文件（{expected}）"),
-    "after_evaluation": ("{file}: dated {detail}, after the final evaluation of {expected}",
-                         "{file}：日期 {detail} 晚于最终评估（{expected}）"),
-    "checkpoint_missing": ("no check-in for checkpoint {detail} of version {expected}",
-                           "第 {expected} 版的检查节点 {detail} 没有回顾面谈记录"),
-    "input_invalid": ("{file}: {detail}", "{file}：{detail}"),
-    "several_evaluations": ("{file}: a further evaluation ({detail}); only an extension allows"
-                            " a second one",
-                            "{file}：多余的评估（{detail}）；只有延期后才能再次评估"),
-    "termination_unsupported": ("{file}: records termination as considered, but the case shows no"
-                                " earlier training or change of position (劳动合同法 art. 40(2))",
-                                "{file}：记录了考虑解除劳动合同，但案卷中没有此前培训或调岗的记录"
-                                "（劳动合同法第四十条第（二）项）"),
-    "termination_warning": ("{file}: decision terminate without an earlier training or change of"
-                            " position in the case; recorded as not considered (劳动合同法 art."
-                            " 40(2))", "{file}：决定解除，但案卷中没有此前培训或调岗记录，已记为不"
-                            "考虑解除（劳动合同法第四十条第（二）项）"),
-    "no_evaluation": ("no final evaluation yet: the case is still running",
-                      "尚无最终评估：改进计划仍在进行中"),
-    "refused": ("{file}: the employee refused to sign ({detail}); the refusal stands for the"
-                " employee's step", "{file}：员工拒签（{detail}），拒签记录代替员工签署步骤"),
-}
 
 KIND_LABELS = {
     "zh": {"plan": "绩效改进计划", "revision": "计划变更", "checkin": "回顾面谈记录",
@@ -81,6 +36,11 @@ WORDS = {
            "checkpoints": "Checkpoints", "covered": "checked in", "missing": "missing",
            "not_due": "not yet due", "by_evaluation": "covered by the final evaluation"},
 }
+
+
+#: The timeline's columns in the HTML record.
+HEADS = (N_("date"), N_("document"), N_("version"), N_("file / SHA-256"), N_("verdict; signed"),
+         N_("summary"))
 
 
 class CaseProblem(BaseModel):
@@ -133,21 +93,21 @@ class CaseReport(BaseModel):
     warnings: list[CaseProblem]
 
 
-ROLE_WORDS = {"employee": "员工", "manager": "直接上级", "hr": "人力资源部"}
-
-
 def say(problem: CaseProblem, lang: str) -> str:
-    """A problem in ``lang`` (role names in Chinese for a Chinese case)."""
-    en, zh = MESSAGES[problem.code]
-    params = dict(problem.params)
-    if lang == "zh" and problem.code in ("incomplete", "wrong_signers"):
-        for key in ("detail", "expected"):
-            for role, word in ROLE_WORDS.items():
-                params[key] = params.get(key, "").replace(role, word)
-    try:
-        return (zh if lang == "zh" else en).format(**params)
-    except (KeyError, IndexError):
-        return problem.message
+    """A problem in ``lang`` (the catalog's sentence; role names and details in it too)."""
+    with in_language(lang):
+        try:
+            return finding_text(problem.code, problem.params)
+        except (KeyError, IndexError, ValueError):
+            return problem.message
+
+
+def _signed(doc: CaseDocument, lang: str) -> str:
+    """A document's verdict and signers, in ``lang``."""
+    with in_language(lang):
+        return tr("{verdict}; signed: {roles}").format(
+            verdict=tr(VERDICTS[doc.verdict]) if doc.verdict in VERDICTS else doc.verdict,
+            roles=role_words(doc.signed_roles) or "-")
 
 
 def render_text(report: CaseReport) -> str:
@@ -157,10 +117,8 @@ def render_text(report: CaseReport) -> str:
              w["ok"] if report.ok else f"{w['fail']} ({len(report.problems)})", "",
              f"{w['timeline']}:"]
     for doc in report.documents:
-        signed = ", ".join(doc.signed_roles) or "-"
         lines.append(f"  {doc.date.isoformat()}  {kinds.get(doc.kind, doc.kind)}"
-                     f" ({w['version']} {doc.version})  {doc.file}  [{doc.verdict};"
-                     f" {w['signed']}: {signed}]")
+                     f" ({w['version']} {doc.version})  {doc.file}  [{_signed(doc, lang)}]")
         if doc.summary:
             lines.append(f"      {doc.summary}")
     if report.checkpoints:
@@ -183,7 +141,7 @@ def render_html(report: CaseReport) -> str:
     rows = "".join(
         f"<tr><td>{doc.date.isoformat()}</td><td>{esc(kinds.get(doc.kind, doc.kind))}</td>"
         f"<td>{doc.version}</td><td>{esc(doc.file)}<br><code>{doc.sha256}</code></td>"
-        f"<td>{esc(doc.verdict)}</td><td>{esc(', '.join(doc.signed_roles))}</td>"
+        f"<td>{esc(_signed(doc, lang))}</td>"
         f"<td>{esc(doc.summary)}</td></tr>" for doc in report.documents)
     points = "".join(
         f"<tr><td>v{cp.version} #{cp.number}</td><td>{cp.date.isoformat()}</td>"
@@ -191,6 +149,8 @@ def render_html(report: CaseReport) -> str:
         for cp in report.checkpoints)
     issues = "".join(f"<li>{esc(say(p, lang))}</li>" for p in report.problems)
     notes = "".join(f"<li>{esc(say(p, lang))}</li>" for p in report.warnings)
+    with in_language(lang):
+        heads = "".join(f"<th>{esc(tr(h))}</th>" for h in HEADS)
     verdict = w["ok"] if report.ok else f"{w['fail']} ({len(report.problems)})"
     colour = "#1b5e20" if report.ok else "#b71c1c"
     return f"""<!doctype html>
@@ -207,8 +167,7 @@ code{{font-size:11px;color:#555}}.verdict{{font-size:20px;font-weight:bold;color
 {report.verified_at.isoformat(timespec='seconds')}</p>
 <p class="verdict">{esc(verdict)}</p>
 <h2>{esc(w['timeline'])}</h2>
-<table><tr><th>date</th><th>kind</th><th>v</th><th>file / SHA-256</th><th>verdict</th>
-<th>signed</th><th></th></tr>{rows}</table>
+<table><tr>{heads}</tr>{rows}</table>
 <h2>{esc(w['checkpoints'])}</h2><table>{points}</table>
 {f"<h2>{esc(w['problems'])}</h2><ul>{issues}</ul>" if issues else ""}
 {f"<h2>{esc(w['warnings'])}</h2><ul>{notes}</ul>" if notes else ""}

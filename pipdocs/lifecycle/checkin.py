@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import Plan
 from pipdocs.lifecycle.contexts import (
     LABELS,
@@ -11,14 +12,16 @@ from pipdocs.lifecycle.contexts import (
     CheckinGoal,
     SupportItem,
     context_dict,
+    goals_with,
     header,
 )
 from pipdocs.lifecycle.make import (
+    Draft,
     Made,
     Options,
-    build,
     check_input,
     in_force,
+    made_from,
     policy_of,
     record_for,
     start,
@@ -32,10 +35,8 @@ def checkin_context(inp: CheckinInput, parent: Document) -> CheckinContext:
     plan: Plan = parent.plan
     words = LABELS[plan.language]
     number = checkpoint_number(inp, plan)
-    by_goal = {g.goal: g for g in inp.goals}
     goals = []
-    for n, goal in enumerate(plan.goals, 1):
-        item = by_goal[n]
+    for n, goal, item in goals_with(plan, inp.goals):
         goals.append(CheckinGoal(number=n, area=goal.area, metric=goal.metric, target=goal.target,
                                  deadline=goal.deadline, progress=item.progress,
                                  status=words[item.status], evidence=item.evidence))
@@ -60,16 +61,23 @@ def make_checkin(parent_pdf: Path, input_file: Path, out: Path, options: Options
 def checkin_from_input(parent_pdf: Path, inp: CheckinInput, source: str, out: Path,
                        options: Options) -> Made:
     """The same from a validated input (a spreadsheet row: ``source`` names it)."""
+    return made_from(checkin_draft(parent_pdf, inp, source, out, options), out, options)
+
+
+def checkin_draft(parent_pdf: Path, inp: CheckinInput, source: str, out: Path,
+                  options: Options) -> Draft:
+    """Every check of a check-in against its parent, and what to render (nothing written)."""
     parent, facts = start(out, parent_pdf, options, ("plan", "revision"))
     in_force(parent, facts)
-    check_input(checkin_problems(inp, parent.plan, facts.extended_until()), Path(source))
+    check_input(checkin_problems(inp, parent.plan, facts.extended_until()), Path(source),
+                parent.plan)
     number = checkpoint_number(inp, parent.plan)
     data = inp.model_dump(mode="json", exclude_none=True) | {
         "checkpoint": number, "extra": number is None}
     order = policy_of(options).order_for("checkin")
     record = record_for("checkin", parent, inp.date, data, order)
     context = context_dict(checkin_context(inp, parent))
-    path = build("checkin", parent.plan, context, record, out, options)
-    warnings = [] if number else [f"{source}: {inp.date.isoformat()} is none of the plan's"
-                                  " checkpoints: recorded as an extra check-in"]
-    return Made(path, record, warnings)
+    warnings = [] if number else [tr("{source}: {date} is none of the plan's checkpoints:"
+                                     " recorded as an extra check-in").format(
+                                         source=source, date=inp.date.isoformat())]
+    return Draft("checkin", parent.plan, context, record, warnings)

@@ -194,6 +194,13 @@ def computed_text(judgement: Judgement | None, lang: str) -> str | None:
         target=f"{judgement.target:g}")
 
 
+def goals_with(plan: Plan, items: list[Any]) -> list[tuple[int, Any, Any]]:
+    """Each goal of the plan (number, goal) with the input's entry for it (rules checked that
+    there is exactly one)."""
+    by_goal = {item.goal: item for item in items}
+    return [(n, goal, by_goal[n]) for n, goal in enumerate(plan.goals, 1)]
+
+
 def context_dict(model: BaseModel) -> dict[str, Any]:
     """The names a template sees: the model's fields (the objects themselves, not copies)."""
     return {name: getattr(model, name) for name in type(model).model_fields}

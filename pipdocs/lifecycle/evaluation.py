@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import Plan
 from pipdocs.lifecycle.contexts import (
     LABELS,
@@ -19,6 +20,7 @@ from pipdocs.lifecycle.contexts import (
     EvaluationGoal,
     computed_text,
     context_dict,
+    goals_with,
     header,
 )
 from pipdocs.lifecycle.facts import CaseFacts
@@ -40,6 +42,7 @@ from pipdocs.lifecycle.rules import (
     evaluation_results,
     period_end,
 )
+from pipdocs.lifecycle.words import result_word
 
 
 def law_note(inp: EvaluationInput, plan: Plan, facts: CaseFacts) -> tuple[bool, str | None]:
@@ -61,10 +64,8 @@ def evaluation_context(inp: EvaluationInput, parent: Document, facts: CaseFacts,
     words = LABELS[plan.language]
     results, outcome = evaluation_results(inp, plan)
     computed = evaluation_judgements(inp, plan)
-    by_goal = {g.goal: g for g in inp.goals}
     goals = []
-    for n, goal in enumerate(plan.goals, 1):
-        item = by_goal[n]
+    for n, goal, item in goals_with(plan, inp.goals):
         goals.append(EvaluationGoal(
             number=n, area=goal.area, metric=goal.metric, baseline=goal.baseline,
             target=goal.target, actual=item.actual, result=words[results[n]],
@@ -84,7 +85,7 @@ def make_evaluation(parent_pdf: Path, input_file: Path, out: Path, options: Opti
     parent, facts = start(out, parent_pdf, options, ("plan", "revision"))
     in_force(parent, facts)
     extended = facts.extended_until(inp.date)
-    check_input(evaluation_problems(inp, parent.plan, extended), input_file)
+    check_input(evaluation_problems(inp, parent.plan, extended), input_file, parent.plan)
     considered, note = law_note(inp, parent.plan, facts)
     results, outcome = evaluation_results(inp, parent.plan)
     computed = evaluation_judgements(inp, parent.plan)
@@ -99,12 +100,14 @@ def make_evaluation(parent_pdf: Path, input_file: Path, out: Path, options: Opti
     path = build("evaluation", parent.plan, context, record, out, options)
     warnings = []
     if inp.decision == "terminate" and not considered:
-        warnings.append(f"{input_file}: decision terminate, but the case shows no earlier"
-                        " training or change of position (劳动合同法 art. 40(2)): the evaluation"
-                        " records termination as not considered")
+        warnings.append(tr("{file}: decision terminate, but the case shows no earlier training"
+                           " or change of position (劳动合同法 art. 40(2)): the evaluation"
+                           " records termination as not considered").format(file=input_file))
     for item in inp.goals:
         judgement = computed.get(item.goal)
         if item.result and judgement and judgement.result != item.result:
-            warnings.append(f"{input_file}: goal {item.goal}: stated {item.result}, computed"
-                            f" {judgement.result}; both are shown")
+            warnings.append(tr("{file}: goal {goal}: stated {stated}, computed {computed}; both"
+                               " are shown").format(file=input_file, goal=item.goal,
+                                                    stated=result_word(item.result),
+                                                    computed=result_word(judgement.result)))
     return Made(path, record, warnings)

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import load_plan
 from pipdocs.core.policy import Policy
 from pipdocs.core.resources import shipped
 from pipdocs.lifecycle.make import Made, Options
+from pipdocs.lifecycle.words import kind_word
 
 #: The documents of the example case, in the order they are made: (name, kind, input, parent).
 #: Plans are ``.yaml`` (each a plan of its own), the other inputs ``.yml``.
@@ -59,7 +61,8 @@ def case_inputs(lang: str) -> Path:
         folder = base / f"case-{lang}"
         if (folder / f"plan-v1-{lang}.yaml").is_file():
             return folder
-    raise InputError(f"no example case in language '{lang}' is installed; try --lang zh")
+    raise InputError(tr("no example case in language '{lang}' is installed; try --lang"
+                        " zh").format(lang=lang))
 
 
 def make_signers(out_dir: Path, lang: str, ca_password: str, key_password: str,
@@ -164,5 +167,6 @@ def build_case(out_dir: Path, lang: str, signers: Signers,
         signed = sign_in_order(prepared, name, build)
         build.case[name] = out_dir / "case" / f"{name}.pdf"
         shutil.copyfile(signed, build.case[name])
-        progress(f"    {build.case[name]} ({kind}, signed)")
+        progress("    " + tr("{file} ({kind}, signed)").format(file=build.case[name],
+                                                             kind=kind_word(kind)))
     return build

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.i18n import tr
 from pipdocs.lifecycle.records import Document, read_document
 
 #: At most this many PDFs are read from one case folder.
@@ -28,10 +29,24 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder; check the path")
+            raise InputError(tr("{path}: no such file or folder; check the path").format(
+                path=path))
     if len(out) > MAX_CASE_FILES:
-        raise InputError(f"{len(out)} PDFs: a case holds at most {MAX_CASE_FILES}")
+        raise InputError(tr("{count} PDFs: a case holds at most {most}").format(
+            count=len(out), most=MAX_CASE_FILES))
     return out
+
+
+def read_folder(folder: Path) -> tuple[list[Document], list[str]]:
+    """The PIP documents among the PDFs directly in ``folder`` (read, not verified), and the
+    names of the PDFs that are not PIP documents."""
+    docs, unreadable = [], []
+    for path in case_files([folder]):
+        try:
+            docs.append(read_document(path))
+        except InputError:
+            unreadable.append(path.name)
+    return docs, unreadable
 
 
 @dataclass
@@ -74,13 +89,7 @@ def case_facts(folder: Path | None, plan_id: str | None) -> CaseFacts:
     if folder is None:
         return CaseFacts()
     if not Path(folder).is_dir():
-        raise InputError(f"--case {folder}: not a folder; give the folder holding the case's PDFs")
-    docs = []
-    for path in case_files([folder]):
-        try:
-            doc = read_document(path)
-        except InputError:
-            continue  # not a PIP document: case verify reports it; here it says nothing
-        if doc.plan.plan_id == plan_id:
-            docs.append(doc)
-    return CaseFacts(docs)
+        raise InputError(tr("--case {folder}: not a folder; give the folder holding the case's"
+                            " PDFs").format(folder=folder))
+    docs, _ = read_folder(folder)  # a PDF that is not a PIP document: case verify reports it
+    return CaseFacts([doc for doc in docs if doc.plan.plan_id == plan_id])

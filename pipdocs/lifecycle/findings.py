@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from pipdocs.lifecycle.casereport import MESSAGES, CaseProblem
+from pipdocs.core.i18n import in_language
+from pipdocs.lifecycle.casereport import CaseProblem
 from pipdocs.lifecycle.records import Document
+from pipdocs.lifecycle.words import english
 from pipdocs.verification.report import VerificationReport
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -21,12 +26,17 @@ class Entry:
     problems: list[str]
     refused_by: Document | None = None
     required: list[str] = field(default_factory=list)  # the signers signing.json records
+    problems_zh: list[str] = field(default_factory=list)  # the same in Chinese
+    signed_at: dict[str, Any] = field(default_factory=dict)  # role -> timestamp (datetime)
     report: VerificationReport | None = None  # verify's report on the PDF alone
 
 
 @dataclass
 class Findings:
-    """Problems and notes gathered while checking a case."""
+    """Problems and notes gathered while checking a case.
+
+    Parameters are English (the JSON says them so); a ``NAME_zh`` parameter gives free text
+    in Chinese for the text and HTML reports (see :func:`both`)."""
 
     problems: list[CaseProblem] = field(default_factory=list)
     warnings: list[CaseProblem] = field(default_factory=list)
@@ -36,11 +46,15 @@ class Findings:
         values = {k: str(v) for k, v in params.items()}
         if doc is not None:
             values["file"] = doc.path.name
-        item = CaseProblem(code=code, message=MESSAGES[code][0].format_map(_Blank(values)),
+        item = CaseProblem(code=code, message=english(code, values),
                            file=str(doc.path) if doc else None, params=values)
         (self.warnings if warning else self.problems).append(item)
 
 
-class _Blank(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return ""
+def both(make: Callable[[], T]) -> tuple[T, T]:
+    """``make()``'s text in English and in Chinese (a message built with ``tr``)."""
+    with in_language("en"):
+        en = make()
+    with in_language("zh"):
+        zh = make()
+    return en, zh

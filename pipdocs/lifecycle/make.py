@@ -18,11 +18,13 @@ from typing import Any
 
 from pipdocs.core.errors import PlanInvalid, Problem
 from pipdocs.core.files import check_output, write_atomic
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import Plan
 from pipdocs.core.policy import Policy
 from pipdocs.lifecycle.contexts import LABELS
 from pipdocs.lifecycle.facts import CaseFacts, case_facts
 from pipdocs.lifecycle.records import Document, LifecycleRefused, Record, read_document
+from pipdocs.lifecycle.words import kind_word, problem_text, role_words
 
 #: A problem code that does not stop a refusal: the document was never (fully) signed.
 UNSIGNED_CODES = {"no_signatures", "missing_role", "no_trust_anchors"}
@@ -36,6 +38,18 @@ class Options:
     policy: Policy | None = None
     templates_dir: Path | None = None
     case_dir: Path | None = None
+
+
+@dataclass
+class Draft:
+    """A lifecycle document whose parent and input passed every check: what to render and
+    record. Converting it is the slow part, so a bulk run hands many to the conversion pool."""
+
+    kind: str
+    plan: Plan
+    context: dict[str, Any]
+    record: Record
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,13 +77,14 @@ def load_parent(path: Path, options: Options, kinds: Sequence[str],
 
     doc = read_document(path)
     if doc.kind not in kinds:
-        raise LifecycleRefused(f"{path}: is a {doc.kind}; this document follows a"
-                               f" {' or a '.join(kinds)}")
+        raise LifecycleRefused(tr("{file}: is a {kind}; this document follows a {kinds}").format(
+            file=path, kind=kind_word(doc.kind), kinds=tr(" or a ").join(map(kind_word, kinds))))
     if refusal is not None:
         check = verify_pdf(refusal.path, list(options.trust), False, policy_of(options))
         if not check.ok:
-            raise LifecycleRefused(f"{refusal.path}: the refusal record for {path} does not"
-                                   " verify; check it with `pipdocs verify`")
+            raise LifecycleRefused(tr("{file}: the refusal record for {parent} does not verify;"
+                                      " check it with `pipdocs verify`").format(
+                                          file=refusal.path, parent=path))
     report = verify_pdf(path, list(options.trust), allow_unsigned or refusal is not None,
                         policy_of(options))
     codes = {p.code for p in report.problems}
@@ -82,30 +97,34 @@ def load_parent(path: Path, options: Options, kinds: Sequence[str],
             "no_trust_anchors" not in codes or not report.signatures):
         return doc
     if "no_trust_anchors" in codes:
-        raise LifecycleRefused(f"{path}: cannot be verified without a trust anchor; pass --trust"
-                               " ROOT.pem (the CA's root certificate)")
+        raise LifecycleRefused(tr("{file}: cannot be verified without a trust anchor; pass"
+                                  " --trust ROOT.pem (the CA's root certificate)").format(
+                                      file=path))
     if not report.signatures or codes == {"missing_role"}:
-        raise LifecycleRefused(f"{path}: is not signed by all of {', '.join(report.pending_roles)}"
-                               " yet; make this document from the fully signed PDF (if the"
-                               " employee refused to sign, pass --case with the signed refusal"
-                               " record)")
-    reasons = "; ".join(p.message for p in report.problems[:3])
-    raise LifecycleRefused(f"{path}: does not verify ({reasons}); check it with"
-                           f" `pipdocs verify {path}`")
+        raise LifecycleRefused(tr(
+            "{file}: is not signed by all of {roles} yet; make this document from the fully"
+            " signed PDF (if the employee refused to sign, pass --case with the signed refusal"
+            " record)").format(file=path, roles=role_words(report.pending_roles)))
+    reasons = "; ".join(problem_text(p) for p in report.problems[:3])
+    raise LifecycleRefused(tr("{file}: does not verify ({reasons}); check it with `pipdocs verify"
+                              " {file}`").format(file=path, reasons=reasons))
 
 
 def in_force(parent: Document, facts: CaseFacts) -> None:
     """Refuse a parent version that a revision in the case folder has replaced."""
     later = facts.replacing(parent.sha256)
     if later is not None:
-        raise LifecycleRefused(
-            f"{parent.path}: version {parent.version} of {parent.plan.plan_id} was replaced by"
-            f" version {later.version} ({later.path.name}); use the version in force")
+        raise LifecycleRefused(tr(
+            "{file}: version {version} of {plan_id} was replaced by version {later} ({name});"
+            " use the version in force").format(
+                file=parent.path, version=parent.version, plan_id=parent.plan.plan_id,
+                later=later.version, name=later.path.name))
 
 
-def check_input(problems: list[Problem], source: Path) -> None:
+def check_input(problems: list[Problem], source: Path, plan: Plan | None = None) -> None:
+    """Every problem of an input at once (exit 1), in the plan's language."""
     if problems:
-        raise PlanInvalid(problems, str(source))
+        raise PlanInvalid(problems, str(source), plan.language if plan else None)
 
 
 def record_for(kind: str, parent: Document, when: date, data: dict[str, Any],
@@ -167,13 +186,20 @@ def build(kind: str, plan: Plan, context: dict[str, Any], record: Record, out: P
         return finish(kind, plan, pdf, record, out, options.policy)
 
 
+def made_from(draft: Draft, out: Path, options: Options) -> Made:
+    """Render, convert, prepare and write a checked document (one at a time)."""
+    path = build(draft.kind, draft.plan, draft.context, draft.record, out, options)
+    return Made(path, draft.record, draft.warnings)
+
+
 def start(out: Path, parent_pdf: Path, options: Options, kinds: Sequence[str],
           allow_unsigned: bool = False) -> tuple[Document, CaseFacts]:
     """The checks every command makes first: output path, parent, case facts."""
     out = Path(out)
     check_output(out)
     if out.exists() and out.resolve() == Path(parent_pdf).resolve():
-        raise LifecycleRefused(f"{out}: -o must differ from the document it follows")
+        raise LifecycleRefused(tr("{file}: -o must differ from the document it follows").format(
+            file=out))
     first = read_document(Path(parent_pdf))
     facts = case_facts(options.case_dir, first.plan.plan_id)
     parent = load_parent(Path(parent_pdf), options, kinds, allow_unsigned,

@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipdocs.core.errors import PlanInvalid, Problem
+from pipdocs.core.i18n import N_, tr
 from pipdocs.core.plan import ShortText, Text
 from pipdocs.core.planmessages import error_path, pydantic_message
 
@@ -94,7 +95,8 @@ class RefusalInput(_Model):
 
 InputModel = TypeVar("InputModel", CheckinInput, EvaluationInput, RefusalInput)
 
-WHAT = {CheckinInput: "check-in", EvaluationInput: "evaluation", RefusalInput: "refusal"}
+WHAT = {CheckinInput: N_("check-in"), EvaluationInput: N_("evaluation"),
+        RefusalInput: N_("refusal")}
 _NESTED: dict[str, type[BaseModel]] = {"goals": GoalProgress, "witness": Witness}
 
 
@@ -121,18 +123,18 @@ def _problems(exc: ValidationError, model: type[BaseModel]) -> list[Problem]:
             continue
         loc = [p for p in error["loc"] if isinstance(p, str)]
         guess = get_close_matches(str(loc[-1]), names(loc[-2] if len(loc) > 1 else ""), n=1)
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
-        out.append(Problem(path, f"is not a field of a {WHAT.get(model, 'document')}"
-                                 f"{hint}; remove or rename it"))
+        hint = tr(" (did you mean '{name}'?)").format(name=guess[0]) if guess else ""
+        out.append(Problem(path, tr("is not a field of a {what}{hint}; remove or rename it").format(
+            what=tr(WHAT.get(model, N_("document"))), hint=hint)))
     return out
 
 
 def input_from_data(model: type[InputModel], data: Any, source: str = "") -> InputModel:
     """Validate parsed YAML/JSON into ``model``; PlanInvalid lists every problem."""
-    what = WHAT.get(model, "document")
+    what = tr(WHAT.get(model, N_("document")))
     if not isinstance(data, dict):
-        raise PlanInvalid([Problem("", f"a {what} file must be a mapping of fields"
-                                       " (date: ..., goals: ...)")], source)
+        raise PlanInvalid([Problem("", tr("a {what} file must be a mapping of fields (date: ...,"
+                                          " goals: ...)").format(what=what))], source)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipdocs.core.errors import InputError, PipdocsError
+from pipdocs.core.i18n import tr
 from pipdocs.core.names import PLAN_ATTACHMENT
 from pipdocs.core.plan import Plan, plan_from_json_bytes
 
@@ -104,22 +105,24 @@ def read_document(path: Path) -> Document:
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - any parser failure: not a usable PDF
-        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}); check the file")\
-            from exc
+        raise InputError(tr("{file}: not a readable PDF ({error}); check the file").format(
+            file=path, error=type(exc).__name__)) from exc
     if len(plans) != 1:
-        raise InputError(f"{path}: carries {len(plans)} plan.json attachments; a PIP document"
-                         " made by pipdocs carries exactly one")
+        raise InputError(tr("{file}: carries {count} plan.json attachments; a PIP document made by"
+                            " pipdocs carries exactly one").format(file=path, count=len(plans)))
     try:
         plan = plan_from_json_bytes(plans[0])
     except PipdocsError as exc:
-        raise InputError(f"{path}: its plan.json is not a valid plan ({exc})") from exc
+        raise InputError(tr("{file}: its plan.json is not a valid plan ({error})").format(
+            file=path, error=exc)) from exc
     if not records:
         return Document(path, raw, sha256_hex(raw), "plan", plan, None)
     if len(records) > 1:
-        raise InputError(f"{path}: carries {len(records)} {RECORD_ATTACHMENT} attachments")
+        raise InputError(tr("{file}: carries {count} {name} attachments").format(
+            file=path, count=len(records), name=RECORD_ATTACHMENT))
     try:
         record = Record.model_validate(parse_record(records[0]))
     except (InputError, ValidationError) as exc:
-        raise InputError(f"{path}: its {RECORD_ATTACHMENT} is not a pipdocs record ({exc})")\
-            from exc
+        raise InputError(tr("{file}: its {name} is not a pipdocs record ({error})").format(
+            file=path, name=RECORD_ATTACHMENT, error=exc)) from exc
     return Document(path, raw, sha256_hex(raw), record.kind, plan, record)

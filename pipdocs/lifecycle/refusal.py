@@ -30,7 +30,7 @@ def refusal_record(parent_pdf: Path, inp: RefusalInput, out: Path, options: Opti
     parent, facts = start(out, parent_pdf, options, REFUSABLE, allow_unsigned=True)
     plan = parent.plan
     check_input(refusal_problems(inp, plan, parent.kind, facts.extended_until()),
-                Path(source))
+                Path(source), plan)
     data = inp.model_dump(mode="json", exclude_none=True) | {"document_sha256": parent.sha256}
     order = policy_of(options).order_for("refusal")
     record = record_for("refusal", parent, inp.date, data, order)

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pipdocs.core.errors import Problem
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import load_plan
 from pipdocs.lifecycle.contexts import RevisionContext, context_dict, header
 from pipdocs.lifecycle.make import (
@@ -46,14 +47,16 @@ def make_revision(parent_pdf: Path, plan_file: Path, reason: str, out: Path, opt
     problems = same_parties(old, new)
     reason = " ".join(reason.split())
     if not reason or len(reason) > MAX_REASON:
-        problems.append(Problem("--reason", f"give the reason for the revision (1 to {MAX_REASON}"
-                                " characters)"))
+        problems.append(Problem("--reason", tr("give the reason for the revision (1 to {most}"
+                                               " characters)").format(most=MAX_REASON)))
     end = period_end(old, facts.extended_until())
     if not old.period.start <= when <= end:
-        problems.append(Problem("--date", f"{when.isoformat()} is outside the plan period"
-                                f" {old.period.start.isoformat()} to {end.isoformat()}"))
+        problems.append(Problem("--date", tr("{date} is outside the plan period {start} to"
+                                             " {end}").format(date=when.isoformat(),
+                                                              start=old.period.start.isoformat(),
+                                                              end=end.isoformat())))
     changes = plan_changes(old, new)
-    check_input(problems, plan_file)
+    check_input(problems, plan_file, old)
     version = parent.version + 1
     data = {"reason": reason, "changes": changes, "version": version}
     record = record_for("revision", parent, when, data, policy_of(options).order_for("revision"),
@@ -67,6 +70,7 @@ def make_revision(parent_pdf: Path, plan_file: Path, reason: str, out: Path, opt
         docx = compose_docx(cover, render_docx_bytes(new, options.templates_dir))
         pdf = to_pdf(docx, Path(tmp), "revision")
         path = finish("revision", new, pdf, record, out, options.policy)
-    warnings = [] if changes else [f"{plan_file}: the new plan changes nothing the parties"
-                                   " agreed (goals, actions, support, checkpoints, period)"]
+    warnings = [] if changes else [tr("{file}: the new plan changes nothing the parties agreed"
+                                      " (goals, actions, support, checkpoints, period)").format(
+                                          file=plan_file)]
     return Made(path, record, warnings)

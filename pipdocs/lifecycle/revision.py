@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipdocs.core.errors import Problem
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import ROLES, Plan
 
 _WORDS: dict[str, dict[str, Any]] = {
@@ -97,16 +98,19 @@ def same_parties(old: Plan, new: Plan) -> list[Problem]:
     """A revision keeps the plan id, the language and the three people."""
     problems = []
     if old.plan_id != new.plan_id:
-        problems.append(Problem("plan_id", f"'{new.plan_id}' is not the plan being revised"
-                                f" ('{old.plan_id}'); a revision keeps the plan id"))
+        problems.append(Problem("plan_id", tr("'{new}' is not the plan being revised ('{old}');"
+                                              " a revision keeps the plan id").format(
+                                                  new=new.plan_id, old=old.plan_id)))
     if old.language != new.language:
-        problems.append(Problem("language", f"must stay '{old.language}', as in the plan"))
+        problems.append(Problem("language", tr("must stay '{old}', as in the plan").format(
+            old=old.language)))
     if old.employee.id != new.employee.id:
-        problems.append(Problem("employee.id", f"must stay '{old.employee.id}': a revision is"
-                                " for the same employee"))
+        problems.append(Problem("employee.id", tr("must stay '{old}': a revision is for the same"
+                                                  " employee").format(old=old.employee.id)))
     for role in ROLES:
         a, b = old.person(role).email, new.person(role).email
         if a.casefold() != b.casefold():
-            problems.append(Problem(f"{role}.email", f"'{b}' differs from the plan's '{a}'; the"
-                                    " parties stay the same (start a new plan otherwise)"))
+            problems.append(Problem(f"{role}.email", tr(
+                "'{new}' differs from the plan's '{old}'; the parties stay the same (start a new"
+                " plan otherwise)").format(new=b, old=a)))
     return problems

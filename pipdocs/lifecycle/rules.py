@@ -12,9 +12,11 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from pipdocs.core.errors import Problem
+from pipdocs.core.i18n import tr
 from pipdocs.core.plan import Plan
 from pipdocs.lifecycle.metrics import Judgement, judge, overall
 from pipdocs.lifecycle.models import CheckinInput, EvaluationInput, RefusalInput
+from pipdocs.lifecycle.words import kind_word
 
 #: The final evaluation meeting may be held up to two weeks after the last day of the period.
 EVALUATION_GRACE_DAYS = 14
@@ -32,27 +34,37 @@ def period_end(plan: Plan, extended_until: date | None = None) -> date:
     return max(plan.period.end, extended_until) if extended_until else plan.period.end
 
 
-def _span(plan: Plan, end: date) -> str:
-    return f"{plan.period.start.isoformat()} to {end.isoformat()}"
+def _outside(when: date, plan: Plan, end: date) -> str:
+    return tr("{date} is outside the plan period {start} to {end}").format(
+        date=when.isoformat(), start=plan.period.start.isoformat(), end=end.isoformat())
 
 
 def goal_problems(items: Sequence[_Numbered], plan: Plan) -> list[Problem]:
-    """Each entry names a goal of the plan, each goal once, and no goal is left out."""
+    """Each entry names a goal of the plan, each goal once, and no goal is left out.
+
+    A wrong goal number usually stands for the goal left out: one line then says both."""
     problems = []
     seen: set[int] = set()
     count = len(plan.goals)
+    unknown: list[tuple[int, int]] = []
     for i, item in enumerate(items, 1):
         if not 1 <= item.goal <= count:
-            problems.append(Problem(f"goals[{i}].goal", f"the plan has no goal {item.goal}"
-                                    f" (its goals are numbered 1 to {count})"))
+            unknown.append((i, item.goal))
         elif item.goal in seen:
-            problems.append(Problem(f"goals[{i}].goal", f"goal {item.goal} is given twice;"
-                                    " keep one entry per goal"))
+            problems.append(Problem(f"goals[{i}].goal", tr(
+                "goal {goal} is given twice; keep one entry per goal").format(goal=item.goal)))
         seen.add(item.goal)
-    missing = [n for n in range(1, count + 1) if n not in seen]
-    if missing:
-        problems.append(Problem("goals", "no entry for goal " + ", ".join(map(str, missing))
-                                + " of the plan; give one entry per goal"))
+    missing = ", ".join(str(n) for n in range(1, count + 1) if n not in seen)
+    for i, number in unknown:
+        message = tr("the plan has no goal {goal} (its goals are numbered 1 to {count})").format(
+            goal=number, count=count)
+        if missing:
+            message += tr("; goal {missing} has no entry: is that the one meant?").format(
+                missing=missing)
+        problems.append(Problem(f"goals[{i}].goal", message))
+    if missing and not unknown:
+        problems.append(Problem("goals", tr("no entry for goal {missing} of the plan; give one"
+                                            " entry per goal").format(missing=missing)))
     return problems
 
 
@@ -71,15 +83,16 @@ def checkin_problems(inp: CheckinInput, plan: Plan,
     problems = goal_problems(inp.goals, plan)
     for i, number in enumerate(inp.support_given, 1):
         if not 1 <= number <= len(plan.support):
-            problems.append(Problem(f"support_given[{i}]", f"the plan has no support item {number}"
-                                    f" (its support items are numbered 1 to {len(plan.support)})"))
+            problems.append(Problem(f"support_given[{i}]", tr(
+                "the plan has no support item {number} (its support items are numbered 1 to"
+                " {count})").format(number=number, count=len(plan.support))))
     end = period_end(plan, extended_until)
     if not plan.period.start <= inp.date <= end:
-        problems.append(Problem("date", f"{inp.date.isoformat()} is outside the plan period"
-                                f" {_span(plan, end)}"))
+        problems.append(Problem("date", _outside(inp.date, plan, end)))
     if inp.number is not None and inp.number > len(plan.checkpoints):
-        problems.append(Problem("number", f"the plan has {len(plan.checkpoints)} checkpoints;"
-                                " leave number out for an extra check-in"))
+        problems.append(Problem("number", tr("the plan has {count} checkpoints; leave number out"
+                                             " for an extra check-in").format(
+                                                 count=len(plan.checkpoints))))
     return problems
 
 
@@ -111,45 +124,54 @@ def evaluation_problems(inp: EvaluationInput, plan: Plan,
     for i, item in enumerate(inp.goals, 1):
         if item.result is None and item.goal in computed and computed[item.goal] is None:
             target = plan.goals[item.goal - 1].target
-            problems.append(Problem(f"goals[{i}].result", f"goal {item.goal}'s target '{target}'"
-                                    " cannot be compared as a number; state the result: met,"
-                                    " partially_met or not_met"))
+            problems.append(Problem(f"goals[{i}].result", tr(
+                "goal {goal}'s target '{target}' cannot be compared as a number; state the"
+                " result: met, partially_met or not_met").format(goal=item.goal, target=target)))
     end = period_end(plan, extended_until)
     last = max((c.date for c in plan.checkpoints), default=plan.period.start)
     if inp.date < last:
-        problems.append(Problem("date", f"{inp.date.isoformat()} is before the plan's last"
-                                f" checkpoint {last.isoformat()}; evaluate after it"))
+        problems.append(Problem("date", tr(
+            "{date} is before the plan's last checkpoint {last}; evaluate after it").format(
+                date=inp.date.isoformat(), last=last.isoformat())))
     elif not plan.period.start <= inp.date <= end + timedelta(days=EVALUATION_GRACE_DAYS):
-        problems.append(Problem("date", f"{inp.date.isoformat()} is outside the plan period"
-                                f" {_span(plan, end)} (the evaluation may follow it by at most"
-                                f" {EVALUATION_GRACE_DAYS} days)"))
-    if inp.decision == "extend":
-        if inp.extend_until is None:
-            problems.append(Problem("extend_until", "is required with decision: extend;"
-                                    " give the new last day of the plan"))
-        elif inp.extend_until <= max(end, inp.date):
-            problems.append(Problem("extend_until", f"{inp.extend_until.isoformat()} must be"
-                                    f" after the period's end {end.isoformat()} and the"
-                                    " evaluation's date"))
-        elif extended_until is not None:
-            problems.append(Problem("decision", "the plan was already extended once (until"
-                                    f" {extended_until.isoformat()}); it can be extended only"
-                                    " once"))
-    elif inp.extend_until is not None:
-        problems.append(Problem("extend_until", f"is only for decision: extend, not"
-                                f" {inp.decision}; remove it"))
+        problems.append(Problem("date", _outside(inp.date, plan, end) + tr(
+            " (the evaluation may follow it by at most {days} days)").format(
+                days=EVALUATION_GRACE_DAYS)))
+    problems += _extension_problems(inp, end, extended_until)
     return problems
+
+
+def _extension_problems(inp: EvaluationInput, end: date,
+                        extended_until: date | None) -> list[Problem]:
+    """decision: extend needs a later extend_until, once; any other decision none."""
+    if inp.decision != "extend":
+        return [] if inp.extend_until is None else [Problem("extend_until", tr(
+            "is only for decision: extend, not {decision}; remove it").format(
+                decision=inp.decision))]
+    if inp.extend_until is None:
+        return [Problem("extend_until", tr("is required with decision: extend; give the new"
+                                           " last day of the plan"))]
+    if inp.extend_until <= max(end, inp.date):
+        return [Problem("extend_until", tr(
+            "{date} must be after the period's end {end} and the evaluation's date").format(
+                date=inp.extend_until.isoformat(), end=end.isoformat()))]
+    if extended_until is not None:
+        return [Problem("decision", tr(
+            "the plan was already extended once (until {date}); it can be extended only"
+            " once").format(date=extended_until.isoformat()))]
+    return []
 
 
 def refusal_problems(inp: RefusalInput, plan: Plan, parent_kind: str,
                      extended_until: date | None = None) -> list[Problem]:
     problems = []
     if inp.document != parent_kind:
-        problems.append(Problem("document", f"says {inp.document}, but the PDF given is a"
-                                f" {parent_kind}; record the refusal of the document given"))
+        problems.append(Problem("document", tr(
+            "says {said}, but the PDF given is a {kind}; record the refusal of the document"
+            " given").format(said=kind_word(inp.document), kind=kind_word(parent_kind))))
     start = plan.period.start - timedelta(days=REFUSAL_LEAD_DAYS)
     end = period_end(plan, extended_until) + timedelta(days=EVALUATION_GRACE_DAYS)
     if not start <= inp.date <= end:
-        problems.append(Problem("date", f"{inp.date.isoformat()} is outside the plan period"
-                                f" {_span(plan, period_end(plan, extended_until))}"))
+        problems.append(Problem("date", _outside(inp.date, plan,
+                                                 period_end(plan, extended_until))))
     return problems

@@ -14,10 +14,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.i18n import N_, tr
 from pipdocs.lifecycle.casereport import CheckpointState
-from pipdocs.lifecycle.facts import case_files
+from pipdocs.lifecycle.facts import read_folder
 from pipdocs.lifecycle.findings import Entry, Findings
-from pipdocs.lifecycle.records import read_document
 from pipdocs.lifecycle.rules import EVALUATION_GRACE_DAYS
 from pipdocs.lifecycle.timeline import check_checkpoints, extended_until, final_evaluation
 
@@ -32,6 +32,7 @@ class CaseStatus(BaseModel):
     overdue: list[CheckpointState]
     evaluation: str  # done | due | overdue | not_due | no_plan
     unreadable: list[str]
+    language: str | None = None  # the plan's: the table is in it unless --lang says otherwise
 
 
 def case_folders(paths: Sequence[Path]) -> list[Path]:
@@ -39,26 +40,22 @@ def case_folders(paths: Sequence[Path]) -> list[Path]:
     out = []
     for path in map(Path, paths):
         if not path.is_dir():
-            raise InputError(f"{path}: not a folder; give a case folder or a folder of cases")
+            raise InputError(tr("{path}: not a folder; give a case folder or a folder of"
+                                " cases").format(path=path))
         if any(p.suffix.lower() == ".pdf" for p in path.iterdir()):
             out.append(path)
         else:
             out += sorted(p for p in path.iterdir() if p.is_dir() and any(
                 q.suffix.lower() == ".pdf" for q in p.iterdir()))
     if not out:
-        raise InputError(f"no PDFs in {', '.join(map(str, paths))}: give the case folders")
+        raise InputError(tr("no PDFs in {paths}: give the case folders").format(
+            paths=", ".join(map(str, paths))))
     return out
 
 
 def case_status(folder: Path, today: date) -> CaseStatus:
-    entries, unreadable = [], []
-    for path in case_files([folder]):
-        try:
-            doc = read_document(path)
-        except InputError:
-            unreadable.append(path.name)
-            continue
-        entries.append(Entry(doc, "unverified", [], [], []))
+    docs, unreadable = read_folder(folder)
+    entries = [Entry(doc, "unverified", [], [], []) for doc in docs]
     plans = [e.doc for e in entries if e.doc.kind == "plan"]
     if not plans:
         return CaseStatus(folder=str(folder), plan_id=None, employee=None, version=None,
@@ -85,7 +82,7 @@ def case_status(folder: Path, today: date) -> CaseStatus:
         version=current.version, period_end=end,
         next_checkpoint=min(upcoming, key=lambda s: s.date) if upcoming else None,
         overdue=[s for s in states if s.state == "missing"], evaluation=evaluation,
-        unreadable=unreadable,
+        unreadable=unreadable, language=current.plan.language,
     )
 
 
@@ -97,16 +94,23 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - used, 1)
 
 
+#: The evaluation column's words.
+EVALUATION = {"done": N_("done"), "due": N_("due"), "overdue": N_("overdue"),
+              "not_due": N_("not due"), "no_plan": N_("no plan")}
+
+
 def render_status(rows: list[CaseStatus], today: date) -> str:
-    """A plain table, one line per case."""
-    lines = [f"as of {today.isoformat()}",
-             _pad("plan", 22) + _pad("employee", 14) + _pad("v", 3) + _pad("next checkpoint", 18)
-             + _pad("overdue check-ins", 28) + "evaluation"]
+    """A plain table, one line per case, in the message language."""
+    lines = [tr("as of {date}").format(date=today.isoformat()),
+             _pad(tr("plan"), 22) + _pad(tr("employee"), 14) + _pad("v", 3)
+             + _pad(tr("next checkpoint"), 18) + _pad(tr("overdue check-ins"), 28)
+             + tr("evaluation")]
     for row in rows:
         nxt = (f"#{row.next_checkpoint.number} {row.next_checkpoint.date.isoformat()}"
                if row.next_checkpoint else "-")
         late = ", ".join(f"#{s.number} {s.date.isoformat()}" for s in row.overdue) or "-"
-        lines.append(_pad(row.plan_id or f"(no plan: {row.folder})", 22)
+        state = EVALUATION.get(row.evaluation)
+        lines.append(_pad(row.plan_id or tr("(no plan: {folder})").format(folder=row.folder), 22)
                      + _pad(row.employee or "-", 14) + _pad(str(row.version or "-"), 3)
-                     + _pad(nxt, 18) + _pad(late, 28) + row.evaluation.replace("_", " "))
+                     + _pad(nxt, 18) + _pad(late, 28) + (tr(state) if state else row.evaluation))
     return "\n".join(lines)

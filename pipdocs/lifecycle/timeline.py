@@ -5,15 +5,15 @@ Split from case.py (which reads, verifies and chains the documents) so each stay
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
-
+from pipdocs.core.errors import PlanInvalid
 from pipdocs.lifecycle.casereport import CheckpointState
 from pipdocs.lifecycle.contexts import LABELS
-from pipdocs.lifecycle.findings import Entry, Findings
-from pipdocs.lifecycle.models import CheckinInput, EvaluationInput
+from pipdocs.lifecycle.findings import Entry, Findings, both
+from pipdocs.lifecycle.models import CheckinInput, EvaluationInput, input_from_data
 from pipdocs.lifecycle.records import Document
 from pipdocs.lifecycle.rules import (
     EVALUATION_GRACE_DAYS,
@@ -53,19 +53,24 @@ def check_inputs(entries: list[Entry], found: Findings) -> None:
     """Each check-in and evaluation still satisfies the rules its command applied."""
     for entry in entries:
         doc = entry.doc
-        model: Any = {"checkin": CheckinInput, "evaluation": EvaluationInput}.get(doc.kind)
-        if model is None:
-            continue
-        raw = {k: v for k, v in _data(doc).items() if k not in DERIVED}
-        try:
-            inp = model.model_validate(raw)
-        except ValidationError as exc:
-            found.add("input_invalid", doc, detail=str(exc).splitlines()[0])
+        if doc.kind not in ("checkin", "evaluation"):
             continue
         ext = extended_until(entries, doc.date)
-        rules = checkin_problems if doc.kind == "checkin" else evaluation_problems
-        for problem in rules(inp, doc.plan, ext):
-            found.add("input_invalid", doc, detail=str(problem))
+        en, zh = both(partial(_input_problems, doc, ext))  # English for JSON, Chinese for text
+        for detail, detail_zh in zip(en, zh, strict=True):
+            found.add("input_invalid", doc, detail=detail, detail_zh=detail_zh)
+
+
+def _input_problems(doc: Document, ext: date | None) -> list[str]:
+    """What a check-in's or evaluation's command would refuse in its recorded input now."""
+    model: Any = CheckinInput if doc.kind == "checkin" else EvaluationInput
+    raw = {k: v for k, v in _data(doc).items() if k not in DERIVED}
+    try:
+        inp = input_from_data(model, raw)
+    except PlanInvalid as exc:
+        return [str(p) for p in exc.problems[:3]]
+    rules = checkin_problems if doc.kind == "checkin" else evaluation_problems
+    return [str(p) for p in rules(inp, doc.plan, ext)]
 
 
 def check_dates(entries: list[Entry], found: Findings) -> None:
@@ -97,6 +102,65 @@ def check_dates(entries: list[Entry], found: Findings) -> None:
                 and doc.date > final.date):
             found.add("after_evaluation", doc, detail=doc.date.isoformat(),
                       expected=final.date.isoformat())
+
+
+#: A document's day begins first at UTC+14: a signature is "before" its document's date only if
+#: it was made before that day began anywhere (no time zone can then excuse it).
+EARLIEST_ZONE = timezone(timedelta(hours=14))
+
+
+def check_signing_times(entries: list[Entry], found: Findings) -> None:
+    """The signatures' timestamps against the documents' dates and against one another.
+
+    Failures: a document signed before its own date (a check-in before its meeting); a
+    document signed before the document it follows was fully signed (its record names the
+    parent's digest, signatures included, so only a wrong clock or a forgery does that); a
+    check-in or revision first signed after the final evaluation was signed (made after the
+    case was decided). A note: a check-in whose later signers (the employee) signed only after
+    the final evaluation was signed, though its manager had signed before."""
+    by_sha = {e.doc.sha256: e for e in entries}
+    for entry in entries:
+        doc = entry.doc
+        if doc.record is None or not entry.signed_at:
+            continue
+        begins = datetime.combine(doc.date, time.min, tzinfo=EARLIEST_ZONE)
+        early = [role for role, at in entry.signed_at.items() if at < begins]
+        if early:
+            found.add("signed_before_date", doc, expected=doc.date.isoformat(),
+                      detail=", ".join(early), detail_roles=",".join(early))
+        parent = by_sha.get(doc.record.parent_sha256)
+        if parent is not None and parent.signed_at:
+            last = max(parent.signed_at.values())
+            before = [role for role, at in entry.signed_at.items() if at < last]
+            if before:
+                found.add("signed_before_parent", doc, expected=parent.doc.path.name,
+                          detail=", ".join(before), detail_roles=",".join(before))
+    _check_after_evaluation(entries, found)
+
+
+def _check_after_evaluation(entries: list[Entry], found: Findings) -> None:
+    """Check-ins and revisions signed after the final evaluation was (first) signed."""
+    final = final_evaluation(entries)
+    if final is None or _data(final).get("decision") == "extend":
+        return  # no final decision yet: later check-ins are the extension's
+    decided = next((min(e.signed_at.values()) for e in entries
+                    if e.doc is final and e.signed_at), None)
+    if decided is None:
+        return
+    when = f"{final.path.name}, {decided:%Y-%m-%d %H:%M} UTC"
+    for entry in entries:
+        if (entry.doc.kind not in ("checkin", "revision") or not entry.signed_at
+                or entry.doc.date > final.date):  # dated after it: after_evaluation says so
+            continue
+        late = [role for role, at in entry.signed_at.items() if at > decided]
+        if not late:
+            continue
+        if min(entry.signed_at.values()) > decided or entry.doc.kind == "revision":
+            found.add("signed_after_evaluation", entry.doc, expected=when,
+                      detail=", ".join(late), detail_roles=",".join(late))
+        else:
+            found.add("acknowledged_after_evaluation", entry.doc, warning=True, expected=when,
+                      detail=", ".join(late), detail_roles=",".join(late))
 
 
 def _windows(entries: list[Entry]) -> list[tuple[Document, date, date | None]]:
