@@ -137,6 +137,12 @@ def test_refusal_rules(plan: Plan) -> None:
     ("at least 90 within 2 months", "85", "80", "partially_met"),
     ("9% or lower", "8.7%", "12%", "met"),
     ("每周至少进行 8 次有效客户拜访", "9次", "5次", "met"),
+    # a word inside a longer one is not read ("不超过" is at most, though it holds "超过")
+    ("每月不超过3次", "2次", "12次", "met"),
+    ("每月不超过3次", "5次", "12次", "partially_met"),
+    ("投诉率不高于2%", "1.5%", "", "met"),
+    ("不少于5次", "4次", "", "not_met"),
+    ("不低于90分", "95分", "", "met"),
 ])
 def test_numeric_targets_are_judged(target: str, actual: str, baseline: str,
                                     expected: str) -> None:

@@ -20,6 +20,8 @@ _AT_LEAST = ("≥", ">=", "至少", "不少于", "不低于", "以上", "及以�
 _AT_MOST = ("≤", "<=", "以下", "以内", "不超过", "不高于", "低于", "少于", "at most", "maximum",
             "max.", "or less", "or lower", "or fewer", "no more", "below", "under", "<", "降至",
             "控制在")
+_VOCABULARY = sorted([(w, True) for w in _AT_LEAST] + [(w, False) for w in _AT_MOST],
+                     key=lambda item: -len(item[0]))
 _FINAL = ("期末", "最终", "final", "by the end", "end of the plan")
 
 
@@ -66,17 +68,19 @@ def _target_number(target: str) -> tuple[float, str] | None:
 def _direction(words: str, target: float, baseline: str) -> bool | None:
     """True: higher is better; False: lower is better; None: cannot tell.
 
-    The comparison word nearest the target's number wins ("2个月以内达到90%": 达到)."""
+    The comparison word nearest the target's number wins ("2个月以内达到90%": 达到). Longer
+    words are read first and blanked, so a word inside another does not count ("不超过" is at
+    most, though it holds "超过")."""
     lowered = _TIME.sub(lambda m: " " * len(m.group()), words.lower())
     number = _NUMBER.search(lowered)
     at = number.start() if number else 0
     best: tuple[int, bool] | None = None
-    for higher, vocabulary in ((True, _AT_LEAST), (False, _AT_MOST)):
-        for word in vocabulary:
-            for match in re.finditer(re.escape(word), lowered):
-                distance = min(abs(match.start() - at), abs(match.end() - at))
-                if best is None or distance < best[0]:
-                    best = (distance, higher)
+    for word, higher in _VOCABULARY:
+        for match in re.finditer(re.escape(word), lowered):
+            distance = min(abs(match.start() - at), abs(match.end() - at))
+            if best is None or distance < best[0]:
+                best = (distance, higher)
+            lowered = lowered[:match.start()] + " " * len(word) + lowered[match.end():]
     if best is not None:
         return best[1]
     base = _numbers(baseline)
