@@ -431,6 +431,22 @@ def test_checkin_bad_input(built: Built, tmp_path: Path, name: str, edit: tuple[
     assert code == 1 and output.startswith("error: ") and "plan" in output
 
 
+def test_checkin_file_problems_are_all_in_chinese(built: Built, tmp_path: Path) -> None:
+    """Several problems in a check-in file for a Chinese plan: every line is Chinese, prefix
+    included; a missing check-in file is not called a plan file."""
+    source = tmp_path / "fields.yaml"
+    source.write_text("date: 2025-10-22\ndelivered: x\n", encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    code, output = invoke("checkin", built.case / "04-revision.pdf", source, "-o", out,
+                          "--trust", built.root)
+    lines = output.strip().splitlines()
+    assert code == 1 and len(lines) >= 3 and not out.exists(), output
+    assert all(line.startswith("错误：") for line in lines), output
+    code, output = invoke("checkin", built.case / "04-revision.pdf", tmp_path / "nope.yaml",
+                          "-o", out, "--trust", built.root)
+    assert code == 2 and "计划文件" not in one_chinese_line(output) and not out.exists()
+
+
 def test_evaluation_before_the_last_checkpoint(built: Built, tmp_path: Path) -> None:
     source = tmp_path / "early.yaml"
     source.write_text((INPUTS / "evaluation.yml").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ def test_reason_and_comment_are_one_line() -> None:
 
 
 def test_employee_disagreeing_names_the_document_signed() -> None:
-    """--disagree on a check-in or an evaluation must not say the employee disagrees with the plan."""
+    """--disagree on a check-in or an evaluation does not say one disagrees with the plan."""
     policy = load_policy()
     expected = {("checkin", "zh"): "回顾面谈记录", ("checkin", "en"): "check-in record",
                 ("evaluation", "zh"): "最终评估", ("evaluation", "en"): "final evaluation",

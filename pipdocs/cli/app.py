@@ -164,7 +164,9 @@ def exit_for(exc: BaseException, debug: bool) -> int:
     """Print a library error as one line per problem and return its exit code."""
     if isinstance(exc, PlanInvalid):
         where = f"{exc.source}: " if exc.source else ""
-        with plan_language(exc.language):
+        # no language of its own (a check-in file's fields): keep the plan's the command follows
+        scope = plan_language(exc.language) if exc.language else contextlib.nullcontext()
+        with scope:
             for problem in exc.problems:
                 err(escape_controls(tr("error: {message}").format(message=f"{where}{problem}")))
         return exc.exit_code

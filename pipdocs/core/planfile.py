@@ -15,7 +15,7 @@ from typing import Any
 
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.files import read_input
-from pipdocs.core.i18n import plan_language, tr
+from pipdocs.core.i18n import N_, plan_language, tr
 
 MAX_PLAN_FILE_BYTES = 1_000_000
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -212,18 +212,19 @@ def with_lines(problems: list[Problem], lines: dict[str, int]) -> list[Problem]:
     return out
 
 
-def read_plan_file(path: Path) -> Any:
-    """The parsed contents of a plan file (.yaml, .yml or .json), not yet validated."""
-    return read_plan_source(path)[0]
+def read_plan_file(path: Path, what: str = N_("plan file")) -> Any:
+    """The parsed contents of a plan file (.yaml, .yml or .json), not yet validated; ``what``
+    names it when it is missing (a check-in file is not a plan file)."""
+    return read_plan_source(path, what)[0]
 
 
-def read_plan_source(path: Path) -> tuple[Any, dict[str, int]]:
+def read_plan_source(path: Path, what: str = N_("plan file")) -> tuple[Any, dict[str, int]]:
     """A plan file's parsed contents, and the line of each field (YAML) for messages."""
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
         raise InputError(tr("{path}: not a plan file; use a .yaml, .yml or .json file").format(
             path=path))
-    raw = read_input(path, "plan file")
+    raw = read_input(path, what)
     if len(raw) > MAX_PLAN_FILE_BYTES:
         raise InputError(f"{path}: larger than 1 MB; a plan file is a few kilobytes")
     try:

@@ -145,4 +145,4 @@ def load_input(model: type[InputModel], path: Path | str) -> InputModel:
     """Read and validate a check-in, evaluation or refusal file (.yaml, .yml or .json)."""
     from pipdocs.core.planfile import read_plan_file
 
-    return input_from_data(model, read_plan_file(Path(path)), source=str(path))
+    return input_from_data(model, read_plan_file(Path(path), N_("file")), source=str(path))
