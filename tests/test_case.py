@@ -111,6 +111,12 @@ def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) ->
     assert [c["state"] for c in data["checkpoints"]] == ["covered"] * 3
     page = (tmp_path / "case.html").read_text()
     assert "时间线" in page and "赵磊" in page and "06-evaluation.pdf" in page
+    # the record names each document; where it lay on the verifier's disk is not evidence
+    assert built.case.is_absolute() and str(built.case) not in page
+    code, out = invoke("verify", built.case / "01-plan.pdf", "--trust", built.root, "--report",
+                       tmp_path / "plan.html")
+    page = (tmp_path / "plan.html").read_text()
+    assert code == 0 and "01-plan.pdf" in page and str(built.case) not in page, out
 
 
 def test_committed_example_case_verifies() -> None:

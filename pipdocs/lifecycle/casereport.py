@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from datetime import date, datetime
+from pathlib import PurePath
 
 from pydantic import BaseModel, Field
 
@@ -140,7 +141,7 @@ def render_html(report: CaseReport) -> str:
     esc = html.escape
     rows = "".join(
         f"<tr><td>{doc.date.isoformat()}</td><td>{esc(kinds.get(doc.kind, doc.kind))}</td>"
-        f"<td>{doc.version}</td><td>{esc(doc.file)}<br><code>{doc.sha256}</code></td>"
+        f"<td>{doc.version}</td><td>{esc(PurePath(doc.file).name)}<br><code>{doc.sha256}</code></td>"
         f"<td>{esc(_signed(doc, lang))}</td>"
         f"<td>{esc(doc.summary)}</td></tr>" for doc in report.documents)
     points = "".join(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from pathlib import PurePath
 from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -380,7 +381,7 @@ small, .mono {{ font-family: monospace; font-size: 8.5pt; word-break: break-all;
 <h1>{t['title']}</h1>
 <p class="verdict">{e(verdict_line(report))}</p>
 <table>
-<tr><th>{t['file']}</th><td>{e(report.file)}</td></tr>
+<tr><th>{t['file']}</th><td>{e(PurePath(report.file).name)}</td></tr>
 <tr><th>SHA-256</th><td class="mono">{e(report.sha256)}</td></tr>
 <tr><th>{t['plan']}</th><td>{e(report.plan_id or '-')}</td></tr>
 <tr><th>{t['verified']}</th><td>{e(_when(report.verified_at))}</td></tr>
