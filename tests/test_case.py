@@ -208,6 +208,25 @@ def test_parent_hash_that_does_not_match(built: Built) -> None:
     assert found == {"parent_mismatch"}
 
 
+def test_archive_refresh_keeps_the_chain(built: Built, tmp_path: Path) -> None:
+    """`archive refresh` appends validation data and a timestamp to the plan and the revision:
+    the documents that follow still name them (as they were), and the case still holds."""
+    from pipdocs.archive.refresh import refresh_pdf
+
+    folder = built.copy("refreshed")
+    for name in ("01-plan", "04-revision"):
+        before = (folder / f"{name}.pdf").read_bytes()
+        refresh_pdf(folder / f"{name}.pdf", timestamper=built.signers.timestamper,
+                    policy=built.signers.policy, trust=[built.root])
+        assert (folder / f"{name}.pdf").read_bytes().startswith(before)
+        assert (folder / f"{name}.pdf").read_bytes() != before
+    assert codes(folder, built) == set()
+    out = tmp_path / "late-revision.pdf"  # the refreshed plan was still replaced by version 2
+    code, output = invoke("checkin", folder / "01-plan.pdf", INPUTS / "checkin-3.yml", "-o", out,
+                          "--trust", built.root)
+    assert code == 1 and "04-revision.pdf" in output and not out.exists(), output
+
+
 def test_document_from_another_case(built: Built, english: dict[str, Path]) -> None:
     """A signed plan of another case (another plan id, other people) put into this one."""
     folder = built.copy("foreign", swap={"07-foreign": english["plan"]})

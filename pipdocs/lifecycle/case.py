@@ -166,7 +166,7 @@ def _check_signers(entries: list[Entry], policy: Policy, found: Findings) -> Non
                       detail_zh="; ".join(entry.problems_zh[:3]))
         if not entry.pending:
             continue
-        refusal = refusals.get(doc.sha256)
+        refusal = next((refusals[d] for d in doc.digests if d in refusals), None)
         blocked = _employee_and_after(recorded)
         if refusal is not None and set(entry.pending) <= blocked:
             entry.refused_by = refusal
@@ -183,7 +183,7 @@ def _employee_and_after(order: Sequence[str]) -> set[str]:
 
 def _check_chain(entries: list[Entry], found: Findings) -> None:
     """Parents by digest, versions one after another, and the version in force."""
-    by_sha = {e.doc.sha256: e.doc for e in entries}
+    by_sha = {digest: e.doc for e in entries for digest in e.doc.digests}
     versions: dict[int, Document] = {}
     for entry in sorted(entries, key=lambda e: e.doc.version):
         doc = entry.doc
@@ -225,7 +225,7 @@ def _check_version(doc: Document, parent: Document, versions: dict[int, Document
         if record.plan_version != parent.version + 1:
             found.add("version_conflict", doc, detail=record.plan_version)
         return
-    if record.plan_sha256 != parent.sha256 or record.plan_version != parent.version:
+    if record.plan_sha256 not in parent.digests or record.plan_version != parent.version:
         found.add("parent_mismatch", doc, detail=record.plan_sha256[:16] + "…",
                   expected=f"{parent.path.name} ({parent.sha256[:16]}…)")
     later = [v for n, v in versions.items() if n > parent.version and

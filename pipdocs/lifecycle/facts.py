@@ -55,15 +55,15 @@ class CaseFacts:
 
     documents: list[Document] = field(default_factory=list)
 
-    def replacing(self, sha256: str) -> Document | None:
-        """The revision that replaces the version with this digest, if any."""
+    def replacing(self, digests: tuple[str, ...]) -> Document | None:
+        """The revision that replaces the version with these digests (``Document.digests``)."""
         return next((d for d in self.documents if d.kind == "revision" and d.record
-                     and d.record.parent_sha256 == sha256), None)
+                     and d.record.parent_sha256 in digests), None)
 
-    def refusal_of(self, sha256: str) -> Document | None:
-        """The refusal record that names the document with this digest, if any."""
+    def refusal_of(self, digests: tuple[str, ...]) -> Document | None:
+        """The refusal record that names the document with these digests, if any."""
         return next((d for d in self.documents if d.kind == "refusal" and d.record
-                     and d.record.parent_sha256 == sha256), None)
+                     and d.record.parent_sha256 in digests), None)
 
     def extended_until(self, before: date | None = None) -> date | None:
         """The end of the extension an evaluation granted (dated before ``before``)."""

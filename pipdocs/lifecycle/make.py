@@ -112,7 +112,7 @@ def load_parent(path: Path, options: Options, kinds: Sequence[str],
 
 def in_force(parent: Document, facts: CaseFacts) -> None:
     """Refuse a parent version that a revision in the case folder has replaced."""
-    later = facts.replacing(parent.sha256)
+    later = facts.replacing(parent.digests)
     if later is not None:
         raise LifecycleRefused(tr(
             "{file}: version {version} of {plan_id} was replaced by version {later} ({name});"
@@ -203,5 +203,5 @@ def start(out: Path, parent_pdf: Path, options: Options, kinds: Sequence[str],
     first = read_document(Path(parent_pdf))
     facts = case_facts(options.case_dir, first.plan.plan_id)
     parent = load_parent(Path(parent_pdf), options, kinds, allow_unsigned,
-                         facts.refusal_of(first.sha256))
+                         facts.refusal_of(first.digests))
     return parent, facts

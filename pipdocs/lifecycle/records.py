@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -66,6 +67,14 @@ class Document:
     kind: str
     plan: Plan
     record: Record | None  # None: a plan (version 1)
+    earlier: tuple[str, ...] = ()  # digests before `archive refresh` appended to the file
+
+    @property
+    def digests(self) -> tuple[str, ...]:
+        """Every SHA-256 a later document may name this one by: the file's, and the file's as
+        it was after its last signature, before each archive refresh appended validation data
+        and a timestamp (verify allows nothing else after the last signature)."""
+        return (self.sha256, *self.earlier)
 
     @property
     def version(self) -> int:
@@ -116,7 +125,8 @@ def read_document(path: Path) -> Document:
         raise InputError(tr("{file}: its plan.json is not a valid plan ({error})").format(
             file=path, error=exc)) from exc
     if not records:
-        return Document(path, raw, sha256_hex(raw), "plan", plan, None)
+        return Document(path, raw, sha256_hex(raw), "plan", plan, None,
+                        _earlier_digests(reader, raw))
     if len(records) > 1:
         raise InputError(tr("{file}: carries {count} {name} attachments").format(
             file=path, count=len(records), name=RECORD_ATTACHMENT))
@@ -125,4 +135,20 @@ def read_document(path: Path) -> Document:
     except (InputError, ValidationError) as exc:
         raise InputError(tr("{file}: its {name} is not a pipdocs record ({error})").format(
             file=path, name=RECORD_ATTACHMENT, error=exc)) from exc
-    return Document(path, raw, sha256_hex(raw), record.kind, plan, record)
+    return Document(path, raw, sha256_hex(raw), record.kind, plan, record,
+                    _earlier_digests(reader, raw))
+
+
+def _earlier_digests(reader: Any, raw: bytes) -> tuple[str, ...]:
+    """The digests of the file cut at each revision end after its last signature (an archive
+    refresh appends revisions; the document it follows named the file as it was then)."""
+    try:
+        ends = [int(s.byte_range[2]) + int(s.byte_range[3]) for s in reader.embedded_signatures
+                if s.sig_object_type == "/Sig"]
+    except Exception:  # noqa: BLE001 - unreadable signatures: only the whole file counts
+        return ()
+    if not ends:
+        return ()
+    cuts = {m.end() for m in re.finditer(rb"%%EOF\r?\n?", raw) if m.end() >= max(ends)}
+    cuts |= {max(ends)}
+    return tuple(sha256_hex(raw[:cut]) for cut in sorted(cuts) if cut < len(raw))

@@ -76,7 +76,7 @@ def _input_problems(doc: Document, ext: date | None) -> list[str]:
 def check_dates(entries: list[Entry], found: Findings) -> None:
     """Revisions and refusals inside the period, every document after its parent, and nothing
     but refusals after the final evaluation."""
-    by_sha = {e.doc.sha256: e.doc for e in entries}
+    by_sha = {digest: e.doc for e in entries for digest in e.doc.digests}
     final = final_evaluation(entries)
     evaluations = _evaluations(entries)
     for doc in evaluations[:-1]:
@@ -118,7 +118,7 @@ def check_signing_times(entries: list[Entry], found: Findings) -> None:
     check-in or revision first signed after the final evaluation was signed (made after the
     case was decided). A note: a check-in whose later signers (the employee) signed only after
     the final evaluation was signed, though its manager had signed before."""
-    by_sha = {e.doc.sha256: e for e in entries}
+    by_sha = {digest: e for e in entries for digest in e.doc.digests}
     for entry in entries:
         doc = entry.doc
         if doc.record is None or not entry.signed_at:
