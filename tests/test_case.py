@@ -4,6 +4,7 @@ by recombining signed documents, and bad input is refused before anything is wri
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -141,6 +142,9 @@ def test_checkin_record_content(built: Built, pdf_text: Callable[..., str]) -> N
         assert flat(expected) in text, expected
     assert "人力资源部签字" not in text
     assert built.demo.files["case:01-plan"].exists()
+    # the plan is also the parent: its digest is printed once, not a second time as the parent's
+    plan_digest = hashlib.sha256((built.case / "01-plan.pdf").read_bytes()).hexdigest()
+    assert text.count(plan_digest) == 1 and "上一份已签署文件" not in text
 
 
 def test_evaluation_content_with_computed_results(built: Built,
