@@ -237,22 +237,36 @@ async def _archive_timestamp(output: io.BytesIO, timestamper: Any, context: Any)
 
 
 def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,
-                         timestamper: Any, seal: Any = None) -> bytes:
+                         timestamper: Any, seal: Any = None, policy: Policy | None = None) -> bytes:
     """Add ``payload`` as the attachment ``name`` and cover it (and everything before it) in one
     incremental revision after the last signature: with ``seal`` (the organisation's seal key,
     ``signing.seal.load_seal``) by a timestamped PAdES signature in the field ``audit_seal``,
     which proves who appended it; without, by a bare document timestamp, which proves only
-    that it existed then."""
-    return asyncio.run(_attach(data, name, payload, description, timestamper, seal))
+    that it existed then.
+
+    A seal is checked first as a signer's key is (``revinfo.ltv_context``, with ``policy``'s
+    trust anchors and timeout): revoked is SigningRefused, no revocation data is
+    RevocationUnavailable, and nothing is sealed. The answers go into the DSS of the sealing
+    revision itself (PAdES B-LT), so verify judges the seal's revocation as of its timestamp
+    offline; a stolen seal key, once revoked, seals nothing that passes."""
+    context = None
+    if seal is not None:
+        from pipdocs.signing.revinfo import ltv_context
+
+        anchors = policy.trust_anchor_paths() if policy is not None else []
+        timeout = policy.tsa_timeout if policy is not None else 10.0
+        context = ltv_context(seal.signer, timestamper, anchors, timeout)[0]
+    return asyncio.run(_attach(data, name, payload, description, timestamper, seal, context))
 
 
 async def _attach(data: bytes, name: str, payload: bytes, description: str,
-                  timestamper: Any, seal: Any) -> bytes:
+                  timestamper: Any, seal: Any, context: Any) -> bytes:
     from pyhanko.pdf_utils import embed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
+    from pipdocs.signing.revinfo import dss_settings
 
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     embed.embed_file(writer, embed.FileSpec(
@@ -269,7 +283,9 @@ async def _attach(data: bytes, name: str, payload: bytes, description: str,
             meta = signers.PdfSignatureMetadata(
                 field_name=AUDIT_SEAL_FIELD, md_algorithm=DIGEST,
                 subfilter=fields.SigSeedSubFilter.PADES, name=seal.name,
-                reason="Audit trail appended by the signing service (pipdocs serve)")
+                reason="Audit trail appended by the signing service (pipdocs serve)",
+                embed_validation_info=True, validation_context=context,
+                dss_settings=dss_settings(), signer_key_usage=set())
             await signers.PdfSigner(
                 meta, seal.signer, timestamper=timestamper,
                 new_field_spec=fields.SigFieldSpec(AUDIT_SEAL_FIELD),

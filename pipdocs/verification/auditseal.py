@@ -58,6 +58,7 @@ class AuditSeal:
     refreshes: list[Any] = field(default_factory=list)  # later archive timestamps (whole file)
     stamp_in_file: Any = None  # the seal's timestamp as read from the whole file
     organisation: str | None = None  # who sealed it, when sealed by the organisation's seal
+    signing_cert: Any = None  # the seal's certificate (cryptography), once validated
 
     @property
     def by_organisation(self) -> bool:
@@ -192,7 +193,7 @@ def _seal_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
         who = cert.subject.rfc4514_string()
         return [(f"audit.json is signed by {who}, which is not the organisation's seal",
                  f"audit.json 由 {who} 签名，而非机构印章")]
-    seal.organisation = seal_owner(cert)
+    seal.organisation, seal.signing_cert = seal_owner(cert), cert
     return []
 
 
@@ -240,7 +241,8 @@ def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
 
 
 def _revision_troubles(seal: AuditSeal, reader: Any) -> list[Trouble]:
-    """The sealing revision may only add the attachment and the timestamp's own field."""
+    """The sealing revision may only add the attachment, the timestamp's own field and (for
+    the organisation's seal) its revocation data in the DSS."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     before = PdfFileReader(BytesIO(seal.signed), strict=False)
@@ -254,6 +256,10 @@ def _revision_troubles(seal: AuditSeal, reader: Any) -> list[Trouble]:
         if "/EmbeddedFiles" in old_root["/Names"]:
             allowed |= _ref_ids(old_root["/Names"]["/EmbeddedFiles"], "/Names")
     allowed |= _ref_ids(old_root["/AcroForm"], "/Fields") if "/AcroForm" in old_root else set()
+    # the seal's revocation answers join the DSS (PAdES B-LT), as a signature's own revision
+    allowed |= _ref_ids(old_root, "/DSS")
+    if "/DSS" in old_root:
+        allowed |= _ref_ids(old_root["/DSS"], "/Certs", "/OCSPs", "/CRLs", "/VRI")
     allowed |= _ref_ids(page_ref.get_object(), "/Annots")
     size = int(before.trailer_view["/Size"])
     troubles: list[Trouble] = [
@@ -262,8 +268,8 @@ def _revision_troubles(seal: AuditSeal, reader: Any) -> list[Trouble]:
         for ref in reader.xrefs.explicit_refs_in_revision(reader.xrefs.total_revisions - 1)
         if ref.idnum < size and ref.idnum not in allowed
     ]
-    troubles += _same_except(old_root, new_root, ("/Names", "/AcroForm", "/Metadata"), "catalog",
-                             "文档目录")
+    troubles += _same_except(old_root, new_root, ("/Names", "/AcroForm", "/Metadata", "/DSS"),
+                             "catalog", "文档目录")
     new_page = reader.find_page_for_modification(0)[0].get_object()
     troubles += _same_except(page_ref.get_object(), new_page, ("/Annots",), "first page", "首页")
     stamp_sig = seal.timestamp.sig_field.raw_get("/V").idnum

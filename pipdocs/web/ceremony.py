@@ -311,7 +311,8 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
     chain = json.dumps(audit.export(session, envelope.id), ensure_ascii=False, indent=1)
     final = attach_and_timestamp(
         service.read_document(envelope), AUDIT_ATTACHMENT, chain.encode("utf-8"),
-        "pipdocs audit trail (hash-chained events)", service.timestamper(), service.seal)
+        "pipdocs audit trail (hash-chained events)", service.timestamper(), service.seal,
+        service.policy)
     service.store_document(envelope, final)
     verdict, record = _verdict(service, envelope)
     lang = envelope.language
