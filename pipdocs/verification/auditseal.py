@@ -8,11 +8,14 @@ the seal: the timestamp holds and chains to a trust anchor, the revision changes
 attachment and the timestamp's own field, the chain is intact, and its last ``signed`` event names
 the SHA-256 of exactly the document that was verified.
 
-``archive refresh`` may follow the seal: each refresh revision adds validation data and one
-archive document timestamp, nothing else. The seal is then checked on the file as it left the
-seal (its timestamp covering that whole file), and the refreshes on the whole file: each
-timestamp holds, the last covers everything, and pyHanko's difference analysis finds nothing
-after the seal but validation data and timestamps. Anything else appended is not a trail
+With the organisation's seal (a signature, not a bare timestamp) the sealing revision also adds
+the seal's revocation answers to the DSS, and one more revision follows: the status fetched
+*after* its timestamp (``signing.remote.seal_status_after``), the only proof that it was not
+revoked when it sealed. ``archive refresh`` may follow: each refresh revision adds validation
+data and one archive document timestamp, nothing else. The seal is then checked on the file as
+it left the seal (its signature covering that whole file), and what follows on the whole file:
+each refresh timestamp holds, the last covers everything, and pyHanko's difference analysis finds
+nothing after the seal but validation data and timestamps. Anything else appended is not a trail
 this module recognises, and ``verify`` judges the file as it is (and fails it).
 """
 
@@ -105,7 +108,7 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
     prefix = data[: _end(sigs[at - 1])]
     seal = AuditSeal(prefix, None, sigs[at])
     view = reader
-    if at + 1 < len(sigs):  # refreshed since: the seal is checked on the file it sealed
+    if _end(sigs[at]) < len(data):  # the seal's status, refreshes: checked on what it sealed
         view = PdfFileReader(BytesIO(data[: _end(sigs[at])]), strict=False)
         seal = AuditSeal(prefix, None, view.embedded_signatures[at], sealed_reader=view,
                          refreshes=list(sigs[at + 1:]), stamp_in_file=sigs[at])
@@ -209,15 +212,16 @@ def seal_owner(cert: Any) -> str:
 
 
 def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
-    """After the seal: archive refreshes only (validation data and document timestamps), each
-    timestamp intact and trusted, the last one over the whole file."""
+    """After the seal: validation data (the seal's own status, fetched after it sealed) and
+    archive refreshes only, each timestamp intact and trusted, the last one over the whole
+    file."""
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     from pipdocs.verification.signatures import DIFF_POLICY
 
-    if not seal.refreshes:
+    if seal.sealed_reader is None:
         return []
     bad = [("the archive timestamps after the sealed audit trail do not hold, or add more than"
             " validation data", "审计记录封存之后的归档时间戳无法验证，或加入了验证数据之外的内容")]
@@ -234,8 +238,8 @@ def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
     level = after.modification_level
     if level is None or level.value > ModificationLevel.LTA_UPDATES.value:
         return bad
-    if not all(s.intact and s.valid and s.trusted for s in statuses) or \
-            statuses[-1].coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if statuses and (not all(s.intact and s.valid and s.trusted for s in statuses)
+                     or statuses[-1].coverage != SignatureCoverageLevel.ENTIRE_FILE):
         return bad
     return []
 

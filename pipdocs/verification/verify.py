@@ -154,9 +154,24 @@ def _trail_seal_revocation(run: Run, trail: AuditSeal, reader: PdfFileReader) ->
     revocations = run.long_term.revocation if run.long_term is not None else []
     seal = SignedItem(AUDIT_SEAL_FIELD, None, trail.timestamp, trail.signing_cert)
     roots = [x509.load_der_x509_certificate(c.dump()) for _, c in run.inputs.anchors]
-    judge_seal(out, seal, ltv.token_time(token), ltv.read_dss(reader), roots, revocations)
+    moment, material = ltv.token_time(token), ltv.read_dss(reader)
+    judge_seal(out, seal, moment, material, roots, revocations)
     ltvsteps.record_outcome(run, out)
-    return [p.code for p in out.problems]
+    if out.problems:
+        return [p.code for p in out.problems]
+    pool = roots + [x509.load_der_x509_certificate(c.dump())
+                    for c in trail.timestamp.other_embedded_certs]
+    latest = ltv.latest_answer(trail.signing_cert, material, pool)
+    if ltv.declares_revocation(trail.signing_cert) and \
+            (latest is None or latest < moment.replace(microsecond=0)):
+        when = f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+        run.found.problem("audit_trail", "unchanged_after_last", detail=(
+            f"no revocation status of the seal's certificate was issued after it sealed ({when}),"
+            " so a revoked seal cannot be ruled out; 'pipdocs archive refresh' adds the current"
+            " status", f"印章证书没有封存（{when}）之后签发的吊销状态，无法排除印章已被吊销；"
+            "可运行 pipdocs archive refresh 加入当前状态"))
+        return ["audit_trail"]
+    return []
 
 
 def _check_no_trail(run: Run, required: bool) -> None:

@@ -184,6 +184,7 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
                 comment=comment.strip() or None if signer.role == "employee" else None,
                 agree=signer.role == "employee" and agree is True,
                 disagree=signer.role == "employee" and agree is False,
+                extra=service.seal_certificates(),
             )
             signer.pending = _pack(pending)
             signer.pending_version = envelope.version

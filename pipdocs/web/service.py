@@ -126,6 +126,16 @@ class Service:
             return None
         return load_seal(self.ca_dir, os.environ.get(SEAL_PASSWORD_ENV) or self.ca_password)
 
+    def seal_certificates(self) -> list[Any]:
+        """The seal's certificate and chain (cryptography): every signature checks them, so a
+        revoked seal stops the envelope before anyone signs what it could never seal."""
+        from cryptography import x509
+
+        if self.seal is None:
+            return []
+        certs = [self.seal.signer.signing_cert, *self.seal.signer.cert_registry]
+        return [x509.load_der_x509_certificate(c.dump()) for c in certs]
+
     @staticmethod
     def _secret(path: Path) -> bytes:
         """The key for CSRF tokens and code hashes (not a signing key)."""
