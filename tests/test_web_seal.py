@@ -200,7 +200,7 @@ def test_seal_revocation_embedded_when_sealing_and_judged_as_of_the_seal(
     sigs = PdfFileReader(io.BytesIO(final)).embedded_signatures
     prefix = final[: sigs[-2].byte_range[2] + sigs[-2].byte_range[3]]
 
-    def seal_answers(data: bytes, without: bytes = b"") -> list[object]:
+    def seal_answers(data: bytes, without: bytes = b"") -> list[ocsp.OCSPResponse]:
         """The seal's OCSP answers in the DSS of ``data`` (not in that of ``without``)."""
         old = set(read_dss(PdfFileReader(io.BytesIO(without))).ocsps) if without else set()
         return [a for a in (ocsp.load_der_ocsp_response(d) for d in
