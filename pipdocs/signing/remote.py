@@ -249,7 +249,8 @@ def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: st
     A seal is checked first as a signer's key is (``revinfo.ltv_context``, with ``policy``'s
     trust anchors and timeout): revoked is SigningRefused, no revocation data is
     RevocationUnavailable, and nothing is sealed. The answers go into the DSS of the sealing
-    revision itself (PAdES B-LT), so verify judges the seal's revocation as of its timestamp
+    revision itself (PAdES B-LT), and those fetched just after it into one more revision
+    (``seal_status_after``), so verify judges the seal's revocation as of its timestamp
     offline; a stolen seal key, once revoked, seals nothing that passes."""
     if seal is None:
         return asyncio.run(_attach(data, name, payload, description, timestamper, None, None))
