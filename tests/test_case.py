@@ -4,6 +4,7 @@ by recombining signed documents, and bad input is refused before anything is wri
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -101,7 +102,7 @@ def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) ->
     code, out = invoke("case", "verify", built.case, "--trust", built.root, "--report",
                        tmp_path / "case.html")
     assert code == 0, out
-    assert "计划变更 (版本 2)" in out and "v2 #3 2025-12-03" in out
+    assert "计划变更（第 2 版）" in out and "v2 #3 2025-12-03" in out
     code, out = invoke("case", "verify", *sorted(built.case.glob("*.pdf")), "--trust",
                        built.root, "--json")
     data = json.loads(out)
@@ -141,6 +142,9 @@ def test_checkin_record_content(built: Built, pdf_text: Callable[..., str]) -> N
         assert flat(expected) in text, expected
     assert "人力资源部签字" not in text
     assert built.demo.files["case:01-plan"].exists()
+    # the plan is also the parent: its digest is printed once, not a second time as the parent's
+    plan_digest = hashlib.sha256((built.case / "01-plan.pdf").read_bytes()).hexdigest()
+    assert text.count(plan_digest) == 1 and "上一份已签署文件" not in text
 
 
 def test_evaluation_content_with_computed_results(built: Built,
@@ -372,7 +376,7 @@ def test_refusal_signed_before_its_own_date(built: Built, tmp_path: Path) -> Non
         "file": "02-refusal.pdf"}
     code, out = invoke("case", "verify", folder, "--trust", built.root)
     assert code == 1
-    assert f"02-refusal.pdf：直接上级, 人力资源的签名时间早于文件本身的日期 {when}" in out
+    assert f"02-refusal.pdf：直接上级、人力资源的签名时间早于文件本身的日期 {when}" in out
 
 
 # --- messages in the case's language -------------------------------------------------------------
@@ -390,7 +394,7 @@ def test_case_verify_in_chinese_has_no_english_finding(built: Built,
     (folder / "09-junk.pdf").write_bytes(b"%PDF-1.7 not really")
     code, out = invoke("case", "verify", folder, "--trust", built.root)
     assert code == 1, out
-    findings = out.split("问题:", 1)[1]
+    findings = out.split("问题：", 1)[1]
     lines = [line for line in findings.splitlines() if line.startswith("  - ")]
     assert len(lines) >= 4, out
     for line in lines:
@@ -446,7 +450,7 @@ def test_unsigned_or_failing_parent(built: Built, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
     code, output = invoke("checkin", built.steps / "01-plan.pdf", INPUTS / "checkin-1.yml",
                           "-o", out, "--trust", built.root)
-    assert code == 1 and "尚未经 员工, 直接上级, 人力资源 全部签署" in one_chinese_line(output)
+    assert code == 1 and "尚未经员工、直接上级、人力资源全部签署" in one_chinese_line(output)
     tampered = tmp_path / "tampered.pdf"
     data = (built.case / "01-plan.pdf").read_bytes()
     tampered.write_bytes(data.replace(b"/Author", b"/Auth0r", 1))

@@ -20,8 +20,9 @@ COMMON: dict[str, dict[str, Any]] = {
         "person": "{{ %s.name }}（{{ %s.title }}）",
         "period": "{{ period.start }}至{{ period.end }}（共{{ period.days }}天）",
         "follows": "本文件依据已签署的绩效改进计划 {{ plan_id }} 第 {{ plan_version }} 版，"
-        "其 PDF 文件的 SHA-256 摘要为 {{ plan_sha256 }}。本文件所依据的上一份已签署文件的摘要为 "
-        "{{ parent_sha256 }}。摘要可用于核对所依据的文件未被替换。",
+        "其 PDF 文件的 SHA-256 摘要为 {{ plan_sha256 }}。{% if parent_sha256 != plan_sha256 %}"
+        "本文件直接依据的上一份已签署文件的摘要为 {{ parent_sha256 }}。{% endif %}"
+        "摘要可用于核对所依据的文件未被替换。",
         "sig_employee": "员工签字", "sig_manager": "直接上级签字", "sig_hr": "人力资源部签字",
         "sig_name": ("姓名：", "{{ %s.name }}"),
         "sig_title_employee": "职务：{{ employee.title }}（{{ employee.department }}）",
@@ -42,9 +43,10 @@ COMMON: dict[str, dict[str, Any]] = {
         "person": "{{ %s.name }}, {{ %s.title }}",
         "period": "{{ period.start }} to {{ period.end }} ({{ period.days }} days)",
         "follows": "This document follows the signed Performance Improvement Plan {{ plan_id }}, "
-        "version {{ plan_version }}, whose PDF has the SHA-256 digest {{ plan_sha256 }}. The signed"
-        " document it directly follows has the digest {{ parent_sha256 }}. The digests show that "
-        "neither was replaced.",
+        "version {{ plan_version }}, whose PDF has the SHA-256 digest {{ plan_sha256 }}."
+        "{% if parent_sha256 != plan_sha256 %} The signed document it directly follows has the"
+        " digest {{ parent_sha256 }}.{% endif %} The digests show that the documents it follows"
+        " were not replaced.",
         "sig_employee": "Employee", "sig_manager": "Line manager", "sig_hr": "Human Resources",
         "sig_name": ("Name: ", "{{ %s.name }}"),
         "sig_title_employee": "{{ employee.title }}, {{ employee.department }}",

@@ -113,23 +113,27 @@ def _signed(doc: CaseDocument, lang: str) -> str:
 def render_text(report: CaseReport) -> str:
     lang = report.language
     w, kinds = WORDS[lang], KIND_LABELS[lang]
-    lines = [f"{w['title']}: {report.plan_id or '?'} ({report.employee or '?'})",
-             w["ok"] if report.ok else f"{w['fail']} ({len(report.problems)})", "",
-             f"{w['timeline']}:"]
+    zh = lang == "zh"  # full-width marks in Chinese, as in the documents
+    colon, opening, closing = ("：", "（", "）") if zh else (": ", " (", ")")
+    lines = [f"{w['title']}{colon}{report.plan_id or '?'}{opening}{report.employee or '?'}"
+             f"{closing}",
+             w["ok"] if report.ok else f"{w['fail']}{opening}{len(report.problems)}{closing}",
+             "", f"{w['timeline']}{colon.strip()}"]
     for doc in report.documents:
-        lines.append(f"  {doc.date.isoformat()}  {kinds.get(doc.kind, doc.kind)}"
-                     f" ({w['version']} {doc.version})  {doc.file}  [{_signed(doc, lang)}]")
+        version = f"（第 {doc.version} 版）" if zh else f" ({w['version']} {doc.version})"
+        lines.append(f"  {doc.date.isoformat()}  {kinds.get(doc.kind, doc.kind)}{version}"
+                     f"  {doc.file}  [{_signed(doc, lang)}]")
         if doc.summary:
             lines.append(f"      {doc.summary}")
     if report.checkpoints:
-        lines += ["", f"{w['checkpoints']}:"]
+        lines += ["", f"{w['checkpoints']}{colon.strip()}"]
         for cp in report.checkpoints:
             where = f"  {cp.file}" if cp.file else ""
-            lines.append(f"  v{cp.version} #{cp.number} {cp.date.isoformat()} {cp.focus}:"
-                         f" {w[cp.state]}{where}")
+            lines.append(f"  v{cp.version} #{cp.number} {cp.date.isoformat()} {cp.focus}"
+                         f"{colon}{w[cp.state]}{where}")
     for key, items in (("problems", report.problems), ("warnings", report.warnings)):
         if items:
-            lines += ["", f"{w[key]}:"] + [f"  - {say(p, lang)}" for p in items]
+            lines += ["", f"{w[key]}{colon.strip()}"] + [f"  - {say(p, lang)}" for p in items]
     return "\n".join(lines)
 
 

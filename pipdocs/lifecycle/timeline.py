@@ -233,17 +233,20 @@ def summary(doc: Document, lang: str) -> str:
         return f"{plan.period.start.isoformat()} – {plan.period.end.isoformat()}"
     if doc.kind == "revision":
         return str(data.get("reason", ""))[:120]
+    # Chinese text takes full-width marks (、：；), as the documents do
+    comma, colon, semi = ("、", "：", "；") if lang == "zh" else (", ", ": ", "; ")
     if doc.kind == "checkin":
         number = data.get("checkpoint")
-        statuses = ", ".join(words.get(str(g.get("status")), "?") for g in data.get("goals", []))
+        statuses = comma.join(words.get(str(g.get("status")), "?") for g in data.get("goals", []))
         head = f"#{number}" if number else words["extra"]
-        return f"{head}: {statuses}"
+        return f"{head}{colon}{statuses}"
     if doc.kind == "evaluation":
         outcome = words.get(str(data.get("outcome")), "?")
         decision = str(data.get("decision"))
         if decision == "terminate" and not data.get("termination_considered"):
             decision = "terminate_refused"
-        return f"{outcome}; {words.get(decision, decision)}"
+        return f"{outcome}{semi}{words.get(decision, decision)}"
     if doc.kind == "refusal":
-        return f"{words.get(str(data.get('document')), '?')}: {data.get('reason', '')}"[:120]
+        kind = words.get(str(data.get("document")), "?")
+        return f"{kind}{colon}{data.get('reason', '')}"[:120]
     return ""

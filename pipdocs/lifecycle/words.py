@@ -75,11 +75,14 @@ def result_word(result: str) -> str:
     return tr(RESULTS[result]) if result in RESULTS else result
 
 
-def role_words(roles: Iterable[str], sep: str = ", ") -> str:
-    """Role names inside a sentence (员工, 直接上级...)."""
+def role_words(roles: Iterable[str], sep: str | None = None) -> str:
+    """Role names inside a sentence (员工、直接上级…; "employee, manager" in English)."""
     from pipdocs.verification.words import ROLE_NAMES
 
-    names = ROLE_NAMES.get(language(), ROLE_NAMES["en"])
+    lang = language()
+    names = ROLE_NAMES.get(lang, ROLE_NAMES["en"])
+    if sep is None:
+        sep = "、" if lang == "zh" else ", "
     return sep.join(names.get(role, role) for role in roles)
 
 
@@ -95,7 +98,7 @@ def finding_text(code: str, params: dict[str, str]) -> str:
     values: dict[str, str] = _Blank(params)
     if is_zh():
         values.update({k[:-3]: v for k, v in params.items() if k.endswith("_zh")})
-    sep = " → " if code == "wrong_signers" else ", "
+    sep = " → " if code == "wrong_signers" else None
     for key in ("detail", "expected"):  # a list of roles: their names in this language
         roles = params.get(key + "_roles")
         if roles is not None:
