@@ -7,6 +7,7 @@ Nothing outside the demo directory is touched; its passwords are random and kept
 
 from __future__ import annotations
 
+import os
 import secrets
 import shutil
 import tempfile
@@ -176,15 +177,21 @@ def run_case_demo(
 def serve_demo(out_dir: Path | None = None, lang: str = "zh", host: str = "127.0.0.1",
                port: int = 8000, progress: Callable[[str], None] = print) -> None:
     """``pipdocs serve`` with one envelope of the example plan; prints the first signer's link
-    and an API token, then serves until Ctrl-C. Mail goes to DIR/data/outbox/ (.eml files)."""
+    and an API token, then serves until Ctrl-C. Mail goes to DIR/data/outbox/ (.eml files).
+    Its CA (DIR/data/ca, the plan's organisation) holds a seal key, so the completed record's
+    audit trail is sealed by the organisation, as a real deployment's should be."""
     from pipdocs.document.pipeline import build_pdf
+    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
     from pipdocs.web.audit import SYSTEM
     from pipdocs.web.hr import make_token
     from pipdocs.web.run import run_server
-    from pipdocs.web.service import ServerConfig, Service
+    from pipdocs.web.service import ServerConfig, Service, open_ca
 
     out = _fresh_dir(out_dir)
     plan = load_plan(example_plan(lang))
+    (out / "data").mkdir(parents=True, exist_ok=True)
+    ca_dir, ca_password = open_ca(out / "data", None, plan.organisation or "pipdocs demo")
+    issue_seal(ca_dir, ca_password, os.environ.get(SEAL_PASSWORD_ENV))  # as serve opens it
     progress(f"1/3 the {lang} example plan as a prepared PDF (LibreOffice)…")
     pdf = build_pdf(plan, out / "plan.pdf")
 

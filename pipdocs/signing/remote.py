@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,12 +75,13 @@ def _external_signer(cert: x509.Certificate, root: x509.Certificate, value: byte
 def start_remote(
     data: bytes, source: str, *, role: str, cert: x509.Certificate, root: x509.Certificate,
     policy: Policy, timestamper: Any, comment: str | None = None, agree: bool = False,
-    disagree: bool = False,
+    disagree: bool = False, extra: Sequence[x509.Certificate] = (),
 ) -> PendingSignature:
     """Check ``data`` as ``sign`` does for ``role`` and the person of ``cert``; return what the
     signer must sign. Refusals are SigningRefused / InputError, and revoked or unavailable
     revocation data RevocationUnavailable, exactly as for ``sign``. ``timestamper`` is asked
-    only for its certificates here (their revocation data goes into the DSS)."""
+    only for its certificates here (their revocation data goes into the DSS). ``extra``: the
+    seal that will seal the audit trail, refused here when revoked, before anyone signs."""
     from pipdocs.signing.revinfo import validation_meta
     from pipdocs.signing.sign import prepare_signature
 
@@ -91,7 +93,7 @@ def start_remote(
     signer = _external_signer(cert, root, 256)
     last = prepared.policy.is_last(role)
     meta, answers = validation_meta(prepared.meta, signer, timestamper, prepared.policy, lta=last,
-                                    document=prepared.writer.prev)
+                                    document=prepared.writer.prev, extra=extra)
     pending = asyncio.run(_start(prepared, meta, signer, timestamper, cert,
                                  archive=bool(meta.use_pades_lta)))
     if not pending.archive:
@@ -237,22 +239,60 @@ async def _archive_timestamp(output: io.BytesIO, timestamper: Any, context: Any)
 
 
 def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,
-                         timestamper: Any, seal: Any = None) -> bytes:
+                         timestamper: Any, seal: Any = None, policy: Policy | None = None) -> bytes:
     """Add ``payload`` as the attachment ``name`` and cover it (and everything before it) in one
     incremental revision after the last signature: with ``seal`` (the organisation's seal key,
     ``signing.seal.load_seal``) by a timestamped PAdES signature in the field ``audit_seal``,
     which proves who appended it; without, by a bare document timestamp, which proves only
-    that it existed then."""
-    return asyncio.run(_attach(data, name, payload, description, timestamper, seal))
+    that it existed then.
+
+    A seal is checked first as a signer's key is (``revinfo.ltv_context``, with ``policy``'s
+    trust anchors and timeout): revoked is SigningRefused, no revocation data is
+    RevocationUnavailable, and nothing is sealed. The answers go into the DSS of the sealing
+    revision itself (PAdES B-LT), and those fetched just after it into one more revision
+    (``seal_status_after``), so verify judges the seal's revocation as of its timestamp
+    offline; a stolen seal key, once revoked, seals nothing that passes."""
+    if seal is None:
+        return asyncio.run(_attach(data, name, payload, description, timestamper, None, None))
+    from pipdocs.signing.revinfo import ltv_context
+
+    anchors = policy.trust_anchor_paths() if policy is not None else []
+    timeout = policy.tsa_timeout if policy is not None else 10.0
+    context = ltv_context(seal.signer, timestamper, anchors, timeout)[0]
+    sealed = asyncio.run(_attach(data, name, payload, description, timestamper, seal, context))
+    return seal_status_after(sealed, seal, timestamper, timeout)
+
+
+def seal_status_after(sealed: bytes, seal: Any, timestamper: Any, timeout: float) -> bytes:
+    """One more revision with the seal's revocation answers fetched *after* its timestamp:
+    only an answer issued after the seal proves the seal was not revoked when it sealed (an
+    earlier 'good' answer is all a thief of a revoked key could show). Validation data only
+    (a DSS update), which verify's change analysis allows after the seal."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    from pipdocs.signing.revinfo import gather, sources_for, validation_context
+
+    chain = [seal.signer.signing_cert, *seal.signer.cert_registry]
+    certs = [x509.load_der_x509_certificate(c.dump()) for c in chain]
+    answers = gather(certs, sources_for(timestamper, timeout))  # revoked meanwhile: refused
+    context = validation_context(answers, [c for c in certs if c.issuer == c.subject], [])
+    writer = IncrementalPdfFileWriter(io.BytesIO(sealed), strict=False)
+    DocumentSecurityStore.supply_dss_in_writer(
+        writer, None, ocsps=list(context.ocsps), crls=list(context.crls))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 async def _attach(data: bytes, name: str, payload: bytes, description: str,
-                  timestamper: Any, seal: Any) -> bytes:
+                  timestamper: Any, seal: Any, context: Any) -> bytes:
     from pyhanko.pdf_utils import embed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
     from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
+    from pipdocs.signing.revinfo import dss_settings
 
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     embed.embed_file(writer, embed.FileSpec(
@@ -269,7 +309,9 @@ async def _attach(data: bytes, name: str, payload: bytes, description: str,
             meta = signers.PdfSignatureMetadata(
                 field_name=AUDIT_SEAL_FIELD, md_algorithm=DIGEST,
                 subfilter=fields.SigSeedSubFilter.PADES, name=seal.name,
-                reason="Audit trail appended by the signing service (pipdocs serve)")
+                reason="Audit trail appended by the signing service (pipdocs serve)",
+                embed_validation_info=True, validation_context=context,
+                dss_settings=dss_settings(), signer_key_usage=set())
             await signers.PdfSigner(
                 meta, seal.signer, timestamper=timestamper,
                 new_field_spec=fields.SigFieldSpec(AUDIT_SEAL_FIELD),

@@ -332,18 +332,20 @@ def with_validation_data(meta: Any, signer: Any, timestamper: Any, policy: Polic
 
 
 def validation_meta(meta: Any, signer: Any, timestamper: Any, policy: Policy,
-                    *, lta: bool, document: Any = None) -> tuple[Any, ValidationData]:
+                    *, lta: bool, document: Any = None,
+                    extra: Sequence[x509.Certificate] = ()) -> tuple[Any, ValidationData]:
     """PAdES B-LT: the revocation answers for the chain of ``signer`` (a pyHanko signer, whose
     ``signing_cert`` and ``cert_registry`` are all that is read, so the browser's ExternalSigner
     serves too) and the TSA's go into the DSS of the signature's own revision (fail closed:
     revoked or unavailable is an error); B-LTA: the last signature is followed by a document
     timestamp. ``sign`` and ``pipdocs serve`` both sign with this metadata. ``document`` (the
     PDF's reader) brings the organisation seal's certificate: its answers go in too, and a
-    revoked seal refuses the signature as a revoked signer would."""
+    revoked seal refuses the signature as a revoked signer would; ``extra`` (the seal that
+    will seal the signing service's audit trail) likewise."""
     import dataclasses
 
     context, data = ltv_context(signer, timestamper, policy.trust_anchor_paths(),
-                                policy.tsa_timeout, seal_certificates(document))
+                                policy.tsa_timeout, seal_certificates(document) + list(extra))
     return dataclasses.replace(
         meta, embed_validation_info=True, validation_context=context,
         dss_settings=dss_settings(),

@@ -8,11 +8,14 @@ the seal: the timestamp holds and chains to a trust anchor, the revision changes
 attachment and the timestamp's own field, the chain is intact, and its last ``signed`` event names
 the SHA-256 of exactly the document that was verified.
 
-``archive refresh`` may follow the seal: each refresh revision adds validation data and one
-archive document timestamp, nothing else. The seal is then checked on the file as it left the
-seal (its timestamp covering that whole file), and the refreshes on the whole file: each
-timestamp holds, the last covers everything, and pyHanko's difference analysis finds nothing
-after the seal but validation data and timestamps. Anything else appended is not a trail
+With the organisation's seal (a signature, not a bare timestamp) the sealing revision also adds
+the seal's revocation answers to the DSS, and one more revision follows: the status fetched
+*after* its timestamp (``signing.remote.seal_status_after``), the only proof that it was not
+revoked when it sealed. ``archive refresh`` may follow: each refresh revision adds validation
+data and one archive document timestamp, nothing else. The seal is then checked on the file as
+it left the seal (its signature covering that whole file), and what follows on the whole file:
+each refresh timestamp holds, the last covers everything, and pyHanko's difference analysis finds
+nothing after the seal but validation data and timestamps. Anything else appended is not a trail
 this module recognises, and ``verify`` judges the file as it is (and fails it).
 """
 
@@ -58,6 +61,7 @@ class AuditSeal:
     refreshes: list[Any] = field(default_factory=list)  # later archive timestamps (whole file)
     stamp_in_file: Any = None  # the seal's timestamp as read from the whole file
     organisation: str | None = None  # who sealed it, when sealed by the organisation's seal
+    signing_cert: Any = None  # the seal's certificate (cryptography), once validated
 
     @property
     def by_organisation(self) -> bool:
@@ -104,7 +108,7 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
     prefix = data[: _end(sigs[at - 1])]
     seal = AuditSeal(prefix, None, sigs[at])
     view = reader
-    if at + 1 < len(sigs):  # refreshed since: the seal is checked on the file it sealed
+    if _end(sigs[at]) < len(data):  # the seal's status, refreshes: checked on what it sealed
         view = PdfFileReader(BytesIO(data[: _end(sigs[at])]), strict=False)
         seal = AuditSeal(prefix, None, view.embedded_signatures[at], sealed_reader=view,
                          refreshes=list(sigs[at + 1:]), stamp_in_file=sigs[at])
@@ -192,7 +196,7 @@ def _seal_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
         who = cert.subject.rfc4514_string()
         return [(f"audit.json is signed by {who}, which is not the organisation's seal",
                  f"audit.json 由 {who} 签名，而非机构印章")]
-    seal.organisation = seal_owner(cert)
+    seal.organisation, seal.signing_cert = seal_owner(cert), cert
     return []
 
 
@@ -208,15 +212,16 @@ def seal_owner(cert: Any) -> str:
 
 
 def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
-    """After the seal: archive refreshes only (validation data and document timestamps), each
-    timestamp intact and trusted, the last one over the whole file."""
+    """After the seal: validation data (the seal's own status, fetched after it sealed) and
+    archive refreshes only, each timestamp intact and trusted, the last one over the whole
+    file."""
     from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     from pipdocs.verification.signatures import DIFF_POLICY
 
-    if not seal.refreshes:
+    if seal.sealed_reader is None:
         return []
     bad = [("the archive timestamps after the sealed audit trail do not hold, or add more than"
             " validation data", "审计记录封存之后的归档时间戳无法验证，或加入了验证数据之外的内容")]
@@ -233,14 +238,15 @@ def _refresh_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
     level = after.modification_level
     if level is None or level.value > ModificationLevel.LTA_UPDATES.value:
         return bad
-    if not all(s.intact and s.valid and s.trusted for s in statuses) or \
-            statuses[-1].coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if statuses and (not all(s.intact and s.valid and s.trusted for s in statuses)
+                     or statuses[-1].coverage != SignatureCoverageLevel.ENTIRE_FILE):
         return bad
     return []
 
 
 def _revision_troubles(seal: AuditSeal, reader: Any) -> list[Trouble]:
-    """The sealing revision may only add the attachment and the timestamp's own field."""
+    """The sealing revision may only add the attachment, the timestamp's own field and (for
+    the organisation's seal) its revocation data in the DSS."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     before = PdfFileReader(BytesIO(seal.signed), strict=False)
@@ -254,6 +260,10 @@ def _revision_troubles(seal: AuditSeal, reader: Any) -> list[Trouble]:
         if "/EmbeddedFiles" in old_root["/Names"]:
             allowed |= _ref_ids(old_root["/Names"]["/EmbeddedFiles"], "/Names")
     allowed |= _ref_ids(old_root["/AcroForm"], "/Fields") if "/AcroForm" in old_root else set()
+    # the seal's revocation answers join the DSS (PAdES B-LT), as a signature's own revision
+    allowed |= _ref_ids(old_root, "/DSS")
+    if "/DSS" in old_root:
+        allowed |= _ref_ids(old_root["/DSS"], "/Certs", "/OCSPs", "/CRLs", "/VRI")
     allowed |= _ref_ids(page_ref.get_object(), "/Annots")
     size = int(before.trailer_view["/Size"])
     troubles: list[Trouble] = [
@@ -262,8 +272,8 @@ def _revision_troubles(seal: AuditSeal, reader: Any) -> list[Trouble]:
         for ref in reader.xrefs.explicit_refs_in_revision(reader.xrefs.total_revisions - 1)
         if ref.idnum < size and ref.idnum not in allowed
     ]
-    troubles += _same_except(old_root, new_root, ("/Names", "/AcroForm", "/Metadata"), "catalog",
-                             "文档目录")
+    troubles += _same_except(old_root, new_root, ("/Names", "/AcroForm", "/Metadata", "/DSS"),
+                             "catalog", "文档目录")
     new_page = reader.find_page_for_modification(0)[0].get_object()
     troubles += _same_except(page_ref.get_object(), new_page, ("/Annots",), "first page", "首页")
     stamp_sig = seal.timestamp.sig_field.raw_get("/V").idnum

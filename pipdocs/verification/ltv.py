@@ -149,6 +149,15 @@ def revocation_finding(cert: x509.Certificate, moment: datetime, material: Mater
     return finding
 
 
+def latest_answer(cert: x509.Certificate, material: Material,
+                  pool: list[x509.Certificate]) -> datetime | None:
+    """When the latest authentic answer about ``cert`` was issued (OCSP thisUpdate, CRL
+    lastUpdate); None without one."""
+    issuer = _issuer(cert, pool + material.certs)
+    found = _revocations(cert, issuer, material) if issuer is not None else []
+    return max((checked for *_, checked in found), default=None)
+
+
 def _revocations(cert: x509.Certificate, issuer: x509.Certificate,
                  material: Material) -> list[tuple[datetime | None, str | None, str, datetime]]:
     """(revoked_at or None for good, reason, source, answer time) from every authentic answer

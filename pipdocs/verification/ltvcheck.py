@@ -127,15 +127,25 @@ def _check_seal(out: Outcome, seal: SignedItem | None, signatures: Sequence[Sign
                 revocations: list[RevocationReport]) -> None:
     """The organisation's seal carries no timestamp: the first signature's proves it existed
     then, so its certificate must not have been revoked before that moment."""
-    if seal is None or seal.signing_cert is None or seal.emb is None:
+    if seal is None:
         return
     times = [token_time(token) for token in (signature_token(s.emb) for s in signatures
                                              if s.emb is not None) if token is not None]
-    if not times:
-        return  # nothing signed yet: no time to judge the seal at
+    if times:  # else nothing signed yet: no time to judge the seal at
+        judge_seal(out, seal, min(times), material, roots, revocations)
+
+
+def judge_seal(out: Outcome, seal: SignedItem, moment: datetime, material: Material,
+               roots: list[x509.Certificate], revocations: list[RevocationReport]) -> None:
+    """The seal's certificate as of ``moment`` (the plan's seal: its first signature's time;
+    the audit trail's seal: its own timestamp), from the embedded data: revoked before fails,
+    revoked after is a warning with the reason, no data where the certificate declares some
+    fails."""
+    if seal.signing_cert is None or seal.emb is None:
+        return
     pool = roots + [x509.load_der_x509_certificate(c.dump())
                     for c in seal.emb.other_embedded_certs]
-    finding = revocation_finding(seal.signing_cert, min(times), material, pool)
+    finding = revocation_finding(seal.signing_cert, moment, material, pool)
     revocations.append(_report(seal.field, "seal", finding))
     _judge(out, seal.field, finding)
 

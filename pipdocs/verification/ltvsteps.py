@@ -12,7 +12,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 from pipdocs.verification import ltv
 from pipdocs.verification.collect import CheckedSignature
 from pipdocs.verification.findings import CheckName
-from pipdocs.verification.ltvcheck import SignedItem, check_long_term
+from pipdocs.verification.ltvcheck import Outcome, SignedItem, check_long_term
 from pipdocs.verification.signatures import DIFF_POLICY, archive_stamp
 from pipdocs.verification.state import Run
 
@@ -54,11 +54,18 @@ def check_long_term_step(run: Run) -> None:
         [c for _, c in inputs.anchors], inputs.at, lta_required=inputs.lta_required,
         complete=all(r in signed for r in inputs.order), diff_policy=DIFF_POLICY, seal=sealed)
     run.long_term = outcome.long_term
+    record_outcome(run, outcome)
+
+
+def record_outcome(run: Run, outcome: Outcome) -> None:
+    """The long-term findings into the run's report (problems fail their check)."""
     by_field = {s.field: s for s in run.sigs + run.doc_stamps}
     for item in outcome.problems:
         params = item.params | {f"{k}_zh": v for k, v in item.params_zh.items()}
         check: CheckName = item.check  # type: ignore[assignment]
-        run.found.problem(item.code, check, by_field.get(item.field or ""), **params)
+        sig = by_field.get(item.field or "")  # none for the audit trail's seal
+        named = {"field": item.field} if sig is None and item.field else {}
+        run.found.problem(item.code, check, sig, **(named | params))
     for item in outcome.warnings:
         params = item.params | {f"{k}_zh": v for k, v in item.params_zh.items()}
         run.found.warn(item.code, item.field, **({"field": item.field} if item.field else {})

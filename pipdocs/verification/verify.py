@@ -119,6 +119,9 @@ def _check_trail(run: Run, trail: AuditSeal, reader: PdfFileReader) -> None:
     troubles = check_audit_seal(trail, reader, run.inputs.anchors)
     for english, chinese in troubles:
         run.found.problem("audit_trail", "unchanged_after_last", detail=(english, chinese))
+    if not troubles and trail.signing_cert is not None and \
+            _trail_seal_revocation(run, trail, reader):
+        return  # revoked before it sealed, or no data: the problem says so
     if not troubles and trail.organisation is not None:
         run.found.warn("audit_sealed", events=str(trail.events), sealed_by=trail.organisation,
                        how=f"sealed by {trail.organisation} (its organisation seal: a"
@@ -130,6 +133,45 @@ def _check_trail(run: Run, trail: AuditSeal, reader: PdfFileReader) -> None:
                            " existed then, not who wrote it (no organisation seal)",
                        how_zh="仅由文档时间戳覆盖：只能证明该记录当时已存在，不能证明由谁写入"
                               "（无机构印章）")
+
+
+def _trail_seal_revocation(run: Run, trail: AuditSeal, reader: PdfFileReader) -> list[str]:
+    """The organisation seal's certificate as of the seal's own timestamp, from the whole
+    file's DSS (the sealing revision's answers, and any refresh's): judged as the plan's seal
+    and signatures are. Returns the codes of the problems found."""
+    from cryptography import x509
+
+    from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
+    from pipdocs.verification.ltvcheck import Outcome, SignedItem, judge_seal
+
+    token = ltv.signature_token(trail.timestamp)
+    if token is None:  # check_audit_seal found its timestamp: never here
+        run.found.problem("audit_trail", "unchanged_after_last",
+                          detail=("the seal over audit.json has no timestamp",
+                                  "覆盖 audit.json 的印章没有时间戳"))
+        return ["audit_trail"]
+    out = Outcome()
+    revocations = run.long_term.revocation if run.long_term is not None else []
+    seal = SignedItem(AUDIT_SEAL_FIELD, None, trail.timestamp, trail.signing_cert)
+    roots = [x509.load_der_x509_certificate(c.dump()) for _, c in run.inputs.anchors]
+    moment, material = ltv.token_time(token), ltv.read_dss(reader)
+    judge_seal(out, seal, moment, material, roots, revocations)
+    ltvsteps.record_outcome(run, out)
+    if out.problems:
+        return [p.code for p in out.problems]
+    pool = roots + [x509.load_der_x509_certificate(c.dump())
+                    for c in trail.timestamp.other_embedded_certs]
+    latest = ltv.latest_answer(trail.signing_cert, material, pool)
+    if ltv.declares_revocation(trail.signing_cert) and \
+            (latest is None or latest < moment.replace(microsecond=0)):
+        when = f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+        run.found.problem("audit_trail", "unchanged_after_last", detail=(
+            f"no revocation status of the seal's certificate was issued after it sealed ({when}),"
+            " so a revoked seal cannot be ruled out; 'pipdocs archive refresh' adds the current"
+            " status", f"印章证书没有封存（{when}）之后签发的吊销状态，无法排除印章已被吊销；"
+            "可运行 pipdocs archive refresh 加入当前状态"))
+        return ["audit_trail"]
+    return []
 
 
 def _check_no_trail(run: Run, required: bool) -> None:

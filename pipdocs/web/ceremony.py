@@ -184,6 +184,7 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
                 comment=comment.strip() or None if signer.role == "employee" else None,
                 agree=signer.role == "employee" and agree is True,
                 disagree=signer.role == "employee" and agree is False,
+                extra=service.seal_certificates(),
             )
             signer.pending = _pack(pending)
             signer.pending_version = envelope.version
@@ -311,7 +312,8 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
     chain = json.dumps(audit.export(session, envelope.id), ensure_ascii=False, indent=1)
     final = attach_and_timestamp(
         service.read_document(envelope), AUDIT_ATTACHMENT, chain.encode("utf-8"),
-        "pipdocs audit trail (hash-chained events)", service.timestamper(), service.seal)
+        "pipdocs audit trail (hash-chained events)", service.timestamper(), service.seal,
+        service.policy)
     service.store_document(envelope, final)
     verdict, record = _verdict(service, envelope)
     lang = envelope.language

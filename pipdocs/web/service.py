@@ -58,9 +58,10 @@ class ServerConfig:
         return f"http://{host}:{self.port}"
 
 
-def open_ca(data_dir: Path, ca_dir: Path | None) -> tuple[Path, str]:
+def open_ca(data_dir: Path, ca_dir: Path | None, org: str | None = None) -> tuple[Path, str]:
     """The CA directory and its password: ``--ca-dir`` with PIPDOCS_CA_PASSWORD, or DATA/ca,
-    created on first start with a random password kept beside it (0600)."""
+    created on first start (for ``org``, else PIPDOCS_ORG) with a random password kept beside
+    it (0600)."""
     from pipdocs.signing.ca import ROOT_CERT, init_ca
 
     env = os.environ.get("PIPDOCS_CA_PASSWORD")
@@ -74,7 +75,7 @@ def open_ca(data_dir: Path, ca_dir: Path | None) -> tuple[Path, str]:
         password = env or secrets.token_urlsafe(24)
         if not env:
             write_atomic(password_file, password.encode(), 0o600)
-        init_ca(ca_dir, os.environ.get("PIPDOCS_ORG") or "pipdocs", password)
+        init_ca(ca_dir, org or os.environ.get("PIPDOCS_ORG") or "pipdocs", password)
         return ca_dir, password
     if env:
         return ca_dir, env
@@ -125,6 +126,16 @@ class Service:
         if not (self.ca_dir / SEAL_P12).exists():
             return None
         return load_seal(self.ca_dir, os.environ.get(SEAL_PASSWORD_ENV) or self.ca_password)
+
+    def seal_certificates(self) -> list[Any]:
+        """The seal's certificate and chain (cryptography): every signature checks them, so a
+        revoked seal stops the envelope before anyone signs what it could never seal."""
+        from cryptography import x509
+
+        if self.seal is None:
+            return []
+        certs = [self.seal.signer.signing_cert, *self.seal.signer.cert_registry]
+        return [x509.load_der_x509_certificate(c.dump()) for c in certs]
 
     @staticmethod
     def _secret(path: Path) -> bytes:
