@@ -235,3 +235,22 @@ def test_case_status_of_a_folder_of_cases(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--lang", "en", "case", "status", str(running), "--today",
                                       "2026-01-03"])
     assert "evaluation" in result.output and result.output.rstrip().endswith("due")
+
+
+def test_timeline_line_of_a_refusal_without_a_reason(plan: Plan) -> None:
+    """No reason given: the timeline names the refused document, without a dangling colon."""
+    from datetime import date
+    from pathlib import Path
+
+    from pipdocs.lifecycle.records import Document, Record
+    from pipdocs.lifecycle.timeline import summary
+
+    def refusal(reason: str | None) -> Document:
+        data = {"document": "checkin"} | ({"reason": reason} if reason else {})
+        record = Record(kind="refusal", order=["manager", "hr"], plan_id=plan.plan_id or "",
+                        plan_version=1, plan_sha256="0" * 64, parent_sha256="1" * 64,
+                        parent_kind="checkin", date=date(2025, 10, 23), data=data)
+        return Document(Path("r.pdf"), b"", "2" * 64, "refusal", plan, record)
+
+    assert summary(refusal(None), "zh") == "回顾面谈记录"
+    assert summary(refusal("目标过高"), "zh") == "回顾面谈记录：目标过高"

@@ -248,5 +248,6 @@ def summary(doc: Document, lang: str) -> str:
         return f"{outcome}{semi}{words.get(decision, decision)}"
     if doc.kind == "refusal":
         kind = words.get(str(data.get("document")), "?")
-        return f"{kind}{colon}{data.get('reason', '')}"[:120]
+        reason = str(data.get("reason") or "")
+        return f"{kind}{colon}{reason}"[:120] if reason else kind
     return ""
