@@ -219,10 +219,13 @@ def test_cli_pdf_writes_a_prepared_pdf(tmp_path: Path) -> None:
     out = tmp_path / "plan.pdf"
     result = _run("pdf", str(EXAMPLE_EN), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert "ready to sign" in result.output
+    assert "ready to sign" in result.output and "employee -> manager -> hr" in result.output
     assert set(_sig_fields(out)) == set(SIGNATURE_FIELDS.values())
     assert "Dana Lee" in _text(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.pdf"]
+    result = _run("pdf", str(EXAMPLE_ZH), "-o", str(tmp_path / "zh.pdf"))  # said in Chinese
+    assert result.exit_code == 0 and "可以签署" in result.output, result.output
+    assert "签署顺序：员工 → 直接上级 → 人力资源" in result.output
 
 
 def test_cli_pdf_invalid_plan_exits_1(tmp_path: Path) -> None:

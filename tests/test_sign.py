@@ -181,6 +181,13 @@ def test_cli_sign_in_order(world: World, tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert f"signed as {role}" in result.output
         prev = out
+    # a Chinese document: the result line is in its language, with the role as on its stamp
+    out = tmp_path / "zh.pdf"
+    result = runner.invoke(cli, ["sign", str(world.prepared["zh"]), "--role", "employee", "--key",
+                                 str(world.keys[("zh", "employee")]), "--tsa", world.server.url,
+                                 "-o", str(out)], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "已作为员工签署（认证签名" in result.output and "signed as" not in result.output
     report = pdfsig(world, prev)
     assert report.count("Signature is Valid") == 3 and report.count("Certificate is Trusted") == 3
     text = subprocess.run(["pdftotext", str(prev), "-"], capture_output=True, text=True).stdout

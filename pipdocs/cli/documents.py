@@ -64,7 +64,9 @@ def render_command(plan: Path, out: Path, templates: Path | None) -> None:
         warn(plan, warning, loaded.language)
     written = render_docx(loaded, out, templates)
     used = find_template(loaded.language, loaded.role, templates)
-    click.echo(f"{written}: rendered {loaded.plan_id} from {used}")
+    with plan_language(loaded.language):
+        click.echo(tr("{path}: rendered {plan_id} from {template}").format(
+            path=written, plan_id=loaded.plan_id, template=used))
 
 
 @cli.group("templates")
@@ -140,7 +142,10 @@ def pdf_command(plan: Path, out: Path, templates: Path | None, policy_file: Path
         warn(plan, warning, loaded.language)
     written = build_pdf(loaded, out, templates, policy, sealer(seal_dir, policy))
     fields = ", ".join(SIGNATURE_FIELDS.values())
-    order = " -> ".join(policy.order)
-    sealed = "; sealed" if seal_dir else ""
-    click.echo(f"{written}: ready to sign ({loaded.plan_id}; fields {fields}; order {order}"
-               f"{sealed})")
+    with plan_language(loaded.language):
+        order = " → ".join(policy.role_label(role, "zh") for role in policy.order) \
+            if loaded.language == "zh" else " -> ".join(policy.order)
+        sealed = tr("; sealed by the organisation") if seal_dir else ""
+        click.echo(tr("{path}: ready to sign ({plan_id}; fields {fields}; order {order}{sealed})")
+                   .format(path=written, plan_id=loaded.plan_id, fields=fields, order=order,
+                           sealed=sealed))

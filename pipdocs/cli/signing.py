@@ -17,6 +17,7 @@ from pipdocs.cli.app import (
     err,
     password_from_env,
 )
+from pipdocs.core.i18n import plan_language, tr
 
 
 def tsa_password() -> str:
@@ -161,6 +162,10 @@ def sign_command(
         input_pdf, out, role=role, signer=signer, timestamper=timestamper, policy=policy,
         reason=reason, comment=comment, agree=agree, disagree=disagree,
     )
-    extra = " (certified: only the pending signature fields may be filled)" if result.certified \
-        else " (locked: no further changes allowed)" if result.locked else ""
-    click.echo(f"{result.path}: signed as {role} by {result.signer} <{result.email}>{extra}")
+    with plan_language(result.language):  # the document's language, as its stamp
+        extra = tr(" (certified: only the pending signature fields may be filled)") \
+            if result.certified else tr(" (locked: no further changes allowed)") \
+            if result.locked else ""
+        label = policy.role_label(role, "zh") if result.language == "zh" else role
+        click.echo(tr("{path}: signed as {role} by {signer} <{email}>{extra}").format(
+            path=result.path, role=label, signer=result.signer, email=result.email, extra=extra))

@@ -62,6 +62,7 @@ class SignResult:
     reason: str
     certified: bool
     locked: bool
+    language: str = "en"  # the document's: the CLI reports in it
 
 
 def _cached_key_signer_class() -> Any:
@@ -209,7 +210,7 @@ def sign_pdf(
     write_atomic(Path(output_pdf), signed)
     return SignResult(Path(output_pdf), role, SIGNATURE_FIELDS[role], escape_controls(signer.name),
                       signer.email and escape_controls(signer.email), escape_controls(text_reason),
-                      certify, lock)
+                      certify, lock, doc.plan.language)
 
 
 def _open(path: Path, policy: Policy) -> _Opened:
