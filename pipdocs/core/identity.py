@@ -85,3 +85,12 @@ def cert_matches(cert: Any, email: str) -> bool:
 def asn1_certificate(cert: Any) -> Any:
     """An asn1crypto certificate from either library's certificate object (or DER bytes)."""
     return _asn1(cert)
+
+
+def is_seal_certificate(cert: Any) -> bool:
+    """Whether the certificate carries pipdocs's seal purpose: the organisation's seal, never a
+    person's key (one test for the seal on a plan, on the audit trail and when loading it)."""
+    from pipdocs.core.names import SEAL_PURPOSE
+
+    usage = _asn1(cert).extended_key_usage_value
+    return usage is not None and any(p.dotted == SEAL_PURPOSE for p in usage)

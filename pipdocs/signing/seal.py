@@ -23,6 +23,7 @@ from typing import Any
 
 from pipdocs.core.errors import CAError, CredentialError, SigningRefused
 from pipdocs.core.files import write_atomic
+from pipdocs.core.identity import is_seal_certificate
 from pipdocs.core.names import SEAL_FIELD, SEAL_PURPOSE
 
 SEAL_P12 = "seal.p12"
@@ -103,12 +104,7 @@ def _loaded(p12: str, password: str) -> Any:
                               " 'pipdocs ca issue-seal --dir CA_DIR'")
     loaded = load_signer(path, password)
     cert = x509.load_der_x509_certificate(loaded.signer.signing_cert.dump())
-    try:
-        purposes = {o.dotted_string for o in
-                    cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value}
-    except x509.ExtensionNotFound:
-        purposes = set()
-    if SEAL_PURPOSE not in purposes:
+    if not is_seal_certificate(cert):
         raise CredentialError(f"{path}: not a seal key (its certificate lacks the pipdocs seal"
                               " purpose); issue one with 'pipdocs ca issue-seal'")
     return loaded

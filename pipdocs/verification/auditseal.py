@@ -170,7 +170,7 @@ def _seal_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-    from pipdocs.core.names import SEAL_PURPOSE
+    from pipdocs.core.identity import is_seal_certificate
 
     try:
         context = ValidationContext(trust_roots=[cert for _src, cert in anchors])
@@ -187,12 +187,7 @@ def _seal_troubles(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:
         return [("the signature over audit.json is not intact, trusted, timestamped and covering"
                  " the whole file",
                  "覆盖 audit.json 的签名不完整、不可信、无时间戳或未覆盖整个文件")]
-    try:
-        purposes = {o.dotted_string for o in
-                    cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value}
-    except x509.ExtensionNotFound:
-        purposes = set()
-    if SEAL_PURPOSE not in purposes:
+    if not is_seal_certificate(cert):
         who = cert.subject.rfc4514_string()
         return [(f"audit.json is signed by {who}, which is not the organisation's seal",
                  f"audit.json 由 {who} 签名，而非机构印章")]

@@ -9,9 +9,8 @@ same people, and no revision may hold active content (:mod:`pipdocs.document.ins
 
 from __future__ import annotations
 
-from cryptography import x509 as pyca_x509
-
 from pipdocs.core.errors import PipdocsError, TemplateError
+from pipdocs.core.identity import is_seal_certificate
 from pipdocs.core.limits import cut
 from pipdocs.core.plan import plan_from_json_bytes
 from pipdocs.document.inspect import (
@@ -21,7 +20,7 @@ from pipdocs.document.inspect import (
     revision_bytes,
     revision_findings,
 )
-from pipdocs.document.prepare import ATTACHMENTS, SEAL_PURPOSE, TERMS_NAME, SigningTerms
+from pipdocs.document.prepare import ATTACHMENTS, TERMS_NAME, SigningTerms
 from pipdocs.verification.collect import CheckedSignature, embedded_plan_files, trust_words
 from pipdocs.verification.findings import CheckName
 from pipdocs.verification.state import Run
@@ -123,13 +122,7 @@ def check_seal(run: Run) -> None:
         _bad(run, seal, "digest or signature value invalid", "摘要或签名值无效")
     if run.inputs.anchors and not seal.chain_ok:
         _bad(run, seal, *trust_words(st.trust_problem_indic))
-    cert = pyca_x509.load_der_x509_certificate(st.signing_cert.dump())
-    try:
-        purposes = {o.dotted_string for o in
-                    cert.extensions.get_extension_for_class(pyca_x509.ExtendedKeyUsage).value}
-    except pyca_x509.ExtensionNotFound:
-        purposes = set()
-    if SEAL_PURPOSE not in purposes:
+    if not is_seal_certificate(st.signing_cert):
         _bad(run, seal, "made with a key that is not a seal key", "所用密钥不是印章密钥")
 
 
