@@ -307,7 +307,10 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
     shutil.copyfile(signed, folder / "02-refusal.pdf")
     report = verify_case([folder], [built.root], built.signers.policy)
     assert report.ok, [p.message for p in report.problems]
-    assert {w.code for w in report.warnings} == {"refused", "no_evaluation"}
+    # the plan's checkpoints (2025) have passed with no check-in: said, though the case holds
+    assert {w.code for w in report.warnings} == {"refused", "no_evaluation", "checkpoint_overdue"}
+    overdue = [w for w in report.warnings if w.code == "checkpoint_overdue"]
+    assert [w.params["detail"][:1] for w in overdue] == ["1", "2", "3"]
     record = _case_record_text(report, built.work / "refused-record.docx")
     assert "拒签（见拒签记录 02-refusal.pdf）" in record  # the employee's step in the signers
     assert "员工拒绝签署本文件；拒签记录 02-refusal.pdf 代替员工的签署步骤。" in record

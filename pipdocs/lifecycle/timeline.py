@@ -198,6 +198,12 @@ def check_checkpoints(entries: list[Entry], found: Findings,
                 state, where = "by_evaluation", final.path.name
             elif point.date > cutoff:
                 state, where = "not_due", ""
+                if today is None and point.date < date.today():
+                    # not due by the case's own last document, but past on the calendar: say so
+                    # (the case still holds today; it fails once an evaluation follows)
+                    found.add("checkpoint_overdue", warning=True,
+                              detail=f"{number} ({point.date.isoformat()})",
+                              expected=version.version)
             else:
                 state, where = "missing", ""
                 found.add("checkpoint_missing", detail=f"{number} ({point.date.isoformat()})",

@@ -39,6 +39,9 @@ MESSAGES: dict[str, str] = {
     "date_order": N_("{file}: dated {detail}, before the document it follows ({expected})"),
     "after_evaluation": N_("{file}: dated {detail}, after the final evaluation of {expected}"),
     "checkpoint_missing": N_("no check-in for checkpoint {detail} of version {expected}"),
+    "checkpoint_overdue": N_("checkpoint {detail} of version {expected} has passed and the case"
+                             " holds no check-in for it: add its record, or the case will not"
+                             " hold once the final evaluation is made"),
     "input_invalid": N_("{file}: {detail}"),
     "several_evaluations": N_("{file}: a further evaluation ({detail}); only an extension allows"
                               " a second one"),
