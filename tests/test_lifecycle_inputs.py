@@ -231,10 +231,16 @@ def test_case_status_of_a_folder_of_cases(tmp_path: Path) -> None:
     assert second["version"] == 2 and second["evaluation"] == "done" and not second["overdue"]
     result = CliRunner().invoke(cli, ["case", "status", str(running), "--today", "2026-01-03"])
     assert "#2 2025-11-05, #3 2025-12-03" in result.output  # a Chinese case: a Chinese table
-    assert "逾期的回顾面谈" in result.output and result.output.rstrip().endswith("到期")
-    result = CliRunner().invoke(cli, ["--lang", "en", "case", "status", str(running), "--today",
+    assert "逾期的回顾面谈" in result.output
+    last = result.output.rstrip().splitlines()[-1]
+    assert last.split()[-2:] == ["到期", str(running)], last  # the folder names the case
+    result = CliRunner().invoke(cli, ["--lang", "en", "case", "status", str(tmp_path), "--today",
                                       "2026-01-03"])
-    assert "evaluation" in result.output and result.output.rstrip().endswith("due")
+    rows = result.output.splitlines()
+    assert rows[1].split()[-2:] == ["evaluation", "folder"], rows  # one plan id, two folders
+    assert rows[2].split()[-2:] == ["due", str(running)], rows
+    assert rows[3].split()[-2:] == ["done", str(done)], rows
+    assert rows[2].index(str(running)) == rows[3].index(str(done))  # the columns line up
 
 
 def test_timeline_line_of_a_refusal_without_a_reason(plan: Plan) -> None:
@@ -254,3 +260,16 @@ def test_timeline_line_of_a_refusal_without_a_reason(plan: Plan) -> None:
 
     assert summary(refusal(None), "zh") == "回顾面谈记录"
     assert summary(refusal("目标过高"), "zh") == "回顾面谈记录：目标过高"
+
+
+def test_a_parent_of_the_wrong_kind_is_named(tmp_path: Path) -> None:
+    """An evaluation made from a check-in: one line naming both kinds, in either language."""
+    out = tmp_path / "evaluation.pdf"
+    args = ["evaluate", str(CASE / "02-checkin-1.pdf"), str(CASE / "evaluation.yml"), "-o",
+            str(out)]
+    result = CliRunner().invoke(cli, ["--lang", "en", *args])
+    assert result.exit_code == 1 and "is a document of kind 'check-in'" in result.output
+    assert "follows: plan or revision" in result.output and not out.exists()
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "这是回顾面谈记录；本文件须依据计划或计划变更制作" in result.output

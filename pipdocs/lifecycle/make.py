@@ -77,8 +77,9 @@ def load_parent(path: Path, options: Options, kinds: Sequence[str],
 
     doc = read_document(path)
     if doc.kind not in kinds:
-        raise LifecycleRefused(tr("{file}: is a {kind}; this document follows a {kinds}").format(
-            file=path, kind=kind_word(doc.kind), kinds=tr(" or a ").join(map(kind_word, kinds))))
+        raise LifecycleRefused(tr("{file}: is a document of kind '{kind}'; this document"
+                                  " follows: {kinds}").format(
+            file=path, kind=kind_word(doc.kind), kinds=tr(" or ").join(map(kind_word, kinds))))
     if refusal is not None:
         check = verify_pdf(refusal.path, list(options.trust), False, policy_of(options))
         if not check.ok:

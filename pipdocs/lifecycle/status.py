@@ -86,12 +86,11 @@ def case_status(folder: Path, today: date) -> CaseStatus:
     )
 
 
-def _pad(text: str, width: int) -> str:
-    """Left-aligned in ``width`` terminal columns (a CJK character takes two)."""
+def _width(text: str) -> int:
+    """Terminal columns of ``text`` (a CJK character takes two)."""
     import unicodedata
 
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(width - used, 1)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 #: The evaluation column's words.
@@ -100,17 +99,22 @@ EVALUATION = {"done": N_("done"), "due": N_("due"), "overdue": N_("overdue"),
 
 
 def render_status(rows: list[CaseStatus], today: date) -> str:
-    """A plain table, one line per case, in the message language."""
-    lines = [tr("as of {date}").format(date=today.isoformat()),
-             _pad(tr("plan"), 22) + _pad(tr("employee"), 14) + _pad("v", 3)
-             + _pad(tr("next checkpoint"), 18) + _pad(tr("overdue check-ins"), 28)
-             + tr("evaluation")]
+    """A plain table, one line per case, in the message language; columns as wide as their
+    widest cell, and the folder last, so two folders of one plan id are told apart."""
+    table = [[tr("plan"), tr("employee"), "v", tr("next checkpoint"), tr("overdue check-ins"),
+              tr("evaluation"), tr("folder")]]
     for row in rows:
         nxt = (f"#{row.next_checkpoint.number} {row.next_checkpoint.date.isoformat()}"
                if row.next_checkpoint else "-")
         late = ", ".join(f"#{s.number} {s.date.isoformat()}" for s in row.overdue) or "-"
         state = EVALUATION.get(row.evaluation)
-        lines.append(_pad(row.plan_id or tr("(no plan: {folder})").format(folder=row.folder), 22)
-                     + _pad(row.employee or "-", 14) + _pad(str(row.version or "-"), 3)
-                     + _pad(nxt, 18) + _pad(late, 28) + (tr(state) if state else row.evaluation))
+        table.append([row.plan_id or tr("(no plan: {folder})").format(folder=row.folder),
+                      row.employee or "-", str(row.version or "-"), nxt, late,
+                      tr(state) if state else row.evaluation, str(row.folder)])
+    widths = [max(_width(line[i]) for line in table) + 2 for i in range(len(table[0]) - 1)]
+    lines = [tr("as of {date}").format(date=today.isoformat())]
+    for line in table:
+        cells = [cell + " " * (width - _width(cell))
+                 for cell, width in zip(line[:-1], widths, strict=True)]
+        lines.append("".join(cells) + line[-1])
     return "\n".join(lines)
