@@ -158,3 +158,24 @@ def test_a_long_text_is_found_across_the_scan_chunks() -> None:
         check_zip(zipped(tags + b"x" * 100_001), "test", limits)
 
 
+
+
+def test_archive_status_table_in_the_message_language() -> None:
+    """The text table says each state in words of the chosen language and lines up its
+    columns; the JSON (not shown here) keeps the codes."""
+    from datetime import datetime, timezone
+
+    from pipdocs.archive.status import RecordStatus, render_rows
+    from pipdocs.core.i18n import in_language
+
+    until = datetime(2036, 11, 28, tzinfo=timezone.utc)
+    rows = [RecordStatus(Path("a/计划.pdf"), "refresh_due", "B-LTA", until, until),
+            RecordStatus(Path("b.pdf"), "unreadable", None, None, None, "not a PDF")]
+    with in_language("zh"):
+        zh = render_rows(rows).splitlines()
+    assert zh[0].split() == ["状态", "级别", "可验证至", "最迟更新日期", "文件"]
+    assert zh[1].split() == ["需要更新", "B-LTA", "2036-11-28", "2036-11-28", "a/计划.pdf"]
+    assert zh[2].split()[:2] == ["无法读取", "-"] and zh[2].endswith("b.pdf  not a PDF")
+    assert zh[1].index("a/计划.pdf") == zh[2].index("b.pdf")  # the columns line up
+    with in_language("en"):
+        assert render_rows(rows).splitlines()[1].startswith("refresh due  B-LTA")

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 from pipdocs.core.errors import PipdocsError
+from pipdocs.core.i18n import N_, tr
 from pipdocs.core.policy import Policy
+from pipdocs.core.text import display_width
 
 State = Literal["ok", "refresh_due", "lapsed", "invalid", "unreadable"]
 
@@ -56,3 +58,23 @@ def directory_status(paths: Sequence[Path], policy: Policy, trust: Sequence[Path
     from pipdocs.archive.refresh import pdf_files
 
     return [record_status(p, policy, trust, at) for p in pdf_files(paths)]
+
+
+#: The state column's words (the JSON keeps the codes).
+STATE_WORDS = {"ok": N_("ok"), "refresh_due": N_("refresh due"), "lapsed": N_("lapsed"),
+               "invalid": N_("invalid"), "unreadable": N_("unreadable")}
+
+
+def render_rows(rows: Sequence[RecordStatus]) -> str:
+    """A table in the message language: state, level, verifiable until, refresh by, file."""
+    table = [[tr("state"), tr("level"), tr("verifiable until"), tr("refresh by"), tr("file")]]
+    for r in rows:
+        note = f"  {r.note}" if r.note else ""
+        table.append([tr(STATE_WORDS[r.state]), r.level or "-",
+                      f"{r.verifiable_until:%Y-%m-%d}" if r.verifiable_until else "-",
+                      f"{r.refresh_by:%Y-%m-%d}" if r.refresh_by else "-", f"{r.path}{note}"])
+    widths = [max(display_width(line[i]) for line in table) + 2 for i in range(4)]
+    return "\n".join("".join(cell + " " * (width - display_width(cell))
+                              for cell, width in zip(line[:4], widths, strict=True)) + line[4]
+                      for line in table)
+

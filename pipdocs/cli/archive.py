@@ -10,6 +10,7 @@ import click
 
 from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, POLICY_OPTION, cli, err, password_from_env
 from pipdocs.cli.signing import ca, tsa_password
+from pipdocs.core.i18n import tr
 
 TRUST_OPTION = click.option(
     "--trust", "trust", type=EXISTING_FILE, multiple=True,
@@ -50,8 +51,8 @@ def archive_refresh(paths: tuple[Path, ...], tsa_url: str | None, tsa_dir: Path 
             err(f"error: {exc}")
             failed += 1
             continue
-        click.echo(f"{path}: refreshed ({done.field}, {done.tsa}, good until"
-                   f" {done.tsa_not_after:%Y-%m-%d})")
+        click.echo(tr("{path}: refreshed ({field}, {tsa}, good until {until})").format(
+            path=path, field=done.field, tsa=done.tsa, until=f"{done.tsa_not_after:%Y-%m-%d}"))
     sys.exit(1 if failed else 0)
 
 
@@ -74,12 +75,9 @@ def archive_status(paths: tuple[Path, ...], as_json: bool, trust: tuple[Path, ..
             "refresh_by": r.refresh_by.isoformat() if r.refresh_by else None, "note": r.note,
         } for r in rows], ensure_ascii=False, indent=2))
     else:
-        for r in rows:
-            until = f"{r.verifiable_until:%Y-%m-%d}" if r.verifiable_until else "-"
-            by = f"{r.refresh_by:%Y-%m-%d}" if r.refresh_by else "-"
-            note = f"  {r.note}" if r.note else ""
-            click.echo(f"{r.state:<12} {r.level or '-':<6} until {until}  refresh by {by}"
-                       f"  {r.path}{note}")
+        from pipdocs.archive.status import render_rows
+
+        click.echo(render_rows(rows))
     sys.exit(0 if all(r.state == "ok" for r in rows) else 1)
 
 

@@ -60,3 +60,9 @@ def escape_controls(text: str) -> str:
         _escaped(ch) if unicodedata.category(ch) == "Cc" or ord(ch) in _INVISIBLE else ch
         for ch in text
     )
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: a CJK (wide or full-width) character takes two, so plain
+    text tables of Chinese names line up."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.i18n import N_, tr
+from pipdocs.core.text import display_width
 from pipdocs.lifecycle.casereport import CheckpointState
 from pipdocs.lifecycle.facts import read_folder
 from pipdocs.lifecycle.findings import Entry, Findings
@@ -86,13 +87,6 @@ def case_status(folder: Path, today: date) -> CaseStatus:
     )
 
 
-def _width(text: str) -> int:
-    """Terminal columns of ``text`` (a CJK character takes two)."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 #: The evaluation column's words.
 EVALUATION = {"done": N_("done"), "due": N_("due"), "overdue": N_("overdue"),
               "not_due": N_("not due"), "no_plan": N_("no plan")}
@@ -111,10 +105,10 @@ def render_status(rows: list[CaseStatus], today: date) -> str:
         table.append([row.plan_id or tr("(no plan: {folder})").format(folder=row.folder),
                       row.employee or "-", str(row.version or "-"), nxt, late,
                       tr(state) if state else row.evaluation, str(row.folder)])
-    widths = [max(_width(line[i]) for line in table) + 2 for i in range(len(table[0]) - 1)]
+    widths = [max(display_width(line[i]) for line in table) + 2 for i in range(len(table[0]) - 1)]
     lines = [tr("as of {date}").format(date=today.isoformat())]
     for line in table:
-        cells = [cell + " " * (width - _width(cell))
+        cells = [cell + " " * (width - display_width(cell))
                  for cell, width in zip(line[:-1], widths, strict=True)]
         lines.append("".join(cells) + line[-1])
     return "\n".join(lines)
