@@ -20,12 +20,11 @@ PLAN = load_plan(example_plan("en"))
 ORG = "Acme Trading Ltd"
 
 
-@pytest.fixture(scope="module")
-def sealed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def _sealed_server(root: Path) -> Iterator[Server]:
+    """A server whose CA (in ``root``) holds the organisation's seal key."""
     from pipdocs.signing.ca import init_ca
     from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
 
-    root = tmp_path_factory.mktemp("web-seal")
     init_ca(root / "ca", ORG, CA_PASSWORD)
     issue_seal(root / "ca", CA_PASSWORD)
     with pytest.MonkeyPatch.context() as env:
@@ -33,6 +32,11 @@ def sealed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         env.delenv(SEAL_PASSWORD_ENV, raising=False)
         with running(root / "data", ca_dir=root / "ca") as srv:
             yield srv
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from _sealed_server(tmp_path_factory.mktemp("web-seal"))
 
 
 def _completed(server: Server) -> bytes:
@@ -149,17 +153,7 @@ def _append(server: Server, prefix: bytes, trail: bytes, signer: object) -> byte
 @pytest.fixture(scope="module")
 def revocable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server of its own CA: the test revokes this seal."""
-    from pipdocs.signing.ca import init_ca
-    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
-
-    root = tmp_path_factory.mktemp("web-seal-revoked")
-    init_ca(root / "ca", ORG, CA_PASSWORD)
-    issue_seal(root / "ca", CA_PASSWORD)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("PIPDOCS_CA_PASSWORD", CA_PASSWORD)
-        env.delenv(SEAL_PASSWORD_ENV, raising=False)
-        with running(root / "data", ca_dir=root / "ca") as srv:
-            yield srv
+    yield from _sealed_server(tmp_path_factory.mktemp("web-seal-revoked"))
 
 
 def _seal_time(data: bytes) -> tuple[object, object]:
