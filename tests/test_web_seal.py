@@ -205,7 +205,9 @@ def test_seal_revocation_embedded_when_sealing_and_judged_as_of_the_seal(
     # unless the answer fetched just before it is of the same second) is in the DSS
     after = [a for a in seal_answers(final)
              if a.this_update_utc >= sealed_at.replace(microsecond=0)]  # type: ignore
-    assert [a.certificate_status for a in after] == [ocsp.OCSPCertStatus.GOOD]
+    # (one or two: the answer fetched just before sealing counts too when it is of the seal's
+    # second, and the one fetched after it is then of the next second)
+    assert after and {a.certificate_status for a in after} == {ocsp.OCSPCertStatus.GOOD}
     first = tmp_path / "first.pdf"
     first.write_bytes(final)
     report = verify_pdf(first, root, policy=policy)
