@@ -254,13 +254,14 @@ def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: st
     offline; a stolen seal key, once revoked, seals nothing that passes."""
     if seal is None:
         return asyncio.run(_attach(data, name, payload, description, timestamper, None, None))
+    from pipdocs.core.policy import load_policy
     from pipdocs.signing.revinfo import ltv_context
 
-    anchors = policy.trust_anchor_paths() if policy is not None else []
-    timeout = policy.tsa_timeout if policy is not None else 10.0
-    context = ltv_context(seal.signer, timestamper, anchors, timeout)[0]
+    policy = policy or load_policy()  # the shipped policy's anchors and TSA timeout
+    context = ltv_context(seal.signer, timestamper, policy.trust_anchor_paths(),
+                          policy.tsa_timeout)[0]
     sealed = asyncio.run(_attach(data, name, payload, description, timestamper, seal, context))
-    return seal_status_after(sealed, seal, timestamper, timeout)
+    return seal_status_after(sealed, seal, timestamper, policy.tsa_timeout)
 
 
 def seal_status_after(sealed: bytes, seal: Any, timestamper: Any, timeout: float) -> bytes:
