@@ -321,6 +321,16 @@ def test_refusal_stands_for_the_employees_signature(built: Built,
     made = make_checkin(folder / "01-plan.pdf", INPUTS / "checkin-1.yml",
                         built.work / "after-refusal.pdf", options)
     assert made.record.parent_sha256 == report.documents[0].sha256
+    # the same from a sheet: the folder of plans is the case (its refusal record counts)
+    from pipdocs.lifecycle.checkinsheet import run_checkin_sheet
+
+    sheet = built.work / "after-refusal.csv"
+    sheet.write_text("计划编号,面谈日期,目标1进展,目标1状态,目标2进展,目标2状态,目标3进展,目标3状态,"
+                     "已提供的支持,直接上级反馈,下一步行动\n"
+                     "PIP-2026-0103-CASE,2025-10-22,a,按计划推进,b,存在风险,c,按计划推进,1,好,继续\n",
+                     encoding="utf-8")
+    sheet_result = run_checkin_sheet(sheet, folder, built.work / "sheet-out", built.options())
+    assert (sheet_result.made, sheet_result.failed) == (1, 0), sheet_result.rows
     (folder / "02-refusal.pdf").unlink()
     assert codes(folder, built) == {"incomplete"}
 

@@ -15,7 +15,7 @@ import io
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,13 +113,18 @@ def row_data(cells: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def plans_in_force(folder: Path) -> dict[str, Document]:
-    """plan id -> the latest version (plan or revision) among the PDFs in ``folder``."""
+def plans_folder(folder: Path) -> list[Document]:
+    """The PIP documents in the folder of signed plans (read, not verified)."""
     if not folder.is_dir():
         raise InputError(tr("--plans {folder}: not a folder; give the folder of signed"
                             " plans").format(folder=folder))
+    return read_folder(folder)[0]
+
+
+def plans_in_force(documents: list[Document]) -> dict[str, Document]:
+    """plan id -> the latest version (plan or revision) among ``documents``."""
     found: dict[str, Document] = {}
-    for doc in read_folder(folder)[0]:
+    for doc in documents:
         if doc.kind in ("plan", "revision") and doc.plan.plan_id:
             best = found.get(doc.plan.plan_id)
             if best is None or doc.version > best.version:
@@ -184,7 +189,9 @@ def run_checkin_sheet(sheet: Path, plans: Path, out_dir: Path, options: Options,
     rendering, conversion) is reported and costs no other row."""
     from pipdocs.core.files import write_atomic
 
-    in_force = plans_in_force(plans)
+    documents = plans_folder(plans)  # read once: the plans in force, refusals, extensions
+    in_force = plans_in_force(documents)
+    options = replace(options, case_documents=documents)
     out_dir.mkdir(parents=True, exist_ok=True)
     result = SheetResult()
 

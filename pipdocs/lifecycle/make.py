@@ -32,12 +32,22 @@ UNSIGNED_CODES = {"no_signatures", "missing_role", "no_trust_anchors"}
 
 @dataclass
 class Options:
-    """What every lifecycle command shares: trust, policy, templates, the case folder."""
+    """What every lifecycle command shares: trust, policy, templates, the case folder.
+
+    ``case_documents``: the case folder's documents already read (bulk check-ins read the
+    folder of signed plans once, not once per row); they stand in for ``case_dir``."""
 
     trust: Sequence[Path] = ()
     policy: Policy | None = None
     templates_dir: Path | None = None
     case_dir: Path | None = None
+    case_documents: Sequence[Document] | None = None
+
+    def facts_for(self, plan_id: str | None) -> CaseFacts:
+        """What the case folder establishes about this plan (nothing without a folder)."""
+        if self.case_documents is not None:
+            return CaseFacts([d for d in self.case_documents if d.plan.plan_id == plan_id])
+        return case_facts(self.case_dir, plan_id)
 
 
 @dataclass
@@ -202,7 +212,7 @@ def start(out: Path, parent_pdf: Path, options: Options, kinds: Sequence[str],
         raise LifecycleRefused(tr("{file}: -o must differ from the document it follows").format(
             file=out))
     first = read_document(Path(parent_pdf))
-    facts = case_facts(options.case_dir, first.plan.plan_id)
+    facts = options.facts_for(first.plan.plan_id)
     parent = load_parent(Path(parent_pdf), options, kinds, allow_unsigned,
                          facts.refusal_of(first.digests))
     return parent, facts
