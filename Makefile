@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 UNO_VENV := .venv-uno
 APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-crosextra-carlito fonts-symbola poppler-utils libnss3-tools python3-uno python3-venv chromium postgresql
 
-.PHONY: setup sysdeps venv unoserver demo serve test bench lint clean
+.PHONY: setup sysdeps venv unoserver demo serve test bench lint lock clean
 
 setup: sysdeps venv unoserver
 
@@ -27,18 +27,28 @@ sysdeps:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions with their hashes from the committed lock (a new release of a dependency
+# cannot change what a fresh clone runs); then pipdocs itself, without resolving anything.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --upgrade pip >/dev/null
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	@touch $@
+
+# Refresh the lock after changing a dependency in pyproject.toml (lower bounds live there).
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --upgrade \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 --no-header --quiet \
+	  -o requirements.lock
 
 # unoserver's server side must run on Debian's own python3 (the one python3-uno installs into).
 unoserver: $(UNO_VENV)/.installed
 
-$(UNO_VENV)/.installed:
+$(UNO_VENV)/.installed: requirements.lock
 	@test -x $(UNO_VENV)/bin/python || /usr/bin/python3 -m venv --system-site-packages $(UNO_VENV)
-	$(UNO_VENV)/bin/python -m pip install -q 'unoserver>=2.0'
+	$(UNO_VENV)/bin/python -m pip install -q --no-deps "$$(grep -o '^unoserver==[^ ]*' requirements.lock)"
 	@touch $@
 
 demo: setup

@@ -40,10 +40,10 @@ def run(n: int = 15, http: bool = False, pdf: Path | None = None, keep: bool = F
     from pipdocs.core.plan import load_plan
     from pipdocs.core.policy import load_policy
     from pipdocs.demo import example_plan
-    from pipdocs.signing.ca import init_ca, issue_signer
-    from pipdocs.signing.service import make_ca_server as make_server
+    from pipdocs.pki.ca import init_ca, issue_signer
+    from pipdocs.pki.server import make_ca_server as make_server
+    from pipdocs.pki.tsa import CheckedHTTPTimeStamper, local_timestamper
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import CheckedHTTPTimeStamper, local_timestamper
 
     policy = load_policy()
     plan = load_plan(example_plan("zh"))

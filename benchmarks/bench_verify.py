@@ -39,9 +39,9 @@ def signed_plan(work: Path) -> tuple[Path, Path]:
     from pipdocs.core.plan import SIGNATURE_FIELDS, load_plan
     from pipdocs.core.policy import load_policy
     from pipdocs.demo import example_plan
-    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.pki.ca import init_ca, issue_signer
+    from pipdocs.pki.tsa import local_timestamper
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import local_timestamper
 
     policy = load_policy()
     plan = load_plan(example_plan("en"))

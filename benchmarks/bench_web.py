@@ -46,11 +46,11 @@ def signature_work(n: int = 9) -> dict[str, Any]:
     from pipdocs.core.plan import load_plan
     from pipdocs.core.policy import load_policy
     from pipdocs.demo import example_plan
-    from pipdocs.signing.ca import init_ca, issue_signer, load_ca
-    from pipdocs.signing.remote import finish_remote, start_remote
-    from pipdocs.signing.shortlived import issue_for_public_key
+    from pipdocs.pki.ca import init_ca, issue_signer, load_ca
+    from pipdocs.pki.shortlived import issue_for_public_key
+    from pipdocs.pki.tsa import local_timestamper
+    from pipdocs.signing.browser import finish_remote, start_remote
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import local_timestamper
 
     policy, plan = load_policy(), load_plan(example_plan("en"))  # plain_pdf: ASCII names
     work = Path(tempfile.mkdtemp(prefix="pipdocs-bench-web-"))

@@ -12,10 +12,19 @@ See ``docs/api.md`` for the whole flow: plan -> PDF -> three signatures -> verif
 
 from __future__ import annotations
 
+import warnings
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from cryptography.utils import CryptographyDeprecationWarning
+
 from pipdocs.core.version import __version__
+
+# pyHanko imports cryptography's DSA types, which cryptography 51 deprecates: the warning says
+# nothing to a user of pipdocs (which never makes or accepts a DSA key), so it is silenced here,
+# for that message from pyHanko's modules only. Any other warning still shows.
+warnings.filterwarnings("ignore", message="DSA is deprecated",
+                        category=CryptographyDeprecationWarning, module=r"pyhanko(\.|$)")
 
 if TYPE_CHECKING:
     from pipdocs.bulk.run import run_bulk
@@ -28,9 +37,9 @@ if TYPE_CHECKING:
     from pipdocs.lifecycle.evaluation import make_evaluation
     from pipdocs.lifecycle.refusal import make_refusal
     from pipdocs.lifecycle.revise import make_revision
-    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.pki.ca import init_ca, issue_signer
+    from pipdocs.pki.tsa import local_timestamper
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import local_timestamper
     from pipdocs.verification.verify import verify_pdf
 
 _EXPORTS = {
@@ -39,11 +48,11 @@ _EXPORTS = {
     "plan_from_data": "pipdocs.core.plan",
     "render_docx": "pipdocs.document.render",
     "build_pdf": "pipdocs.document.pipeline",
-    "init_ca": "pipdocs.signing.ca",
-    "issue_signer": "pipdocs.signing.ca",
+    "init_ca": "pipdocs.pki.ca",
+    "issue_signer": "pipdocs.pki.ca",
     "load_signer": "pipdocs.signing.sign",
     "sign_pdf": "pipdocs.signing.sign",
-    "local_timestamper": "pipdocs.signing.tsa",
+    "local_timestamper": "pipdocs.pki.tsa",
     "verify_pdf": "pipdocs.verification.verify",
     "run_bulk": "pipdocs.bulk.run",
     "make_checkin": "pipdocs.lifecycle.checkin",

@@ -70,10 +70,10 @@ def run_demo(
     from pipdocs.conversion.soffice import find_soffice
     from pipdocs.core.files import write_atomic
     from pipdocs.document.pipeline import build_pdf
-    from pipdocs.signing.ca import init_ca, issue_signer
-    from pipdocs.signing.service import make_ca_server as make_server
+    from pipdocs.pki.ca import init_ca, issue_signer
+    from pipdocs.pki.server import make_ca_server as make_server
+    from pipdocs.pki.tsa import CheckedHTTPTimeStamper
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import CheckedHTTPTimeStamper
 
     find_soffice()  # no LibreOffice: one line now, before a CA and keys are made for nothing
     source = example_plan(lang)
@@ -181,7 +181,7 @@ def serve_demo(out_dir: Path | None = None, lang: str = "zh", host: str = "127.0
     Its CA (DIR/data/ca, the plan's organisation) holds a seal key, so the completed record's
     audit trail is sealed by the organisation, as a real deployment's should be."""
     from pipdocs.document.pipeline import build_pdf
-    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
+    from pipdocs.pki.seal import SEAL_PASSWORD_ENV, issue_seal
     from pipdocs.web.audit import SYSTEM
     from pipdocs.web.hr import make_token
     from pipdocs.web.run import run_server

@@ -24,7 +24,7 @@ from pipdocs.core.plan import Plan
 @pytest.fixture(scope="session")
 def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The session's CA directory (password ``helpers.CA_PASSWORD``, organisation ``ORG``)."""
-    from pipdocs.signing.ca import init_ca
+    from pipdocs.pki.ca import init_ca
 
     path = tmp_path_factory.mktemp("session-ca") / "ca"
     # the certificates name the server's /crl and /ocsp: the port is chosen before it starts
@@ -39,8 +39,8 @@ def tsa(ca_dir: Path) -> Iterator[object]:
     from urllib.parse import urlsplit
 
     from pipdocs.core.policy import load_policy
-    from pipdocs.signing.revocation import public_url
-    from pipdocs.signing.service import make_ca_server
+    from pipdocs.pki.revocation import public_url
+    from pipdocs.pki.server import make_ca_server
 
     port = urlsplit(public_url(ca_dir)).port or 0
     server = make_ca_server(ca_dir, CA_PASSWORD, load_policy().tsa_policy_oid, "127.0.0.1", port,

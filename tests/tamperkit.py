@@ -2,7 +2,7 @@
 
 ``shared_kit()`` builds one genuine document per plan and test session through the real pipeline:
 ``pipdocs.document.pipeline.build_pdf`` (template, LibreOffice, prepare; the kit's own one-page
-PDF when LibreOffice is missing), a ``pipdocs.signing.ca`` CA, the ``pipdocs.signing.tsa``
+PDF when LibreOffice is missing), a ``pipdocs.pki.ca`` CA, the ``pipdocs.pki.tsa``
 server over HTTP on 127.0.0.1,
 and ``pipdocs.signing.sign.sign_pdf`` for employee, manager and HR. Attacks deliberately bypass
 ``pipdocs sign``'s checks (order, identity, earlier signatures): ``sign()`` signs with pyHanko
@@ -40,7 +40,7 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from pipdocs.core.plan import SIGNATURE_FIELDS, Plan
-from pipdocs.signing.service import make_ca_server
+from pipdocs.pki.server import make_ca_server
 
 NOW = dt.datetime.now(dt.timezone.utc)
 FIELD_BOXES = {  # one row per role, the signer's name and e-mail printed left of the box
@@ -354,13 +354,13 @@ PASSWORD = "kit-secret"
 
 
 class RealPki:
-    """An organisation CA made by ``pipdocs.signing.ca``, its TSA served over HTTP on loopback."""
+    """An organisation CA made by ``pipdocs.pki.ca``, its TSA served over HTTP on loopback."""
 
     def __init__(self, directory: Path, org: str, serve: bool = True) -> None:
         import threading
 
         from pipdocs.core.policy import load_policy
-        from pipdocs.signing import ca
+        from pipdocs.pki import ca
 
         self.dir = directory
         self.org = org
@@ -377,7 +377,7 @@ class RealPki:
 
     def timestamper(self) -> timestamps.TimeStamper:
         """The TSA over HTTP when served (the real path), else in process."""
-        from pipdocs.signing import tsa
+        from pipdocs.pki import tsa
 
         if self.server is not None:
             return tsa.CheckedHTTPTimeStamper(self.server.url, timeout=10)
@@ -385,7 +385,7 @@ class RealPki:
 
     def person(self, name: str, email: str, days: int = 730,
                not_before: dt.datetime | None = None) -> Identity:
-        from pipdocs.signing import ca
+        from pipdocs.pki import ca
         from pipdocs.signing.sign import load_signer
 
         self._count += 1

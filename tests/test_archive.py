@@ -141,7 +141,7 @@ def test_a_real_workbook_bomb_is_refused_with_little_memory(tmp_path: Path) -> N
 
 
 def test_a_long_text_is_found_across_the_scan_chunks() -> None:
-    from pipdocs.core.archive import MB, ZipLimits, check_zip
+    from pipdocs.core.ziplimits import MB, ZipLimits, check_zip
 
     def zipped(xml: bytes) -> bytes:
         buf = io.BytesIO()

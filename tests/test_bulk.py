@@ -413,7 +413,7 @@ def unoservers(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_two_unoservers_share_the_work(unoservers: str, mixed_xlsx: Path,
                                        tmp_path: Path) -> None:
     from pipdocs.conversion.pool import Job
-    from pipdocs.conversion.remote import RemotePool
+    from pipdocs.conversion.unoserver import RemotePool
 
     out = tmp_path / "out"
     proc = bulk(mixed_xlsx, "-o", out, "--converter", unoservers)

@@ -20,7 +20,7 @@ from helpers import ENV, ORG
 
 from pipdocs.cli.main import cli
 from pipdocs.core.errors import CAError, CredentialError, InputError
-from pipdocs.signing.ca import init_ca, issue_signer
+from pipdocs.pki.ca import init_ca, issue_signer
 
 
 def _mode(path: Path) -> int:

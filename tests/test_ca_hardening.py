@@ -23,9 +23,9 @@ from cryptography import x509
 from pipdocs.cli.main import cli
 from pipdocs.core.errors import CredentialError, InputError, TimestampError
 from pipdocs.core.policy import load_policy
-from pipdocs.signing.ca import init_ca, issue_signer
+from pipdocs.pki.ca import init_ca, issue_signer
+from pipdocs.pki.tsa import CheckedHTTPTimeStamper, TSAServer, local_timestamper, make_server
 from pipdocs.signing.sign import load_signer
-from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer, local_timestamper, make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OID = load_policy().tsa_policy_oid
@@ -104,7 +104,7 @@ def test_a_weak_tsa_password_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_passwords_in_use_pass() -> None:
-    from pipdocs.signing.ca import password_problem
+    from pipdocs.pki.ca import password_problem
 
     flow = FLOW_PASSWORD.group(1) if FLOW_PASSWORD else "ca-secret"
     for password in [flow, "ca-secret", secrets.token_urlsafe(18), "长城万里长城永不倒"]:
@@ -266,7 +266,7 @@ def test_a_tsa_answering_for_another_request_is_named(ca_dir: Path) -> None:
 
 def test_the_password_rule() -> None:
     """The demo makes its CA with secrets.token_urlsafe(18): 24 characters."""
-    from pipdocs.signing.ca import password_problem
+    from pipdocs.pki.ca import password_problem
 
     assert all(password_problem(secrets.token_urlsafe(18)) is None for _ in range(50))
     assert password_problem("ca-secret") is None
@@ -278,7 +278,7 @@ def test_sign_shows_the_refusing_tsas_words(ca_dir: Path, tmp_path: Path,
     """End to end: `sign` against a TSA that refuses says what the TSA said, in one line."""
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
-    from pipdocs.signing.tsarequest import rejection
+    from pipdocs.pki.tsarequest import rejection
 
     class Refusing(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming

@@ -548,7 +548,7 @@ def english(built: Built) -> dict[str, Path]:
     from pipdocs.lifecycle.example import CaseBuild
     from pipdocs.lifecycle.refusal import make_refusal
     from pipdocs.lifecycle.revise import make_revision
-    from pipdocs.signing.ca import issue_signer
+    from pipdocs.pki.ca import issue_signer
 
     inputs = case_inputs("en")
     work = built.work / "english"

@@ -19,7 +19,7 @@ from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from pipdocs.core.errors import CredentialError
-from pipdocs.signing.ca import load_ca
+from pipdocs.pki.ca import load_ca
 from pipdocs.signing.sign import load_signer
 from pipdocs.verification.verify import verify_pdf
 

@@ -30,12 +30,12 @@ from pipdocs.core.errors import RevocationUnavailable, SigningRefused
 from pipdocs.core.plan import ROLES, Plan, load_plan
 from pipdocs.core.policy import load_policy
 from pipdocs.demo import example_plan
-from pipdocs.signing.ca import init_ca, issue_signer, load_ca
-from pipdocs.signing.renewal import renew_tsa
-from pipdocs.signing.revocation import revoke
-from pipdocs.signing.service import CAServer, make_ca_server
+from pipdocs.pki.ca import init_ca, issue_signer, load_ca
+from pipdocs.pki.renewal import renew_tsa
+from pipdocs.pki.revocation import revoke
+from pipdocs.pki.server import CAServer, make_ca_server
+from pipdocs.pki.tsa import CheckedHTTPTimeStamper
 from pipdocs.signing.sign import load_signer, sign_pdf
-from pipdocs.signing.tsa import CheckedHTTPTimeStamper
 from pipdocs.verification.ltv import signature_token, token_time
 from pipdocs.verification.verify import verify_pdf
 
@@ -310,7 +310,8 @@ def test_the_seal_is_revocable_and_checked_like_a_signer(world: World) -> None:
     the seal's OCSP answer; a seal revoked before the first signature fails verify."""
     from cryptography.x509.oid import AuthorityInformationAccessOID
 
-    from pipdocs.signing.seal import SEAL_P12, Sealer, issue_seal
+    from pipdocs.pki.seal import SEAL_P12, issue_seal
+    from pipdocs.signing.seal import Sealer
 
     issue_seal(world.ca, "ca-secret")
     seal_cert = x509.load_der_x509_certificate(
@@ -364,7 +365,7 @@ def _audit_sealed(world: World, name: str, record: Path | None = None) -> Path:
     import json
 
     from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_FORMAT, GENESIS, event_hash
-    from pipdocs.signing.remote import attach_and_timestamp
+    from pipdocs.signing.browser import attach_and_timestamp
 
     signed = (record or world.records["signed"]).read_bytes()
     events, previous = [], GENESIS
@@ -413,7 +414,7 @@ def _browser_signed(world: World) -> Path:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    from pipdocs.signing.shortlived import issue_for_public_key
+    from pipdocs.pki.shortlived import issue_for_public_key
 
     root, root_key = load_ca(world.ca, "ca-secret")
     prev = world.root / "prepared.pdf"

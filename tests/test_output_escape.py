@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 
 from pipdocs.cli.main import cli
 from pipdocs.core.text import escape_controls
-from pipdocs.signing.ca import load_ca
+from pipdocs.pki.ca import load_ca
 from pipdocs.signing.sign import load_signer, sign_pdf
 from pipdocs.verification.report import render_html, render_text, to_json
 from pipdocs.verification.verify import verify_pdf

@@ -19,7 +19,8 @@ from pipdocs.core.names import SEAL_FIELD, SIGNATURE_FIELDS
 from pipdocs.core.plan import Plan, plan_from_data
 from pipdocs.core.policy import Policy
 from pipdocs.document.pipeline import build_pdf
-from pipdocs.signing.seal import Sealer, issue_seal
+from pipdocs.pki.seal import issue_seal
+from pipdocs.signing.seal import Sealer
 from pipdocs.signing.sign import sign_pdf
 from pipdocs.verification.verify import verify_pdf
 

@@ -13,8 +13,8 @@ from helpers import CA_PASSWORD
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.identity import cert_email
-from pipdocs.signing.ca import cert_common_name, load_ca
-from pipdocs.signing.shortlived import issue_for_public_key
+from pipdocs.pki.ca import cert_common_name, load_ca
+from pipdocs.pki.shortlived import issue_for_public_key
 
 
 def _spki(key: object) -> bytes:

@@ -28,9 +28,9 @@ from pipdocs.core.errors import CredentialError, InputError, SigningRefused
 from pipdocs.core.plan import ROLES, Plan
 from pipdocs.core.policy import load_policy
 from pipdocs.document.templates import find_template
-from pipdocs.signing.ca import issue_signer
+from pipdocs.pki.ca import issue_signer
+from pipdocs.pki.tsa import CheckedHTTPTimeStamper, TSAServer
 from pipdocs.signing.sign import load_signer, sign_pdf
-from pipdocs.signing.tsa import CheckedHTTPTimeStamper, TSAServer
 
 POLICY = load_policy()
 ENV = {"PIPDOCS_CA_PASSWORD": "ca-secret", "PIPDOCS_KEY_PASSWORD": "key-secret"}

@@ -20,7 +20,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from pipdocs.core.errors import InputError, TimestampError
 from pipdocs.core.policy import load_policy
-from pipdocs.signing.tsa import (
+from pipdocs.pki.tsa import (
     CheckedHTTPTimeStamper,
     RejectionResponse,
     TSAServer,

@@ -22,8 +22,8 @@ ORG = "Acme Trading Ltd"
 
 def _sealed_server(root: Path) -> Iterator[Server]:
     """A server whose CA (in ``root``) holds the organisation's seal key."""
-    from pipdocs.signing.ca import init_ca
-    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
+    from pipdocs.pki.ca import init_ca
+    from pipdocs.pki.seal import SEAL_PASSWORD_ENV, issue_seal
 
     init_ca(root / "ca", ORG, CA_PASSWORD)
     issue_seal(root / "ca", CA_PASSWORD)
@@ -111,8 +111,9 @@ def _attachment(data: bytes, name: str) -> bytes:
 
 def _other_signers(ca_dir: Path, tmp_path: Path) -> list[tuple[str, object]]:
     """A person's key of the same CA (no seal purpose), and another CA's seal key."""
-    from pipdocs.signing.ca import init_ca, issue_signer
-    from pipdocs.signing.seal import issue_seal, load_seal
+    from pipdocs.pki.ca import init_ca, issue_signer
+    from pipdocs.pki.seal import issue_seal
+    from pipdocs.signing.seal import load_seal
     from pipdocs.signing.sign import load_signer
 
     person = tmp_path / "hr.p12"
@@ -181,9 +182,9 @@ def test_seal_revocation_embedded_when_sealing_and_judged_as_of_the_seal(
     from pipdocs.archive.refresh import refresh_pdf
     from pipdocs.core.auditchain import AUDIT_ATTACHMENT
     from pipdocs.core.errors import SigningRefused
-    from pipdocs.signing.ca import load_ca
-    from pipdocs.signing.remote import attach_and_timestamp
-    from pipdocs.signing.revocation import revoke
+    from pipdocs.pki.ca import load_ca
+    from pipdocs.pki.revocation import revoke
+    from pipdocs.signing.browser import attach_and_timestamp
     from pipdocs.verification.ltv import read_dss
     from pipdocs.verification.verify import verify_pdf
 

@@ -266,8 +266,8 @@ def test_no_browser_signature_without_revocation_data(tmp_path: Path) -> None:
     """As `sign` refuses, so does the service (503, nothing signed, the code not spent) when no
     CRL or OCSP answer can be had: the CA's address is dead and the TSA serves timestamps only."""
     from pipdocs.core.policy import load_policy
-    from pipdocs.signing.ca import init_ca
-    from pipdocs.signing.tsa import make_server
+    from pipdocs.pki.ca import init_ca
+    from pipdocs.pki.tsa import make_server
 
     ca = tmp_path / "ca"
     init_ca(ca, "pipdocs", CA_PASSWORD, public_url=f"http://127.0.0.1:{free_port()}/")

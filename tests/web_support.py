@@ -110,8 +110,8 @@ def ca_service(ca_dir: Path) -> Iterator[str]:
     --public-url`` and ``ca serve`` there (TSA, CRL and OCSP on one URL), so every certificate's
     status can be fetched, by the server and by pdfsig. Yields the URL."""
     from pipdocs.core.policy import load_policy
-    from pipdocs.signing.ca import init_ca
-    from pipdocs.signing.service import make_ca_server
+    from pipdocs.pki.ca import init_ca
+    from pipdocs.pki.server import make_ca_server
 
     port = free_port()
     init_ca(ca_dir, "pipdocs", CA_PASSWORD, public_url=f"http://127.0.0.1:{port}/")

@@ -21,7 +21,7 @@ Cells = Iterator[tuple[int, list[tuple[Any, str]]]]
 def xlsx_rows(path: Path) -> Cells:
     from openpyxl import load_workbook
 
-    from pipdocs.core.archive import XLSX_LIMITS, check_zip
+    from pipdocs.core.ziplimits import XLSX_LIMITS, check_zip
 
     check_zip(path, "workbook", XLSX_LIMITS)  # before openpyxl holds a part or a cell
     try:

@@ -84,7 +84,8 @@ def sealer(seal_dir: Path | None, policy: Any) -> Any:
                              " organisation's seal: pass --seal CA_DIR (the CA directory"
                              " holding seal.p12)")
         return None
-    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, Sealer
+    from pipdocs.pki.seal import SEAL_PASSWORD_ENV
+    from pipdocs.signing.seal import Sealer
 
     var = SEAL_PASSWORD_ENV if os.environ.get(SEAL_PASSWORD_ENV) else "PIPDOCS_CA_PASSWORD"
     return Sealer(str(seal_dir), password_from_env(var, "Seal key password")).check()

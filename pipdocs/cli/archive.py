@@ -34,7 +34,7 @@ def archive_refresh(paths: tuple[Path, ...], tsa_url: str | None, tsa_dir: Path 
     from pipdocs.archive.refresh import pdf_files, refresh_pdf
     from pipdocs.core.errors import PipdocsError
     from pipdocs.core.policy import load_policy
-    from pipdocs.signing.tsa import timestamper_for
+    from pipdocs.pki.tsa import timestamper_for
 
     policy = load_policy(policy_file)
     files = pdf_files(paths)
@@ -89,7 +89,7 @@ def ca_renew_tsa(ca_dir: Path, days: int) -> None:
     """Roll the TSA key and certificate over; the old one stays valid for what it stamped."""
     import os
 
-    from pipdocs.signing.renewal import renew_tsa
+    from pipdocs.pki.renewal import renew_tsa
 
     ca_password = password_from_env("PIPDOCS_CA_PASSWORD", "CA password")
     cert = renew_tsa(ca_dir, ca_password, os.environ.get("PIPDOCS_TSA_PASSWORD") or None,

@@ -195,7 +195,7 @@ def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
     stamper = None
     if suffix == ".pdf":
         from pipdocs.cli.signing import tsa_password
-        from pipdocs.signing.tsa import timestamper_for
+        from pipdocs.pki.tsa import timestamper_for
 
         stamper = timestamper_for(tsa_url, tsa_dir, policy_url=policy.tsa_url,
                                   policy_oid=policy.tsa_policy_oid, timeout=policy.tsa_timeout,

@@ -21,8 +21,8 @@ REASON_NAMES = ["unspecified", "key_compromise", "affiliation_changed", "superse
 def ca_revoke(ca_dir: Path, serial: str | None, email: str | None, reason: str) -> None:
     """Revoke a certificate and publish a new CRL; OCSP answers 'revoked' at once."""
     from pipdocs.core.errors import InputError
-    from pipdocs.signing.ca import load_ca
-    from pipdocs.signing.revocation import revoke
+    from pipdocs.pki.ca import load_ca
+    from pipdocs.pki.revocation import revoke
 
     number = None
     if serial is not None:
@@ -43,8 +43,8 @@ def ca_revoke(ca_dir: Path, serial: str | None, email: str | None, reason: str) 
 def ca_crl(ca_dir: Path, out: Path | None) -> None:
     """Publish a fresh CRL (DIR/crl.der, served at URL/crl); run it at least monthly."""
     from pipdocs.core.files import check_output, write_atomic
-    from pipdocs.signing.ca import load_ca
-    from pipdocs.signing.revocation import publish_crl
+    from pipdocs.pki.ca import load_ca
+    from pipdocs.pki.revocation import publish_crl
 
     if out is not None:
         check_output(out)

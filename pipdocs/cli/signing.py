@@ -44,7 +44,7 @@ def ca_init(ca_dir: Path, org: str, public_url: str) -> None:
     The CA password (PIPDOCS_CA_PASSWORD) needs at least 8 characters, not only spaces,
     with at least 5 different characters.
     """
-    from pipdocs.signing.ca import init_ca
+    from pipdocs.pki.ca import init_ca
 
     password = password_from_env("PIPDOCS_CA_PASSWORD", "New CA password", confirm=True)
     root = init_ca(ca_dir, org, password, os.environ.get("PIPDOCS_TSA_PASSWORD") or None,
@@ -64,7 +64,7 @@ def ca_init(ca_dir: Path, org: str, public_url: str) -> None:
               help="Validity of the certificate.")
 def ca_issue(ca_dir: Path, name: str, email: str, out: Path, days: int) -> None:
     """Issue a signer's key and certificate as a password-protected .p12 (mode 0600)."""
-    from pipdocs.signing.ca import issue_signer
+    from pipdocs.pki.ca import issue_signer
 
     ca_password = password_from_env("PIPDOCS_CA_PASSWORD", "CA password")
     key_password = password_from_env("PIPDOCS_KEY_PASSWORD", f"Password for {out}", confirm=True)
@@ -81,7 +81,7 @@ def ca_issue_seal(ca_dir: Path) -> None:
     """Issue the organisation's seal key (CA_DIR/seal.p12, 0600), used by pdf/bulk --seal."""
     import os
 
-    from pipdocs.signing.seal import SEAL_PASSWORD_ENV, issue_seal
+    from pipdocs.pki.seal import SEAL_PASSWORD_ENV, issue_seal
 
     ca_password = password_from_env("PIPDOCS_CA_PASSWORD", "CA password")
     seal_password = os.environ.get(SEAL_PASSWORD_ENV) or None
@@ -103,7 +103,7 @@ def tsa() -> None:
 def ca_serve(ca_dir: Path, host: str, port: int, policy_file: Path | None) -> None:
     """Serve RFC 3161 timestamps (POST /), the CRL (GET /crl) and OCSP (/ocsp) until stopped."""
     from pipdocs.core.policy import load_policy
-    from pipdocs.signing.service import make_ca_server
+    from pipdocs.pki.server import make_ca_server
 
     policy = load_policy(policy_file)
     server = make_ca_server(ca_dir, tsa_password(), policy.tsa_policy_oid, host, port)
@@ -141,8 +141,8 @@ def sign_command(
 ) -> None:
     """Sign a prepared plan PDF as employee, manager or HR (PAdES + RFC 3161 timestamp)."""
     from pipdocs.core.policy import load_policy
+    from pipdocs.pki.tsa import timestamper_for
     from pipdocs.signing.sign import load_signer, sign_pdf
-    from pipdocs.signing.tsa import timestamper_for
 
     if tsa_url and tsa_dir:  # before any prompt: a usage mistake must not cost a password
         raise click.UsageError("give either --tsa URL or --tsa-dir DIR, not both")

@@ -51,7 +51,7 @@ def verify_command(
     stamper = None
     if record is not None and record.suffix.lower() == ".pdf":
         from pipdocs.cli.signing import tsa_password
-        from pipdocs.signing.tsa import timestamper_for
+        from pipdocs.pki.tsa import timestamper_for
 
         stamper = timestamper_for(tsa_url, tsa_dir, policy_url=policy.tsa_url,
                                   policy_oid=policy.tsa_policy_oid, timeout=policy.tsa_timeout,

@@ -43,7 +43,7 @@ def make_pool(converter: str | None = None, workers: int | None = None,
     """The engine for ``--converter``: None/"local" = this machine, "unoserver://h:p,h:p" =
     remote."""
     if converter and converter not in ("local", "soffice"):
-        from pipdocs.conversion.remote import RemotePool
+        from pipdocs.conversion.unoserver import RemotePool
 
         return RemotePool(converter, doc_timeout=doc_timeout)
     return local_pool(workers, doc_timeout)

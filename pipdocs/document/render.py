@@ -20,10 +20,10 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import TemplateError
 from pipdocs.core.files import write_atomic
 from pipdocs.core.names import LANGUAGE_TAGS, document_title
+from pipdocs.core.ziplimits import DOCX_LIMITS, check_zip
 from pipdocs.document.jinja import jinja_env, plan_context
 from pipdocs.document.templates import find_template
 

@@ -20,12 +20,12 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, Union
 
-from pipdocs.core.archive import DOCX_LIMITS, check_zip
 from pipdocs.core.errors import Problem, TemplateError
 from pipdocs.core.limits import SHORT_DETAIL, cut
 from pipdocs.core.names import marker
 from pipdocs.core.plan import JOB_ROLES, LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
+from pipdocs.core.ziplimits import DOCX_LIMITS, check_zip
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -68,7 +68,7 @@ def case_inputs(lang: str) -> Path:
 def make_signers(out_dir: Path, lang: str, ca_password: str, key_password: str,
                  policy: Policy) -> Signers:
     """A CA for the example plan's organisation and keys for its three people (in-process TSA)."""
-    from pipdocs.signing.ca import init_ca, issue_signer
+    from pipdocs.pki.ca import init_ca, issue_signer
 
     plan = load_plan(case_inputs(lang) / f"plan-v1-{lang}.yaml")
     root = init_ca(out_dir / "ca", plan.organisation or "pipdocs example", ca_password)
@@ -89,8 +89,8 @@ def ca_service(out_dir: Path, ca_password: str, signers: Signers) -> Iterator[st
     the block runs; signing needs it (no signature without a timestamp and revocation data)."""
     import threading
 
-    from pipdocs.signing.service import make_ca_server
-    from pipdocs.signing.tsa import CheckedHTTPTimeStamper
+    from pipdocs.pki.server import make_ca_server
+    from pipdocs.pki.tsa import CheckedHTTPTimeStamper
 
     policy = signers.policy
     server = make_ca_server(out_dir / "ca", ca_password, policy.tsa_policy_oid, "127.0.0.1", 0,

@@ -32,7 +32,7 @@ from pipdocs.core.revcheck import (
     reason_name,
     signed_by,
 )
-from pipdocs.signing.revocation import CRL_FILE
+from pipdocs.pki.revocation import CRL_FILE
 
 SKEW = timedelta(minutes=5)
 ARCHIVE_FIELD = "archive_ts_1"  # the document timestamp after the last signature (B-LTA)
@@ -53,7 +53,7 @@ class Sources:
     """Where to ask besides each certificate's own addresses."""
 
     mirrors: list[str] = field(default_factory=list)  # base URLs serving /crl and /ocsp
-    responder: Any = None  # pipdocs.signing.ocsp.Responder, in process
+    responder: Any = None  # pipdocs.pki.ocsp.Responder, in process
     crl_dirs: list[Path] = field(default_factory=list)  # CA directories holding crl.der
     timeout: float = 10.0
 

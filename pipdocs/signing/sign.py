@@ -111,7 +111,7 @@ def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> Load
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     from pipdocs.core.identity import cert_email
-    from pipdocs.signing.ca import cert_common_name
+    from pipdocs.pki.ca import cert_common_name
 
     check_private(Path(p12), "key file")
     data = read_input(Path(p12), "key file", "check --key")

@@ -162,8 +162,8 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
                   public_key: bytes, agree: bool | None, comment: str, client: Client) -> bytes:
     """Check the code, certify the browser's public key, and return the DER signed attributes
     the browser must sign. The state to finish is kept with the signer."""
-    from pipdocs.signing.remote import start_remote
-    from pipdocs.signing.shortlived import issue_for_public_key
+    from pipdocs.pki.shortlived import issue_for_public_key
+    from pipdocs.signing.browser import start_remote
 
     failed: Refused | None = None
     with service.sessions.begin() as session:
@@ -202,7 +202,7 @@ def finish_signing(service: Service, token: str, session_id: str, signature: byt
                    client: Client) -> View:
     """Finish the signature with the browser's value and a timestamp; mail the next link or
     complete the envelope. A second submission finds the role signed and signs nothing."""
-    from pipdocs.signing.remote import finish_remote
+    from pipdocs.signing.browser import finish_remote
 
     with service.sessions.begin() as session:
         signer, envelope = _locked(session, token)
@@ -305,7 +305,7 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
     without a seal key, a document timestamp); mail everyone the final PDF and its
     verification record."""
     from pipdocs.core.auditchain import AUDIT_ATTACHMENT
-    from pipdocs.signing.remote import attach_and_timestamp
+    from pipdocs.signing.browser import attach_and_timestamp
 
     envelope.status = "completed"
     audit.record(session, envelope.id, "completed", "pipdocs", client)
@@ -351,7 +351,7 @@ def _pack(pending: Any) -> bytes:
 
 
 def _unpack(raw: bytes) -> Any:
-    from pipdocs.signing.remote import PendingSignature
+    from pipdocs.signing.browser import PendingSignature
 
     fields = json.loads(raw)
     for key in ("prepared_pdf", "document_digest", "signed_attrs", "cert_der"):

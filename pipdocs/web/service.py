@@ -62,7 +62,7 @@ def open_ca(data_dir: Path, ca_dir: Path | None, org: str | None = None) -> tupl
     """The CA directory and its password: ``--ca-dir`` with PIPDOCS_CA_PASSWORD, or DATA/ca,
     created on first start (for ``org``, else PIPDOCS_ORG) with a random password kept beside
     it (0600)."""
-    from pipdocs.signing.ca import ROOT_CERT, init_ca
+    from pipdocs.pki.ca import ROOT_CERT, init_ca
 
     env = os.environ.get("PIPDOCS_CA_PASSWORD")
     if ca_dir is not None:
@@ -89,7 +89,7 @@ class Service:
     """Everything a request handler needs, made once at start."""
 
     def __init__(self, config: ServerConfig, channel: Channel | None = None) -> None:
-        from pipdocs.signing.ca import load_ca
+        from pipdocs.pki.ca import load_ca
         from pipdocs.web.db import (
             database_url,
             make_engine,
@@ -121,7 +121,8 @@ class Service:
         """The organisation's seal key when the CA directory holds one (``ca issue-seal``): the
         audit trail is then sealed by the organisation, not only timestamped. A seal.p12 that
         cannot be opened stops the start (CredentialError), never a silent downgrade."""
-        from pipdocs.signing.seal import SEAL_P12, SEAL_PASSWORD_ENV, load_seal
+        from pipdocs.pki.seal import SEAL_P12, SEAL_PASSWORD_ENV
+        from pipdocs.signing.seal import load_seal
 
         if not (self.ca_dir / SEAL_P12).exists():
             return None
@@ -150,7 +151,7 @@ class Service:
     def timestamper(self) -> Any:
         """``--tsa URL``, else the CA directory's own TSA key, in process."""
         if self._timestamper is None:
-            from pipdocs.signing.tsa import CheckedHTTPTimeStamper, local_timestamper
+            from pipdocs.pki.tsa import CheckedHTTPTimeStamper, local_timestamper
 
             if self.config.tsa:
                 self._timestamper = CheckedHTTPTimeStamper(

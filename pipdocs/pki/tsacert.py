@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from pipdocs.signing.revocation import extensions_for
+from pipdocs.pki.revocation import extensions_for
 
 TSA_YEARS = 10
 ROLE = "Timestamp Authority"

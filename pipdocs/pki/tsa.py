@@ -30,7 +30,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from pipdocs.core.errors import InputError, TimestampError
 from pipdocs.core.limits import QUOTE_DETAIL, cut
-from pipdocs.signing.tsarequest import (
+from pipdocs.pki.tsarequest import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
     QUERY_TYPE,
@@ -154,8 +154,8 @@ def local_timestamper(
     """The CA directory's TSA, in process (``sign --tsa-dir``) or behind ``tsa serve``.
     ``policy_oid`` defaults to the shipped policy's ``tsa_policy_oid``."""
     from pipdocs.core.policy import shipped_policy
-    from pipdocs.signing.ca import load_tsa
-    from pipdocs.signing.ocsp import load_responder
+    from pipdocs.pki.ca import load_tsa
+    from pipdocs.pki.ocsp import load_responder
 
     policy_oid = policy_oid or shipped_policy().tsa_policy_oid
     cert, key, root = load_tsa(ca_dir, password)

@@ -28,8 +28,8 @@ from pipdocs.core.errors import CAError, CredentialError, InputError
 from pipdocs.core.files import check_output, check_private, disk_full, write_atomic
 from pipdocs.core.identity import EMAIL_HINT, cert_name, is_email
 from pipdocs.core.text import line_problem
-from pipdocs.signing.issued import ISSUED_LOG, IssuedCert, fingerprint, log_issued
-from pipdocs.signing.revocation import (
+from pipdocs.pki.issued import ISSUED_LOG, IssuedCert, fingerprint, log_issued
+from pipdocs.pki.revocation import (
     DEFAULT_PUBLIC_URL,
     issue_responder,
     normalise_url,
@@ -37,7 +37,7 @@ from pipdocs.signing.revocation import (
     revocation_extensions,
     write_config,
 )
-from pipdocs.signing.tsacert import make_tsa_cert
+from pipdocs.pki.tsacert import make_tsa_cert
 
 ROOT_CERT, ROOT_KEY = "root.pem", "root.key"
 TSA_CERT, TSA_KEY = "tsa.pem", "tsa.key"

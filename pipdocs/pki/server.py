@@ -1,7 +1,7 @@
 """``pipdocs ca serve``: the CA's services on one address - RFC 3161 timestamps (POST /),
 the current CRL (GET /crl) and OCSP (POST /ocsp, or GET /ocsp/<base64> per RFC 6960 A.1).
 
-Built on the TSA server of :mod:`pipdocs.signing.tsa` (its request limits and logging apply);
+Built on the TSA server of :mod:`pipdocs.pki.tsa` (its request limits and logging apply);
 ``tsa serve`` is the same server.
 """
 
@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from pipdocs.core.errors import InputError
-from pipdocs.signing.ocsp import REQUEST_TYPE, RESPONSE_TYPE, Responder, load_responder
-from pipdocs.signing.revocation import CRL_FILE
-from pipdocs.signing.tsa import MAX_REQUEST_BYTES, TSAHandler, TSAServer, local_timestamper
+from pipdocs.pki.ocsp import REQUEST_TYPE, RESPONSE_TYPE, Responder, load_responder
+from pipdocs.pki.revocation import CRL_FILE
+from pipdocs.pki.tsa import MAX_REQUEST_BYTES, TSAHandler, TSAServer, local_timestamper
 
 CRL_TYPE = "application/pkix-crl"
 

@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from pipdocs.core.errors import InputError
-from pipdocs.signing.ca import BACKDATE, signer_certificate
-from pipdocs.signing.issued import log_issued
-from pipdocs.signing.revocation import revocation_extensions
+from pipdocs.pki.ca import BACKDATE, signer_certificate
+from pipdocs.pki.issued import log_issued
+from pipdocs.pki.revocation import revocation_extensions
 
 SHORT_LIVED_MAX = timedelta(hours=24)
 

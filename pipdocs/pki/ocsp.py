@@ -18,7 +18,7 @@ from cryptography.x509 import ocsp
 
 from pipdocs.core.errors import CAError, CredentialError
 from pipdocs.core.files import check_private
-from pipdocs.signing.revocation import (
+from pipdocs.pki.revocation import (
     OCSP_CERT,
     OCSP_KEY,
     REASONS,

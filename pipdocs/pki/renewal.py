@@ -16,15 +16,15 @@ from cryptography.hazmat.primitives import serialization
 
 from pipdocs.core.errors import CredentialError, InputError
 from pipdocs.core.files import write_atomic
-from pipdocs.signing.ca import (
+from pipdocs.pki.ca import (
     BACKDATE,
     TSA_CERT,
     TSA_KEY,
     load_ca,
 )
-from pipdocs.signing.issued import IssuedCert, log_issued
-from pipdocs.signing.revocation import public_url
-from pipdocs.signing.tsacert import make_tsa_cert
+from pipdocs.pki.issued import IssuedCert, log_issued
+from pipdocs.pki.revocation import public_url
+from pipdocs.pki.tsacert import make_tsa_cert
 
 RETIRED = "retired"
 

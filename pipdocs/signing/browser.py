@@ -52,7 +52,7 @@ class PendingSignature:
 
 def _cert_names(cert: x509.Certificate) -> tuple[str, str | None]:
     from pipdocs.core.identity import cert_email
-    from pipdocs.signing.ca import cert_common_name
+    from pipdocs.pki.ca import cert_common_name
 
     return cert_common_name(cert), cert_email(cert)
 
