@@ -16,15 +16,15 @@ import warnings
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from cryptography.utils import CryptographyDeprecationWarning
-
 from pipdocs.core.version import __version__
 
 # pyHanko imports cryptography's DSA types, which cryptography 51 deprecates: the warning says
 # nothing to a user of pipdocs (which never makes or accepts a DSA key), so it is silenced here,
-# for that message from pyHanko's modules only. Any other warning still shows.
-warnings.filterwarnings("ignore", message="DSA is deprecated",
-                        category=CryptographyDeprecationWarning, module=r"pyhanko(\.|$)")
+# for that message from pyHanko's modules only. Any other warning still shows. The category is
+# CryptographyDeprecationWarning's base, UserWarning: naming cryptography's own class would
+# import cryptography on every `pipdocs --help`.
+warnings.filterwarnings("ignore", message="DSA is deprecated", category=UserWarning,
+                        module=r"pyhanko(\.|$)")
 
 if TYPE_CHECKING:
     from pipdocs.bulk.run import run_bulk
