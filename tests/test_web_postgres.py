@@ -92,7 +92,7 @@ def test_a_ceremony_across_two_servers_on_one_database(servers: tuple[Server, Se
     assert [s["status"] for s in body["signers"]] == ["signed"] * 3
     from pipdocs.verification.verify import verify_pdf
 
-    path = first.service.config.data_dir / "final-pg.pdf"
+    path = first.service.settings.data_dir / "final-pg.pdf"
     path.write_bytes(pdf)
     report = verify_pdf(path, [first.service.ca_dir / "root.pem"])
     assert report.ok, [p.message for p in report.problems]
