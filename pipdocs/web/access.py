@@ -134,9 +134,11 @@ def token_user(readers: sessionmaker[Session], value: str) -> User | None:
 
 
 def start_session(sessions: sessionmaker[Session], user: User) -> str:
-    """A new login: the cookie's value (random), kept as its hash with an expiry."""
+    """A new login: the cookie's value (random), kept as its hash with an expiry (expired
+    logins are dropped on the way)."""
     value = new_token()
     with sessions.begin() as session:
+        session.execute(delete(LoginSession).where(LoginSession.expires_at < now()))
         session.add(LoginSession(token_hash=token_hash(value), user_id=user.id,
                                  created_at=now(),
                                  expires_at=now() + timedelta(hours=SESSION_HOURS)))

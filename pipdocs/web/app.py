@@ -30,7 +30,7 @@ from pipdocs.web.service import Service
 
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024  # JSON steps and forms
-MAX_UPLOAD = 21 * 1024 * 1024  # the PDF upload (service.MAX_PDF_BYTES plus multipart framing)
+MAX_UPLOAD = 21 * 1024 * 1024  # the PDF upload (envelopes.MAX_PDF_BYTES + multipart)
 
 
 class Guard:
