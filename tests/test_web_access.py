@@ -121,6 +121,10 @@ def test_api_tokens_are_revoked_by_id_or_name(server: Server) -> None:
     unknown = runner.invoke(cli, ["serve", "token", "--data", str(data), "--revoke", "nope"])
     assert unknown.exit_code == 2 and "no API token has this id or name" in unknown.output
     assert status(server.token) == 200  # the others still work
+    listed = runner.invoke(cli, ["serve", "token", "--data", str(data), "--list"])
+    rows = {line.split("\t")[1]: line.split("\t") for line in listed.output.splitlines()}
+    assert rows["ci"][2] == "hr@example.com" and rows["ci"][4].startswith("revoked")
+    assert rows["-"][4] == "active" and tokens["ci"] not in listed.output
 
 
 def test_envelopes_belong_to_their_maker_and_admins_see_all(server: Server) -> None:

@@ -102,12 +102,19 @@ def user_add(data_dir: Path, database: str | None, email: str, admin: bool | Non
 @click.option("--name", default=None, help="A name for the new token (to revoke it by).")
 @click.option("--revoke", "revoke", default=None, metavar="ID|NAME",
               help="Revoke the token with this id or name instead of making one.")
+@click.option("--list", "listing", is_flag=True, help="List the tokens (never their values).")
 def token(data_dir: Path, database: str | None, email: str | None, name: str | None,
-          revoke: str | None) -> None:
-    """Print a new API token for an HR user, alone on the last line; or revoke one."""
-    from pipdocs.web.access import issue_token, revoke_token
+          revoke: str | None, listing: bool) -> None:
+    """Print a new API token for an HR user, alone on the last line; or revoke or list them."""
+    from pipdocs.web.access import issue_token, list_tokens, revoke_token
     from pipdocs.web.db import open_database
 
+    if listing:
+        for row, owner in list_tokens(open_database(data_dir, database)):
+            state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
+            click.echo(f"{row.id}\t{row.name or '-'}\t{owner}\t"
+                       f"{row.created_at:%Y-%m-%d %H:%M}\t{state}")
+        return
     if revoke is not None:
         if email or name:
             raise click.UsageError("--revoke takes no --email or --name")

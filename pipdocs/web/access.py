@@ -120,6 +120,14 @@ def revoke_token(sessions: sessionmaker[Session], ident: str) -> list[int]:
         return [r.id for r in fresh]
 
 
+def list_tokens(readers: sessionmaker[Session]) -> list[tuple[ApiToken, str]]:
+    """Every API token (never its value) with its user's e-mail, oldest first."""
+    with readers() as session:
+        rows = session.execute(select(ApiToken, User.email).join(
+            User, User.id == ApiToken.user_id).order_by(ApiToken.id)).all()
+        return [(token, email) for token, email in rows]
+
+
 def token_user(readers: sessionmaker[Session], value: str) -> User | None:
     """The user a Bearer token acts for, unless unknown or revoked."""
     with readers() as session:
