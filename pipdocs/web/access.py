@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipdocs.core.errors import InputError
@@ -186,6 +186,8 @@ def admit_attempt(sessions: sessionmaker[Session], email: str, ip: str) -> int |
     many failures lately and the attempt must be refused without checking the password."""
     email, since = email.strip().lower()[:254], now() - timedelta(minutes=ATTEMPT_MINUTES)
     with sessions.begin() as session:
+        if session.get_bind().dialect.name == "postgresql":  # SQLite: BEGIN IMMEDIATE does it
+            session.execute(text("SELECT pg_advisory_xact_lock(716872)"))  # exact counts
         recent = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.at >= since)
         by_account = session.scalar(recent.where(LoginAttempt.email == email)) or 0
         by_address = session.scalar(recent.where(LoginAttempt.ip == ip[:64])) or 0
