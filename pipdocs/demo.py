@@ -7,7 +7,6 @@ Nothing outside the demo directory is touched; its passwords are random and kept
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import tempfile
@@ -181,26 +180,32 @@ def serve_demo(out_dir: Path | None = None, lang: str = "zh", host: str = "127.0
     Its CA (DIR/data/ca, the plan's organisation) holds a seal key, so the completed record's
     audit trail is sealed by the organisation, as a real deployment's should be."""
     from pipdocs.document.pipeline import build_pdf
-    from pipdocs.pki.seal import SEAL_PASSWORD_ENV, issue_seal
+    from pipdocs.pki.seal import issue_seal
+    from pipdocs.web.access import find_user, make_token
     from pipdocs.web.audit import SYSTEM
-    from pipdocs.web.hr import make_token
+    from pipdocs.web.envelopes import create_envelope_link
     from pipdocs.web.run import run_server
-    from pipdocs.web.service import ServerConfig, Service, open_ca
+    from pipdocs.web.service import Service, open_ca
+    from pipdocs.web.settings import Settings, secret
 
     out = _fresh_dir(out_dir)
     plan = load_plan(example_plan(lang))
+    settings = Settings(data_dir=out / "data", host=host, port=port)
     (out / "data").mkdir(parents=True, exist_ok=True)
-    ca_dir, ca_password = open_ca(out / "data", None, plan.organisation or "pipdocs demo")
-    issue_seal(ca_dir, ca_password, os.environ.get(SEAL_PASSWORD_ENV))  # as serve opens it
+    ca_dir, ca_password = open_ca(out / "data", None, secret(settings.ca_password),
+                                  plan.organisation or "pipdocs demo")
+    issue_seal(ca_dir, ca_password, secret(settings.seal_password))  # as serve opens it
     progress(f"1/3 the {lang} example plan as a prepared PDF (LibreOffice)…")
     pdf = build_pdf(plan, out / "plan.pdf")
 
     def ready(service: Service) -> None:
         token = make_token(service.sessions, plan.person("hr").email)
-        envelope, link = service.create_envelope_link(pdf.read_bytes(), None, SYSTEM)
+        with service.readers() as session:
+            owner = find_user(session, plan.person("hr").email)  # the token's user owns it
+        envelope, link = create_envelope_link(service, pdf.read_bytes(), owner, SYSTEM)
         progress(f"2/3 envelope {envelope.id} for {plan.plan_id}; API token for HR: {token}")
-        progress(f"3/3 codes and links are mailed to {service.config.data_dir / 'outbox'}"
+        progress(f"3/3 codes and links are mailed to {service.settings.data_dir / 'outbox'}"
                  f" (.eml files); the first signer ({plan.person('employee').name}) signs at:")
         progress(str(link))
 
-    run_server(ServerConfig(out / "data", host=host, port=port), announce=progress, ready=ready)
+    run_server(settings, announce=progress, ready=ready)

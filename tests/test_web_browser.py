@@ -173,6 +173,7 @@ def test_refusals_shown_in_the_browser(server: Server, page: object) -> None:
     from playwright.sync_api import expect
     from web_support import Browserless
 
+    from pipdocs.web.delivery import issue_link
     from pipdocs.web.models import Envelope
 
     envelope, plan = _envelope(server)
@@ -180,7 +181,7 @@ def test_refusals_shown_in_the_browser(server: Server, page: object) -> None:
     # out of turn: a manager's link while the employee has not signed says whom it waits for
     with server.service.sessions.begin() as session:
         row = session.get(Envelope, envelope["id"])
-        early = server.service.issue_link(session, row.signers[1])
+        early = issue_link(server.service, session, row.signers[1])
     pg = page
     pg.goto(early)  # type: ignore[attr-defined]
     expect(status(pg)).to_have_attribute("data-state", "waiting")
@@ -246,9 +247,9 @@ def test_refusals_shown_in_the_browser(server: Server, page: object) -> None:
 
 
 def _hr_login(server: Server, pg: object, email: str, password: str) -> None:
-    from pipdocs.web.hr import add_user
+    from pipdocs.web.access import add_user
 
-    add_user(server.service.sessions, email, password)
+    add_user(server.service.sessions, email, password, admin=True)  # sees the API's envelopes
     pg.goto(f"{server.url}/login")  # type: ignore[attr-defined]
     pg.locator("input[name=email]").fill(email)  # type: ignore[attr-defined]
     pg.locator("input[name=password]").fill(password)  # type: ignore[attr-defined]

@@ -92,7 +92,7 @@ def test_a_ceremony_across_two_servers_on_one_database(servers: tuple[Server, Se
     assert [s["status"] for s in body["signers"]] == ["signed"] * 3
     from pipdocs.verification.verify import verify_pdf
 
-    path = first.service.config.data_dir / "final-pg.pdf"
+    path = first.service.settings.data_dir / "final-pg.pdf"
     path.write_bytes(pdf)
     report = verify_pdf(path, [first.service.ca_dir / "root.pem"])
     assert report.ok, [p.message for p in report.problems]
@@ -137,3 +137,32 @@ def test_audit_table_is_append_only_in_postgresql(servers: tuple[Server, Server]
         with pytest.raises(Exception, match="append-only"), first.service.engine.begin() as conn:
             conn.execute(text(statement))
     assert httpx.get(first.url + "/api/envelopes").status_code == 401
+
+
+def test_racing_login_guesses_on_two_servers_are_all_counted(
+        servers: tuple[Server, Server]) -> None:
+    """Twelve wrong passwords at once, spread over two server processes on one PostgreSQL:
+    exactly five are checked, the rest answer 429, and the right password is refused too."""
+    import re
+
+    from pipdocs.web.access import add_user
+
+    first, second = servers
+    add_user(first.service.sessions, "pg-boss@example.com", "correct horse battery")
+    results: list[int] = []
+
+    def guess(server: Server, n: int) -> None:
+        with httpx.Client(base_url=server.url, timeout=60) as hr:
+            csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', hr.get("/login").text)
+            assert csrf is not None
+            results.append(hr.post("/login", data={
+                "email": "pg-boss@example.com", "password": f"guess {n}",
+                "csrf": csrf.group(1)}).status_code)
+
+    threads = [threading.Thread(target=guess, args=((first, second)[n % 2], n))
+               for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [200] * 5 + [429] * 7

@@ -22,8 +22,9 @@ from web_support import CA_PASSWORD, Browserless, Server, prepared_pdf, running
 from pipdocs.core.auditchain import chain_problems
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
+from pipdocs.web.clock import now
+from pipdocs.web.delivery import issue_link
 from pipdocs.web.models import Envelope, Signer
-from pipdocs.web.service import now
 
 PLAN = load_plan(example_plan("en"))
 EMPLOYEE, MANAGER, HR = (PLAN.person(r) for r in ("employee", "manager", "hr"))
@@ -88,8 +89,8 @@ def test_link_tokens_are_long_hashed_and_expire(server: Server) -> None:
     envelope_id, link = _new(server)
     token = link.rsplit("/", 1)[1]
     assert len(token) >= 22 and re.fullmatch(r"[A-Za-z0-9_-]+", token)  # >= 128 bits
-    database = (server.service.config.data_dir / "pipdocs.sqlite3").read_bytes()
-    wal = server.service.config.data_dir / "pipdocs.sqlite3-wal"
+    database = (server.service.settings.data_dir / "pipdocs.sqlite3").read_bytes()
+    wal = server.service.settings.data_dir / "pipdocs.sqlite3-wal"
     assert token.encode() not in database + (wal.read_bytes() if wal.exists() else b"")
     with server.service.sessions.begin() as session:
         signer = session.scalars(select(Signer).where(Signer.envelope_id == envelope_id)).first()
@@ -185,7 +186,7 @@ def test_racing_signers_keep_the_order(server: Server) -> None:
     the employee's signature is in, and the document ends in policy order."""
     envelope_id, link = _new(server)
     with server.service.sessions.begin() as session:
-        early = server.service.issue_link(session, session.get(Envelope, envelope_id).signers[1])
+        early = issue_link(server.service, session, session.get(Envelope, envelope_id).signers[1])
     employee = Browserless(server, link)
     manager = Browserless(server, server.link(EMPLOYEE.email))  # a session with a CSRF token
     manager.link = early
@@ -253,9 +254,9 @@ def test_complete_envelope_audit_trail_and_key_custody(server: Server, tmp_path:
     # no signer key anywhere: the only private keys under DATA are the CA's (root, TSA, OCSP
     # responder), encrypted
     keys = []
-    for path in server.service.config.data_dir.rglob("*"):
+    for path in server.service.settings.data_dir.rglob("*"):
         if path.is_file() and b"PRIVATE KEY" in path.read_bytes():
-            keys.append(path.relative_to(server.service.config.data_dir).as_posix())
+            keys.append(path.relative_to(server.service.settings.data_dir).as_posix())
             assert b"ENCRYPTED PRIVATE KEY" in path.read_bytes()
     assert sorted(keys) == ["ca/ocsp.key", "ca/root.key", "ca/tsa.key"]
     _verify_fails_after_a_later_change(server, final, tmp_path)
@@ -363,7 +364,7 @@ def _verify_fails_after_a_later_change(server: Server, final: bytes, tmp_path: P
 
 
 def test_hr_pages_login_list_upload_resend_cancel_download(server: Server) -> None:
-    from pipdocs.web.hr import add_user
+    from pipdocs.web.access import add_user
 
     add_user(server.service.sessions, "boss@example.com", "correct horse battery")
     hr = httpx.Client(base_url=server.url)
@@ -403,8 +404,8 @@ def test_cli_token_and_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     from click.testing import CliRunner
 
     from pipdocs.cli.main import cli
+    from pipdocs.web.access import check_password
     from pipdocs.web.db import open_database
-    from pipdocs.web.hr import check_password
     from pipdocs.web.models import ApiToken
 
     runner = CliRunner()
@@ -448,10 +449,11 @@ def test_pipdocs_send(server: Server, tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def _hr_client(server: Server, email: str, language: str) -> tuple[httpx.Client, str]:
-    """A logged-in HR browser session (cookies) and its CSRF token."""
-    from pipdocs.web.hr import add_user
+    """A logged-in HR browser session (cookies) and its CSRF token: an admin, who sees the
+    envelopes the API token's user made."""
+    from pipdocs.web.access import add_user
 
-    add_user(server.service.sessions, email, "correct horse battery")
+    add_user(server.service.sessions, email, "correct horse battery", admin=True)
     hr = httpx.Client(base_url=server.url, headers={"Accept-Language": language}, timeout=60)
     csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', hr.get("/login").text).group(1)
     assert hr.post("/login", data={"email": email, "password": "correct horse battery",

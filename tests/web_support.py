@@ -26,10 +26,11 @@ from helpers import free_port, plain_pdf
 
 from pipdocs.core.plan import load_plan
 from pipdocs.demo import example_plan
+from pipdocs.web.access import make_token
 from pipdocs.web.app import create_app
-from pipdocs.web.hr import make_token
 from pipdocs.web.run import bind
-from pipdocs.web.service import ServerConfig, Service
+from pipdocs.web.service import Service
+from pipdocs.web.settings import Settings
 
 URL_LINE = re.compile(r"^(https?://\S+/s/\S+)$", re.M)
 CODE_LINE = re.compile(r"^(\d{6})$", re.M)
@@ -132,7 +133,7 @@ def running(data: Path, **options: Any) -> Iterator[Server]:
     """A server on a free port until the block ends."""
     sock = bind("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    config = ServerConfig(data, port=port, **options)
+    config = Settings(data_dir=data, port=port, **options)
     service = Service(config)
     server = uvicorn.Server(uvicorn.Config(create_app(service), log_level="warning",
                                            access_log=False))

@@ -126,7 +126,8 @@ TEXT: dict[str, dict[str, dict[str, Any]]] = {
                      ("送达日期", "{{ date }}"),
                      ("送达方式", "{{ delivered }}"),
                      ("员工陈述的理由", "{{ reason or '员工未说明理由' }}"),
-                     ("见证人", "{{ witness.name }}（{{ witness.title }}）")),
+                     ("见证人", "{{ witness.name }}（{{ witness.title }}）"),
+                     ("人事部补充说明", "{{ note or '无' }}")),
             "h_effect": "二、说明",
             "effect": "上述文件已依法送达员工。员工拒绝签署不"
             "影响该文件所载改进计划的执行；本记录与该"
@@ -220,7 +221,8 @@ TEXT: dict[str, dict[str, dict[str, Any]]] = {
                      ("Delivered on", "{{ date }}"),
                      ("How delivered", "{{ delivered }}"),
                      ("Reason given", "{{ reason or 'No reason given' }}"),
-                     ("Witness", "{{ witness.name }}, {{ witness.title }}")),
+                     ("Witness", "{{ witness.name }}, {{ witness.title }}"),
+                     ("HR's note", "{{ note or 'None' }}")),
             "h_effect": "2. Effect",
             "effect": "The document was delivered to the employee. Refusing to sign does not stop "
             "the improvement plan from applying; this record is kept with the document and stands "

@@ -154,6 +154,7 @@ class RefusalContext(Header):
     delivered: str
     reason: str | None
     witness: Witness
+    note: str | None = None  # HR's note: never part of ``delivered``
 
 
 class RevisionContext(Header):

@@ -91,6 +91,7 @@ class RefusalInput(_Model):
     delivered: Text
     reason: Text | None = None
     witness: Witness
+    note: Text | None = None  # HR's own words, printed apart from how it was delivered
 
 
 InputModel = TypeVar("InputModel", CheckinInput, EvaluationInput, RefusalInput)

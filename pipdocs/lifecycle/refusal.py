@@ -38,7 +38,7 @@ def refusal_record(parent_pdf: Path, inp: RefusalInput, out: Path, options: Opti
         **header(plan, parent.version, parent.plan_sha256, parent.sha256, inp.date),
         document=f"{LABELS[plan.language][parent.kind]} ({parent.path.name})",
         document_sha256=parent.sha256, delivered=inp.delivered, reason=inp.reason,
-        witness=Witness(name=inp.witness.name, title=inp.witness.title),
+        witness=Witness(name=inp.witness.name, title=inp.witness.title), note=inp.note,
     )
     path = build("refusal", plan, context_dict(context), record, out, options)
     return Made(path, record)

@@ -1,19 +1,13 @@
-"""Who is asking, and from which browser session: the client's address and user agent for the
-audit trail, the session cookie (HttpOnly, SameSite=Strict) and the CSRF check bound to it."""
+"""Which browser session is asking: the session cookie (HttpOnly, SameSite=Strict) and the
+CSRF check bound to it."""
 
 from __future__ import annotations
 
 from fastapi import Request, Response
 
-from pipdocs.web.audit import Client
 from pipdocs.web.ceremony import Refused
 from pipdocs.web.security import CSRF_HEADER, SESSION_COOKIE, csrf_ok
 from pipdocs.web.service import Service
-
-
-def client_of(request: Request) -> Client:
-    return Client(request.client.host if request.client else "",
-                  request.headers.get("user-agent", "")[:500])
 
 
 def session_of(request: Request) -> str | None:
@@ -29,7 +23,7 @@ def set_session(service: Service, request: Request, response: Response) -> str:
         session = new_token()
         response.set_cookie(
             SESSION_COOKIE, session, httponly=True, samesite="strict", path="/",
-            secure=service.config.base_url().startswith("https://"),
+            secure=service.settings.secure_cookies(),
         )
     return session
 

@@ -21,10 +21,13 @@ from sqlalchemy.orm import Session
 from pipdocs.core.errors import PipdocsError
 from pipdocs.web import audit
 from pipdocs.web.audit import Client
+from pipdocs.web.clock import aware, now
+from pipdocs.web.delivery import hr_addresses, mail_code, mail_next, tell_hr
 from pipdocs.web.mail import Message
 from pipdocs.web.models import Envelope, Signer
 from pipdocs.web.security import code_hash, new_code, same, token_hash
-from pipdocs.web.service import Service, aware, now
+from pipdocs.web.service import Service
+from pipdocs.web.storage import FILE_MODE
 from pipdocs.web.words import doc, word
 
 CODE_MINUTES = 10
@@ -66,7 +69,7 @@ def view(service: Service, signer: Signer | None, envelope: Envelope | None) -> 
     def says(state: str, key: str, **params: str) -> View:
         return View(state, word(key, lang, **params), envelope, signer)
 
-    current = service.current_signer(envelope)
+    current = envelope.current_signer()
     if envelope.status == "completed":
         return says("completed", "st_completed")
     if signer.status == "signed":
@@ -131,11 +134,7 @@ def request_code(service: Service, token: str, client: Client) -> str:
         signer.code_hash = code_hash(service.secret, signer.id, code)
         signer.code_expires = now() + timedelta(minutes=CODE_MINUTES)
         signer.codes_sent = ",".join(f"{t:.0f}" for t in [*recent, moment])
-        lang = envelope.language
-        service.codes.send(Message(to=signer.email, kind="code",
-                                   subject=word("mail_code_subject", lang),
-                                   text=word("mail_code", lang, code=code)))
-        audit.record(session, envelope.id, "code_sent", signer.email, client, role=signer.role)
+        mail_code(service, session, envelope, signer, code, client)
         return signer.email
 
 
@@ -186,7 +185,7 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
                 disagree=signer.role == "employee" and agree is False,
                 extra=service.seal_certificates(),
             )
-            signer.pending = _pack(pending)
+            signer.pending = _keep_pending(service, envelope, signer, pending)
             signer.pending_version = envelope.version
             signer.session_hash = token_hash(session_id)
             audit.record(session, envelope.id, "certificate_issued", signer.email, client,
@@ -212,21 +211,23 @@ def finish_signing(service: Service, token: str, session_id: str, signature: byt
         if signer.pending is None or not same(signer.session_hash, token_hash(session_id)):
             raise Refused(word("err_session", envelope.language), "no_pending", 409)
         if signer.pending_version != envelope.version:
-            signer.pending = None
             raise Refused(word("err_session", envelope.language), "stale", 409)
-        pending = _unpack(signer.pending)
+        pending = _read_pending(service, envelope, signer.pending)
         signed = finish_remote(pending, signature, root=service.root,
                                timestamper=service.timestamper(), policy=service.policy)
         service.store_document(envelope, signed)
-        signer.status, signer.signed_at, signer.pending = "signed", now(), None
+        done, signer.pending = signer.pending, None
+        signer.status, signer.signed_at = "signed", now()
         signer.session_hash = None
         audit.record(session, envelope.id, "signed", signer.email, client, role=signer.role,
                      reason=pending.reason, sha256=envelope.document_sha256)
-        if service.current_signer(envelope) is None:
+        if envelope.current_signer() is None:
             complete(service, session, envelope, client)
         else:
-            service.mail_next(session, envelope, client)
-        return view(service, signer, envelope)
+            mail_next(service, session, envelope, client)
+        seen = view(service, signer, envelope)
+    _delete_pending(service, envelope, done)  # once committed: a failed finish may be retried
+    return seen
 
 
 def decline(service: Service, token: str, session_id: str, reason: str,
@@ -253,7 +254,7 @@ def decline(service: Service, token: str, session_id: str, reason: str,
                          code_verified=verified is not None,
                          **({"code_sent_to": signer.email, "code_verified_at": verified}
                             if verified else {}))
-            _tell_hr(service, session, envelope, signer, reason[:2000])
+            tell_hr(service, session, envelope, signer, reason[:2000])
             return view(service, signer, envelope)
     assert failed is not None
     raise failed  # after the commit: the failed try is counted
@@ -276,30 +277,6 @@ def _verified_here(session: Session, signer: Signer, envelope: Envelope, session
     return mine.at if mine is not None else None
 
 
-def _tell_hr(service: Service, session: Session, envelope: Envelope, signer: Signer,
-             reason: str) -> None:
-    lang = envelope.language
-    role = service.policy.role_label(signer.role, lang)
-    what = doc(envelope.kind, lang, envelope.plan_id)
-    for to in _hr_addresses(session, envelope):
-        service.mailer.send(Message(
-            to=to, kind="declined",
-            subject=word("mail_declined_subject", lang, doc=what),
-            text=word("mail_declined", lang, name=signer.name, role=role, doc=what,
-                      reason=reason)))
-
-
-def _hr_addresses(session: Session, envelope: Envelope) -> list[str]:
-    from pipdocs.web.models import User
-
-    addresses = [s.email for s in envelope.signers if s.role == "hr"]
-    if envelope.created_by is not None:
-        user = session.get(User, envelope.created_by)
-        if user is not None and user.email.lower() not in {a.lower() for a in addresses}:
-            addresses.append(user.email)
-    return addresses
-
-
 def complete(service: Service, session: Session, envelope: Envelope, client: Client) -> None:
     """Attach the audit chain as ``audit.json`` under the organisation's timestamped seal (or,
     without a seal key, a document timestamp); mail everyone the final PDF and its
@@ -319,7 +296,7 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
     lang = envelope.language
     what = doc(envelope.kind, lang, envelope.plan_id)
     name = f"{envelope.plan_id}-signed.pdf"
-    for to in [s.email for s in envelope.signers] + _hr_addresses(session, envelope)[1:]:
+    for to in [s.email for s in envelope.signers] + hr_addresses(session, envelope)[1:]:
         service.mailer.send(Message(
             to=to, kind="completed",
             subject=word("mail_done_subject", lang, doc=what),
@@ -339,6 +316,51 @@ def _verdict(service: Service, envelope: Envelope) -> tuple[str, str]:
     report = verify_pdf(service.document_path(envelope), [service.ca_dir / "root.pem"],
                         policy=service.policy)
     return render_text(report), render_html(report)
+
+
+def _keep_pending(service: Service, envelope: Envelope, signer: Signer, pending: Any) -> bytes:
+    """Keep the prepared signature (the whole PDF) as a file beside the envelope's documents
+    (0600), and return what the row holds: the file's name and SHA-256, checked on reading."""
+    import hashlib
+    import secrets
+
+    from pipdocs.core.files import write_atomic
+
+    _drop_pending(service, envelope, signer)
+    data = _pack(pending)
+    name = f"pending-{signer.id}-{secrets.token_hex(8)}.json"
+    write_atomic(service.document_path(envelope).with_name(name), data, FILE_MODE)
+    return json.dumps({"file": name, "sha256": hashlib.sha256(data).hexdigest()}).encode()
+
+
+def _read_pending(service: Service, envelope: Envelope, row: bytes) -> Any:
+    """The prepared signature the row names, if its file is unchanged (else Refused)."""
+    import hashlib
+
+    ref = json.loads(row)
+    if "prepared_pdf" in ref:  # a row from before pending signatures were kept as files
+        return _unpack(row)
+    name = str(ref.get("file", ""))
+    path = service.document_path(envelope).with_name(name)
+    try:
+        data = path.read_bytes() if name.startswith("pending-") and "/" not in name else b""
+    except FileNotFoundError:
+        data = b""
+    if hashlib.sha256(data).hexdigest() != ref.get("sha256"):
+        raise Refused(word("err_session", envelope.language), "no_pending", 409)
+    return _unpack(data)
+
+
+def _drop_pending(service: Service, envelope: Envelope, signer: Signer) -> None:
+    """Forget the signer's prepared signature, and delete its file."""
+    _delete_pending(service, envelope, signer.pending)
+    signer.pending = None
+
+
+def _delete_pending(service: Service, envelope: Envelope, row: bytes | None) -> None:
+    name = str(json.loads(row).get("file", "")) if row else ""
+    if name.startswith("pending-") and "/" not in name:
+        service.document_path(envelope).with_name(name).unlink(missing_ok=True)
 
 
 def _pack(pending: Any) -> bytes:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipdocs.core.errors import InputError
 from pipdocs.web.models import Envelope
+from pipdocs.web.storage import DATABASE_FILE, private_data_dir
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -22,7 +23,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 def database_url(data_dir: Path, url: str | None) -> str:
     """``--database`` as SQLAlchemy wants it; default SQLite file in ``data_dir``."""
     if not url:
-        return f"sqlite:///{(data_dir / 'pipdocs.sqlite3').resolve()}"
+        return f"sqlite:///{(data_dir / DATABASE_FILE).resolve()}"
     if url.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith(("postgresql+psycopg://", "sqlite:///")):
@@ -85,8 +86,9 @@ def locked_envelope(session: Session, envelope_id: str) -> Envelope | None:
 
 
 def open_database(data_dir: Path, url: str | None) -> sessionmaker[Session]:
-    """Sessions on the service's database, migrated (for the user and token commands)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    """Sessions on the service's database, migrated (for the user and token commands); the
+    data directory private to its owner, as the service keeps it."""
+    private_data_dir(data_dir, sqlite=not url)
     engine = make_engine(database_url(data_dir, url))
     migrate(engine)
     return session_factory(engine)

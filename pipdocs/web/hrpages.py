@@ -1,17 +1,14 @@
 """The HR pages' common parts: the HR user's language (zh or en: the switch's cookie, else
-Accept-Language), rendering with the CSRF token of the browser's session, the form CSRF check;
-and the refusal-record pages (an employee's decline → 拒签记录, see refusal.py)."""
+Accept-Language), rendering with the CSRF token of the browser's session, the form CSRF check."""
 
-# No `from __future__ import annotations`: FastAPI resolves the dependencies declared in the
-# closures below from their evaluated annotations.
+from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from pipdocs.web.models import User
 from pipdocs.web.security import csrf_ok, csrf_token
 from pipdocs.web.service import Service
 from pipdocs.web.words import word
@@ -60,56 +57,3 @@ def check_form_csrf(service: Service, request: Request, given: str) -> None:
 
     if not csrf_ok(service.secret, session_of(request), given):
         raise HTTPException(403, "missing or wrong CSRF token; reload the page")
-
-
-def refusal_pages(app: FastAPI, service: Service, templates: Jinja2Templates,
-                   hr_user: Any) -> None:
-    """An employee's decline → the refusal record: the form, pre-filled from the service's own
-    facts, where HR adds the witness; then the record goes out to its signers."""
-    from pipdocs.core.errors import PipdocsError, PlanInvalid
-    from pipdocs.web.browser import client_of
-    from pipdocs.web.ceremony import Refused
-    from pipdocs.web.refusal import checked_decline, record_refusal
-
-    HrUser = Annotated[User, Depends(hr_user)]
-
-    def page(request: Request, envelope_id: str, status_code: int = 200, **context: Any
-             ) -> Response:
-        lang = hr_language(request)
-        with service.readers() as session:
-            try:
-                _envelope, decline = checked_decline(service, session, envelope_id)
-            except Refused as exc:
-                return refused(request, exc)
-        return render_page(service, templates, request, "refusal.html", status_code,
-                           decline=decline,
-                           employee_label=service.policy.role_label("employee", lang),
-                           **({"errors": [], "form": {}} | context))
-
-    def refused(request: Request, exc: Refused) -> Response:
-        """Why not, on a page (the message follows the declined document's language)."""
-        return render_page(service, templates, request, "message.html", exc.status,
-                       message=str(exc))
-
-    @app.get("/envelopes/{envelope_id}/refusal", include_in_schema=False)
-    def refusal_form(envelope_id: str, request: Request, user: HrUser) -> Response:
-        return page(request, envelope_id)
-
-    @app.post("/envelopes/{envelope_id}/refusal", include_in_schema=False)
-    def refusal(envelope_id: str, request: Request, user: HrUser,
-                csrf: str = Form(max_length=100), witness_name: str = Form("", max_length=300),
-                witness_title: str = Form("", max_length=300),
-                note: str = Form("", max_length=500)) -> Response:
-        check_form_csrf(service, request, csrf)
-        form = {"witness_name": witness_name, "witness_title": witness_title, "note": note}
-        try:
-            record_refusal(service, envelope_id, user, witness_name, witness_title, note,
-                           client_of(request))
-        except Refused as exc:
-            return refused(request, exc)
-        except PlanInvalid as exc:
-            errors = [f"{p.path}: {p.message}" for p in exc.problems]
-            return page(request, envelope_id, 422, errors=errors, form=form)
-        except PipdocsError as exc:  # the declined document no longer verifies, a date...
-            return page(request, envelope_id, 422, errors=[str(exc)], form=form)
-        return RedirectResponse("/", status_code=303)

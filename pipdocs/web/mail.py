@@ -1,16 +1,20 @@
-"""Delivering links, codes and final documents: e-mail (SMTP with STARTTLS, or .eml files in
+"""Delivering links, codes and final documents: e-mail (SMTP over TLS, or .eml files in
 ``DATA/outbox/`` when no server is given) and, for SMS or 企业微信/钉钉/飞书 gateways, a webhook.
 
 Every e-mail is a real MIME message whose text part has the signing URL on a line of its own and
-the code as the only 6-digit number on a line of its own. A channel is anything with
-``send(Message)``; the service picks one per kind of message.
+the code as the only 6-digit number on a line of its own. A link and a code never travel in one
+message (``Message`` refuses it): whoever reads one message must not hold both factors. A
+channel is anything with ``send(Message)``; the service picks one per kind of message.
+
+SMTP sends nothing in the clear: a relay that offers no STARTTLS (or a man in the middle who
+strips it) gets nothing, unless the service was started with ``--smtp-insecure``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
+import re
 import secrets
 import smtplib
 import ssl
@@ -23,10 +27,16 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from pipdocs.core.errors import InputError
+from pipdocs.core.errors import InputError, PipdocsError
 from pipdocs.core.files import write_atomic
 
 LOG = logging.getLogger("pipdocs.web")
+SIGNING_LINK = re.compile(r"https?://\S+/s/\S+")
+CODE_LINE = re.compile(r"^\s*\d{6}\s*$", re.M)
+
+
+class MailRefused(PipdocsError):
+    """A message was not sent because sending it would expose it (no TLS to the relay)."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,11 @@ class Message:
     kind: str  # link, code, declined, completed
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
     link: str | None = None  # the signing URL in a link mail (logged when mail stays offline)
+
+    def __post_init__(self) -> None:
+        if SIGNING_LINK.search(self.text) and CODE_LINE.search(self.text):
+            raise ValueError(f"a {self.kind} message holds a signing link and a one-time code:"
+                             " they never travel in one message")
 
 
 class Channel(Protocol):
@@ -63,7 +78,7 @@ class OutboxChannel:
 
     def __init__(self, directory: Path, sender: str) -> None:
         self.directory, self.sender = directory, sender
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def send(self, message: Message) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
@@ -74,21 +89,21 @@ class OutboxChannel:
 
 
 class SmtpChannel:
-    """SMTP: ``smtp://host:port`` (STARTTLS, required before any login) or ``smtps://``. The
-    account comes from PIPDOCS_SMTP_USER / PIPDOCS_SMTP_PASSWORD, never from the command line;
-    PIPDOCS_SMTP_CA names a PEM file of CAs to trust instead of the system's (a company relay
-    with a private CA)."""
+    """SMTP: ``smtp://host:port`` (STARTTLS, required unless ``insecure``) or ``smtps://``.
+    ``user``/``password`` log in (only ever over TLS); ``cafile`` names a PEM file of CAs to
+    trust instead of the system's (a company relay with a private CA)."""
 
-    def __init__(self, url: str, sender: str) -> None:
+    def __init__(self, url: str, sender: str, *, user: str | None = None,
+                 password: str | None = None, cafile: str | None = None,
+                 insecure: bool = False) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise InputError(f"--smtp '{url}' is not smtp://host:port or smtps://host:port")
         self.host, self.scheme = parts.hostname, parts.scheme
         self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
-        self.user = os.environ.get("PIPDOCS_SMTP_USER") or unquote(parts.username or "") or None
-        self.password = os.environ.get("PIPDOCS_SMTP_PASSWORD")
-        self.sender = sender
-        self.cafile = os.environ.get("PIPDOCS_SMTP_CA") or None
+        self.user = user or unquote(parts.username or "") or None
+        self.password, self.sender, self.cafile = password, sender, cafile
+        self.insecure = insecure
 
     def send(self, message: Message) -> None:
         context = ssl.create_default_context(cafile=self.cafile)
@@ -103,8 +118,13 @@ class SmtpChannel:
                 smtp.starttls(context=context)
                 smtp.ehlo()
             elif self.scheme == "smtp" and self.user:
-                raise InputError(f"--smtp {self.host}:{self.port} offers no STARTTLS; the"
-                                 " password is never sent in the clear")
+                raise MailRefused(f"--smtp {self.host}:{self.port} offers no STARTTLS; the"
+                                  " password is never sent in the clear")
+            elif self.scheme == "smtp" and not self.insecure:
+                raise MailRefused(
+                    f"--smtp {self.host}:{self.port} offers no STARTTLS: the {message.kind}"
+                    " mail was not sent, as links and codes never go out in the clear (use a"
+                    " relay with TLS, or start the service with --smtp-insecure)")
             if self.user and self.password:
                 smtp.login(self.user, self.password)
             smtp.send_message(mime(message, self.sender))
@@ -126,7 +146,3 @@ class WebhookChannel:
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 - http(s) only
             response.read()
-
-
-def channel_for(smtp_url: str | None, outbox: Path, sender: str) -> Channel:
-    return SmtpChannel(smtp_url, sender) if smtp_url else OutboxChannel(outbox, sender)

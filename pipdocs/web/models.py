@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -32,6 +34,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(WHEN)
+    # an admin sees and acts on every envelope; other HR users only on those they made
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ApiToken(Base):
@@ -40,6 +44,32 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(WHEN)
+    name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(WHEN, nullable=True)
+
+
+class LoginSession(Base):
+    """An HR login: the cookie is a random token, only its hash is kept; logout revokes the
+    row, so a copied cookie stops working on the server, not only in the browser."""
+
+    __tablename__ = "login_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(WHEN)
+    expires_at: Mapped[datetime] = mapped_column(WHEN)
+    revoked_at: Mapped[datetime | None] = mapped_column(WHEN, nullable=True)
+
+
+class LoginAttempt(Base):
+    """One HR login attempt not (yet) known to have succeeded: counted per account and per
+    client address for the attempt limit, in the database so every server process sees it."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # as typed, lower-cased
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(WHEN, index=True)
 
 
 class Envelope(Base):
@@ -59,6 +89,10 @@ class Envelope(Base):
     updated_at: Mapped[datetime] = mapped_column(WHEN)
     signers: Mapped[list[Signer]] = relationship(
         back_populates="envelope", order_by="Signer.position")
+
+    def current_signer(self) -> Signer | None:
+        """The signer whose turn it is (the first still waiting)."""
+        return next((s for s in self.signers if s.status == "waiting"), None)
 
 
 class Signer(Base):

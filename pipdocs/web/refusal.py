@@ -136,18 +136,20 @@ def _sentence(parts: list[str], lang: str) -> str:
 
 def refusal_input(decline: Decline, witness_name: str, witness_title: str, note: str) -> Any:
     """The refusal input (lifecycle's model, validated: PlanInvalid lists every problem) from
-    the service's facts and what HR typed: the witness, and an optional note on delivery."""
+    the service's facts and what HR typed: the witness, and an optional note. The note is its
+    own field, printed under its own label: HR's words never extend or contradict the
+    service's sentence on how the document was delivered."""
     from pipdocs.lifecycle.models import RefusalInput, input_from_data
 
-    delivered = decline.delivered
-    if note.strip():
-        delivered += (" " if decline.language != "zh" else "") + note.strip()[:MAX_NOTE]
     data: dict[str, Any] = {
-        "date": decline.date.isoformat(), "document": decline.kind, "delivered": delivered,
+        "date": decline.date.isoformat(), "document": decline.kind,
+        "delivered": decline.delivered,
         "witness": {"name": witness_name, "title": witness_title},
     }
     if decline.reason.strip():
         data["reason"] = as_text(decline.reason)
+    if note.strip():
+        data["note"] = as_text(note.strip()[:MAX_NOTE])
     return input_from_data(RefusalInput, data, source="the refusal form")
 
 
@@ -163,13 +165,15 @@ def as_text(words: str) -> str:
     return text.replace(SIG_MARKER, "\uff3b\uff3b" + SIG_MARKER[2:])[:2000]  # ［［sig:
 
 
-def checked_decline(service: Service, session: Session, envelope_id: str,
+def checked_decline(service: Service, session: Session, envelope_id: str, user: User,
                     locked: bool = False) -> tuple[Envelope, Decline]:
-    """The declined envelope and its decline, if a refusal record may be made from it now."""
+    """The declined envelope and its decline, if ``user`` may see it and a refusal record may
+    be made from it now."""
     from pipdocs.web.db import locked_envelope
+    from pipdocs.web.envelopes import visible
 
-    envelope = (locked_envelope(session, envelope_id) if locked
-                else session.get(Envelope, envelope_id))
+    envelope = visible(user, locked_envelope(session, envelope_id) if locked
+                       else session.get(Envelope, envelope_id))
     if envelope is None:
         raise Refused("no such envelope", "unknown", 404)
     decline = decline_of(service, session, envelope)
@@ -191,11 +195,12 @@ def record_refusal(service: Service, envelope_id: str, user: User, witness_name:
     from pipdocs.lifecycle.make import Options
     from pipdocs.lifecycle.records import read_document
     from pipdocs.lifecycle.refusal import refusal_record
+    from pipdocs.web.envelopes import create_envelope_link
 
     with service.readers() as session:
-        envelope, decline = checked_decline(service, session, envelope_id)
+        envelope, decline = checked_decline(service, session, envelope_id, user)
         parent_bytes = service.read_document(envelope)  # checked against its SHA-256
-    with tempfile.TemporaryDirectory(prefix=".refusal-", dir=service.config.data_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix=".refusal-", dir=service.settings.data_dir) as tmp:
         parent = Path(tmp) / f"{decline.plan_id}-declined.pdf"  # the name HR downloads
         parent.write_bytes(parent_bytes)
         # the kind the document itself records (envelopes from before 0002 all say "plan")
@@ -210,7 +215,7 @@ def record_refusal(service: Service, envelope_id: str, user: User, witness_name:
 
     def claim(session: Session) -> str:
         """In the new envelope's transaction: the decline still stands, unrecorded."""
-        declined, again = checked_decline(service, session, envelope_id, locked=True)
+        declined, again = checked_decline(service, session, envelope_id, user, locked=True)
         if again.document_sha256 != decline.document_sha256:
             raise Refused(word("rf_already", declined.language), "changed", 409)
         if again.recorded is not None:  # its envelope stopped: this record replaces it
@@ -223,7 +228,8 @@ def record_refusal(service: Service, envelope_id: str, user: User, witness_name:
         audit.record(session, declined.id, "refusal_recorded", user.email, client,
                      parent_sha256=decline.document_sha256, refusal_sha256=sha256,
                      witness={"name": inp.witness.name, "title": inp.witness.title},
+                     **({"note": inp.note} if inp.note else {}),
                      date=decline.date.isoformat(), document=decline.kind)
         return declined.id
 
-    return service.create_envelope_link(data, user, client, refusal_of=claim)[0]
+    return create_envelope_link(service, data, user, client, refusal_of=claim)[0]

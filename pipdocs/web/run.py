@@ -6,7 +6,8 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable
 
-from pipdocs.web.service import ServerConfig, Service
+from pipdocs.web.service import Service
+from pipdocs.web.settings import Settings
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -17,26 +18,33 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_server(config: ServerConfig, announce: Callable[[str], None] = print,
+def run_server(settings: Settings, announce: Callable[[str], None] = print,
                ready: Callable[[Service], None] | None = None) -> None:
-    """Start the service and serve until interrupted; ``ready`` runs before the first request."""
+    """Start the service and serve until interrupted; ``ready`` runs before the first request.
+    Files the service makes are its owner's alone (umask 077, besides explicit modes)."""
     import logging
+    import os
 
     import uvicorn
 
     from pipdocs.web.app import create_app
+    from pipdocs.web.delivery import insecure_smtp
 
     logging.getLogger("pipdocs.web").setLevel(logging.INFO)  # outbox mode logs each link
 
-    sock = bind(config.host, config.port)
-    config.port = sock.getsockname()[1]
-    service = Service(config)
+    os.umask(0o077)
+    sock = bind(settings.host, settings.port)
+    settings.port = sock.getsockname()[1]
+    service = Service(settings)
     app = create_app(service)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
                                            proxy_headers=False, server_header=False))
-    announce(f"pipdocs serve: listening on {config.base_url()} (data in {config.data_dir};"
+    announce(f"pipdocs serve: listening on {settings.base_url()} (data in {settings.data_dir};"
              f" root certificate {service.ca_dir / 'root.pem'})")
-    if config.host in ("0.0.0.0", "::") and not config.public_url:
+    if insecure_smtp(settings):
+        announce(f"warning: --smtp-insecure: links and codes may go to {settings.smtp} in the"
+                 " clear when it offers no STARTTLS (recorded in the audit trail)")
+    if settings.host in ("0.0.0.0", "::") and not settings.public_url:
         announce("warning: links point to this machine's loopback address; give --public-url"
                  " (HTTPS: the browser's key needs a secure context) so signers can reach them")
     if ready is not None:

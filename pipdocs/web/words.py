@@ -121,6 +121,8 @@ HR_WORDS: dict[str, dict[str, str]] = {
     "hr_login": {"zh": "登录", "en": "Log in"},
     "hr_logout": {"zh": "退出登录", "en": "Log out"},
     "hr_wrong_login": {"zh": "邮箱或密码错误", "en": "Wrong e-mail or password"},
+    "hr_too_many": {"zh": "登录失败次数过多，请 {minutes} 分钟后再试",
+                    "en": "Too many failed logins; try again in {minutes} minutes"},
     "hr_envelopes": {"zh": "签署文件", "en": "Envelopes"},
     "hr_upload": {"zh": "待签 PDF（由 pipdocs pdf 或 pipdocs 文件命令生成）",
                   "en": "Prepared PDF (from pipdocs pdf or a lifecycle command)"},

@@ -1,0 +1,125 @@
+"""What the service sends and how: the channels made from the settings (SMTP or the outbox for
+mail, a webhook for codes), a signer's link when it is their turn, and the mails to HR on a
+decline. Each send that goes through a relay allowed without TLS says so in the audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from pipdocs.web import audit
+from pipdocs.web.audit import Client
+from pipdocs.web.clock import now
+from pipdocs.web.mail import Channel, Message, OutboxChannel, SmtpChannel, WebhookChannel
+from pipdocs.web.models import Envelope, Signer, User
+from pipdocs.web.security import new_token, token_hash
+from pipdocs.web.settings import Settings, secret
+from pipdocs.web.words import doc, word
+
+if TYPE_CHECKING:
+    from pipdocs.web.service import Service
+
+LINK_DAYS = 14
+
+
+def channels(settings: Settings, outbox: Path, sender: str,
+             given: Channel | None = None) -> tuple[Channel, Channel]:
+    """The channel for mails, and the one for one-time codes (the webhook when set)."""
+    mailer: Channel
+    if given is not None:
+        mailer = given
+    elif settings.smtp:
+        mailer = SmtpChannel(settings.smtp, sender, user=settings.smtp_user,
+                             password=secret(settings.smtp_password),
+                             cafile=str(settings.smtp_ca) if settings.smtp_ca else None,
+                             insecure=settings.smtp_insecure)
+    else:
+        mailer = OutboxChannel(outbox, sender)
+    codes = WebhookChannel(settings.code_webhook) if settings.code_webhook else mailer
+    return mailer, codes
+
+
+def insecure_smtp(settings: Settings) -> bool:
+    """Mail may go to the relay in the clear (``--smtp-insecure`` with an smtp:// relay)."""
+    return bool(settings.smtp_insecure and settings.smtp and settings.smtp.startswith("smtp:"))
+
+
+def record_insecure_start(service: Service) -> None:
+    """The service-wide audit trail records a start that allows mail without TLS."""
+    if insecure_smtp(service.settings):
+        with service.sessions.begin() as session:
+            audit.record(session, None, "smtp_insecure", "pipdocs", audit.SYSTEM,
+                         smtp=service.settings.smtp)
+
+
+def issue_link(service: Service, session: Session, signer: Signer) -> str:
+    """A fresh link for ``signer`` (any earlier one stops working)."""
+    token = new_token()
+    signer.token_hash = token_hash(token)
+    signer.token_expires = now() + timedelta(days=LINK_DAYS)
+    signer.code_hash, signer.code_failures, signer.session_hash = None, 0, None
+    session.flush()
+    return f"{service.settings.base_url()}/s/{token}"
+
+
+def mail_next(service: Service, session: Session, envelope: Envelope,
+              client: Client) -> str | None:
+    """Mail the link of the signer whose turn it is; return the link."""
+    signer = envelope.current_signer()
+    if signer is None or envelope.status != "in_progress":
+        return None
+    url = issue_link(service, session, signer)
+    lang = envelope.language
+    expires = f"{signer.token_expires:%Y-%m-%d %H:%M} UTC" if signer.token_expires else ""
+    what = doc(envelope.kind, lang, envelope.plan_id)
+    service.mailer.send(Message(
+        to=signer.email, kind="link",
+        subject=word("mail_link_subject", lang, doc=what),
+        text=word("mail_link", lang, name=signer.name, doc=what, url=url,
+                  role=service.policy.role_label(signer.role, lang), expires=expires),
+        link=url,
+    ))
+    audit.record(session, envelope.id, "mailed", "pipdocs", client, role=signer.role,
+                 to=signer.email, **_clear(service))
+    return url
+
+
+def mail_code(service: Service, session: Session, envelope: Envelope, signer: Signer,
+              code: str, client: Client) -> None:
+    """The one-time code, alone in its message (never with the link)."""
+    lang = envelope.language
+    service.codes.send(Message(to=signer.email, kind="code",
+                               subject=word("mail_code_subject", lang),
+                               text=word("mail_code", lang, code=code)))
+    audit.record(session, envelope.id, "code_sent", signer.email, client, role=signer.role,
+                 **({} if service.codes is not service.mailer else _clear(service)))
+
+
+def _clear(service: Service) -> dict[str, bool]:
+    return {"smtp_insecure": True} if insecure_smtp(service.settings) else {}
+
+
+def tell_hr(service: Service, session: Session, envelope: Envelope, signer: Signer,
+            reason: str) -> None:
+    """Mail HR (the envelope's HR signer and its creator) a signer's decline."""
+    lang = envelope.language
+    role = service.policy.role_label(signer.role, lang)
+    what = doc(envelope.kind, lang, envelope.plan_id)
+    for to in hr_addresses(session, envelope):
+        service.mailer.send(Message(
+            to=to, kind="declined",
+            subject=word("mail_declined_subject", lang, doc=what),
+            text=word("mail_declined", lang, name=signer.name, role=role, doc=what,
+                      reason=reason)))
+
+
+def hr_addresses(session: Session, envelope: Envelope) -> list[str]:
+    addresses = [s.email for s in envelope.signers if s.role == "hr"]
+    if envelope.created_by is not None:
+        user = session.get(User, envelope.created_by)
+        if user is not None and user.email.lower() not in {a.lower() for a in addresses}:
+            addresses.append(user.email)
+    return addresses
