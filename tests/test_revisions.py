@@ -89,8 +89,30 @@ def _info_in_place(pdf: bytes) -> bytes:
     return tk.finish(w)
 
 
-@pytest.mark.parametrize("rewrite", [_catalog_in_place, _first_page_in_place, _info_in_place],
-                         ids=["catalog", "first-page", "info"])
+FORGED_XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+              b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+              b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description'
+              b' xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about=""><dc:title><rdf:Alt>'
+              b'<rdf:li xml:lang="x-default">Plan closed, goals met</rdf:li></rdf:Alt></dc:title>'
+              b'</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="r"?>')
+
+
+def _xmp_in_place(pdf: bytes) -> bytes:
+    """The XMP metadata states a title it never had (rewritten in place, or added)."""
+    w = tk.incremental(pdf)
+    if "/Metadata" in w.root:
+        tk.rewrite_stream(w, w.root.raw_get("/Metadata"), FORGED_XMP)
+    else:
+        stream = generic.StreamObject({generic.pdf_name("/Type"): generic.pdf_name("/Metadata"),
+                                       generic.pdf_name("/Subtype"): generic.pdf_name("/XML")},
+                                      stream_data=FORGED_XMP)
+        w.root["/Metadata"] = w.add_object(stream)
+        w.update_root()
+    return tk.finish(w)
+
+
+@pytest.mark.parametrize("rewrite", [_catalog_in_place, _first_page_in_place, _info_in_place,
+                                     _xmp_in_place], ids=["catalog", "first-page", "info", "xmp"])
 def test_a_rewrite_in_place_fails_under_a_timestamp_or_an_audit_trail(
         kit: Kit, tmp_path: Path, rewrite: object) -> None:
     signed = kit.doc.signed
@@ -200,3 +222,20 @@ def test_lifecycle_code_reads_the_signed_revision(kit: Kit, tmp_path: Path) -> N
     assert files["plan.json"] == verified_attachments(signed)["plan.json"]
     assert files["signing.json"] == verified_attachments(signed)["signing.json"]
     assert files["document.json"] == []
+
+
+def test_archive_status_and_refresh_refuse_the_forgery(kit: Kit, tmp_path: Path) -> None:
+    """Before: status said B-LTA and refresh re-timestamped the forgery."""
+    from pipdocs.archive.refresh import refresh_pdf
+    from pipdocs.archive.status import record_status
+    from pipdocs.core.errors import SigningRefused
+
+    signed = kit.doc.signed
+    path = tmp_path / "forged.pdf"
+    path.write_bytes(tk.audit_revision(tk.rewrite_in_place(signed), signed, kit.ts))
+    status = record_status(path, kit.pki.policy, [kit.root])
+    assert status.state == "invalid" and "revision" in status.note, status
+    before = path.read_bytes()
+    with pytest.raises(SigningRefused, match="does not verify"):
+        refresh_pdf(path, timestamper=kit.ts, policy=kit.pki.policy, trust=[kit.root])
+    assert path.read_bytes() == before

@@ -13,8 +13,10 @@ number is a change like any other). What explains a change depends on the revisi
   tree. It must follow the signed document directly (the last signature, or that signature's
   archive timestamp), and carry the organisation's seal when the CA or the policy has one.
 
-The Info dictionary may change only its ``/ModDate`` and ``/Producer``; the XMP metadata not at
-all. Anything else fails with ``revision_modified``, which names the revision and the objects.
+The Info dictionary may change only its ``/ModDate`` and ``/Producer``; the XMP metadata, which
+pyHanko's writers rewrite (dates, producer, sometimes dropping the rest), may lose statements
+but gain or change none other than those. Anything else fails with ``revision_modified``, which
+names the revision and the objects.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_SEAL_FIELD
 
 Kind = Literal["signature", "timestamp", "validation_data", "audit_trail"]
 _LTA = da.ModificationLevel.LTA_UPDATES
-_CATALOG_FREE = frozenset({"/AcroForm", "/DSS", "/Extensions", "/MarkInfo", "/Version"})
+_CATALOG_FREE = frozenset({"/AcroForm", "/DSS", "/Extensions", "/MarkInfo", "/Metadata",
+                           "/Version"})
 _INFO_FREE = frozenset({"/ModDate", "/Producer"})
+_XMP_FREE = frozenset({"{http://ns.adobe.com/xap/1.0/}ModifyDate",
+                       "{http://ns.adobe.com/xap/1.0/}MetadataDate",
+                       "{http://ns.adobe.com/pdf/1.3/}Producer", "{adobe:ns:meta/}xmptk"})
 _OBJECT_RE = re.compile(r"idnum=(\d+)")
 
 
@@ -73,6 +79,62 @@ class InfoRule(da.WhitelistRule):
             raise da.SuspiciousModification("a new Info dictionary with more than dates")
         for ref in safe_whitelist(old, old_ref, new_ref):
             yield da.ReferenceUpdate(ref)
+
+
+class XmpRule(da.WhitelistRule):
+    """The XMP metadata: pyHanko's writers update its dates and producer and may drop the rest;
+    a statement that was not there before is a change (pyHanko's own rule checks only that it
+    is well-formed XML)."""
+
+    def apply(self, old: HistoricalResolver, new: HistoricalResolver) -> Iterable[Any]:
+        new_ref = _metadata_ref(new)
+        if new_ref is None:
+            return
+        old_ref = _metadata_ref(old)
+        before = xmp_statements(old(old_ref)) if old_ref is not None else set()
+        added = xmp_statements(new(new_ref)) - before
+        if added:
+            raise da.SuspiciousModification(
+                "the XMP metadata gains " + ", ".join(sorted(str(a[1]) for a in added))[:120])
+        if new_ref == old_ref or old.is_ref_unassignable(new_ref):
+            yield da.ReferenceUpdate(new_ref)
+
+
+def _metadata_ref(resolver: HistoricalResolver) -> Any:
+    raw = resolver.root.raw_get("/Metadata") if "/Metadata" in resolver.root else None
+    if raw is None:
+        return None
+    if not isinstance(raw, generic.IndirectObject):
+        raise da.SuspiciousModification("/Metadata should be an indirect reference")
+    return raw.reference
+
+
+def xmp_statements(stream: Any) -> set[tuple[str, str, str]]:
+    """What an XMP packet states, as (element path, attribute or "text", value), without the
+    dates and producer every writer updates; SuspiciousModification when it is no XMP."""
+    from lxml import etree
+
+    if not isinstance(stream, generic.StreamObject):
+        raise da.SuspiciousModification("/Metadata should be a stream")
+    try:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.fromstring(stream.data, parser=parser)
+    except Exception as exc:  # noqa: BLE001 - not XML at all
+        raise da.SuspiciousModification(f"the XMP metadata is not XML ({exc})") from exc
+    if root.tag != "{adobe:ns:meta/}xmpmeta" or any(True for _ in root.iter(etree.Entity)):
+        raise da.SuspiciousModification("the XMP metadata does not look like XMP")
+    found: set[tuple[str, str, str]] = set()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments, processing instructions
+        path = "/".join(e.tag for e in reversed([element, *element.iterancestors()])
+                        if isinstance(e.tag, str))
+        for name, value in element.attrib.items():
+            if name not in _XMP_FREE:
+                found.add((path, name, value))
+        if element.text and element.text.strip() and element.tag not in _XMP_FREE:
+            found.add((path, "text", element.text.strip()))
+    return found
 
 
 class AuditTrailRule(da.WhitelistRule):
@@ -160,6 +222,7 @@ def _policy(kind: Kind) -> da.StandardDiffPolicy:
         da.XrefStreamRule().as_qualified(_LTA),
         da.ObjectStreamRule().as_qualified(_LTA),
         da.DSSCompareRule().as_qualified(_LTA),
+        XmpRule().as_qualified(_LTA),
     ]
     if kind == "audit_trail":
         rules.append(AuditTrailRule().as_qualified(_LTA))

@@ -134,7 +134,7 @@ def _audit_trail(data: bytes, reader: PdfFileReader) -> AuditSeal | None:
 
 
 def _check_trail(run: Run, trail: AuditSeal, reader: PdfFileReader) -> None:
-    troubles = check_audit_seal(trail, reader, run.inputs.anchors)
+    troubles = check_audit_seal(trail, run.inputs.anchors)
     for english, chinese in troubles:
         run.found.problem("audit_trail", "unchanged_after_last", detail=(english, chinese))
     if not troubles and trail.signing_cert is not None and \
