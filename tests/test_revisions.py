@@ -111,8 +111,22 @@ def _xmp_in_place(pdf: bytes) -> bytes:
     return tk.finish(w)
 
 
+def _acroform_in_place(pdf: bytes) -> bytes:
+    """The form asks viewers to redraw every field (pyHanko's own analysis allows it)."""
+    w = tk.incremental(pdf)
+    ref = w.root.raw_get("/AcroForm")
+    form = ref.get_object()
+    form["/NeedAppearances"] = generic.BooleanObject(True)
+    if isinstance(ref, generic.IndirectObject):
+        w.mark_update(ref)
+    else:
+        w.update_root()
+    return tk.finish(w)
+
+
 @pytest.mark.parametrize("rewrite", [_catalog_in_place, _first_page_in_place, _info_in_place,
-                                     _xmp_in_place], ids=["catalog", "first-page", "info", "xmp"])
+                                     _xmp_in_place, _acroform_in_place],
+                         ids=["catalog", "first-page", "info", "xmp", "acroform"])
 def test_a_rewrite_in_place_fails_under_a_timestamp_or_an_audit_trail(
         kit: Kit, tmp_path: Path, rewrite: object) -> None:
     signed = kit.doc.signed

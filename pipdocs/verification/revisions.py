@@ -227,7 +227,8 @@ def _policy(kind: Kind) -> da.StandardDiffPolicy:
     if kind == "audit_trail":
         rules.append(AuditTrailRule().as_qualified(_LTA))
     form = None if kind == "validation_data" else da.FormUpdatingRule(
-        field_rules=[da.SigFieldCreationRule(), da.SigFieldModificationRule()])
+        field_rules=[da.SigFieldCreationRule(), da.SigFieldModificationRule()],
+        ignored_acroform_keys=frozenset({"/Fields"}))  # not /DR, /DA, /Q, /NeedAppearances
     return da.StandardDiffPolicy(global_rules=rules, form_rule=form)
 
 
