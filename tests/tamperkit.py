@@ -520,3 +520,80 @@ def document_timestamp(pdf: bytes, timestamper: timestamps.TimeStamper) -> bytes
         incremental(pdf), "sha256", output=BytesIO()
     )
     return bytes(out.getvalue())
+
+
+# --- changes after the last signature (issue 18: every revision is diff-checked) ----------------
+
+
+def attachment_stream(w: IncrementalPdfFileWriter, name: str) -> generic.IndirectObject:
+    """The reference of the embedded file stream of attachment ``name`` (flat name tree)."""
+    names = list(w.root["/Names"]["/EmbeddedFiles"]["/Names"])
+    for key, spec in zip(names[::2], names[1::2], strict=False):
+        if str(key) == name:
+            ef = spec.get_object()["/EF"]
+            return ef.raw_get("/UF") if "/UF" in ef else ef.raw_get("/F")
+    raise KeyError(name)
+
+
+def rewrite_stream(w: IncrementalPdfFileWriter, ref: generic.IndirectObject, data: bytes) -> None:
+    """Give the stream ``ref`` new content under its old object number (an in-place rewrite)."""
+    stream = ref.get_object()
+    stream._data, stream._encoded_data = data, None
+    if "/Params" in stream:  # an embedded file's size and checksum would betray it
+        del stream["/Params"]
+    w.mark_update(ref)
+
+
+def rewrite_in_place(pdf: bytes, attachment: str = "plan.json",
+                     edit: Any = None) -> bytes:
+    """One revision that rewrites the first page's content stream and ``attachment`` (edited
+    by ``edit(dict) -> None``, default: an easier first target) under their old numbers."""
+    import json
+
+    w = incremental(pdf)
+    _, page = first_page(w)
+    contents = page.raw_get("/Contents")
+    if isinstance(contents.get_object(), generic.ArrayObject):
+        contents = contents.get_object().raw_get(0)
+    old = contents.get_object().data
+    rewrite_stream(w, contents, old.replace(b"8% or lower", b"20% or lower")
+                   if b"8% or lower" in old else old + b"\nq 1 1 1 rg 0 0 2000 2000 re f Q")
+    ref = attachment_stream(w, attachment)
+    data = json.loads(ref.get_object().data)
+    (edit or _easier_target)(data)
+    rewrite_stream(w, ref, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    return finish(w)
+
+
+def _easier_target(plan: dict[str, Any]) -> None:
+    plan["goals"][0]["target"] = "2% or lower"
+
+
+def recomputed_audit_chain(signed: bytes) -> bytes:
+    """An audit.json anyone can write (no key): a valid hash chain whose last 'signed' event
+    names the SHA-256 of ``signed``."""
+    import hashlib
+    import json
+
+    from pipdocs.core.auditchain import AUDIT_FORMAT, GENESIS, event_hash
+
+    events, previous = [], GENESIS
+    for kind, detail in (("created", {}), ("signed", {"sha256": hashlib.sha256(signed)
+                                                       .hexdigest()})):
+        event = {"envelope": "forged", "at": "2026-12-01T10:00:00+00:00", "kind": kind,
+                 "actor": "hr@example.com", "ip": "127.0.0.1", "user_agent": "forger",
+                 "detail": detail, "prev_hash": previous}
+        event["hash"] = previous = event_hash(event)
+        events.append(event)
+    return json.dumps({"format": AUDIT_FORMAT, "envelope": "forged", "events": events}).encode()
+
+
+def audit_revision(pdf: bytes, signed: bytes, timestamper: timestamps.TimeStamper,
+                   seal: Any = None) -> bytes:
+    """``pipdocs serve``'s audit revision, as a forger (or the service, with ``seal``) appends
+    it: audit.json naming ``signed``, under a document timestamp (or the seal)."""
+    from pipdocs.core.auditchain import AUDIT_ATTACHMENT
+    from pipdocs.signing.browser import attach_and_timestamp
+
+    return attach_and_timestamp(pdf, AUDIT_ATTACHMENT, recomputed_audit_chain(signed),
+                                "audit trail", timestamper, seal)

@@ -686,3 +686,30 @@ def test_english_case_record(built: Built, english: dict[str, Path], tmp_path: P
     result = CliRunner().invoke(cli, ["verify", str(record), "--trust", str(built.root)])
     assert result.exit_code == 0 and "VALID verification record" in result.output
     assert "case PIP-" in result.output, result.output
+
+
+def test_an_evaluation_rewritten_under_a_recomputed_audit_trail_fails(built: Built) -> None:
+    """Issue 18: the final evaluation's document.json rewritten in place ('met, close' becomes
+    'not met, training'), hidden under an audit trail anyone can recompute and a document
+    timestamp of the organisation's TSA: the case fails, and reads the signed evaluation."""
+    import tamperkit as tk
+
+    from pipdocs.lifecycle.records import read_document
+
+    def harsher(record: dict[str, object]) -> None:
+        data = record["data"]
+        assert isinstance(data, dict) and data["decision"] == "close"
+        data.update(outcome="not_met", decision="training",
+                    results={k: "not_met" for k in data["results"]})
+
+    signed = (built.case / "06-evaluation.pdf").read_bytes()
+    forged = built.work / "06-evaluation-forged.pdf"
+    forged.write_bytes(tk.audit_revision(tk.rewrite_in_place(signed, "document.json", harsher),
+                                         signed, built.signers.timestamper))
+    record = read_document(forged).record
+    assert record is not None and record.data["decision"] == "close"
+    folder = built.copy("evaluation-rewritten", swap={"06-evaluation": forged})
+    report = verify_case([folder], [built.root], built.signers.policy)
+    assert not report.ok, report
+    code, out = invoke("case", "verify", folder, "--trust", built.root)
+    assert code == 1, out

@@ -268,3 +268,30 @@ def test_seal_revocation_embedded_when_sealing_and_judged_as_of_the_seal(
     problem = next(p for p in report.problems if p.code == "revoked_before_signing")
     assert problem.params["field"] == "audit_seal" and "Document Seal" in problem.message
     assert not any(w.code == "audit_sealed" for w in report.warnings)
+
+
+def test_a_sealed_record_cut_back_to_its_archive_timestamp_and_forged_fails(
+        sealed: Server, tmp_path: Path) -> None:
+    """Issue 18: the record cut back to its archive timestamp (the seal gone), then resealed
+    under a bare timestamp of the organisation's TSA, with and without a rewritten plan."""
+    import tamperkit as tk
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from pipdocs.verification.verify import verify_pdf
+
+    final = _completed(sealed)
+    sigs = PdfFileReader(io.BytesIO(final)).embedded_signatures
+    prefix = final[: sigs[-2].byte_range[2] + sigs[-2].byte_range[3]]
+    root, policy = [sealed.service.ca_dir / "root.pem"], sealed.service.policy
+    revisions = PdfFileReader(io.BytesIO(prefix)).xrefs.total_revisions
+    stamp = sealed.service.timestamper()
+    for name, pdf, where in (
+        ("resealed", tk.audit_revision(prefix, prefix, stamp), revisions),
+        ("forged", tk.audit_revision(tk.rewrite_in_place(prefix), prefix, stamp), revisions),
+    ):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(pdf)
+        report = verify_pdf(path, root, policy=policy)
+        found = {p.params.get("revision") for p in report.problems
+                 if p.code == "revision_modified"}
+        assert not report.ok and str(where) in found, (name, report.problems)

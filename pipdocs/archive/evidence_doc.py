@@ -65,12 +65,12 @@ def clock(policy: Policy, lang: str) -> Clock:
 
 def read_plan(source_pdf: Path) -> Plan | None:
     """The plan embedded in the verified document (None when it cannot be read)."""
+    from pipdocs.core.names import PLAN_ATTACHMENT
     from pipdocs.core.plan import plan_from_json_bytes
-    from pipdocs.verification.collect import embedded_plan_files, read_pdf
+    from pipdocs.verification.attachments import verified_attachments
 
     try:
-        _, reader = read_pdf(source_pdf)
-        files = embedded_plan_files(reader.root)
+        files = verified_attachments(source_pdf)[PLAN_ATTACHMENT]
         return plan_from_json_bytes(files[0]) if len(files) == 1 else None
     except Exception:  # noqa: BLE001 - the record then says what it could not read
         return None

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipdocs.core.attachments import NameTreeTooLarge
 from pipdocs.core.errors import InputError, PipdocsError
 from pipdocs.core.i18n import tr
 from pipdocs.core.names import PLAN_ATTACHMENT
@@ -99,20 +100,24 @@ def sha256_hex(data: bytes) -> str:
 
 
 def read_document(path: Path) -> Document:
-    """Read a PIP PDF's kind, plan and record (no verification: see verify_pdf for that)."""
+    """Read a PIP PDF's kind, plan and record from the revision its signatures cover (the
+    verifier's :func:`~pipdocs.verification.attachments.verified_attachments`: nothing appended
+    after the last signature is read); verify_pdf judges whether that revision holds."""
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     from pipdocs.core.files import read_input
-    from pipdocs.document.record import RECORD_ATTACHMENT, embedded_files, parse_record
+    from pipdocs.document.record import RECORD_ATTACHMENT, parse_record
+    from pipdocs.verification.attachments import verified_attachments
 
     path = Path(path)
     raw = read_input(path, "PDF")
     try:
+        files = verified_attachments(raw, (PLAN_ATTACHMENT, RECORD_ATTACHMENT))
+        plans, records = files[PLAN_ATTACHMENT], files[RECORD_ATTACHMENT]
         reader = PdfFileReader(io.BytesIO(raw), strict=False)
-        plans = embedded_files(reader.root, PLAN_ATTACHMENT)
-        records = embedded_files(reader.root, RECORD_ATTACHMENT)
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from exc
+    except NameTreeTooLarge as exc:
+        raise InputError(f"{path}: the PDF's attachment list is too deep or too large to be"
+                         " genuine") from exc
     except Exception as exc:  # noqa: BLE001 - any parser failure: not a usable PDF
         raise InputError(tr("{file}: not a readable PDF ({error}); check the file").format(
             file=path, error=type(exc).__name__)) from exc

@@ -23,6 +23,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pipdocs.core.errors import InputError
 from pipdocs.core.plan import ROLES, Party
 from pipdocs.core.version import __version__
+from pipdocs.pki.seal import SEAL_P12
 from pipdocs.verification import checks, document_checks, ltv, ltvsteps
 from pipdocs.verification.auditseal import (
     AuditSeal,
@@ -41,9 +42,10 @@ from pipdocs.verification.evidence_check import evidence_attachment, verify_evid
 from pipdocs.verification.findings import CheckName
 from pipdocs.verification.ltvwords import LONG_TERM
 from pipdocs.verification.report import Problem, TrustAnchor, Verdict, VerificationReport
+from pipdocs.verification.revisions import revision_changes
 from pipdocs.verification.signatures import DIFF_POLICY, collect_signatures, validate_all
 from pipdocs.verification.state import Inputs, Run
-from pipdocs.verification.words import REVOCATION, message
+from pipdocs.verification.words import KIND_WORDS, REVOCATION, message
 
 
 class VerifyPolicy(Protocol):
@@ -101,11 +103,27 @@ def verify_pdf(
             _check_trail(run, trail, reader)
     else:
         _check_no_trail(run, getattr(policy, "audit", "optional") == "required")
+    with run.found.guard("unchanged_after_last"):
+        _check_revisions(run, reader, policy)
     report = build_report(run)
     if trail is not None:  # the report names the file as given, not the part verified above
         report.sha256, report.size = hashlib.sha256(data).hexdigest(), len(data)
         report.revisions = reader.xrefs.total_revisions
     return report
+
+
+def _check_revisions(run: Run, reader: PdfFileReader, policy: VerifyPolicy | None) -> None:
+    """Every revision of the whole file after the first signature changes only what its kind
+    may change (:mod:`.revisions`); the audit trail under the organisation's seal when the
+    policy requires one, the document was sealed, or the CA beside a trust anchor has one."""
+    seal_needed = (getattr(policy, "seal", "optional") == "required" or run.seal is not None
+                   or (run.terms is not None and run.terms.sealed)
+                   or any((Path(src).parent / SEAL_P12).is_file() for src, _ in
+                          run.inputs.anchors))
+    for change in revision_changes(reader, seal_needed):
+        run.found.problem("revision_modified", "unchanged_after_last",
+                          detail=(change.en, change.zh), revision=str(change.revision),
+                          kind=KIND_WORDS[change.kind][0], kind_zh=KIND_WORDS[change.kind][1])
 
 
 def _audit_trail(data: bytes, reader: PdfFileReader) -> AuditSeal | None:
@@ -116,7 +134,7 @@ def _audit_trail(data: bytes, reader: PdfFileReader) -> AuditSeal | None:
 
 
 def _check_trail(run: Run, trail: AuditSeal, reader: PdfFileReader) -> None:
-    troubles = check_audit_seal(trail, reader, run.inputs.anchors)
+    troubles = check_audit_seal(trail, run.inputs.anchors)
     for english, chinese in troubles:
         run.found.problem("audit_trail", "unchanged_after_last", detail=(english, chinese))
     if not troubles and trail.signing_cert is not None and \

@@ -72,6 +72,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the document changed after the last signature ({detail})",
         "最后一个签名之后文档被改动（{detail}）",
     ),
+    "revision_modified": (
+        "revision {revision} ({kind}) changes what it may not: {detail}",
+        "第 {revision} 版（{kind}）做了不允许的改动：{detail}",
+    ),
     "extra_revision": (
         "{field}: an unsigned revision was added before this signature",
         "{field}：在此签名之前插入了未签名的修订版本",
@@ -236,6 +240,15 @@ ROLE_NAMES = _POLICY.role_names  # inside sentences: from the shipped policy, th
 ROLE_LABELS = _POLICY.roles  # as headings
 #: The heading of the organisation's seal, which stands where a role would.
 SEAL_LABEL = {"en": "Organisation seal", "zh": "组织印章"}
+
+
+# what a revision after the first signature is (pipdocs.verification.revisions.Kind)
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "signature": ("a signature", "签名"),
+    "timestamp": ("a document timestamp", "文档时间戳"),
+    "validation_data": ("validation data", "验证数据"),
+    "audit_trail": ("the audit trail", "审计记录"),
+}
 
 
 def message(code: str, lang: str, **params: str) -> str:
