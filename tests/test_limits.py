@@ -6,6 +6,9 @@ import copy
 import csv
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -326,3 +329,84 @@ def test_a_problem_quoting_user_text_stays_one_line(tmp_path: Path) -> None:
     assert code == 1 and len(lines) == 2, lines
     assert all(line.startswith("error: ") for line in lines), lines
     assert any("more\\x0aVerdict: VALID" in line for line in lines), lines
+
+
+# --- inputs that are not files ----------------------------------------------------------------
+
+CASE_INPUTS = Path(__file__).resolve().parent.parent / "examples" / "case-zh"
+
+
+def pipdocs_run(args: list[str], cwd: Path, env: dict[str, str] | None = None
+                ) -> subprocess.CompletedProcess[str]:
+    """``pipdocs ARGS`` in a child process: a hang is a failed test, not a stuck suite."""
+    environ = {**os.environ, "LANG": "C.UTF-8", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "pipdocs", *args], cwd=cwd, env=environ,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def signer_key(ca_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from helpers import CA_PASSWORD, KEY_PASSWORD
+
+    from pipdocs.pki.ca import issue_signer
+
+    out = tmp_path_factory.mktemp("fifo-key") / "employee.p12"
+    issue_signer(ca_dir, "Zhao Lei", "zhao.lei@example.com", out, CA_PASSWORD, KEY_PASSWORD)
+    return out
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_every_command_that_reads_a_pdf_refuses_a_pipe_or_a_device(
+        tmp_path: Path, ca_dir: Path, signer_key: Path, special: str) -> None:
+    """A FIFO would block the read for ever and /dev/zero would fill memory: each is refused
+    in one line, exit 2, before anything is read."""
+    from helpers import ENV
+
+    if special == "fifo":
+        os.mkfifo(tmp_path / "in.pdf")
+        target = "in.pdf"
+    else:
+        target = special
+    commands = [
+        ["verify", target],
+        ["sign", target, "--role", "employee", "--key", str(signer_key), "-o", "out.pdf",
+         "--tsa-dir", str(ca_dir)],
+        ["archive", "status", target],
+        ["archive", "refresh", target, "--tsa-dir", str(ca_dir)],
+        ["case", "verify", target],
+        ["checkin", target, str(CASE_INPUTS / "checkin-1.yml"), "-o", "out.pdf"],
+        ["evaluate", target, str(CASE_INPUTS / "evaluation.yml"), "-o", "out.pdf"],
+        ["revise", target, str(CASE_INPUTS / "plan-v2-zh.yaml"), "--reason", "x", "-o",
+         "out.pdf"],
+        ["refusal", target, str(write_refusal(tmp_path)), "-o", "out.pdf"],
+    ]
+    for args in commands:
+        done = pipdocs_run(args, tmp_path, ENV)
+        lines = (done.stdout + done.stderr).strip().splitlines()
+        assert done.returncode == 2, (args, lines)
+        assert lines == [f"error: {target}: not a regular file; pass the PDF itself, not a pipe"
+                         " or a device"], (args, lines)
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def write_refusal(folder: Path) -> Path:
+    path = folder / "refusal.yaml"
+    path.write_text("date: 2025-10-08\ndocument: plan\ndelivered: 当面送达\nreason: 目标过高\n"
+                    "witness: {name: 王芳, title: 行政主管}\n", encoding="utf-8")
+    return path
+
+
+def test_bulk_plans_folder_skips_pipes_and_devices(tmp_path: Path) -> None:
+    """A pipe or a link to a device among the signed plans is not read (it would hang)."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    os.mkfifo(plans / "fifo.pdf")
+    (plans / "zero.pdf").symlink_to("/dev/zero")
+    sheet = tmp_path / "week.csv"
+    sheet.write_text("计划编号,面谈日期,目标1进展,目标1状态,目标2进展,目标2状态,目标3进展,目标3状态,"
+                     "已提供的支持,直接上级反馈,下一步行动\n"
+                     "PIP-2026-0103-CASE,2025-12-03,x,按计划推进,y,按计划推进,z,按计划推进,1,好,\n",
+                     encoding="utf-8")
+    done = pipdocs_run(["bulk", "week.csv", "--plans", "plans", "-o", "out"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "no signed plan PIP-2026-0103-CASE" in done.stderr, done.stderr

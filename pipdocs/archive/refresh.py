@@ -19,7 +19,7 @@ from typing import Any
 from cryptography import x509
 
 from pipdocs.core.errors import InputError, SigningRefused
-from pipdocs.core.files import read_input, write_atomic
+from pipdocs.core.files import not_regular, read_input, write_atomic
 from pipdocs.core.policy import Policy
 
 ARCHIVE_FIELD = "archive_ts_{n}"
@@ -41,6 +41,8 @@ def pdf_files(paths: Sequence[Path]) -> list[Path]:
             found.extend(sorted(p for p in path.rglob("*.pdf") if p.is_file()))
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise not_regular(path, "PDF")  # a pipe or a device would hang or never end
         else:
             raise InputError(f"{path}: no such file or directory")
     return found
