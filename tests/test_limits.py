@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -410,3 +412,113 @@ def test_bulk_plans_folder_skips_pipes_and_devices(tmp_path: Path) -> None:
     done = pipdocs_run(["bulk", "week.csv", "--plans", "plans", "-o", "out"], tmp_path)
     assert done.returncode == 1, done.stderr
     assert "no signed plan PIP-2026-0103-CASE" in done.stderr, done.stderr
+
+
+# --- decompression bombs ----------------------------------------------------------------------
+
+MB = 1 << 20
+
+
+def flatten(pdf: bytes) -> bytes:
+    """The PDF rewritten as one revision: a file as its author hands it over to be signed."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    out = io.BytesIO()
+    copy_into_new_writer(PdfFileReader(io.BytesIO(pdf), strict=False)).write(out)
+    return out.getvalue()
+
+
+def deflated(head: bytes, blanks: int, tail: bytes = b"") -> bytes:
+    """``head``, ``blanks`` megabytes of spaces and ``tail``, deflated a megabyte at a time."""
+    z = zlib.compressobj(9)
+    block = b" " * MB
+    return (z.compress(head) + b"".join(z.compress(block) for _ in range(blanks))
+            + z.compress(tail) + z.flush())
+
+
+def plan_json_bomb(pdf: bytes, blanks: int) -> bytes:
+    """``pdf`` whose plan.json is followed by ``blanks`` MB of spaces (still valid JSON)."""
+    from pyhanko.pdf_utils import generic
+    from tamperkit import finish, incremental
+
+    writer = incremental(pdf)
+    spec = writer.root["/Names"]["/EmbeddedFiles"]["/Names"][1]
+    plan_json = spec["/EF"]["/F"].data
+    stream = generic.StreamObject({generic.pdf_name("/Type"): generic.pdf_name("/EmbeddedFile"),
+                                   generic.pdf_name("/Filter"): generic.pdf_name("/FlateDecode")},
+                                  encoded_data=deflated(plan_json, blanks))
+    ref = writer.add_object(stream)
+    spec["/EF"] = generic.DictionaryObject({generic.pdf_name("/F"): ref,
+                                            generic.pdf_name("/UF"): ref})
+    writer.update_container(spec)
+    return flatten(finish(writer))
+
+
+def peak_rss_mb(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Peak resident memory (MB) of ``pipdocs ARGS``, measured by a parent of its own (the
+    test process's other children, LibreOffice among them, are not counted)."""
+    code = ("import json, resource, subprocess, sys\n"
+            "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "print(json.dumps([peak, done.returncode, done.stdout, done.stderr]))\n")
+    wrapped = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "pipdocs", *args],
+                             cwd=cwd, capture_output=True, text=True, check=True,
+                             env={**os.environ, "LANG": "C.UTF-8"})
+    peak, returncode, out, err = json.loads(wrapped.stdout)
+    return peak / 1024, subprocess.CompletedProcess(args, returncode, out, err)
+
+
+def test_a_signed_decompression_bomb_is_refused_with_little_memory(
+        tmp_path: Path, ca_dir: Path, tsa: Any) -> None:
+    """A 0.2 MB signed PDF whose plan.json inflates to 160 MB: verify decoded it all (over
+    1 GB peak) and judged the plan. Now reading stops at the cap, in one line, exit 2."""
+    from helpers import CA_PASSWORD, KEY_PASSWORD
+    from tamperkit import Identity, prepared_pdf, sign
+
+    from pipdocs.core.plan import load_plan
+    from pipdocs.pki.ca import issue_signer
+    from pipdocs.pki.tsa import CheckedHTTPTimeStamper
+    from pipdocs.signing.sign import load_signer
+
+    plan = load_plan(EXAMPLE.parent / "engineering-en.yaml")
+    employee = plan.person("employee")
+    p12 = tmp_path / "employee.p12"
+    issue_signer(ca_dir, employee.name, employee.email, p12, CA_PASSWORD, KEY_PASSWORD)
+    loaded = load_signer(p12, KEY_PASSWORD)
+    who = Identity(employee.name, employee.email, loaded.signer, p12, loaded)
+    bomb = plan_json_bomb(prepared_pdf(plan), blanks=160)
+    signed = sign(bomb, "sig_employee", who, CheckedHTTPTimeStamper(tsa.url, timeout=10),
+                  certify=True)
+    assert len(signed) < MB
+    (tmp_path / "bomb.pdf").write_bytes(signed)
+    peak, done = peak_rss_mb(["verify", "bomb.pdf", "--allow-incomplete", "--trust",
+                              str(ca_dir / "root.pem")], tmp_path)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stderr.strip().splitlines() == [
+        "error: bomb.pdf: its compressed contents expand to more than 16 MB; a PIP document is"
+        " far smaller, so it is not read (a decompression bomb?)"], done.stderr
+    assert peak < 200, f"verify peaked at {peak:.0f} MB"
+
+
+def test_many_small_streams_add_up_to_the_cap(tmp_path: Path) -> None:
+    """The cap is on the total: 40 streams of 1 MB each pass one by one, not together."""
+    from pyhanko.pdf_utils import generic
+    from tamperkit import finish, incremental, prepared_pdf
+
+    from pipdocs.core.errors import InputError
+    from pipdocs.core.plan import load_plan
+    from pipdocs.document.pdfread import open_pdf
+
+    pdf = prepared_pdf(load_plan(EXAMPLE.parent / "engineering-en.yaml"))
+    open_pdf(pdf, "genuine.pdf")  # a genuine page decodes within the cap
+    writer = incremental(pdf)
+    keep = generic.ArrayObject()
+    for _ in range(40):
+        keep.append(writer.add_object(generic.StreamObject(
+            {generic.pdf_name("/Filter"): generic.pdf_name("/FlateDecode")},
+            encoded_data=deflated(b"", 1))))
+    writer.root["/PieceInfo"] = keep
+    writer.update_root()
+    with pytest.raises(InputError, match="many.pdf: its compressed contents expand to more"):
+        open_pdf(finish(writer), "many.pdf")

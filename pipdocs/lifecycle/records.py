@@ -9,7 +9,6 @@ what ``case verify`` chains. A plan PDF has no record: it is version 1 of its pl
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -100,17 +99,18 @@ def sha256_hex(data: bytes) -> str:
 
 def read_document(path: Path) -> Document:
     """Read a PIP PDF's kind, plan and record (no verification: see verify_pdf for that)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     from pipdocs.core.files import read_input
+    from pipdocs.document.pdfread import TooLarge, open_pdf
     from pipdocs.document.record import RECORD_ATTACHMENT, embedded_files, parse_record
 
     path = Path(path)
     raw = read_input(path, "PDF")
     try:
-        reader = PdfFileReader(io.BytesIO(raw), strict=False)
+        reader = open_pdf(raw, path)
         plans = embedded_files(reader.root, PLAN_ATTACHMENT)
         records = embedded_files(reader.root, RECORD_ATTACHMENT)
+    except TooLarge:
+        raise
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - any parser failure: not a usable PDF

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from io import BytesIO
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +22,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pipdocs.core.errors import InputError
 from pipdocs.core.plan import ROLES, Party
 from pipdocs.core.version import __version__
+from pipdocs.document.pdfread import open_pdf
 from pipdocs.verification import checks, document_checks, ltv, ltvsteps
 from pipdocs.verification.auditseal import (
     AuditSeal,
@@ -85,7 +85,7 @@ def verify_pdf(
     if attached is not None:  # a verification record made by verify --report X.pdf
         return verify_evidence(path, data, reader, attached, anchors, at, DIFF_POLICY)
     trail = _audit_trail(data, reader)  # pipdocs serve's audit.json, sealed after the last signer
-    signed, signed_reader = (trail.signed, PdfFileReader(BytesIO(trail.signed), strict=True)) \
+    signed, signed_reader = (trail.signed, open_pdf(trail.signed, path, strict=True)) \
         if trail else (data, reader)
     run = Run(Inputs(
         path, signed, signed_reader, anchors, order, allow_incomplete,
