@@ -18,6 +18,7 @@ from pipdocs.core.errors import InputError
 from pipdocs.core.i18n import tr
 from pipdocs.core.plan import LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
+from pipdocs.core.text import one_line_shown
 
 PACKAGED_POLICY, REPO_POLICY = shipped("signing", "policy.yaml")
 POLICY_ENV = "PIPDOCS_POLICY"
@@ -225,11 +226,9 @@ class Policy(_Model):
 
 
 def _one_line(text: str | None) -> str:
-    """A reason is one line in every viewer and report: whitespace runs (newlines, tabs) become
-    one space and control characters go."""
-    if not text:
-        return ""
-    return " ".join("".join(ch for ch in text if ch.isspace() or ch.isprintable()).split())
+    """A reason is one line in every viewer and report, and shows what was typed: bidi and
+    control characters are written escaped (``\\u202e``), never dropped (core.text)."""
+    return one_line_shown(text)
 
 
 def _lang(language: str) -> str:
