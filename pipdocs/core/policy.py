@@ -7,7 +7,6 @@ path (``--policy``), ``$PIPDOCS_POLICY``, the copy packaged in a wheel
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -18,10 +17,10 @@ from pipdocs.core.errors import InputError
 from pipdocs.core.i18n import tr
 from pipdocs.core.plan import LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
+from pipdocs.core.settings import current
 from pipdocs.core.text import one_line_shown
 
 PACKAGED_POLICY, REPO_POLICY = shipped("signing", "policy.yaml")
-POLICY_ENV = "PIPDOCS_POLICY"
 
 Colour = tuple[float, float, float]
 #: An employee's comment: the document promises "up to 500 characters" (a 10,000-character
@@ -237,9 +236,9 @@ def _lang(language: str) -> str:
 
 def default_policy_path() -> Path:
     """Where the policy comes from when no path is given."""
-    env = os.environ.get(POLICY_ENV)
-    if env:
-        return Path(env)
+    configured = current().policy  # PIPDOCS_POLICY, read by the command line
+    if configured:
+        return configured
     if PACKAGED_POLICY.is_file():
         return PACKAGED_POLICY
     return REPO_POLICY

@@ -58,6 +58,12 @@ class VerifyPolicy(Protocol):
     @property
     def seal(self) -> str: ...
 
+    @property
+    def audit(self) -> str: ...
+
+    @property
+    def pades_level(self) -> str: ...
+
     def trust_anchor_paths(self) -> list[Path]: ...
 
 
@@ -90,8 +96,9 @@ def verify_pdf(
     run = Run(Inputs(
         path, signed, signed_reader, anchors, order, allow_incomplete,
         certify_first=policy.certify_first if policy else True,
-        seal_required=getattr(policy, "seal", "optional") == "required",
-        lta_required=getattr(policy, "pades_level", "B-LT") == "B-LTA", at=at,
+        # no policy: nothing is required beyond the document's own terms
+        seal_required=policy is not None and policy.seal == "required",
+        lta_required=policy is not None and policy.pades_level == "B-LTA", at=at,
         refreshes=[(s.field_name, s.signed_revision, s) for s in trail.refreshes] if trail
         else [], whole_reader=reader,
     ))
@@ -100,7 +107,7 @@ def verify_pdf(
         with run.found.guard("unchanged_after_last"):
             _check_trail(run, trail, reader)
     else:
-        _check_no_trail(run, getattr(policy, "audit", "optional") == "required")
+        _check_no_trail(run, policy is not None and policy.audit == "required")
     report = build_report(run)
     if trail is not None:  # the report names the file as given, not the part verified above
         report.sha256, report.size = hashlib.sha256(data).hexdigest(), len(data)
