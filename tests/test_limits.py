@@ -389,6 +389,12 @@ def test_every_command_that_reads_a_pdf_refuses_a_pipe_or_a_device(
         assert lines == [f"error: {target}: not a regular file; pass the PDF itself, not a pipe"
                          " or a device"], (args, lines)
     assert not (tmp_path / "out.pdf").exists()
+    done = pipdocs_run(["verify", str(CASE_INPUTS / "01-plan.pdf"), "--policy", target], tmp_path)
+    lines = done.stderr.splitlines()
+    assert done.returncode == 2 and len(lines) == 1, lines
+    assert lines[0].startswith("error: ") and lines[0].endswith(
+        f"{target}: not a regular file; pass the signing policy itself, not a pipe or a"
+        " device"), lines
 
 
 def write_refusal(folder: Path) -> Path:

@@ -14,7 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipdocs.core.errors import InputError
-from pipdocs.core.i18n import tr
+from pipdocs.core.files import read_input
+from pipdocs.core.i18n import N_, tr
 from pipdocs.core.plan import LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
 from pipdocs.core.settings import current
@@ -260,11 +261,10 @@ def load_policy(path: Path | str | None = None) -> Policy:
 def _load_cached(path: str) -> Policy:
     import yaml
 
+    raw = read_input(Path(path), N_("signing policy"), N_("pass --policy FILE"))  # not a pipe
     try:
-        data: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: signing policy not found; pass --policy FILE") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+        data: Any = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path}: cannot read the signing policy ({exc})") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: YAML syntax error in the signing policy: {exc}") from exc
