@@ -174,11 +174,14 @@ def run_case_demo(
 
 
 def serve_demo(out_dir: Path | None = None, lang: str = "zh", host: str = "127.0.0.1",
-               port: int = 8000, progress: Callable[[str], None] = print) -> None:
+               port: int = 8000, progress: Callable[[str], None] = print,
+               seal_password: str | None = None) -> None:
     """``pipdocs serve`` with one envelope of the example plan; prints the first signer's link
     and an API token, then serves until Ctrl-C. Mail goes to DIR/data/outbox/ (.eml files).
     Its CA (DIR/data/ca, the plan's organisation) holds a seal key, so the completed record's
-    audit trail is sealed by the organisation, as a real deployment's should be."""
+    audit trail is sealed by the organisation, as a real deployment's should be.
+    ``seal_password``: the seal key's own (PIPDOCS_SEAL_PASSWORD), else the CA's, as serve
+    opens it."""
     from pipdocs.document.pipeline import build_pdf
     from pipdocs.pki.seal import issue_seal
     from pipdocs.web.access import find_user, make_token
@@ -194,7 +197,8 @@ def serve_demo(out_dir: Path | None = None, lang: str = "zh", host: str = "127.0
     (out / "data").mkdir(parents=True, exist_ok=True)
     ca_dir, ca_password = open_ca(out / "data", None, secret(settings.ca_password),
                                   plan.organisation or "pipdocs demo")
-    issue_seal(ca_dir, ca_password, secret(settings.seal_password))  # as serve opens it
+    issue_seal(ca_dir, ca_password,  # as serve opens it
+               seal_password or secret(settings.seal_password))
     progress(f"1/3 the {lang} example plan as a prepared PDF (LibreOffice)…")
     pdf = build_pdf(plan, out / "plan.pdf")
 

@@ -93,3 +93,33 @@ def test_output_file_type_checks_while_parsing(tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["pdf", str(plan), "-o", str(out)])
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert result.exit_code == 2 and len(lines) == 1 and words in lines[0], lines
+
+
+def test_only_the_edges_read_the_environment() -> None:
+    """Settings at the edge: the command line (and the web service's settings) read PIPDOCS_*
+    and the locale; library modules take what they are given (core.settings)."""
+    import re
+
+    package = Path(__file__).resolve().parent.parent / "pipdocs"
+    reads = re.compile(r"os\.environ|getenv\(|from os import .*environ")
+    found = [f"{path.relative_to(package)}:{n}" for path in sorted(package.rglob("*.py"))
+             if path.relative_to(package).parts[0] not in ("cli", "web")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if reads.search(line)]
+    assert found == [], found
+
+
+def test_the_command_line_hands_its_environment_to_the_library(tmp_path: Path) -> None:
+    from pipdocs.core.settings import Settings, current, from_environment
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    result = CliRunner().invoke(cli, ["pdf", str(examples / "sales-en.yaml"), "-o",
+                                      str(tmp_path / "x.pdf")],
+                                env={"PIPDOCS_SOFFICE": str(tmp_path / "none")})
+    assert result.exit_code == 2, result.output
+    assert f"PIPDOCS_SOFFICE={tmp_path / 'none'} is not an executable" in result.output
+    assert current() == Settings()  # an in-process caller does not inherit the run's settings
+    env = {"PIPDOCS_CACHE_DIR": " ", "XDG_CACHE_HOME": "/x", "LANG": "zh_CN.UTF-8",
+           "PIPDOCS_LO_ENGINE": "cli", "PIPDOCS_POLICY": "p.yaml"}
+    assert from_environment(env) == Settings(cache_dir=Path("/x/pipdocs"), language="zh",
+                                             engine="cli", policy=Path("p.yaml"))

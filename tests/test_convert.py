@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from pipdocs.conversion.factory import LocalPool
 from pipdocs.conversion.pool import Job, Pool
 from pipdocs.conversion.soffice import MISSING, convert_docx_to_pdf
 from pipdocs.core.errors import ConversionError
+from pipdocs.core.settings import configure, current
 
 pytestmark = pytest.mark.skipif(
     subprocess.run(["sh", "-c", "command -v soffice"], capture_output=True).returncode != 0,
@@ -40,11 +42,20 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 @pytest.fixture
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def own_cache(tmp_path: Path) -> Iterator[Path]:
     """A private profile cache, so the test can find (and kill) exactly its own workers."""
     cache = tmp_path / "cache"
-    monkeypatch.setenv("PIPDOCS_CACHE_DIR", str(cache))
-    return cache
+    previous = configure(current(), cache_dir=cache)
+    yield cache
+    configure(previous)
+
+
+@pytest.fixture
+def office() -> Iterator[Callable[..., object]]:
+    """Settings for this test only, as the command line would configure them."""
+    previous = current()
+    yield lambda **changes: configure(previous, **changes)
+    configure(previous)
 
 
 def test_single_document_text_and_embedded_fonts(docs: list[Path], tmp_path: Path) -> None:
@@ -59,25 +70,26 @@ def test_single_document_text_and_embedded_fonts(docs: list[Path], tmp_path: Pat
 
 
 def test_missing_libreoffice_is_one_clear_line(monkeypatch: pytest.MonkeyPatch,
-                                               docs: list[Path], tmp_path: Path) -> None:
-    monkeypatch.setenv("PIPDOCS_SOFFICE", str(tmp_path / "no-soffice"))
+                                               docs: list[Path], tmp_path: Path,
+                                               office: Callable[..., object]) -> None:
+    office(soffice=str(tmp_path / "no-soffice"))
     with pytest.raises(ConversionError) as info:
         convert_docx_to_pdf(docs[0], tmp_path / "x.pdf")
     assert MISSING in str(info.value) and "\n" not in str(info.value)
-    monkeypatch.delenv("PIPDOCS_SOFFICE")
+    office(soffice=None)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr("pipdocs.conversion.soffice._CANDIDATES", ())
     with pytest.raises(ConversionError, match="make setup"):
         convert_docx_to_pdf(docs[0], tmp_path / "x.pdf")
 
 
-def test_hung_soffice_is_killed_with_its_children(monkeypatch: pytest.MonkeyPatch,
-                                                  docs: list[Path], tmp_path: Path) -> None:
+def test_hung_soffice_is_killed_with_its_children(docs: list[Path], tmp_path: Path,
+                                                  office: Callable[..., object]) -> None:
     fake = tmp_path / "soffice"
     marker = tmp_path / "child.pid"
     fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {marker}\nwait\n")
     fake.chmod(0o755)
-    monkeypatch.setenv("PIPDOCS_SOFFICE", str(fake))
+    office(soffice=str(fake))
     with pytest.raises(ConversionError, match="did not finish a document in 1 s"):
         convert_docx_to_pdf(docs[0], tmp_path / "x.pdf", timeout=1)
     child = int(marker.read_text())

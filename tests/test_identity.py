@@ -77,3 +77,43 @@ def test_ca_issue_accepts_every_address_the_plan_accepts(tmp_path: Path,
                                      "a@example.c"])
 def test_not_an_email(address: str) -> None:
     assert not is_email(address)
+
+
+def test_a_plus_tag_reaches_the_same_mailbox() -> None:
+    from pipdocs.core.identity import mailbox
+
+    assert mailbox(" Zhao.Lei+mgr@X.com ") == mailbox("zhao.lei@x.com") == "zhao.lei@x.com"
+    assert mailbox("a+b+c@x.com") == "a@x.com"
+    assert mailbox("zhao.lei@x.com") != mailbox("zhao.lei@y.com")
+    assert not same_email("zhao.lei+mgr@x.com", "zhao.lei@x.com")  # identity stays exact
+
+
+@pytest.mark.parametrize("language,words", [
+    ("en", "manager.email: Zhao.Lei+mgr@{domain} reaches the same mailbox as the employee's"),
+    ("zh", "manager.email: Zhao.Lei+mgr@{domain} 与员工的邮箱"),
+])
+def test_two_roles_may_not_share_a_mailbox_through_a_plus_tag(
+        tmp_path: Path, language: str, words: str) -> None:
+    """The manager of Zhao Lei's plan given as zhao.lei+mgr@...: one person would receive and
+    sign as two. Refused at validation, naming the field, in the plan's language."""
+    import json
+
+    import yaml
+
+    from pipdocs.cli.main import cli
+    from pipdocs.core.errors import PlanInvalid
+
+    root = Path(__file__).resolve().parent.parent
+    data = yaml.safe_load((root / "examples" / f"sales-{language}.yaml").read_text("utf-8"))
+    domain = data["employee"]["email"].split("@")[1]
+    data["employee"]["email"] = f"zhao.lei@{domain}"
+    data["manager"]["email"] = f"Zhao.Lei+mgr@{domain}"
+    with pytest.raises(PlanInvalid) as caught:
+        plan_from_data(data)
+    assert [p.path for p in caught.value.problems] == ["manager.email"]
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(data, default=str, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(plan_file)], env={"LANG": "C.UTF-8"})
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and words.format(domain=domain) in lines[0], lines

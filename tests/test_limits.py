@@ -5,7 +5,12 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import io
 import json
+import os
+import subprocess
+import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -326,3 +331,200 @@ def test_a_problem_quoting_user_text_stays_one_line(tmp_path: Path) -> None:
     assert code == 1 and len(lines) == 2, lines
     assert all(line.startswith("error: ") for line in lines), lines
     assert any("more\\x0aVerdict: VALID" in line for line in lines), lines
+
+
+# --- inputs that are not files ----------------------------------------------------------------
+
+CASE_INPUTS = Path(__file__).resolve().parent.parent / "examples" / "case-zh"
+
+
+def pipdocs_run(args: list[str], cwd: Path, env: dict[str, str] | None = None
+                ) -> subprocess.CompletedProcess[str]:
+    """``pipdocs ARGS`` in a child process: a hang is a failed test, not a stuck suite."""
+    environ = {**os.environ, "LANG": "C.UTF-8", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "pipdocs", *args], cwd=cwd, env=environ,
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def signer_key(ca_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from helpers import CA_PASSWORD, KEY_PASSWORD
+
+    from pipdocs.pki.ca import issue_signer
+
+    out = tmp_path_factory.mktemp("fifo-key") / "employee.p12"
+    issue_signer(ca_dir, "Zhao Lei", "zhao.lei@example.com", out, CA_PASSWORD, KEY_PASSWORD)
+    return out
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_every_command_that_reads_a_pdf_refuses_a_pipe_or_a_device(
+        tmp_path: Path, ca_dir: Path, signer_key: Path, special: str) -> None:
+    """A FIFO would block the read for ever and /dev/zero would fill memory: each is refused
+    in one line, exit 2, before anything is read."""
+    from helpers import ENV
+
+    if special == "fifo":
+        os.mkfifo(tmp_path / "in.pdf")
+        target = "in.pdf"
+    else:
+        target = special
+    commands = [
+        ["verify", target],
+        ["sign", target, "--role", "employee", "--key", str(signer_key), "-o", "out.pdf",
+         "--tsa-dir", str(ca_dir)],
+        ["archive", "status", target],
+        ["archive", "refresh", target, "--tsa-dir", str(ca_dir)],
+        ["case", "verify", target],
+        ["checkin", target, str(CASE_INPUTS / "checkin-1.yml"), "-o", "out.pdf"],
+        ["evaluate", target, str(CASE_INPUTS / "evaluation.yml"), "-o", "out.pdf"],
+        ["revise", target, str(CASE_INPUTS / "plan-v2-zh.yaml"), "--reason", "x", "-o",
+         "out.pdf"],
+        ["refusal", target, str(write_refusal(tmp_path)), "-o", "out.pdf"],
+    ]
+    for args in commands:
+        done = pipdocs_run(args, tmp_path, ENV)
+        lines = (done.stdout + done.stderr).strip().splitlines()
+        assert done.returncode == 2, (args, lines)
+        assert lines == [f"error: {target}: not a regular file; pass the PDF itself, not a pipe"
+                         " or a device"], (args, lines)
+    assert not (tmp_path / "out.pdf").exists()
+    done = pipdocs_run(["verify", str(CASE_INPUTS / "01-plan.pdf"), "--policy", target], tmp_path)
+    lines = done.stderr.splitlines()
+    assert done.returncode == 2 and len(lines) == 1, lines
+    assert lines[0].startswith("error: ") and lines[0].endswith(
+        f"{target}: not a regular file; pass the signing policy itself, not a pipe or a"
+        " device"), lines
+
+
+def write_refusal(folder: Path) -> Path:
+    path = folder / "refusal.yaml"
+    path.write_text("date: 2025-10-08\ndocument: plan\ndelivered: 当面送达\nreason: 目标过高\n"
+                    "witness: {name: 王芳, title: 行政主管}\n", encoding="utf-8")
+    return path
+
+
+def test_bulk_plans_folder_skips_pipes_and_devices(tmp_path: Path) -> None:
+    """A pipe or a link to a device among the signed plans is not read (it would hang)."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    os.mkfifo(plans / "fifo.pdf")
+    (plans / "zero.pdf").symlink_to("/dev/zero")
+    sheet = tmp_path / "week.csv"
+    sheet.write_text("计划编号,面谈日期,目标1进展,目标1状态,目标2进展,目标2状态,目标3进展,目标3状态,"
+                     "已提供的支持,直接上级反馈,下一步行动\n"
+                     "PIP-2026-0103-CASE,2025-12-03,x,按计划推进,y,按计划推进,z,按计划推进,1,好,\n",
+                     encoding="utf-8")
+    done = pipdocs_run(["bulk", "week.csv", "--plans", "plans", "-o", "out"], tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "no signed plan PIP-2026-0103-CASE" in done.stderr, done.stderr
+
+
+# --- decompression bombs ----------------------------------------------------------------------
+
+MB = 1 << 20
+
+
+def flatten(pdf: bytes) -> bytes:
+    """The PDF rewritten as one revision: a file as its author hands it over to be signed."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.pdf_utils.writer import copy_into_new_writer
+
+    out = io.BytesIO()
+    copy_into_new_writer(PdfFileReader(io.BytesIO(pdf), strict=False)).write(out)
+    return out.getvalue()
+
+
+def deflated(head: bytes, blanks: int, tail: bytes = b"") -> bytes:
+    """``head``, ``blanks`` megabytes of spaces and ``tail``, deflated a megabyte at a time."""
+    z = zlib.compressobj(9)
+    block = b" " * MB
+    return (z.compress(head) + b"".join(z.compress(block) for _ in range(blanks))
+            + z.compress(tail) + z.flush())
+
+
+def plan_json_bomb(pdf: bytes, blanks: int) -> bytes:
+    """``pdf`` whose plan.json is followed by ``blanks`` MB of spaces (still valid JSON)."""
+    from pyhanko.pdf_utils import generic
+    from tamperkit import finish, incremental
+
+    writer = incremental(pdf)
+    spec = writer.root["/Names"]["/EmbeddedFiles"]["/Names"][1]
+    plan_json = spec["/EF"]["/F"].data
+    stream = generic.StreamObject({generic.pdf_name("/Type"): generic.pdf_name("/EmbeddedFile"),
+                                   generic.pdf_name("/Filter"): generic.pdf_name("/FlateDecode")},
+                                  encoded_data=deflated(plan_json, blanks))
+    ref = writer.add_object(stream)
+    spec["/EF"] = generic.DictionaryObject({generic.pdf_name("/F"): ref,
+                                            generic.pdf_name("/UF"): ref})
+    writer.update_container(spec)
+    return flatten(finish(writer))
+
+
+def peak_rss_mb(args: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """Peak resident memory (MB) of ``pipdocs ARGS``, measured by a parent of its own (the
+    test process's other children, LibreOffice among them, are not counted)."""
+    code = ("import json, resource, subprocess, sys\n"
+            "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "print(json.dumps([peak, done.returncode, done.stdout, done.stderr]))\n")
+    wrapped = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "pipdocs", *args],
+                             cwd=cwd, capture_output=True, text=True, check=True,
+                             env={**os.environ, "LANG": "C.UTF-8"})
+    peak, returncode, out, err = json.loads(wrapped.stdout)
+    return peak / 1024, subprocess.CompletedProcess(args, returncode, out, err)
+
+
+def test_a_signed_decompression_bomb_is_refused_with_little_memory(
+        tmp_path: Path, ca_dir: Path, tsa: Any) -> None:
+    """A 0.2 MB signed PDF whose plan.json inflates to 160 MB: verify decoded it all (over
+    1 GB peak) and judged the plan. Now reading stops at the cap, in one line, exit 2."""
+    from helpers import CA_PASSWORD, KEY_PASSWORD
+    from tamperkit import Identity, prepared_pdf, sign
+
+    from pipdocs.core.plan import load_plan
+    from pipdocs.pki.ca import issue_signer
+    from pipdocs.pki.tsa import CheckedHTTPTimeStamper
+    from pipdocs.signing.sign import load_signer
+
+    plan = load_plan(EXAMPLE.parent / "engineering-en.yaml")
+    employee = plan.person("employee")
+    p12 = tmp_path / "employee.p12"
+    issue_signer(ca_dir, employee.name, employee.email, p12, CA_PASSWORD, KEY_PASSWORD)
+    loaded = load_signer(p12, KEY_PASSWORD)
+    who = Identity(employee.name, employee.email, loaded.signer, p12, loaded)
+    bomb = plan_json_bomb(prepared_pdf(plan), blanks=160)
+    signed = sign(bomb, "sig_employee", who, CheckedHTTPTimeStamper(tsa.url, timeout=10),
+                  certify=True)
+    assert len(signed) < MB
+    (tmp_path / "bomb.pdf").write_bytes(signed)
+    peak, done = peak_rss_mb(["verify", "bomb.pdf", "--allow-incomplete", "--trust",
+                              str(ca_dir / "root.pem")], tmp_path)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert done.stderr.strip().splitlines() == [
+        "error: bomb.pdf: its compressed contents expand to more than 16 MB; a PIP document is"
+        " far smaller, so it is not read (a decompression bomb?)"], done.stderr
+    assert peak < 200, f"verify peaked at {peak:.0f} MB"
+
+
+def test_many_small_streams_add_up_to_the_cap(tmp_path: Path) -> None:
+    """The cap is on the total: 40 streams of 1 MB each pass one by one, not together."""
+    from pyhanko.pdf_utils import generic
+    from tamperkit import finish, incremental, prepared_pdf
+
+    from pipdocs.core.errors import InputError
+    from pipdocs.core.plan import load_plan
+    from pipdocs.document.pdfread import open_pdf
+
+    pdf = prepared_pdf(load_plan(EXAMPLE.parent / "engineering-en.yaml"))
+    open_pdf(pdf, "genuine.pdf")  # a genuine page decodes within the cap
+    writer = incremental(pdf)
+    keep = generic.ArrayObject()
+    for _ in range(40):
+        keep.append(writer.add_object(generic.StreamObject(
+            {generic.pdf_name("/Filter"): generic.pdf_name("/FlateDecode")},
+            encoded_data=deflated(b"", 1))))
+    writer.root["/PieceInfo"] = keep
+    writer.update_root()
+    with pytest.raises(InputError, match="many.pdf: its compressed contents expand to more"):
+        open_pdf(finish(writer), "many.pdf")

@@ -88,3 +88,28 @@ def test_a_forged_line_never_reaches_any_output(kit: tk.Kit, hostile_p12: Path,
     cli_out = CliRunner().invoke(cli, ["verify", str(out), "--trust", str(kit.root)]).output
     assert [line for line in cli_out.splitlines() if line.strip().startswith("Verdict")] == \
         verdicts
+
+
+def test_bidi_in_a_comment_is_shown_escaped_not_dropped() -> None:
+    """An employee's comment with a right-to-left override lost the character silently: the
+    record then read differently from what was typed. Now it is written out, like a name's."""
+    from pipdocs.core.policy import load_policy
+
+    typed = "I agree\u202e with goal 2\u2066 (\u200f)\u061c\u200b\u200e\r\nend\x1b"
+    reason = load_policy().reason("employee", "en", comment=typed)
+    assert reason.endswith("I agree\\u202e with goal 2\\u2066 (\\u200f)\\u061c\\u200b\\u200e"
+                           " end\\x1b"), reason
+    assert reason.isprintable()
+
+
+def test_a_comment_with_bidi_reaches_the_record_and_verify_escaped(kit: tk.Kit,
+                                                                   tmp_path: Path) -> None:
+    src = tmp_path / "in.pdf"
+    src.write_bytes(kit.doc.prepared)
+    out = tmp_path / "signed.pdf"
+    sign_pdf(src, out, role="employee", signer=kit.people["employee"].loaded,  # type: ignore[arg-type]
+             timestamper=kit.pki.timestamper, policy=kit.pki.policy,
+             comment="goal 2\u202e is unfair")
+    text = render_text(verify_pdf(out, [kit.root], allow_incomplete=True))
+    assert "goal 2\\u202e is unfair" in text, text
+    assert "\u202e" not in text

@@ -19,8 +19,9 @@ from typing import Any
 from cryptography import x509
 
 from pipdocs.core.errors import InputError, SigningRefused
-from pipdocs.core.files import read_input, write_atomic
+from pipdocs.core.files import not_regular, read_input, write_atomic
 from pipdocs.core.policy import Policy
+from pipdocs.document.pdfread import open_incremental, open_pdf
 
 ARCHIVE_FIELD = "archive_ts_{n}"
 
@@ -41,6 +42,8 @@ def pdf_files(paths: Sequence[Path]) -> list[Path]:
             found.extend(sorted(p for p in path.rglob("*.pdf") if p.is_file()))
         elif path.is_file():
             found.append(path)
+        elif path.exists():
+            raise not_regular(path, "PDF")  # a pipe or a device would hang or never end
         else:
             raise InputError(f"{path}: no such file or directory")
     return found
@@ -64,8 +67,6 @@ def refresh_pdf(path: Path, *, timestamper: Any, policy: Policy, trust: Sequence
                 out: Path | None = None) -> Refreshed:
     """Verify, then add fresh validation data and an archive timestamp (atomically, in place
     unless ``out``). SigningRefused when the record does not verify now."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.signers.pdf_signer import PdfTimeStamper, TimestampDSSContentSettings
     from pyhanko.sign.validation.dss import DocumentSecurityStore
 
@@ -78,14 +79,14 @@ def refresh_pdf(path: Path, *, timestamper: Any, policy: Policy, trust: Sequence
         first = report.problems[0].message if report.problems else report.verdict
         raise SigningRefused(f"{path}: not refreshed, the record does not verify ({first})")
     data = read_input(path, "PDF")
-    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    reader = open_pdf(data, path)
     certs = _certificates(reader) + tsa_certificates(timestamper)
     anchors = [x509.load_der_x509_certificate(a.dump()) for a in _anchors(trust, policy)]
     fresh = gather(certs + anchors, sources_for(timestamper, policy.tsa_timeout),
                    refuse_revoked=False)
     roots = [c for c in certs + anchors if c.issuer == c.subject]
     context = validation_context(fresh, roots, [c for c in certs if c.issuer != c.subject])
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    writer = open_incremental(data, path)
     DocumentSecurityStore.supply_dss_in_writer(
         writer, None, certs=[to_asn1(c) for c in certs if c.issuer != c.subject],
         ocsps=list(context.ocsps), crls=list(context.crls))

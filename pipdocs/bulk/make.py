@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from pipdocs.bulk.records import BulkOptions, RowOutcome, RunState
 from pipdocs.bulk.sheet import read_sheet
 from pipdocs.core.errors import InputError, PipdocsError
+from pipdocs.core.settings import Settings, configure, current
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
@@ -142,11 +143,13 @@ def _prepare_job(pdf: str, plan_json: str, out: str, terms: PrepareTerms) -> str
 HELPER_PRELOAD = ["pipdocs.document.pipeline", "pipdocs.document.prepare"]
 
 
-def _warm_up(run: int) -> None:
-    """Helper start-up: die with the run (a killed bulk must not leave helpers behind); the
-    heavy imports are already there (HELPER_PRELOAD, forked from the fork server)."""
+def _warm_up(run: int, settings: Settings) -> None:
+    """Helper start-up: die with the run (a killed bulk must not leave helpers behind) and take
+    its settings (the fork server never saw them); the heavy imports are already there
+    (HELPER_PRELOAD, forked from the fork server)."""
     from pipdocs.conversion.soffice import die_with
 
+    configure(settings)
     die_with(run)
     import pipdocs.document.pipeline  # noqa: F401  (already loaded when forked)
 
@@ -176,8 +179,8 @@ def _collect(pool: Pool, work: Path, out_dir: Path, todo: Todo, state: RunState,
     pending: dict[Future[str], tuple[int, Path, list[Path]]] = {}
 
     def start() -> ProcessPoolExecutor:
-        executor = ProcessPoolExecutor(helpers, initializer=_warm_up, initargs=(os.getpid(),),
-                                       mp_context=context)
+        executor = ProcessPoolExecutor(helpers, initializer=_warm_up,
+                                       initargs=(os.getpid(), current()), mp_context=context)
         for _ in range(helpers):  # start them now, not when the first PDF is ready
             executor.submit(_nothing)
         return executor

@@ -222,9 +222,15 @@ class PipdocsGroup(click.Group):
               help="Language of messages (default: the plan's, or zh when LANG is Chinese).")
 def cli(debug: bool, lang: str | None) -> None:
     """Performance Improvement Plans to Word and PDF, signed by employee, manager and HR."""
+    from pipdocs.core.settings import configure, from_environment
+
+    # The environment is read here, at the edge, once; the library is handed the result.
+    previous = configure(from_environment(os.environ))
     choose_language(lang)
     # In-process callers (tests, a web server) must not inherit this run's choice.
-    click.get_current_context().call_on_close(lambda: choose_language(None))
+    context = click.get_current_context()
+    context.call_on_close(lambda: choose_language(None))
+    context.call_on_close(lambda: configure(previous))
     import logging
 
     # Library loggers (pyHanko warns on stderr when nothing is configured) would break the

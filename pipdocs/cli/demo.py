@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +28,10 @@ def demo_command(out_dir: Path | None, lang: str, whole_case: bool, serve: bool,
     from pipdocs.demo import run_case_demo, run_demo, serve_demo
 
     if serve:
-        serve_demo(out_dir, lang, port=port, progress=click.echo)
+        from pipdocs.pki.seal import SEAL_PASSWORD_ENV
+
+        serve_demo(out_dir, lang, port=port, progress=click.echo,
+                   seal_password=os.environ.get(SEAL_PASSWORD_ENV) or None)
         return
 
     result = (run_case_demo if whole_case else run_demo)(out_dir, lang, progress=click.echo)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from pipdocs.core.errors import ConversionError
 from pipdocs.core.limits import DOC_TIMEOUT
+from pipdocs.core.settings import current
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
@@ -17,13 +17,13 @@ ENGINES = ("auto", "uno", "cli")
 def local_pool(workers: int | None = None, doc_timeout: float = DOC_TIMEOUT,
                engine: str | None = None, **options: int) -> Pool:
     """LibreOffice on this machine: ``uno`` (warm workers; the default when a Python with the
-    uno module exists) or ``cli`` (soffice batches). ``engine`` defaults to
-    ``$PIPDOCS_LO_ENGINE`` or auto. ``options``: recycle_after (uno), batch_size (cli)."""
+    uno module exists) or ``cli`` (soffice batches). ``engine`` defaults to the configured one
+    (``PIPDOCS_LO_ENGINE``, else auto). ``options``: recycle_after (uno), batch_size (cli)."""
     from pipdocs.conversion.batch import BatchPool
     from pipdocs.conversion.soffice import find_soffice
     from pipdocs.conversion.warm import WarmPool, uno_python
 
-    engine = engine or os.environ.get("PIPDOCS_LO_ENGINE") or "auto"
+    engine = engine or current().engine
     if engine not in ENGINES:
         raise ConversionError(f"unknown LibreOffice engine {engine!r}: use uno or cli")
     python = uno_python(find_soffice()) if engine != "cli" else None

@@ -28,6 +28,7 @@ from pathlib import Path
 from pipdocs.core.errors import ConversionError
 from pipdocs.core.files import check_output, read_input
 from pipdocs.core.limits import SINGLE_DOC_TIMEOUT, WORKER_STOP_TIMEOUT
+from pipdocs.core.settings import current
 
 MISSING = ("LibreOffice is not installed: run `make setup` or "
            "apt-get install libreoffice-writer-nogui")
@@ -36,9 +37,10 @@ _CANDIDATES = ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
                "/Applications/LibreOffice.app/Contents/MacOS/soffice")
 
 
-def find_soffice() -> str:
-    """The soffice executable: ``PIPDOCS_SOFFICE``, then PATH, then the usual install places."""
-    forced = os.environ.get("PIPDOCS_SOFFICE")
+def find_soffice(forced: str | None = None) -> str:
+    """The soffice executable: ``forced``, else the configured one (``PIPDOCS_SOFFICE``), then
+    PATH, then the usual install places."""
+    forced = forced or current().soffice
     if forced:
         if shutil.which(forced):
             return str(shutil.which(forced))
@@ -54,12 +56,9 @@ def find_soffice() -> str:
 
 
 def cache_dir() -> Path:
-    """Where LibreOffice profiles are kept: ``PIPDOCS_CACHE_DIR`` or ~/.cache/pipdocs."""
-    env = os.environ.get("PIPDOCS_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pipdocs"
+    """Where LibreOffice profiles are kept: the configured directory (``PIPDOCS_CACHE_DIR``,
+    else $XDG_CACHE_HOME/pipdocs) or ~/.cache/pipdocs."""
+    return current().profiles()
 
 
 @contextlib.contextmanager

@@ -23,6 +23,7 @@ from pipdocs.conversion.pool import Job, Pool
 from pipdocs.conversion.soffice import find_soffice, kill_group, profile_slot
 from pipdocs.core.errors import ConversionError
 from pipdocs.core.limits import DOC_TIMEOUT, WORKER_START_TIMEOUT, WORKER_STOP_TIMEOUT
+from pipdocs.core.settings import current
 
 #: Documents a warm LibreOffice converts before it is restarted (bounds its memory growth).
 RECYCLE_AFTER = 200
@@ -30,10 +31,10 @@ RECYCLE_AFTER = 200
 START_ATTEMPTS = 3
 
 
-def uno_python(soffice: str) -> str | None:
-    """A Python that can ``import uno`` (for warm workers): PIPDOCS_UNO_PYTHON, LibreOffice's
-    own, or the system python3. None when there is none."""
-    forced = os.environ.get("PIPDOCS_UNO_PYTHON")
+def uno_python(soffice: str, forced: str | None = None) -> str | None:
+    """A Python that can ``import uno`` (for warm workers): ``forced``, else the configured one
+    (PIPDOCS_UNO_PYTHON), else LibreOffice's own or the system python3. None when none can."""
+    forced = forced or current().uno_python
     candidates = [forced] if forced else [
         str(Path(os.path.realpath(soffice)).parent / "python"), "/usr/bin/python3",
         shutil.which("python3")]
@@ -131,7 +132,7 @@ class WarmPool(Pool):
                 warm.proc.wait(timeout=WORKER_STOP_TIMEOUT)
         kill_group(warm.proc)
         # a killed soffice leaves its pipe's socket file behind
-        for tmp in {tempfile.gettempdir(), os.environ.get("TMPDIR") or "/tmp"}:
+        for tmp in {tempfile.gettempdir(), "/tmp"}:  # gettempdir() is $TMPDIR when usable
             with contextlib.suppress(OSError):
                 (Path(tmp) / f"OSL_PIPE_{os.getuid()}_{warm.pipe}").unlink()
         for stream in (warm.proc.stdin, warm.proc.stdout, warm.log):

@@ -86,12 +86,27 @@ INPUT_WORDS = (N_("file"), N_("check the path"), N_("plan file"), N_("PDF"), N_(
                N_("check --key"), N_("trust anchor"), N_("pass the CA's root.pem"))
 
 
+def not_regular(path: Path, what: str = "file") -> InputError:
+    """The one-line error for a pipe, a socket or a device named where a file is read."""
+    return InputError(tr("{path}: not a regular file; pass the {what} itself, not a pipe or a"
+                         " device").format(path=path, what=tr(what)))
+
+
 def read_input(path: Path, what: str = "file", hint: str = "check the path") -> bytes:
-    """The bytes of an input file; InputError (exit 2) saying which file and what to do."""
+    """The bytes of an input file; InputError (exit 2) saying which file and what to do.
+
+    Only a regular file is read: a FIFO would block for ever and a device (/dev/zero) would be
+    read until memory runs out. The file is opened without blocking and checked on the open
+    descriptor, so nothing can be swapped in between the check and the read.
+    """
     # ``what`` and ``hint`` are message ids too: callers mark theirs with N_.
     values = {"path": path, "what": tr(what), "hint": tr(hint)}
     try:
-        return Path(path).read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise not_regular(path, what)
+            return handle.read()
     except FileNotFoundError as exc:
         raise InputError(tr("{path}: {what} not found; {hint}").format(**values)) from exc
     except IsADirectoryError as exc:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import gettext
-import os
 from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+
+from pipdocs.core.settings import current
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "pipdocs"
@@ -26,13 +27,9 @@ _plan: ContextVar[str | None] = ContextVar("pipdocs_plan_language", default=None
 
 
 def environment_language() -> str:
-    """zh when the process locale is Chinese (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, in that
-    order, as gettext reads them), else en."""
-    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "").strip()
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    """The locale's language as the edge read it (core.settings: zh when the locale is
+    Chinese), else en."""
+    return current().language or "en"
 
 
 def message_language() -> str:

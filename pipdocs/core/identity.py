@@ -35,6 +35,16 @@ def same_email(a: str | None, b: str | None) -> bool:
     return bool(email_key(a)) and email_key(a) == email_key(b)
 
 
+def mailbox(value: str | None) -> str:
+    """The mailbox an address delivers to: ``email_key`` without a ``+tag`` in the local part
+    (``Zhao.Lei+mgr@x.com`` reaches ``zhao.lei@x.com``). Two roles of one plan must not share a
+    mailbox, or one person could receive, and sign, as two. Identity matching (a certificate
+    against the plan) stays exact: this key only tells people apart."""
+    key = email_key(value)
+    local, at, domain = key.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}" if at and local else key
+
+
 def _asn1(cert: Any) -> Any:
     """An asn1crypto certificate from either library's certificate object (or DER bytes)."""
     from asn1crypto import x509 as asn1_x509

@@ -31,6 +31,16 @@ LONG_DETAIL = 200
 NAME_TREE_DEPTH = 32
 NAME_TREE_NODES = 10_000
 
+#: Bytes all the compressed streams of one PDF may expand to while pipdocs reads it (verify,
+#: sign, the lifecycle and archive commands). A PIP's page contents, attachments and
+#: validation data decode to tens of kilobytes; a 0.7 MB "bomb" of deflated zeros expands to
+#: gigabytes. Each reader stops at this total (and no single stream may exceed it), so memory
+#: stays bounded whatever the file claims.
+PDF_DECODED_BYTES = 16 * 1024 * 1024
+#: ... or this many times the file's own size, when that is more (a large genuine file with
+#: many pages). A bomb is small by design, so the fixed total is what stops it.
+PDF_DECODED_RATIO = 4
+
 
 def cut(text: str, limit: int = LONG_DETAIL) -> str:
     """``text`` shortened to ``limit`` characters for a one-line message."""

@@ -28,7 +28,7 @@ from pydantic import (
 from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.i18n import N_, plan_language, tr
-from pipdocs.core.identity import EMAIL_HINT, email_key, is_email
+from pipdocs.core.identity import EMAIL_HINT, email_key, is_email, mailbox
 from pipdocs.core.names import LANGUAGES as LANGUAGES  # re-exported: callers import them here
 from pipdocs.core.names import ROLES as ROLES
 from pipdocs.core.names import SIG_MARKER as SIG_MARKER
@@ -359,18 +359,32 @@ def _cross_problems(data: dict[str, Any], plan: Plan | None) -> list[Problem]:
         problems.append(Problem("goals", tr(
             "has {count} goals; at most {max}: focus on the 2-3 key improvement points").format(
                 count=len(goals), max=MAX_GOALS)))
-    seen: dict[str, str] = {}
+    return problems + _shared_mailboxes(data)
+
+
+def _shared_mailboxes(data: dict[str, Any]) -> list[Problem]:
+    """A problem for each role whose e-mail reaches an earlier role's mailbox (same address up
+    to case, or up to a ``+tag``): one person must not receive and sign as two."""
+    problems: list[Problem] = []
+    seen: dict[str, tuple[str, str]] = {}
     for role in ROLES:
         party = data.get(role)
         email = party.get("email") if isinstance(party, dict) else None
-        if isinstance(email, str) and email.strip():
-            key = email_key(email)
-            if key in seen:
-                problems.append(Problem(f"{role}.email", tr(
-                    "is the same as the {other}'s e-mail; employee, manager and HR must be"
-                    " three different people").format(other=tr(_PARTY[seen[key]]))))
-            else:
-                seen[key] = role
+        if not (isinstance(email, str) and email.strip()):
+            continue
+        first = seen.setdefault(mailbox(email), (role, email))
+        if first[0] == role:
+            continue
+        other = tr(_PARTY[first[0]])
+        if email_key(email) == email_key(first[1]):
+            text = tr("is the same as the {other}'s e-mail; employee, manager and HR must be"
+                      " three different people").format(other=other)
+        else:
+            text = tr("{email} reaches the same mailbox as the {other}'s {first} (a +tag or"
+                      " capitals do not make another person); employee, manager and HR must be"
+                      " three different people").format(email=email.strip(), other=other,
+                                                        first=first[1].strip())
+        problems.append(Problem(f"{role}.email", text))
     return problems
 
 

@@ -7,7 +7,6 @@ path (``--policy``), ``$PIPDOCS_POLICY``, the copy packaged in a wheel
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -15,12 +14,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipdocs.core.errors import InputError
-from pipdocs.core.i18n import tr
+from pipdocs.core.files import read_input
+from pipdocs.core.i18n import N_, tr
 from pipdocs.core.plan import LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
+from pipdocs.core.settings import current
+from pipdocs.core.text import one_line_shown
 
 PACKAGED_POLICY, REPO_POLICY = shipped("signing", "policy.yaml")
-POLICY_ENV = "PIPDOCS_POLICY"
 
 Colour = tuple[float, float, float]
 #: An employee's comment: the document promises "up to 500 characters" (a 10,000-character
@@ -225,11 +226,9 @@ class Policy(_Model):
 
 
 def _one_line(text: str | None) -> str:
-    """A reason is one line in every viewer and report: whitespace runs (newlines, tabs) become
-    one space and control characters go."""
-    if not text:
-        return ""
-    return " ".join("".join(ch for ch in text if ch.isspace() or ch.isprintable()).split())
+    """A reason is one line in every viewer and report, and shows what was typed: bidi and
+    control characters are written escaped (``\\u202e``), never dropped (core.text)."""
+    return one_line_shown(text)
 
 
 def _lang(language: str) -> str:
@@ -238,9 +237,9 @@ def _lang(language: str) -> str:
 
 def default_policy_path() -> Path:
     """Where the policy comes from when no path is given."""
-    env = os.environ.get(POLICY_ENV)
-    if env:
-        return Path(env)
+    configured = current().policy  # PIPDOCS_POLICY, read by the command line
+    if configured:
+        return configured
     if PACKAGED_POLICY.is_file():
         return PACKAGED_POLICY
     return REPO_POLICY
@@ -262,11 +261,10 @@ def load_policy(path: Path | str | None = None) -> Policy:
 def _load_cached(path: str) -> Policy:
     import yaml
 
+    raw = read_input(Path(path), N_("signing policy"), N_("pass --policy FILE"))  # not a pipe
     try:
-        data: Any = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"{path}: signing policy not found; pass --policy FILE") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+        data: Any = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise InputError(f"{path}: cannot read the signing policy ({exc})") from exc
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: YAML syntax error in the signing policy: {exc}") from exc

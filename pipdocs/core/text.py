@@ -62,6 +62,19 @@ def escape_controls(text: str) -> str:
     )
 
 
+def one_line_shown(text: str | None) -> str:
+    """``text`` as one line that hides nothing: whitespace runs (line breaks, tabs) become one
+    space, and every other character that does not print (a bidi override, a zero-width or
+    control character) is written as ``\\uNNNN`` / ``\\xNN``, so a reader sees that it was there
+    instead of text reordered by it, and nothing the writer typed disappears silently."""
+    if not text:
+        return ""
+    joined = " ".join(text.split())
+    if joined.isprintable():
+        return joined
+    return "".join(ch if ch.isprintable() else _escaped(ch) for ch in joined)
+
+
 def display_width(text: str) -> int:
     """Terminal columns of ``text``: a CJK (wide or full-width) character takes two, so plain
     text tables of Chinese names line up."""

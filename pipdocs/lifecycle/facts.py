@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from pipdocs.core.errors import InputError
+from pipdocs.core.files import not_regular
 from pipdocs.core.i18n import tr
 from pipdocs.lifecycle.records import Document, read_document
 
@@ -28,6 +29,8 @@ def case_files(paths: Iterable[Path]) -> list[Path]:
             out += sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
         elif path.is_file():
             out.append(path)
+        elif path.exists():
+            raise not_regular(path, "PDF")  # a pipe or a device would hang or never end
         else:
             raise InputError(tr("{path}: no such file or folder; check the path").format(
                 path=path))

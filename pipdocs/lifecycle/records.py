@@ -9,7 +9,6 @@ what ``case verify`` chains. A plan PDF has no record: it is version 1 of its pl
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -103,21 +102,24 @@ def read_document(path: Path) -> Document:
     """Read a PIP PDF's kind, plan and record from the revision its signatures cover (the
     verifier's :func:`~pipdocs.verification.attachments.verified_attachments`: nothing appended
     after the last signature is read); verify_pdf judges whether that revision holds."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
     from pipdocs.core.files import read_input
+    from pipdocs.document.pdfread import TooLarge, open_pdf
     from pipdocs.document.record import RECORD_ATTACHMENT, parse_record
     from pipdocs.verification.attachments import verified_attachments
 
     path = Path(path)
     raw = read_input(path, "PDF")
     try:
+        reader = open_pdf(raw, path)
         files = verified_attachments(raw, (PLAN_ATTACHMENT, RECORD_ATTACHMENT))
         plans, records = files[PLAN_ATTACHMENT], files[RECORD_ATTACHMENT]
-        reader = PdfFileReader(io.BytesIO(raw), strict=False)
+    except TooLarge:
+        raise
     except NameTreeTooLarge as exc:
         raise InputError(f"{path}: the PDF's attachment list is too deep or too large to be"
                          " genuine") from exc
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - any parser failure: not a usable PDF
         raise InputError(tr("{file}: not a readable PDF ({error}); check the file").format(
             file=path, error=type(exc).__name__)) from exc

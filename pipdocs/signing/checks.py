@@ -79,7 +79,7 @@ def check_document(data: bytes, reader: Any, plan: Plan, policy: Policy, source:
         raise SigningRefused(f"{source}: {findings[0].en}; do not sign it, ask HR for a copy"
                              " made by 'pipdocs pdf'")
     sealed = any(name == SEAL_FIELD for name in signature_fields(reader))
-    if getattr(policy, "seal", "optional") == "required" and not sealed:
+    if policy.seal == "required" and not sealed:
         raise SigningRefused(f"{source}: the organisation's seal is missing and the signing"
                              " policy requires it; do not sign it, ask HR for a sealed copy")
 

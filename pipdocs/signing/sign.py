@@ -218,11 +218,12 @@ def _open(path: Path, policy: Policy) -> _Opened:
 
 
 def _open_bytes(data: bytes, source: str, policy: Policy) -> _Opened:
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
 
+    from pipdocs.document.pdfread import TooLarge, open_incremental
+
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+        writer = open_incremental(data, source)
         reader = writer.prev
         if reader.encrypted:
             raise InputError(f"{source}: is encrypted; sign the unencrypted PDF from 'pipdocs pdf'")
@@ -232,6 +233,8 @@ def _open_bytes(data: bytes, source: str, policy: Policy) -> _Opened:
         kind = document_kind(reader.root)
     except PdfError as exc:
         raise InputError(f"{source}: not a readable PDF ({exc}); check the file") from exc
+    except TooLarge:
+        raise
     except InputError as exc:
         raise InputError(f"{source}: {exc}") from exc
     return _Opened(data, writer, fields, plan, effective, SEAL_FIELD in fields, kind)

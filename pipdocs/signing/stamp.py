@@ -12,7 +12,6 @@ A stamp therefore costs milliseconds after the first, and its text stays extract
 from __future__ import annotations
 
 import io
-import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.policy import StampLayout
+from pipdocs.core.settings import ENVIRONMENT, current
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",  # Debian/Ubuntu fonts-noto-cjk
@@ -30,7 +30,6 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
     "/Library/Fonts/NotoSansCJKsc-Regular.otf",
 )
-FONT_ENV = "PIPDOCS_STAMP_FONT"
 ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))  # digits etc.: times differ, glyphs don't
 
 
@@ -79,18 +78,24 @@ def _face_names(face: Any) -> set[str]:
     return names
 
 
-@lru_cache(maxsize=4)
 def open_font(path: str | None = None, face_name: str = "Noto Sans CJK SC") -> _FontSource:
-    """Open the stamp font once per process; inside a collection, pick the face by name."""
-    import uharfbuzz as hb
-
-    candidates = [path] if path else [os.environ.get(FONT_ENV, "")] + list(FONT_CANDIDATES)
+    """The stamp font: ``path`` (the policy's stamp.font), else the configured one
+    (PIPDOCS_STAMP_FONT), else the first of the usual places; opened once per process."""
+    candidates = [path] if path else [current().stamp_font or ""] + list(FONT_CANDIDATES)
     found = next((p for p in candidates if p and Path(p).is_file()), None)
     if found is None:
         raise InputError(
             "no CJK font for the signature stamp: install fonts-noto-cjk, or set stamp.font in"
-            f" the signing policy (or {FONT_ENV}) to a .ttf/.otf/.ttc file"
+            f" the signing policy (or {ENVIRONMENT['stamp_font']}) to a .ttf/.otf/.ttc file"
         )
+    return _open_font_file(found, face_name)
+
+
+@lru_cache(maxsize=4)
+def _open_font_file(found: str, face_name: str) -> _FontSource:
+    """The font file opened; inside a collection, the face picked by name."""
+    import uharfbuzz as hb
+
     blob = hb.Blob.from_file_path(found)
     count = hb.Face(blob).count
     index = 0

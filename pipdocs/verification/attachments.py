@@ -9,15 +9,13 @@ trail, or a forgery that :mod:`.revisions` rejects) cannot change what they read
 
 from __future__ import annotations
 
-from io import BytesIO
 from pathlib import Path
 from typing import Any
-
-from pyhanko.pdf_utils.reader import PdfFileReader
 
 from pipdocs.core.attachments import attachments_named
 from pipdocs.core.files import read_input
 from pipdocs.core.names import PLAN_ATTACHMENT, SEAL_FIELD, SIGNATURE_FIELDS, TERMS_ATTACHMENT
+from pipdocs.document.pdfread import open_pdf
 
 RECORD_NAME = "document.json"  # pipdocs.document.record.RECORD_ATTACHMENT
 READ = (PLAN_ATTACHMENT, TERMS_ATTACHMENT, RECORD_NAME)
@@ -27,7 +25,7 @@ _SIGNED_FIELDS = {*SIGNATURE_FIELDS.values(), SEAL_FIELD}
 def signed_prefix(data: bytes, reader: Any | None = None) -> bytes:
     """The file as its last plan signature (or the seal) left it; the whole file when no plan
     signature is readable (then nothing was verified, and verify says so)."""
-    reader = reader or PdfFileReader(BytesIO(data), strict=False)
+    reader = reader or open_pdf(data, "PDF")
     ends = []
     for sig in reader.embedded_signatures:
         try:
@@ -45,5 +43,5 @@ def verified_attachments(source: Path | bytes, names: tuple[str, ...] = READ,
     Raises what pyHanko raises for an unreadable PDF, and NameTreeTooLarge for a hostile tree."""
     data = source if isinstance(source, bytes) else read_input(Path(source), "PDF")
     prefix = signed_prefix(data)
-    root = PdfFileReader(BytesIO(prefix), strict=False).root
+    root = open_pdf(prefix, source if isinstance(source, Path) else "PDF").root
     return {name: attachments_named(root, name) for name in names}

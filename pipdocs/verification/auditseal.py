@@ -26,12 +26,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
-from io import BytesIO
 from typing import Any
 
 from pyhanko.sign.diff_analysis import ModificationLevel
 
 from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_SEAL_FIELD, chain_problems
+from pipdocs.document.pdfread import open_pdf
 
 Trouble = tuple[str, str]  # (English, Chinese)
 
@@ -87,7 +87,6 @@ def _end(emb: Any) -> int:
 def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
     """The seal when a revision adds ``audit.json`` under a document timestamp, followed by
     nothing but archive refreshes (document timestamps)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
 
     revisions = reader.xrefs.total_revisions
     if revisions < 2 or AUDIT_ATTACHMENT not in _attachments(reader.root):
@@ -110,7 +109,7 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
     seal = AuditSeal(prefix, None, sigs[at])
     view = reader
     if _end(sigs[at]) < len(data):  # the seal's status, refreshes: checked on what it sealed
-        view = PdfFileReader(BytesIO(data[: _end(sigs[at])]), strict=False)
+        view = open_pdf(data[: _end(sigs[at])], "the sealed revision")
         seal = AuditSeal(prefix, None, view.embedded_signatures[at], sealed_reader=view,
                          refreshes=list(sigs[at + 1:]), stamp_in_file=sigs[at])
     spec = _attachments(view.root)[AUDIT_ATTACHMENT].get_object()

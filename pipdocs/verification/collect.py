@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from pipdocs.core.identity import cert_identity, same_email
 from pipdocs.core.limits import NAME_TREE_NODES, SHORT_DETAIL, cut
 from pipdocs.core.names import PLAN_ATTACHMENT, SEAL_FIELD
 from pipdocs.core.plan import SIGNATURE_FIELDS, Party
+from pipdocs.document.pdfread import TooLarge, open_pdf
 from pipdocs.verification.report import CertInfo, PlanMatch, Problem, SignatureReport, TimestampInfo
 from pipdocs.verification.words import TRUST_WORDS, describe_modifications
 
@@ -67,8 +67,10 @@ def read_pdf(path: Path) -> tuple[bytes, PdfFileReader]:
     if b"%PDF-" not in data[:1024]:
         raise InputError(f"{path}: not a PDF file (no %PDF header); pass the signed plan PDF")
     try:
-        reader = PdfFileReader(BytesIO(data), strict=True)
+        reader = open_pdf(data, path, strict=True)
         _ = reader.root, reader.xrefs.total_revisions
+    except TooLarge:
+        raise
     except Exception as exc:  # noqa: BLE001 - any parser failure means the file is unusable
         raise InputError(
             f"{path}: not a readable PDF ({type(exc).__name__}: {str(exc)[:SHORT_DETAIL]}); it is"

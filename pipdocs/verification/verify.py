@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from io import BytesIO
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +22,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pipdocs.core.errors import InputError
 from pipdocs.core.plan import ROLES, Party
 from pipdocs.core.version import __version__
+from pipdocs.document.pdfread import open_pdf
 from pipdocs.pki.seal import SEAL_P12
 from pipdocs.verification import checks, document_checks, ltv, ltvsteps
 from pipdocs.verification.auditseal import (
@@ -60,6 +60,12 @@ class VerifyPolicy(Protocol):
     @property
     def seal(self) -> str: ...
 
+    @property
+    def audit(self) -> str: ...
+
+    @property
+    def pades_level(self) -> str: ...
+
     def trust_anchor_paths(self) -> list[Path]: ...
 
 
@@ -87,13 +93,14 @@ def verify_pdf(
     if attached is not None:  # a verification record made by verify --report X.pdf
         return verify_evidence(path, data, reader, attached, anchors, at, DIFF_POLICY)
     trail = _audit_trail(data, reader)  # pipdocs serve's audit.json, sealed after the last signer
-    signed, signed_reader = (trail.signed, PdfFileReader(BytesIO(trail.signed), strict=True)) \
+    signed, signed_reader = (trail.signed, open_pdf(trail.signed, path, strict=True)) \
         if trail else (data, reader)
     run = Run(Inputs(
         path, signed, signed_reader, anchors, order, allow_incomplete,
         certify_first=policy.certify_first if policy else True,
-        seal_required=getattr(policy, "seal", "optional") == "required",
-        lta_required=getattr(policy, "pades_level", "B-LT") == "B-LTA", at=at,
+        # no policy: nothing is required beyond the document's own terms
+        seal_required=policy is not None and policy.seal == "required",
+        lta_required=policy is not None and policy.pades_level == "B-LTA", at=at,
         refreshes=[(s.field_name, s.signed_revision, s) for s in trail.refreshes] if trail
         else [], whole_reader=reader,
     ))
@@ -102,7 +109,7 @@ def verify_pdf(
         with run.found.guard("unchanged_after_last"):
             _check_trail(run, trail, reader)
     else:
-        _check_no_trail(run, getattr(policy, "audit", "optional") == "required")
+        _check_no_trail(run, policy is not None and policy.audit == "required")
     with run.found.guard("unchanged_after_last"):
         _check_revisions(run, reader, policy)
     report = build_report(run)
