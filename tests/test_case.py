@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from pipdocs.cli.main import cli
 from pipdocs.core.policy import load_policy
 from pipdocs.demo import DemoResult, run_case_demo
+from pipdocs.demo.case import Signers, case_inputs, sign_in_order
 from pipdocs.lifecycle.case import verify_case
 from pipdocs.lifecycle.casereport import CaseReport
-from pipdocs.lifecycle.example import Signers, case_inputs, sign_in_order
 from pipdocs.lifecycle.make import Options
 
 INPUTS = case_inputs("zh")
@@ -62,7 +62,7 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    from pipdocs.lifecycle.example import ca_service
+    from pipdocs.demo.case import ca_service
 
     out = tmp_path_factory.mktemp("case") / "demo"
     demo = run_case_demo(out, "zh", progress=lambda _: None)
@@ -239,7 +239,7 @@ def test_document_from_another_case(built: Built, english: dict[str, Path]) -> N
 
 
 def _builder(built: Built) -> object:
-    from pipdocs.lifecycle.example import CaseBuild
+    from pipdocs.demo.case import CaseBuild
 
     (built.work / "steps").mkdir(exist_ok=True)
     return CaseBuild(built.work, built.signers)
@@ -542,10 +542,10 @@ def english(built: Built) -> dict[str, Path]:
     """The English example plan signed with the module's CA, and each English document made
     from it (prepared: their content is what is checked here)."""
     from pipdocs.core.plan import load_plan
+    from pipdocs.demo.case import CaseBuild
     from pipdocs.document.pipeline import build_pdf
     from pipdocs.lifecycle.checkin import make_checkin
     from pipdocs.lifecycle.evaluation import make_evaluation
-    from pipdocs.lifecycle.example import CaseBuild
     from pipdocs.lifecycle.refusal import make_refusal
     from pipdocs.lifecycle.revise import make_revision
     from pipdocs.pki.ca import issue_signer

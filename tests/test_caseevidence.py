@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from helpers import ENV
 
 from pipdocs.cli.main import cli
-from pipdocs.lifecycle.example import case_inputs
+from pipdocs.demo.case import case_inputs
 
 CASE = case_inputs("zh")
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"),
