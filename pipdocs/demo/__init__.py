@@ -147,8 +147,8 @@ def run_case_demo(
     find_soffice()
     inputs = case_inputs(lang)
     policy = load_policy()
+    faketime_env(Path("clock.txt"))  # no faketime: one line now, before anything is made
     out = _fresh_dir(out_dir)
-    faketime_env(out / "clock.txt")  # no faketime: one line now, before anything is made
     result = DemoResult(ok=False, out_dir=out)
     ca_password, key_password = secrets.token_urlsafe(18), secrets.token_urlsafe(18)
     result.files["passwords"] = out / "demo-passwords.txt"

@@ -42,8 +42,8 @@ from pipdocs.lifecycle.casereport import KIND_LABELS, CaseDocument, CaseProblem,
 def write_case_evidence_pdf(report: CaseReport, out: Path, *, timestamper: Any,
                             policy: Policy) -> Path:
     """Build, convert, attach the case's JSON report (file names only), and seal."""
-    versions = [d for d in report.documents if d.kind in ("plan", "revision")]
-    latest = max(versions, key=lambda d: d.version, default=None)  # the version in force
+    latest = next((d for d in report.documents if d.kind in ("plan", "revision")
+                   and d.version == report.version_in_force), None)  # an unsigned one is not
     plan = read_plan(Path(latest.file)) if latest is not None else None
     named = named_only(report)
     clock_ = clock(policy, report.language)
