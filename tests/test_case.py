@@ -825,7 +825,7 @@ def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
-def test_english_case_record(built: Built, english: dict[str, Path], tmp_path: Path,
+def test_english_case_record(built: Built, tmp_path: Path,
                              pdf_text: Callable[..., str]) -> None:
     """`case verify --report X.pdf` on an English case (its signed plan, no evaluation yet):
     English words, UTC times, the case still running, and the record verifies."""
@@ -833,12 +833,13 @@ def test_english_case_record(built: Built, english: dict[str, Path], tmp_path: P
 
     folder = tmp_path / "case"
     folder.mkdir()
-    shutil.copyfile(english["plan"], folder / "01-plan.pdf")
+    example = case_inputs("en")  # the committed English case's plan: signed on its date
+    shutil.copyfile(example / "01-plan.pdf", folder / "01-plan.pdf")
     passwords = dict(line.split("=", 1) for line in
                      (built.demo.out_dir / "demo-passwords.txt").read_text().splitlines())
     record = tmp_path / "record.pdf"
     result = CliRunner().invoke(cli, [str(a) for a in (
-        "case", "verify", folder, "--trust", built.root, "--report", record,
+        "case", "verify", folder, "--trust", example / "root.pem", "--report", record,
         "--tsa-dir", built.demo.out_dir / "ca")], env=passwords)
     assert result.exit_code == 0, result.output
     flat = " ".join(pdf_text(record, "-layout").split())
