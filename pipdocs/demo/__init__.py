@@ -14,6 +14,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pipdocs.core.errors import InputError
@@ -147,7 +148,7 @@ def run_case_demo(
     find_soffice()
     inputs = case_inputs(lang)
     policy = load_policy()
-    faketime_env(Path("clock.txt"))  # no faketime: one line now, before anything is made
+    faketime_env(datetime.now(timezone.utc))  # no faketime: one line now, before anything
     out = _fresh_dir(out_dir)
     result = DemoResult(ok=False, out_dir=out)
     ca_password, key_password = secrets.token_urlsafe(18), secrets.token_urlsafe(18)

@@ -6,10 +6,11 @@ Used by ``pipdocs demo --case``, by tools/build_example_case.py (which commits t
 made by the same functions as the commands, so the example is what HR would get.
 
 A case signed months after its dates is what ``case verify`` fails as back-dated, so the example
-is signed under a moved clock: :func:`build_dated_case` runs the build in a child process under
-libfaketime (Debian's ``faketime``), and the child moves its clock to each document's date before
-making and signing it. The CA, its timestamps, OCSP answers and CRLs all live in that child, so
-every signature, certificate and revocation answer agrees with the date, as on the day itself.
+is signed under a moved clock: :func:`build_dated_case` makes the CA, then each document, in a
+child process under libfaketime (Debian's ``faketime``) whose clock starts on that document's
+date. The CA's service (timestamps, OCSP answers) runs in that child and its CRL is published
+there, so every signature, certificate and revocation answer agrees with the date, as on the day
+itself; LibreOffice, started by the child, dates the PDF the same day.
 
 Layout of ``out_dir``: ``ca/`` and ``keys/`` (the CA and the three signers), ``steps/`` (each
 prepared PDF and each partly signed one), ``case/`` (the signed documents: what verifies).
@@ -23,7 +24,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time as clock_time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -177,9 +177,9 @@ def step_dates(lang: str) -> dict[str, date]:
 
 def build_case(out_dir: Path, lang: str, signers: Signers,
                progress: Callable[[str], None] = lambda _: None,
-               clock: Callable[[datetime], None] | None = None) -> CaseBuild:
-    """Make and sign every document of the example case into ``out_dir/case``; ``clock`` is
-    first moved to each document's date (without one, everything is signed now)."""
+               only: str | None = None) -> CaseBuild:
+    """Make and sign the documents of the example case into ``out_dir/case`` (every one, or
+    ``only`` that step, the earlier ones being there already), signed now."""
     from pipdocs.document.pipeline import build_pdf
 
     inputs = case_inputs(lang)
@@ -189,17 +189,16 @@ def build_case(out_dir: Path, lang: str, signers: Signers,
     options = Options(trust=[signers.root], policy=signers.policy, case_dir=out_dir / "case")
     dates = step_dates(lang)
     for name, kind, pattern, parent in STEPS:
-        if clock is not None:
-            clock(datetime.combine(dates[name], SIGNED_AT, tzinfo=timezone.utc))
+        build.case[name] = out_dir / "case" / f"{name}.pdf"
+        if only is not None and name != only:
+            continue
         source = pattern.format(lang=lang)
         prepared = out_dir / "steps" / f"{name}.pdf"
         if kind == "plan":
             build_pdf(load_plan(inputs / source), prepared)
         else:
             make_step(build, name, kind, inputs / source, build.case[parent], options)
-        signed = sign_in_order(prepared, name, build)
-        build.case[name] = out_dir / "case" / f"{name}.pdf"
-        shutil.copyfile(signed, build.case[name])
+        shutil.copyfile(sign_in_order(prepared, name, build), build.case[name])
         progress("    " + tr("{file} ({kind}, signed on {date})").format(
             file=build.case[name], kind=kind_word(kind), date=dates[name].isoformat()))
     return build
@@ -208,29 +207,10 @@ def build_case(out_dir: Path, lang: str, signers: Signers,
 # --- signed on its dates: the build under a moved clock -------------------------------------
 
 
-class FakeClock:
-    """This process's clock under libfaketime: :meth:`set` writes the moment to the file that
-    libfaketime reads (``FAKETIME_TIMESTAMP_FILE``), and the clock runs on from there."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def set(self, moment: datetime) -> None:
-        from pipdocs.core.files import write_atomic
-
-        moment = moment.astimezone(timezone.utc)
-        write_atomic(self.path, f"@{moment:%Y-%m-%d %H:%M:%S}\n".encode())
-        for _ in range(100):  # libfaketime reads the file again once a second
-            if abs(datetime.now(timezone.utc) - moment) < timedelta(minutes=5):
-                return
-            clock_time.sleep(0.1)
-        raise PipdocsError(f"the clock did not move to {moment:%Y-%m-%d %H:%M} UTC: the build"
-                           " must run under faketime (see build_dated_case)")
-
-
-def faketime_env(stamp: Path) -> dict[str, str]:
-    """The environment of a child whose clock :class:`FakeClock` moves (libfaketime,
-    multi-threaded: the CA service answers in a thread)."""
+def faketime_env(moment: datetime) -> dict[str, str]:
+    """The environment of a child process whose clock starts at ``moment`` and runs on
+    (libfaketime, multi-threaded: the CA service answers in a thread). One moment per process:
+    a clock that jumps under a running process would break its timeouts."""
     wrapper = shutil.which("faketime")
     if wrapper is None:
         raise InputError(tr("the example case is signed on its own dates under a moved clock,"
@@ -242,31 +222,21 @@ def faketime_env(stamp: Path) -> dict[str, str]:
         raise InputError(tr("faketime does not work here ({error}); reinstall it").format(
             error=(found.stderr.strip() or preload)[:200]))
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAKETIME")}
-    env.update(LD_PRELOAD=preload, FAKETIME_TIMESTAMP_FILE=str(stamp),
-               FAKETIME_CACHE_DURATION="1", TZ="UTC")
+    moment = moment.astimezone(timezone.utc)
+    env.update(LD_PRELOAD=preload, FAKETIME=f"@{moment:%Y-%m-%d %H:%M:%S}", TZ="UTC")
     return env
 
 
-def build_dated_case(out_dir: Path, lang: str, ca_password: str, key_password: str,
-                     policy: Policy, progress: Callable[[str], None] = lambda _: None
-                     ) -> CaseBuild:
-    """Make the CA, the keys and every document of the example case in ``out_dir``, each
-    document signed on its own date (a child process under a moved clock, see the module)."""
-    first = min(step_dates(lang).values())
-    start = datetime.combine(first, SIGNED_AT, tzinfo=timezone.utc) - CA_LEAD
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = out_dir / "clock.txt"
-    stamp.write_text(f"@{start:%Y-%m-%d %H:%M:%S}\n", encoding="utf-8")
-    request = json.dumps({"out": str(out_dir), "lang": lang, "ca_password": ca_password,
-                          "key_password": key_password, "policy": policy.source,
-                          "clock": str(stamp), "start": start.isoformat()})
+def _run_child(request: dict[str, Any], moment: datetime,
+               progress: Callable[[str], None]) -> None:
+    """One step of the build in a child process whose clock starts at ``moment``."""
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:
         child = subprocess.Popen(  # the passwords go through stdin, never the command line
             [sys.executable, "-m", "pipdocs.demo.case"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=errors, env=faketime_env(stamp), text=True,
+            stdout=subprocess.PIPE, stderr=errors, env=faketime_env(moment), text=True,
             encoding="utf-8")
         assert child.stdin is not None and child.stdout is not None
-        child.stdin.write(request)
+        child.stdin.write(json.dumps(request))
         child.stdin.close()
         for line in child.stdout:
             progress(line.rstrip("\n"))
@@ -275,7 +245,23 @@ def build_dated_case(out_dir: Path, lang: str, ca_password: str, key_password: s
             lines = [line for line in errors.read().splitlines() if line.strip()]
             raise PipdocsError(tr("building the example case failed: {error}").format(
                 error=lines[-1] if lines else f"exit {child.returncode}"))
-    stamp.unlink()
+
+
+def build_dated_case(out_dir: Path, lang: str, ca_password: str, key_password: str,
+                     policy: Policy, progress: Callable[[str], None] = lambda _: None
+                     ) -> CaseBuild:
+    """Make the CA, the keys and every document of the example case in ``out_dir``, each
+    document made and signed on its own date (a child process per step, its clock moved to
+    that date: see the module)."""
+    dates = step_dates(lang)
+    first = datetime.combine(min(dates.values()), SIGNED_AT, tzinfo=timezone.utc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    request: dict[str, Any] = {"out": str(out_dir), "lang": lang, "ca_password": ca_password,
+                               "key_password": key_password, "policy": policy.source}
+    _run_child({**request, "step": None}, first - CA_LEAD, progress)
+    for name, *_ in STEPS:
+        moment = datetime.combine(dates[name], SIGNED_AT, tzinfo=timezone.utc)
+        _run_child({**request, "step": name}, moment, progress)
     keys = {role: out_dir / "keys" / f"{role}.p12" for role in ("employee", "manager", "hr")}
     signers = Signers(out_dir / "ca" / "root.pem", keys, key_password, None, policy)
     return CaseBuild(out_dir, signers, case={name: out_dir / "case" / f"{name}.pdf"
@@ -283,25 +269,25 @@ def build_dated_case(out_dir: Path, lang: str, ca_password: str, key_password: s
 
 
 def _child() -> int:
-    """The build under the moved clock (run by :func:`build_dated_case`)."""
+    """One step under the moved clock (run by :func:`build_dated_case`): the CA and keys
+    (``step`` null), else one document, made and signed with the CA's service running."""
     from pipdocs.pki.ca import load_ca
     from pipdocs.pki.revocation import publish_crl
 
     request = json.loads(sys.stdin.read())
     out, lang, ca_password = Path(request["out"]), request["lang"], request["ca_password"]
-    clock = FakeClock(Path(request["clock"]))
-    clock.set(datetime.fromisoformat(request["start"]))
-    signers = make_signers(out, lang, ca_password, request["key_password"],
-                           load_policy(request["policy"]))
-
-    def move(moment: datetime) -> None:
-        clock.set(moment)
+    policy = load_policy(request["policy"])
+    try:
+        if request["step"] is None:
+            make_signers(out, lang, ca_password, request["key_password"], policy)
+            return 0
+        keys = {role: out / "keys" / f"{role}.p12" for role in ("employee", "manager", "hr")}
+        signers = Signers(out / "ca" / "root.pem", keys, request["key_password"], None, policy)
         root, key = load_ca(out / "ca", ca_password)
         publish_crl(out / "ca", root, key)  # the CRL of the day, as `ca crl` would keep it
-
-    try:
         with ca_service(out, ca_password, signers):
-            build_case(out, lang, signers, lambda line: print(line, flush=True), move)
+            build_case(out, lang, signers, lambda line: print(line, flush=True),
+                       only=request["step"])
     except PipdocsError as exc:
         print(exc, file=sys.stderr)
         return 1
