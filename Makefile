@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 UNO_VENV := .venv-uno
-APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-crosextra-carlito fonts-symbola poppler-utils libnss3-tools python3-uno python3-venv chromium postgresql
+APT_PACKAGES := libreoffice-writer-nogui fonts-noto-cjk fonts-crosextra-carlito fonts-symbola poppler-utils libnss3-tools python3-uno python3-venv chromium postgresql faketime
 
 .PHONY: setup sysdeps venv unoserver demo serve test bench lint lock clean
 

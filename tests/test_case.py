@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from pipdocs.cli.main import cli
-from pipdocs.core.policy import load_policy
+from pipdocs.core.policy import CaseRules, Policy, load_policy
 from pipdocs.demo import DemoResult, run_case_demo
+from pipdocs.demo.case import Signers, case_inputs, sign_in_order
 from pipdocs.lifecycle.case import verify_case
-from pipdocs.lifecycle.casereport import CaseReport
-from pipdocs.lifecycle.example import Signers, case_inputs, sign_in_order
+from pipdocs.lifecycle.casereport import CaseReport, say
 from pipdocs.lifecycle.make import Options
 
 INPUTS = case_inputs("zh")
@@ -62,7 +62,7 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    from pipdocs.lifecycle.example import ca_service
+    from pipdocs.demo.case import ca_service
 
     out = tmp_path_factory.mktemp("case") / "demo"
     demo = run_case_demo(out, "zh", progress=lambda _: None)
@@ -81,10 +81,18 @@ def invoke(*args: str | Path) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def codes(folder: Path, built: Built) -> set[str]:
-    report = verify_case([folder], [built.root], built.signers.policy)
+def codes(folder: Path, built: Built, policy: Policy | None = None) -> set[str]:
+    report = verify_case([folder], [built.root], policy or built.signers.policy)
     assert report.ok is not bool(report.problems)
     return {p.code for p in report.problems}
+
+
+def signed_today(built: Built) -> Policy:
+    """The policy with no limit on signing after a date: for cases recombined with documents
+    dated 2025 but signed today, whose point is another finding (signed_long_after_date is
+    tested on its own below)."""
+    return built.signers.policy.model_copy(
+        update={"case": CaseRules(sign_within_days=3650, sign_warn_days=3650)})
 
 
 # --- the whole case ----------------------------------------------------------------------------
@@ -96,6 +104,11 @@ def test_demo_case_builds_and_verifies_the_whole_case(built: Built) -> None:
     assert names == ["01-plan.pdf", "02-checkin-1.pdf", "03-checkin-2.pdf", "04-revision.pdf",
                      "05-checkin-3.pdf", "06-evaluation.pdf"]
     assert "通过：整个案卷成立" in built.demo.files["verify"].read_text()
+    # each document signed on its own date (a moved clock), so not even a note
+    report = verify_case([built.case], [built.root], built.signers.policy)
+    assert report.ok and report.problems == [] and report.warnings == []
+    for doc in report.documents:
+        assert {at.date() for at in doc.signed_at.values()} == {doc.date}, doc.file
 
 
 def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) -> None:
@@ -103,6 +116,8 @@ def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) ->
                        tmp_path / "case.html")
     assert code == 0, out
     assert "计划变更（第 2 版）" in out and "v2 #3 2025-12-03" in out
+    # each signature's time beside the document's date
+    assert "签署时间：直接上级 2025-12-03 03:0" in out and "员工 2025-12-03 03:0" in out
     code, out = invoke("case", "verify", *sorted(built.case.glob("*.pdf")), "--trust",
                        built.root, "--json")
     data = json.loads(out)
@@ -110,8 +125,10 @@ def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) ->
     kinds = [d["kind"] for d in data["documents"]]
     assert kinds == ["plan", "checkin", "checkin", "revision", "checkin", "evaluation"]
     assert [c["state"] for c in data["checkpoints"]] == ["covered"] * 3
+    assert data["documents"][0]["signed_at"]["hr"].startswith("2025-10-08T03:0")
     page = (tmp_path / "case.html").read_text()
     assert "时间线" in page and "赵磊" in page and "06-evaluation.pdf" in page
+    assert "签署时间（UTC）" in page and "人力资源 2025-12-31 03:0" in page
     # the record names each document; where it lay on the verifier's disk is not evidence
     assert built.case.is_absolute() and str(built.case) not in page
     code, out = invoke("verify", built.case / "01-plan.pdf", "--trust", built.root, "--report",
@@ -120,10 +137,16 @@ def test_case_verify_command_text_json_and_html(built: Built, tmp_path: Path) ->
     assert code == 0 and "01-plan.pdf" in page and str(built.case) not in page, out
 
 
-def test_committed_example_case_verifies() -> None:
-    folder = INPUTS
-    code, out = invoke("case", "verify", folder, "--trust", folder / "root.pem")
-    assert code == 0, out
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_committed_example_case_verifies(lang: str) -> None:
+    """Signed on its dates: it passes with no note (not even signed_late)."""
+    folder = case_inputs(lang)
+    code, out = invoke("case", "verify", folder, "--trust", folder / "root.pem", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] and data["warnings"] == [], out
+    assert len(data["documents"]) == 6
+    for doc in data["documents"]:
+        assert {at[:10] for at in doc["signed_at"].values()} == {doc["date"]}, doc["file"]
     assert not list(folder.glob("*.key")) and not list(folder.glob("*.p12"))
 
 
@@ -208,8 +231,10 @@ def test_parent_hash_that_does_not_match(built: Built) -> None:
              signer=load_signer(built.signers.keys["hr"], built.signers.key_password),
              timestamper=built.signers.timestamper, policy=built.signers.policy)
     folder = built.copy("other-plan-copy", swap={"01-plan": other})
-    found = codes(folder, built)
+    found = codes(folder, built, signed_today(built))
     assert found == {"parent_mismatch"}
+    # HR's signature of today on a plan dated 2025-10-08: back-dated
+    assert codes(folder, built) == {"parent_mismatch", "signed_long_after_date"}
 
 
 def test_archive_refresh_keeps_the_chain(built: Built, tmp_path: Path) -> None:
@@ -239,7 +264,7 @@ def test_document_from_another_case(built: Built, english: dict[str, Path]) -> N
 
 
 def _builder(built: Built) -> object:
-    from pipdocs.lifecycle.example import CaseBuild
+    from pipdocs.demo.case import CaseBuild
 
     (built.work / "steps").mkdir(exist_ok=True)
     return CaseBuild(built.work, built.signers)
@@ -257,7 +282,7 @@ def test_checkin_dated_after_the_evaluation(built: Built) -> None:
     assert made.warnings and "extra" in made.warnings[0]
     signed = sign_in_order(made.path, "late", _builder(built))  # type: ignore[arg-type]
     folder = built.copy("late-checkin", swap={"07-late-checkin": signed})
-    assert codes(folder, built) == {"after_evaluation"}
+    assert codes(folder, built, signed_today(built)) == {"after_evaluation"}
 
 
 def test_evaluation_of_a_superseded_version(built: Built) -> None:
@@ -267,7 +292,7 @@ def test_evaluation_of_a_superseded_version(built: Built) -> None:
                            built.work / "old-evaluation.pdf", built.options())
     signed = sign_in_order(made.path, "old-evaluation", _builder(built))  # type: ignore[arg-type]
     folder = built.copy("superseded", swap={"06-evaluation": signed})
-    assert codes(folder, built) == {"superseded"}
+    assert codes(folder, built, signed_today(built)) == {"superseded"}
 
 
 def _case_record_text(report: CaseReport, out: Path) -> str:
@@ -283,56 +308,155 @@ def _case_record_text(report: CaseReport, out: Path) -> str:
     return "\n".join([p.text for p in doc.paragraphs] + cells)
 
 
-def test_refusal_stands_for_the_employees_signature(built: Built,
+def _shifted(text: str, start: date) -> str:
+    """A plan or input of the example case with every date moved so the plan starts on
+    ``start`` (to sign it today, on its dates)."""
+    import re
+
+    shift = start - date(2025, 10, 8)
+    return re.sub(r"\b(20\d\d-\d\d-\d\d)\b",
+                  lambda m: (date.fromisoformat(m[1]) + shift).isoformat(), text)
+
+
+def _refusal_yaml(path: Path, when: date, document: str = "plan") -> Path:
+    path.write_text(f"date: {when.isoformat()}\ndocument: {document}\n"
+                    "delivered: 面谈时当面送达纸质版并发送电子邮件\n"
+                    "reason: 员工认为目标过高\nwitness: {name: 王芳, title: 行政主管}\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_refusal_stands_for_the_employees_signature(built: Built, tmp_path: Path,
                                                     pdf_text: Callable[..., str]) -> None:
-    """The employee refuses the plan: the manager and HR record it; the case holds."""
+    """The plan is signed by the employer first (the policy's order: manager, HR, employee);
+    the employee refuses: the manager and HR record it; the case holds. Everything is dated
+    and signed today. A refusal stands for the employee's step only: with HR's signature
+    missing the case fails (employer_unsigned)."""
+    from datetime import timedelta
+
+    from pipdocs.core.plan import load_plan
+    from pipdocs.demo.case import CaseBuild
+    from pipdocs.document.pipeline import build_pdf
+    from pipdocs.lifecycle.checkin import make_checkin
+    from pipdocs.lifecycle.checkinsheet import run_checkin_sheet
     from pipdocs.lifecycle.refusal import make_refusal
 
-    refusal = built.work / "refusal.yaml"
-    refusal.write_text("date: 2025-10-08\ndocument: plan\n"
-                       "delivered: 面谈时当面送达纸质版并发送电子邮件\n"
-                       "reason: 员工认为目标过高\nwitness: {name: 王芳, title: 行政主管}\n",
-                       encoding="utf-8")
-    made = make_refusal(built.steps / "01-plan.pdf", refusal, built.work / "refusal.pdf",
-                        built.options())
+    policy = built.signers.policy.model_copy(update={"order": ("manager", "hr", "employee")})
+    start, today = date.today() - timedelta(days=3), date.today()
+    (tmp_path / "plan.yaml").write_text(
+        _shifted((INPUTS / "plan-v1-zh.yaml").read_text(encoding="utf-8"), start),
+        encoding="utf-8")
+    build_pdf(load_plan(tmp_path / "plan.yaml"), tmp_path / "plan.pdf", policy=policy)
+    builder = CaseBuild(tmp_path, Signers(built.root, built.signers.keys,
+                                          built.signers.key_password,
+                                          built.signers.timestamper, policy))
+    (tmp_path / "steps").mkdir()
+    plan = sign_in_order(tmp_path / "plan.pdf", "plan", builder, roles=("manager", "hr"))
+    options = Options(trust=[built.root], policy=policy)
+    made = make_refusal(plan, _refusal_yaml(tmp_path / "refusal.yaml", today),
+                        tmp_path / "refusal.pdf", options)
     assert made.record.order == ["manager", "hr"]
-    signed = sign_in_order(made.path, "refusal", _builder(built))  # type: ignore[arg-type]
+    signed = sign_in_order(made.path, "refusal", builder)
     text = flat(pdf_text(signed))
     for expected in ("拒签记录", "员工认为目标过高", "王芳（行政主管）", "面谈时当面送达纸质版",
                      "直接上级签字", "人力资源部签字"):
         assert flat(expected) in text, expected
-    folder = built.work / "refused"
+    folder = tmp_path / "refused"
     folder.mkdir()
-    shutil.copyfile(built.steps / "01-plan.pdf", folder / "01-plan.pdf")
+    shutil.copyfile(plan, folder / "01-plan.pdf")
     shutil.copyfile(signed, folder / "02-refusal.pdf")
-    report = verify_case([folder], [built.root], built.signers.policy)
+    report = verify_case([folder], [built.root], policy)
     assert report.ok, [p.message for p in report.problems]
-    # the plan's checkpoints (2025) have passed with no check-in: said, though the case holds
-    assert {w.code for w in report.warnings} == {"refused", "no_evaluation", "checkpoint_overdue"}
-    overdue = [w for w in report.warnings if w.code == "checkpoint_overdue"]
-    assert [w.params["detail"][:1] for w in overdue] == ["1", "2", "3"]
-    record = _case_record_text(report, built.work / "refused-record.docx")
+    assert {w.code for w in report.warnings} == {"refused", "no_evaluation"}
+    assert report.version_in_force == 1
+    record = _case_record_text(report, tmp_path / "refused-record.docx")
     assert "拒签（见拒签记录 02-refusal.pdf）" in record  # the employee's step in the signers
     assert "员工拒绝签署本文件；拒签记录 02-refusal.pdf 代替员工的签署步骤。" in record
-    from pipdocs.lifecycle.checkin import make_checkin
-
-    options = built.options()
     options.case_dir = folder  # the plan still applies: a check-in may follow it
-    made = make_checkin(folder / "01-plan.pdf", INPUTS / "checkin-1.yml",
-                        built.work / "after-refusal.pdf", options)
-    assert made.record.parent_sha256 == report.documents[0].sha256
+    (tmp_path / "checkin.yml").write_text(
+        _shifted((INPUTS / "checkin-1.yml").read_text(encoding="utf-8"), start),
+        encoding="utf-8")
+    checkin = make_checkin(folder / "01-plan.pdf", tmp_path / "checkin.yml",
+                           tmp_path / "after-refusal.pdf", options)
+    assert checkin.record.parent_sha256 == report.documents[0].sha256
     # the same from a sheet: the folder of plans is the case (its refusal record counts)
-    from pipdocs.lifecycle.checkinsheet import run_checkin_sheet
-
-    sheet = built.work / "after-refusal.csv"
+    sheet = tmp_path / "after-refusal.csv"
     sheet.write_text("计划编号,面谈日期,目标1进展,目标1状态,目标2进展,目标2状态,目标3进展,目标3状态,"
                      "已提供的支持,直接上级反馈,下一步行动\n"
-                     "PIP-2026-0103-CASE,2025-10-22,a,按计划推进,b,存在风险,c,按计划推进,1,好,继续\n",
-                     encoding="utf-8")
-    sheet_result = run_checkin_sheet(sheet, folder, built.work / "sheet-out", built.options())
+                     f"PIP-2026-0103-CASE,{checkin.record.date.isoformat()},a,按计划推进,b,存在风险,"
+                     "c,按计划推进,1,好,继续\n", encoding="utf-8")
+    sheet_result = run_checkin_sheet(sheet, folder, tmp_path / "sheet-out", options)
     assert (sheet_result.made, sheet_result.failed) == (1, 0), sheet_result.rows
+    # HR has not signed: the refusal does not stand for the employer
+    shutil.copyfile(builder.steps["plan:manager"], folder / "01-plan.pdf")
+    made = make_refusal(folder / "01-plan.pdf", tmp_path / "refusal.yaml",
+                        tmp_path / "refusal-2.pdf", options)
+    shutil.copyfile(sign_in_order(made.path, "refusal-2", builder), folder / "02-refusal.pdf")
+    report = verify_case([folder], [built.root], policy)
+    assert {p.code for p in report.problems} == {"employer_unsigned"}
+    assert report.problems[0].params["detail"] == "hr" and report.version_in_force is None
     (folder / "02-refusal.pdf").unlink()
-    assert codes(folder, built) == {"incomplete"}
+    assert codes(folder, built, policy) == {"incomplete"}
+
+
+def test_employer_alone_cannot_build_a_back_dated_case(built: Built, tmp_path: Path) -> None:
+    """The reviewer's case (issue 18, finding 2): a plan no one signed, a refusal record, a
+    check-in signed by the manager only and its refusal record, all dated 2025 and signed
+    today. Before: 通过. Now: the plan does not verify, the employer never signed it, and
+    every signature is long after its date."""
+    from pipdocs.lifecycle.checkin import make_checkin
+    from pipdocs.lifecycle.refusal import make_refusal
+
+    folder = tmp_path / "forged"
+    folder.mkdir()
+    shutil.copyfile(built.steps / "01-plan.pdf", folder / "01-plan.pdf")
+    options = built.options()
+    made = make_refusal(folder / "01-plan.pdf",
+                        _refusal_yaml(tmp_path / "r1.yaml", date(2025, 10, 8)),
+                        tmp_path / "r1.pdf", options)
+    shutil.copyfile(sign_in_order(made.path, "forged-r1", _builder(built)),  # type: ignore[arg-type]
+                    folder / "02-refusal.pdf")
+    options.case_dir = folder
+    checkin = make_checkin(folder / "01-plan.pdf", INPUTS / "checkin-1.yml",
+                           tmp_path / "c1.pdf", options)
+    signed = sign_in_order(checkin.path, "forged-c1", _builder(built),  # type: ignore[arg-type]
+                           roles=("manager",))
+    shutil.copyfile(signed, folder / "03-checkin-1.pdf")
+    made = make_refusal(folder / "03-checkin-1.pdf",
+                        _refusal_yaml(tmp_path / "r2.yaml", date(2025, 10, 22), "checkin"),
+                        tmp_path / "r2.pdf", options)
+    shutil.copyfile(sign_in_order(made.path, "forged-r2", _builder(built)),  # type: ignore[arg-type]
+                    folder / "04-refusal.pdf")
+    report = verify_case([folder], [built.root], built.signers.policy)
+    found = {(p.code, p.params["file"]) for p in report.problems}
+    assert {("document_invalid", "01-plan.pdf"), ("employer_unsigned", "01-plan.pdf"),
+            ("signed_long_after_date", "02-refusal.pdf"),
+            ("signed_long_after_date", "03-checkin-1.pdf"),
+            ("signed_long_after_date", "04-refusal.pdf")} <= found, found
+    assert not report.ok and report.version_in_force is None
+    code, out = invoke("case", "verify", folder, "--trust", built.root)
+    assert code == 1 and "未通过" in out and "通过：整个案卷成立" not in out, out
+    assert ("01-plan.pdf：直接上级、人力资源未签署；拒签记录 02-refusal.pdf"
+            " 只代替员工的签署步骤") in out
+    assert "03-checkin-1.pdf：直接上级在文件日期 2025-10-22 之后" in out
+
+
+def test_a_revision_nobody_signed_is_not_in_force(built: Built, tmp_path: Path) -> None:
+    """A prepared revision that nobody signed, and a refusal record naming it: version 1 stays
+    in force, and the case fails."""
+    from pipdocs.lifecycle.refusal import make_refusal
+
+    made = make_refusal(built.steps / "04-revision.pdf",
+                        _refusal_yaml(tmp_path / "r.yaml", date(2025, 11, 12), "revision"),
+                        tmp_path / "r.pdf", built.options())
+    refusal = sign_in_order(made.path, "revision-refusal", _builder(built))  # type: ignore[arg-type]
+    folder = built.copy("unsigned-revision-refused", swap={
+        "04-revision": built.steps / "04-revision.pdf", "07-refusal": refusal})
+    report = verify_case([folder], [built.root], signed_today(built))
+    found = {(p.code, p.params["file"]) for p in report.problems}
+    assert {("document_invalid", "04-revision.pdf"),
+            ("employer_unsigned", "04-revision.pdf")} <= found, found
+    assert not report.ok and report.version_in_force == 1
 
 
 # --- signature times against the documents' dates -------------------------------------------
@@ -344,13 +468,13 @@ def test_checkin_signed_after_the_evaluation_was_signed(built: Built) -> None:
     is a note (the employee acknowledged late)."""
     late = sign_in_order(built.steps / "05-checkin-3.pdf", "late-signing", _builder(built))  # type: ignore[arg-type]
     report = verify_case([built.copy("signed-late", swap={"05-checkin-3": late})], [built.root],
-                         built.signers.policy)
+                         signed_today(built))
     assert {p.code for p in report.problems} == {"signed_after_evaluation"}
     assert report.problems[0].params["detail"] == "manager, employee"
     acknowledged = sign_in_order(built.steps / "05-checkin-3-manager.pdf", "acknowledged",
                                  _builder(built), roles=("employee",))  # type: ignore[arg-type]
     report = verify_case([built.copy("acknowledged", swap={"05-checkin-3": acknowledged})],
-                         [built.root], built.signers.policy)
+                         [built.root], signed_today(built))
     assert report.ok, [p.message for p in report.problems]
     assert [w.params["detail"] for w in report.warnings
             if w.code == "acknowledged_after_evaluation"] == ["employee"]
@@ -382,6 +506,44 @@ def test_child_signed_before_its_parent_was_fully_signed(built: Built) -> None:
     assert found.problems == []
 
 
+def test_signed_long_after_the_date(built: Built) -> None:
+    """A check-in signed 31 days after its date fails, 8 days after is a note, 7 is nothing;
+    days are counted where the fewest have passed (UTC-12), so no time zone is wronged; a plan
+    first signed after its period ended fails. Both limits are the policy's."""
+    from datetime import timedelta
+
+    from pipdocs.lifecycle.findings import Entry, Findings
+    from pipdocs.lifecycle.records import read_document
+    from pipdocs.lifecycle.timeline import check_signing_times
+
+    plan = read_document(built.case / "01-plan.pdf")
+    checkin = read_document(built.case / "02-checkin-1.pdf")  # dated 2025-10-22
+    noon = datetime(2025, 10, 22, 13, 0, tzinfo=timezone.utc)
+
+    def found_for(days: int, hour: int = 13, rules: CaseRules | None = None) -> Findings:
+        at = noon.replace(hour=hour) + timedelta(days=days)
+        found = Findings()
+        check_signing_times([Entry(checkin, "valid", [], [], [], signed_at={
+            "manager": noon, "employee": at})], found, rules)
+        return found
+
+    late = found_for(31)
+    assert [(p.code, p.params["detail"], p.params["days"]) for p in late.problems] == [
+        ("signed_long_after_date", "employee", "31")] and late.warnings == []
+    assert "员工在文件日期 2025-10-22 之后 31 天才签署（最多 30 天）" in say(late.problems[0], "zh")
+    assert found_for(31, hour=11).problems == []  # still the 30th day at UTC-12
+    note = found_for(8)
+    assert note.problems == [] and [w.code for w in note.warnings] == ["signed_late"]
+    assert found_for(7).problems == [] and found_for(7).warnings == []
+    assert found_for(31, rules=CaseRules(sign_within_days=60, sign_warn_days=40)).warnings == []
+    after = datetime.combine(plan.plan.period.end, datetime.min.time(), tzinfo=timezone.utc)
+    found = Findings()
+    check_signing_times([Entry(plan, "valid", [], [], [], signed_at={
+        "employee": after + timedelta(days=1, hours=13)})], found)
+    assert {p.code for p in found.problems} == {"plan_signed_after_period",
+                                                "signed_long_after_date"}
+
+
 def test_refusal_signed_before_its_own_date(built: Built, tmp_path: Path) -> None:
     """A plan starting in ten days; its refusal record dated in five days but signed today."""
     import re
@@ -408,8 +570,12 @@ def test_refusal_signed_before_its_own_date(built: Built, tmp_path: Path) -> Non
     signed = sign_in_order(made.path, "future-refusal", _builder(built))  # type: ignore[arg-type]
     shutil.copyfile(signed, folder / "02-refusal.pdf")
     report = verify_case([folder], [built.root], built.signers.policy)
-    assert {p.code for p in report.problems} == {"signed_before_date"}
-    assert report.problems[0].params == {
+    # the plan nobody signed fails too (a refusal stands for the employee's step only)
+    assert {(p.code, p.params["file"]) for p in report.problems} == {
+        ("signed_before_date", "02-refusal.pdf"), ("document_invalid", "01-plan.pdf"),
+        ("employer_unsigned", "01-plan.pdf")}
+    early = next(p for p in report.problems if p.code == "signed_before_date")
+    assert early.params == {
         "detail": "manager, hr", "detail_roles": "manager,hr", "expected": when,
         "file": "02-refusal.pdf"}
     code, out = invoke("case", "verify", folder, "--trust", built.root)
@@ -542,10 +708,10 @@ def english(built: Built) -> dict[str, Path]:
     """The English example plan signed with the module's CA, and each English document made
     from it (prepared: their content is what is checked here)."""
     from pipdocs.core.plan import load_plan
+    from pipdocs.demo.case import CaseBuild
     from pipdocs.document.pipeline import build_pdf
     from pipdocs.lifecycle.checkin import make_checkin
     from pipdocs.lifecycle.evaluation import make_evaluation
-    from pipdocs.lifecycle.example import CaseBuild
     from pipdocs.lifecycle.refusal import make_refusal
     from pipdocs.lifecycle.revise import make_revision
     from pipdocs.pki.ca import issue_signer
@@ -659,7 +825,7 @@ def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
-def test_english_case_record(built: Built, english: dict[str, Path], tmp_path: Path,
+def test_english_case_record(built: Built, tmp_path: Path,
                              pdf_text: Callable[..., str]) -> None:
     """`case verify --report X.pdf` on an English case (its signed plan, no evaluation yet):
     English words, UTC times, the case still running, and the record verifies."""
@@ -667,12 +833,13 @@ def test_english_case_record(built: Built, english: dict[str, Path], tmp_path: P
 
     folder = tmp_path / "case"
     folder.mkdir()
-    shutil.copyfile(english["plan"], folder / "01-plan.pdf")
+    example = case_inputs("en")  # the committed English case's plan: signed on its date
+    shutil.copyfile(example / "01-plan.pdf", folder / "01-plan.pdf")
     passwords = dict(line.split("=", 1) for line in
                      (built.demo.out_dir / "demo-passwords.txt").read_text().splitlines())
     record = tmp_path / "record.pdf"
     result = CliRunner().invoke(cli, [str(a) for a in (
-        "case", "verify", folder, "--trust", built.root, "--report", record,
+        "case", "verify", folder, "--trust", example / "root.pem", "--report", record,
         "--tsa-dir", built.demo.out_dir / "ca")], env=passwords)
     assert result.exit_code == 0, result.output
     flat = " ".join(pdf_text(record, "-layout").split())

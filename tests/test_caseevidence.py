@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from helpers import ENV
 
 from pipdocs.cli.main import cli
-from pipdocs.lifecycle.example import case_inputs
+from pipdocs.demo.case import case_inputs
 
 CASE = case_inputs("zh")
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"),
@@ -67,7 +67,11 @@ def test_case_record_in_chinese_covers_the_whole_case_and_verifies(
     assert str(CASE) not in flat and "/tmp" not in flat and "examples/" not in flat
     pairs = re.findall(r"(\d{4}-\d\d-\d\d\d\d:\d\d):\d\d（UTC(\d{4}-\d\d-\d\d\d\d:\d\d):\d\d）",
                        flat)
-    assert len(pairs) >= 16  # every signature of the six documents, Beijing time and UTC
+    assert len(pairs) >= 32  # every signature of the six documents, in the timeline and per
+    # document, Beijing time and UTC
+    assert "日期文件签署时间内容" in flat  # the timeline: each signature's time beside the date
+    rows = [line for line in text.splitlines() if "绩效改进计划（第 1 版）" in line]
+    assert any("员工 2025-10-08" in row for row in rows), rows  # the first signer's time
     for local, utc in pairs:
         fmt = "%Y-%m-%d%H:%M"
         assert datetime.strptime(local, fmt) - datetime.strptime(utc, fmt) == timedelta(hours=8)

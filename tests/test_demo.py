@@ -50,3 +50,25 @@ def test_demo_without_libreoffice_is_one_line_and_leaves_nothing(tmp_path: Path,
     assert len(lines) == 1 and "LibreOffice is not installed" in lines[0], lines
     assert "Traceback" not in done.stderr + done.stdout
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_demo_case_without_faketime_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    """`demo --case` signs each document on its own date under a clock moved by faketime;
+    without it: one line naming the package, exit 2, nothing made."""
+    import shutil
+    import sys
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        import pytest
+
+        pytest.skip("LibreOffice is checked first")
+    out = tmp_path / "demo"
+    env = {"PATH": str(Path(sys.executable).parent), "PIPDOCS_SOFFICE": soffice,
+           "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "pipdocs", "demo", "--case", "-o", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert done.returncode == 2, done.stderr
+    assert len(lines) == 1 and "apt-get install faketime" in lines[0], lines
+    assert not out.exists() or not any(out.iterdir())

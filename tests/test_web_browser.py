@@ -355,6 +355,13 @@ def test_employee_decline_becomes_a_signed_refusal_record(
     assert doc.record.data["document_sha256"] == hashlib.sha256(parent).hexdigest()
     assert doc.record.data["witness"] == {"name": "Morgan Witness", "title": "Office Manager"}
     assert doc.record.date.isoformat() == day
-    case_verify = subprocess.run([pipdocs, "case", "verify", str(case), "--trust", root],
-                                 capture_output=True, text=True, check=False)
-    assert case_verify.returncode == 0, case_verify.stdout + case_verify.stderr
+    case_verify = subprocess.run([pipdocs, "case", "verify", str(case), "--trust", root,
+                                  "--json"], capture_output=True, text=True, check=False)
+    # The refusal record stands for the employee's step only (issue 18): the employee declined
+    # first under the shipped order, so the plan carries no employer signature and the case
+    # does not hold on this alone (a policy that has the employer sign first lets it hold).
+    found = json.loads(case_verify.stdout)
+    assert case_verify.returncode == 1, case_verify.stdout + case_verify.stderr
+    assert {(p["code"], p["params"]["file"]) for p in found["problems"]} == {
+        ("document_invalid", "plan-declined.pdf"), ("employer_unsigned", "plan-declined.pdf")}
+    assert "refused" in {w["code"] for w in found["warnings"]}

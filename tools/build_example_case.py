@@ -3,9 +3,10 @@
     .venv/bin/python tools/build_example_case.py [--lang zh]
 
 Every document is made from the inputs in the same folder by the same code as the commands
-(pipdocs.lifecycle.example), signed with a throwaway CA whose private keys are deleted with the
-temporary directory: only the signed PDFs and root.pem (what a verifier trusts) are kept. Then
-`pipdocs case verify examples/case-zh --trust examples/case-zh/root.pem` passes.
+(pipdocs.demo.case), each on its own date under a clock moved by faketime (Debian's `faketime`
+package), signed with a throwaway CA whose private keys are deleted with the temporary
+directory: only the signed PDFs and root.pem (what a verifier trusts) are kept. Then
+`pipdocs case verify examples/case-zh --trust examples/case-zh/root.pem` passes with no note.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import tempfile
 from pathlib import Path
 
 from pipdocs.core.policy import load_policy
+from pipdocs.demo.case import build_dated_case, case_inputs
 from pipdocs.lifecycle.case import verify_case
-from pipdocs.lifecycle.example import build_case, ca_service, case_inputs, make_signers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,13 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     policy = load_policy()
     with tempfile.TemporaryDirectory(prefix="pipdocs-example-case-") as tmp:
         work = Path(tmp)
-        ca_password = secrets.token_urlsafe(18)
-        signers = make_signers(work, args.lang, ca_password, secrets.token_urlsafe(18), policy)
-        with ca_service(work, ca_password, signers):
-            build = build_case(work, args.lang, signers, print)
+        build = build_dated_case(work, args.lang, secrets.token_urlsafe(18),
+                                 secrets.token_urlsafe(18), policy, print)
+        signers = build.signers
         report = verify_case([work / "case"], [signers.root], policy)
-        if not report.ok:
-            print("\n".join(p.message for p in report.problems), file=sys.stderr)
+        if not report.ok or report.warnings:
+            print("\n".join(p.message for p in report.problems + report.warnings),
+                  file=sys.stderr)
             return 1
         for old in target.glob("*.pdf"):
             old.unlink()

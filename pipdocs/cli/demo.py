@@ -17,7 +17,7 @@ from pipdocs.cli.app import DIR_PATH, cli
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--case", "whole_case", is_flag=True,
               help="A whole case instead: plan, check-ins, a revision, the final evaluation,"
-                   " all signed, then `case verify`.")
+                   " each signed on its own date (under faketime), then `case verify`.")
 @click.option("--serve", is_flag=True,
               help="Instead: start 'pipdocs serve' with one envelope and print the first link.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,

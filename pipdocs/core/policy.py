@@ -11,7 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.files import read_input
@@ -88,6 +95,20 @@ class DocumentSigning(_Model):
         return value
 
 
+class CaseRules(_Model):
+    """What ``case verify`` allows between a document's date and its signatures: each is signed
+    on or shortly after its own date; weeks later reads as back-dated (DOMAIN: dates)."""
+
+    sign_within_days: int = Field(default=30, ge=1, le=3650)  # later: signed_long_after_date
+    sign_warn_days: int = Field(default=7, ge=0, le=3650)  # later: a signed_late note
+
+    @model_validator(mode="after")
+    def _warn_first(self) -> CaseRules:
+        if self.sign_warn_days > self.sign_within_days:
+            raise ValueError("sign_warn_days must not exceed sign_within_days")
+        return self
+
+
 class Policy(_Model):
     """The parsed policy; ``source`` is the file it came from (for messages and relative paths)."""
 
@@ -111,6 +132,7 @@ class Policy(_Model):
     })
     stamp: StampLayout
     documents: dict[str, DocumentSigning] = Field(default_factory=dict)
+    case: CaseRules = CaseRules()
     source: str = ""
 
     @field_validator("documents")

@@ -5,8 +5,11 @@ and the same parties throughout; each document's signers are the policy's for it
 names its parent's SHA-256, and the parent is in the case; versions follow one another; every
 document refers to the version in force on its date; dates lie inside the period (or its
 extension) and in order; every checkpoint that has come has its check-in; the evaluation comes
-last. A refusal record stands for the employee's signature on the document it names. The case
-passes only when every one of these holds: anything not established is a problem.
+last; each document is signed on or shortly after its date. A refusal record stands for the
+employee's signature on the document it names, and for nothing else: the employer (every other
+signer of the document's order) signs every document, and a document that does not verify fails
+the case. The case passes only when every one of these holds: anything not established is a
+problem.
 """
 
 from __future__ import annotations
@@ -51,13 +54,12 @@ def verify_case(paths: Sequence[Path], trust: Sequence[Path], policy: Policy) ->
         _check_chain(chained, found)
         check_inputs(chained, found)
         check_dates(chained, found)
-        check_signing_times(chained, found)
+        check_signing_times(chained, found, policy.case)
         states = check_checkpoints(chained, found)
         check_termination(chained, found)
     else:
         states = []
-    in_force = max((e.doc.version for e in entries if e.doc.kind in ("plan", "revision")),
-                   default=None)
+    in_force = max((e.doc.version for e in entries if in_force_capable(e)), default=None)
     with plan_language(root.doc.plan.language if root else None):
         lang = language()  # --lang, else a Chinese plan, else the locale
     ordered = sorted(entries, key=lambda e: (e.doc.date, _RANK.get(e.doc.kind, 9)))
@@ -90,7 +92,7 @@ def _read_all(files: list[Path], trust: Sequence[Path], policy: Policy,
             found.problems.append(CaseProblem(code="unreadable", file=str(path), params=params,
                                               message=english("unreadable", params)))
             continue
-        blocking = [p for p in report.problems if p.code not in ("missing_role", "no_signatures")]
+        blocking = [p for p in report.problems if p.code != "missing_role"]  # pending: below
         signed_at = {s.role: s.timestamp.time for s in report.signatures
                      if s.role and s.timestamp and s.timestamp.time}
         entries.append(Entry(doc, report.verdict, list(report.signed_roles),
@@ -150,7 +152,8 @@ def _same_case(entry: Entry, root: Entry, found: Findings) -> bool:
 
 
 def _check_signers(entries: list[Entry], policy: Policy, found: Findings) -> None:
-    """Each PDF verifies, has its kind's signers, and is complete (or refused by the employee)."""
+    """Each PDF verifies, has its kind's signers, and is complete: a signed refusal record
+    stands for the employee's step alone; the employer's signatures are never excused."""
     refusals = {e.doc.record.parent_sha256: e.doc for e in entries
                 if e.doc.kind == "refusal" and e.doc.record and not e.pending and not e.problems}
     for entry in entries:
@@ -161,29 +164,42 @@ def _check_signers(entries: list[Entry], policy: Policy, found: Findings) -> Non
             found.add("wrong_signers", doc, detail=" → ".join(recorded),
                       detail_roles=",".join(recorded), expected=" → ".join(expected),
                       expected_roles=",".join(expected))
-        if entry.problems:
-            found.add("document_invalid", doc, detail="; ".join(entry.problems[:3]),
-                      detail_zh="; ".join(entry.problems_zh[:3]))
+        if entry.problems or entry.verdict == "invalid":
+            found.add("document_invalid", doc,
+                      detail="; ".join(entry.problems[:3]) or entry.verdict,
+                      detail_zh="; ".join(entry.problems_zh[:3]) or entry.verdict)
         if not entry.pending:
             continue
         refusal = next((refusals[d] for d in doc.digests if d in refusals), None)
-        blocked = _employee_and_after(recorded)
-        if refusal is not None and set(entry.pending) <= blocked:
-            entry.refused_by = refusal
-            found.add("refused", doc, warning=True, detail=refusal.path.name)
-        else:
+        if refusal is None or "employee" not in entry.pending:
             found.add("incomplete", doc, detail=", ".join(entry.pending),
                       detail_roles=",".join(entry.pending))
+            continue
+        entry.refused_by = refusal
+        found.add("refused", doc, warning=True, detail=refusal.path.name)
+        employer = employer_pending(entry)
+        if employer:
+            found.add("employer_unsigned", doc, detail=", ".join(employer),
+                      detail_roles=",".join(employer), expected=refusal.path.name)
 
 
-def _employee_and_after(order: Sequence[str]) -> set[str]:
-    """The roles a refusal excuses: the employee's, and those the order puts after it."""
-    return set(order[order.index("employee"):]) if "employee" in order else set()
+def employer_pending(entry: Entry) -> list[str]:
+    """The signers other than the employee (the employer's) who have not signed."""
+    return [role for role in entry.pending if role != "employee"]
+
+
+def in_force_capable(entry: Entry) -> bool:
+    """A plan version that verifies and that its employer signed: it can be the version in
+    force (the employee's signature is not needed, a plan applies once delivered). A revision
+    nobody signed replaces nothing, whatever refusal record names it."""
+    return (entry.doc.kind in ("plan", "revision") and not entry.problems
+            and entry.verdict in ("valid", "incomplete") and not employer_pending(entry))
 
 
 def _check_chain(entries: list[Entry], found: Findings) -> None:
     """Parents by digest, versions one after another, and the version in force."""
     by_sha = {digest: e.doc for e in entries for digest in e.doc.digests}
+    effective = {e.doc.version: e.doc for e in entries if in_force_capable(e)}
     versions: dict[int, Document] = {}
     for entry in sorted(entries, key=lambda e: e.doc.version):
         doc = entry.doc
@@ -205,7 +221,7 @@ def _check_chain(entries: list[Entry], found: Findings) -> None:
                 found.add("parent_missing", doc, detail=record.parent_sha256[:16] + "…")
             continue
         if doc.kind in ("checkin", "evaluation", "revision"):
-            _check_version(doc, parent, versions, found)
+            _check_version(doc, parent, effective, found)
 
 
 def _expected_parent(kind: str, version: int | None, entries: list[Entry]) -> Document | None:
@@ -215,7 +231,8 @@ def _expected_parent(kind: str, version: int | None, entries: list[Entry]) -> Do
 
 def _check_version(doc: Document, parent: Document, versions: dict[int, Document],
                    found: Findings) -> None:
-    """A check-in or evaluation follows the version in force; a revision the previous one."""
+    """A check-in or evaluation follows the version in force (of ``versions``: those that can
+    be in force); a revision the previous one."""
     record = doc.record
     assert record is not None
     if parent.kind not in ("plan", "revision"):
@@ -242,6 +259,7 @@ def _describe(entry: Entry, lang: str) -> CaseDocument:
         version=doc.version, date=doc.date,
         parent_sha256=doc.record.parent_sha256 if doc.record else None,
         verdict=entry.verdict, signed_roles=entry.signed, pending_roles=entry.pending,
+        signed_at=dict(entry.signed_at),
         refused_by=str(entry.refused_by.path) if entry.refused_by else None,
         summary=summary(doc, lang), verification=entry.report,
     )

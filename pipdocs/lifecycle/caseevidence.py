@@ -42,8 +42,8 @@ from pipdocs.lifecycle.casereport import KIND_LABELS, CaseDocument, CaseProblem,
 def write_case_evidence_pdf(report: CaseReport, out: Path, *, timestamper: Any,
                             policy: Policy) -> Path:
     """Build, convert, attach the case's JSON report (file names only), and seal."""
-    versions = [d for d in report.documents if d.kind in ("plan", "revision")]
-    latest = max(versions, key=lambda d: d.version, default=None)  # the version in force
+    latest = next((d for d in report.documents if d.kind in ("plan", "revision")
+                   and d.version == report.version_in_force), None)  # an unsigned one is not
     plan = read_plan(Path(latest.file)) if latest is not None else None
     named = named_only(report)
     clock_ = clock(policy, report.language)
@@ -102,7 +102,7 @@ def build_case_docx(report: CaseReport, plan: Plan | None, clock_: Clock, out: P
     doc.add_paragraph()
     para(doc, c["checks"], size=12, bold=True)
     table(doc, _check_rows(report, c), [7.5, 1.8, 7.7], header=True)
-    _timeline(doc, report, c)
+    _timeline(doc, report, c, clock_)
     if report.warnings:
         para(doc, c["notes"], size=12, bold=True)
         for warning in report.warnings:
@@ -145,15 +145,20 @@ def _check_rows(report: CaseReport, c: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def _timeline(doc: Any, report: CaseReport, c: dict[str, Any]) -> None:
-    kinds = KIND_LABELS[report.language]
+def _timeline(doc: Any, report: CaseReport, c: dict[str, Any], clock_: Clock) -> None:
+    """Each document's date beside the times its signers signed (a date months before its
+    signatures reads as back-dated), and the checkpoints."""
+    kinds, labels = KIND_LABELS[report.language], TEXT[report.language]["labels"]
     para(doc, c["timeline"], size=12, bold=True)
-    rows = [[c["date"], c["document"], c["what"]]]
+    rows = [[c["date"], c["document"], c["signed_at"], c["what"]]]
     for document in report.documents:
         label = c["kind_fmt"].format(kind=kinds.get(document.kind, document.kind),
                                      v=document.version)
-        rows.append([document.date.isoformat(), f"{label}\n{document.file}", document.summary])
-    table(doc, rows, [2.6, 6, 8.4], header=True)
+        signed = sorted(document.signed_at.items(), key=lambda item: item[1])
+        times = "\n".join(f"{labels.get(role, role)} {clock_(at)}" for role, at in signed)
+        rows.append([document.date.isoformat(), f"{label}\n{document.file}", times or "-",
+                     document.summary])
+    table(doc, rows, [2.4, 5, 4.4, 5.2], header=True)
     if not report.checkpoints:
         return
     para(doc, c["checkpoints"], size=12, bold=True)

@@ -7,7 +7,7 @@ language, the JSON in English. The HTML is a one-page record with a timeline of 
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import PurePath
 
 from pydantic import BaseModel, Field
@@ -29,19 +29,21 @@ WORDS = {
            "plan": "计划", "employee": "员工", "documents": "文件", "timeline": "时间线",
            "problems": "问题", "warnings": "提示", "version": "版本", "signed": "已签署",
            "verified": "验证时间", "checkpoints": "检查节点", "covered": "已面谈",
-           "missing": "缺失", "not_due": "未到期", "by_evaluation": "由最终评估覆盖"},
+           "missing": "缺失", "not_due": "未到期", "by_evaluation": "由最终评估覆盖",
+           "signed_at": "签署时间"},
     "en": {"title": "PIP case verification", "ok": "PASSED: the whole case holds",
            "fail": "FAILED", "plan": "Plan", "employee": "Employee", "documents": "Documents",
            "timeline": "Timeline", "problems": "Problems", "warnings": "Notes",
            "version": "version", "signed": "signed", "verified": "Verified at",
            "checkpoints": "Checkpoints", "covered": "checked in", "missing": "missing",
-           "not_due": "not yet due", "by_evaluation": "covered by the final evaluation"},
+           "not_due": "not yet due", "by_evaluation": "covered by the final evaluation",
+           "signed_at": "signed at"},
 }
 
 
 #: The timeline's columns in the HTML record.
 HEADS = (N_("date"), N_("document"), N_("version"), N_("file / SHA-256"), N_("verdict; signed"),
-         N_("summary"))
+         N_("signed at (UTC)"), N_("summary"))
 
 
 class CaseProblem(BaseModel):
@@ -62,6 +64,9 @@ class CaseDocument(BaseModel):
     verdict: str = Field(description="verify's verdict for this PDF alone")
     signed_roles: list[str]
     pending_roles: list[str]
+    signed_at: dict[str, datetime] = Field(
+        default_factory=dict, description="role -> its signature's timestamp (UTC), to be read"
+        " beside the document's date")
     refused_by: str | None = Field(default=None, description="refusal record standing for the"
                                    " employee's signature")
     summary: str = ""
@@ -111,6 +116,16 @@ def _signed(doc: CaseDocument, lang: str) -> str:
             roles=role_words(doc.signed_roles) or "-")
 
 
+def signing_times(doc: CaseDocument, lang: str, sep: str | None = None) -> str:
+    """Each signer and the time of their signature (UTC, to the minute), first signer first:
+    what a reader compares with the document's date."""
+    with in_language(lang):
+        signed = sorted(doc.signed_at.items(), key=lambda item: item[1])
+        parts = [f"{role_words([role])} {at.astimezone(timezone.utc):%Y-%m-%d %H:%M}"
+                 for role, at in signed]
+        return (sep or ("、" if lang == "zh" else ", ")).join(parts) + (" UTC" if parts else "")
+
+
 def render_text(report: CaseReport) -> str:
     lang = report.language
     w, kinds = WORDS[lang], KIND_LABELS[lang]
@@ -124,6 +139,8 @@ def render_text(report: CaseReport) -> str:
         version = f"（第 {doc.version} 版）" if zh else f" ({w['version']} {doc.version})"
         lines.append(f"  {doc.date.isoformat()}  {kinds.get(doc.kind, doc.kind)}{version}"
                      f"  {doc.file}  [{_signed(doc, lang)}]")
+        if doc.signed_at:
+            lines.append(f"      {w['signed_at']}{colon}{signing_times(doc, lang)}")
         if doc.summary:
             lines.append(f"      {doc.summary}")
     if report.checkpoints:
@@ -138,6 +155,10 @@ def render_text(report: CaseReport) -> str:
     return "\n".join(lines)
 
 
+def _times_html(doc: CaseDocument, lang: str) -> str:
+    return html.escape(signing_times(doc, lang, "\n")).replace("\n", "<br>")
+
+
 def render_html(report: CaseReport) -> str:
     """A self-contained page: verdict, timeline, checkpoints, problems."""
     lang = report.language
@@ -146,7 +167,7 @@ def render_html(report: CaseReport) -> str:
     rows = "".join(
         f"<tr><td>{doc.date.isoformat()}</td><td>{esc(kinds.get(doc.kind, doc.kind))}</td>"
         f"<td>{doc.version}</td><td>{esc(PurePath(doc.file).name)}<br><code>{doc.sha256}</code></td>"
-        f"<td>{esc(_signed(doc, lang))}</td>"
+        f"<td>{esc(_signed(doc, lang))}</td><td>{_times_html(doc, lang)}</td>"
         f"<td>{esc(doc.summary)}</td></tr>" for doc in report.documents)
     points = "".join(
         f"<tr><td>v{cp.version} #{cp.number}</td><td>{cp.date.isoformat()}</td>"

@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from pipdocs.core.errors import PlanInvalid
+from pipdocs.core.policy import CaseRules
 from pipdocs.lifecycle.casereport import CheckpointState
 from pipdocs.lifecycle.contexts import LABELS
 from pipdocs.lifecycle.findings import Entry, Findings, both
@@ -107,22 +108,37 @@ def check_dates(entries: list[Entry], found: Findings) -> None:
 #: A document's day begins first at UTC+14: a signature is "before" its document's date only if
 #: it was made before that day began anywhere (no time zone can then excuse it).
 EARLIEST_ZONE = timezone(timedelta(hours=14))
+#: ...and ends last at UTC-12: a signature is so many days "after" its document's date only if
+#: it was made that many days later everywhere (counted in the zone where the fewest have passed).
+LATEST_ZONE = timezone(timedelta(hours=-12))
 
 
-def check_signing_times(entries: list[Entry], found: Findings) -> None:
+def days_after(day: date, at: datetime) -> int:
+    """Whole days from ``day`` to the signature time ``at``, wherever the fewest have passed."""
+    return (at.astimezone(LATEST_ZONE).date() - day).days
+
+
+def check_signing_times(entries: list[Entry], found: Findings,
+                        rules: CaseRules | None = None) -> None:
     """The signatures' timestamps against the documents' dates and against one another.
 
-    Failures: a document signed before its own date (a check-in before its meeting); a
-    document signed before the document it follows was fully signed (its record names the
-    parent's digest, signatures included, so only a wrong clock or a forgery does that); a
-    check-in or revision first signed after the final evaluation was signed (made after the
-    case was decided). A note: a check-in whose later signers (the employee) signed only after
-    the final evaluation was signed, though its manager had signed before."""
+    Failures: a document signed before its own date (a check-in before its meeting); signed
+    more than ``rules.sign_within_days`` after it, or a plan first signed after its period
+    ended (both read as back-dated); a document signed before the document it follows was
+    fully signed (its record names the parent's digest, signatures included, so only a wrong
+    clock or a forgery does that); a check-in or revision first signed after the final
+    evaluation was signed (made after the case was decided). Notes: a signature more than
+    ``rules.sign_warn_days`` after the date; a check-in whose later signers (the employee)
+    signed only after the final evaluation was signed, though its manager had signed before."""
+    rules = rules or CaseRules()
     by_sha = {digest: e for e in entries for digest in e.doc.digests}
     for entry in entries:
         doc = entry.doc
-        if doc.record is None or not entry.signed_at:
+        if not entry.signed_at:
             continue
+        _check_late(entry, rules, found)
+        if doc.record is None:
+            continue  # a plan may be signed before its period starts (it is handed over first)
         begins = datetime.combine(doc.date, time.min, tzinfo=EARLIEST_ZONE)
         early = [role for role, at in entry.signed_at.items() if at < begins]
         if early:
@@ -136,6 +152,27 @@ def check_signing_times(entries: list[Entry], found: Findings) -> None:
                 found.add("signed_before_parent", doc, expected=parent.doc.path.name,
                           detail=", ".join(before), detail_roles=",".join(before))
     _check_after_evaluation(entries, found)
+
+
+def _check_late(entry: Entry, rules: CaseRules, found: Findings) -> None:
+    """Signatures long after the document's date, and a plan version first signed after its
+    period ended."""
+    doc = entry.doc
+    days = {role: days_after(doc.date, at) for role, at in entry.signed_at.items()}
+    for code, limit, warning in (("signed_long_after_date", rules.sign_within_days, False),
+                                 ("signed_late", rules.sign_warn_days, True)):
+        late = [role for role, n in days.items() if n > limit]
+        if late:
+            found.add(code, doc, warning=warning, detail=", ".join(late),
+                      detail_roles=",".join(late), expected=doc.date.isoformat(),
+                      days=max(days[r] for r in late), limit=limit)
+            break  # a failure says it; no note besides it
+    if doc.kind in ("plan", "revision"):
+        first = min(entry.signed_at.values())
+        end = doc.plan.period.end
+        if days_after(end, first) > 0:
+            found.add("plan_signed_after_period", doc, expected=end.isoformat(),
+                      detail=f"{first:%Y-%m-%d %H:%M} UTC")
 
 
 def _check_after_evaluation(entries: list[Entry], found: Findings) -> None:

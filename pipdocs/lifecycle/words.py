@@ -55,6 +55,15 @@ MESSAGES: dict[str, str] = {
     "refused": N_("{file}: the employee refused to sign ({detail}); the refusal stands for the"
                   " employee's step"),
     "signed_before_date": N_("{file}: signed by {detail} before its own date {expected}"),
+    "employer_unsigned": N_("{file}: not signed by {detail}; the refusal record {expected}"
+                            " stands only for the employee's step, the employer signs every"
+                            " document"),
+    "signed_long_after_date": N_("{file}: signed by {detail} {days} days after its date"
+                                 " {expected} (at most {limit}): reads as back-dated"),
+    "signed_late": N_("{file}: signed by {detail} {days} days after its date {expected};"
+                      " documents are signed on or shortly after their dates"),
+    "plan_signed_after_period": N_("{file}: first signed on {detail}, after the plan period"
+                                   " ended on {expected}: reads as back-dated"),
     "signed_before_parent": N_("{file}: signed by {detail} before {expected} was fully signed"),
     "signed_after_evaluation": N_("{file}: signed by {detail} after the final evaluation was"
                                   " signed ({expected}): made after the case was decided"),

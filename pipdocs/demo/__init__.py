@@ -13,6 +13,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 from pipdocs.core.errors import InputError
@@ -135,16 +136,18 @@ def run_case_demo(
     out_dir: Path | None = None, lang: str = "zh", progress: Callable[[str], None] = print
 ) -> DemoResult:
     """``pipdocs demo --case``: a whole PIP case (plan, check-ins, a revision, the final
-    evaluation), every document signed, then ``case verify``; ``ok`` is the case's verdict."""
+    evaluation), every document signed on its own date (under a moved clock, see
+    :mod:`pipdocs.demo.case`), then ``case verify``; ``ok`` is the case's verdict."""
     from pipdocs.conversion.soffice import find_soffice
     from pipdocs.core.files import write_atomic
+    from pipdocs.demo.case import build_dated_case, case_inputs, faketime_env
     from pipdocs.lifecycle.case import verify_case
     from pipdocs.lifecycle.casereport import render_html, render_text
-    from pipdocs.lifecycle.example import build_case, ca_service, case_inputs, make_signers
 
     find_soffice()
     inputs = case_inputs(lang)
     policy = load_policy()
+    faketime_env(datetime.now(timezone.utc))  # no faketime: one line now, before anything
     out = _fresh_dir(out_dir)
     result = DemoResult(ok=False, out_dir=out)
     ca_password, key_password = secrets.token_urlsafe(18), secrets.token_urlsafe(18)
@@ -152,24 +155,21 @@ def run_case_demo(
     write_atomic(result.files["passwords"], (
         f"PIPDOCS_CA_PASSWORD={ca_password}\nPIPDOCS_KEY_PASSWORD={key_password}\n"
     ).encode(), 0o600)
-    signers = make_signers(out, lang, ca_password, key_password, policy)
-    result.files["root"] = signers.root
-    progress(f"1/4 CA and keys for the case in {inputs}: {signers.root} (what verifiers trust)")
-    with ca_service(out, ca_password, signers) as url:
-        progress(f"2/4 CA service (timestamps, OCSP, CRL) on {url}; making and signing every"
-                 " document:")
-        build = build_case(out, lang, signers, progress)
+    progress(f"1/3 CA, keys and every document of the case in {inputs}, each made and signed"
+             " on its own date (a clock moved by faketime):")
+    build = build_dated_case(out, lang, ca_password, key_password, policy, progress)
+    result.files["root"] = build.signers.root
     result.files.update({f"case:{name}": path for name, path in build.case.items()})
-    report = verify_case([out / "case"], [signers.root], policy)
+    report = verify_case([out / "case"], [build.signers.root], policy)
     result.ok, result.verdict = report.ok, render_text(report)
     result.files["verify"] = out / "case-verify.txt"
     result.files["report"] = out / "case-report.html"
     write_atomic(result.files["verify"], (result.verdict + "\n").encode("utf-8"))
     write_atomic(result.files["report"], render_html(report).encode("utf-8"))
-    progress(f"3/4 case verify: {'PASSED' if result.ok else 'FAILED'} ({result.files['report']})")
+    progress(f"2/3 case verify: {'PASSED' if result.ok else 'FAILED'} ({result.files['report']})")
     progress(result.verdict)
-    progress(f"4/4 everything is in {out}; check it again with: pipdocs case verify {out / 'case'}"
-             f" --trust {signers.root}")
+    progress(f"3/3 everything is in {out}; check it again with: pipdocs case verify {out / 'case'}"
+             f" --trust {build.signers.root}")
     return result
 
 
