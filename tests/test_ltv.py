@@ -291,9 +291,12 @@ def test_revoked_before_its_timestamp_fails(world: World) -> None:
     # the key was compromised (and so revoked) an hour before HR "signed" with it
     revoke(world.ca, root, key, serial=_serial(keys["hr"]), reason="key_compromise",
            when=signed_at - timedelta(hours=1))
+    # the refresh keeps the fresh answer as evidence, and says the record stopped verifying
     code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
                         "--trust", world.anchor)
-    assert code == 0, out
+    assert code == 1, out
+    assert "refreshed (archive_ts_2" in out and f"{record} no longer verifies: sig_hr" in out
+    assert "Kim Park was revoked on" in out and "(the key was compromised)" in out, out
     report = verify_pdf(record, [world.anchor], policy=POLICY)
     problem = next(p for p in report.problems if p.code == "revoked_before_signing")
     assert not report.ok and problem.field == "sig_hr"
@@ -349,7 +352,7 @@ def test_the_seal_is_revocable_and_checked_like_a_signer(world: World) -> None:
                  timestamper=CheckedHTTPTimeStamper(world.server.url))
     code, out = cli_run("archive", "refresh", prev, "--tsa", world.server.url,
                         "--trust", world.anchor)
-    assert code == 0, out
+    assert code == 1 and f"{prev} no longer verifies: sig_seal" in out, out
     report = verify_pdf(prev, [world.anchor], policy=POLICY)
     problem = next(p for p in report.problems if p.code == "revoked_before_signing")
     assert not report.ok and problem.field == "sig_seal", report.problems

@@ -39,7 +39,8 @@ TEXT: dict[str, dict[str, Any]] = {
                 "revoked_after": "已于 {when} 被吊销（{reason}），晚于签署时间，不影响本次签名",
                 "revoked_before": "已于 {when} 被吊销（{reason}），早于签署时间，签名无效",
                 "no_data": "文件中缺少吊销状态数据",
-                "not_declared": "发证机构不提供吊销服务，按证书链判断"},
+                "not_declared": "发证机构不提供吊销服务，按证书链判断",
+                "not_established": "尚未确认：没有签署之后签发的吊销状态（最新的查询于 {when}）"},
         "archive_ts": "归档时间戳", "level": "签名格式",
         "levels": {"B-LTA": "PAdES B-LTA（含归档时间戳的长期验证格式）",
                    "B-LT": "PAdES B-LT（含验证数据）", "B-T": "PAdES B-T（仅含时间戳）"},
@@ -100,7 +101,9 @@ TEXT: dict[str, dict[str, Any]] = {
                 "revoked_before": "revoked on {when} ({reason}), before the signature; the"
                                   " signature is not valid",
                 "no_data": "no revocation data in the file",
-                "not_declared": "the issuer offers no revocation service; judged by the chain"},
+                "not_declared": "the issuer offers no revocation service; judged by the chain",
+                "not_established": "not yet established: no status issued after the signature"
+                                   " (the latest is from {when})"},
         "archive_ts": "Archive timestamp", "level": "Signature format",
         "levels": {"B-LTA": "PAdES B-LTA (long-term, with archive timestamp)",
                    "B-LT": "PAdES B-LT (with validation data)",
@@ -179,6 +182,11 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "revoked_after_signing": ("A signer's certificate was revoked after they signed; the"
                               " signature stays valid.", "有签署人的证书在签署后被吊销，"
                               "不影响已作出的签名。"),
+    "revocation_not_established": ("Revocation not yet established: no certificate status"
+                                   " issued after a signature is kept in the file, so a key"
+                                   " revoked before it signed cannot be ruled out.",
+                                   "吊销状态尚未确认：文件中没有签署之后签发的证书状态，"
+                                   "无法排除签署前密钥已被吊销。"),
     "revocation_data_missing": ("The certificate status data kept in the file was removed.",
                                 "文件中封存的证书状态数据被删除。"),
     "lta_missing": ("The archive timestamp that seals the record was removed.",

@@ -179,21 +179,25 @@ def finish_remote(
 ) -> bytes:
     """The signed PDF: ``value`` (the browser's signature over ``pending.signed_attrs``) wrapped
     in CMS with a signature timestamp, written into the placeholder; for the last role, followed
-    by the archive document timestamp with the TSA's revocation data (B-LTA)."""
-    context = None
-    if pending.archive:  # the answers start_remote checked, as sign uses one context for both
-        from pipdocs.signing.revinfo import ValidationData, ltv_context
+    by every signer's revocation status fetched after it and the archive document timestamp
+    (B-LTA), as ``sign`` ends a record."""
+    from pipdocs.core.errors import PipdocsError
+    from pipdocs.signing.freshness import archive_after_last
 
-        cert = x509.load_der_x509_certificate(pending.cert_der)
-        kept = ValidationData(list(pending.crls), list(pending.ocsps)) \
-            if pending.crls or pending.ocsps else None  # else (an older pending row): fetch
-        context, _data = ltv_context(_external_signer(cert, root, 256), timestamper,
-                                     policy.trust_anchor_paths(), policy.tsa_timeout, data=kept)
-    return asyncio.run(_finish(pending, value, root, timestamper, context))
+    signed = asyncio.run(_finish(pending, value, root, timestamper))
+    if not pending.archive:
+        return signed
+    try:  # every signer's status fetched now, after every signature's timestamp, as sign does
+        return archive_after_last(signed, timestamper, policy).data
+    except PipdocsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
+        raise TimestampError(f"no archive timestamp: {exc}; check the timestamp authority") \
+            from exc
 
 
 async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificate,
-                  timestamper: Any, context: Any) -> bytes:
+                  timestamper: Any) -> bytes:
     from asn1crypto import cms
     from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
     from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
@@ -213,29 +217,7 @@ async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificat
     digest = PreparedByteRangeDigest(pending.document_digest, pending.region_start,
                                      pending.region_end)
     await PdfTBSDocument.async_finish_signing(output, digest, sig_cms)
-    if context is not None:
-        await _archive_timestamp(output, timestamper, context)
     return output.getvalue()
-
-
-async def _archive_timestamp(output: io.BytesIO, timestamper: Any, context: Any) -> None:
-    """What pyHanko's post-signature processing does for ``sign`` (PAdES LTA, DSS placed with
-    the signature): the TSA's revocation data, then a document timestamp, in one revision."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign.signers import PdfTimeStamper
-
-    from pipdocs.signing.revinfo import ARCHIVE_FIELD, dss_settings
-
-    writer = IncrementalPdfFileWriter(output, strict=False)
-    try:
-        await PdfTimeStamper(timestamper, field_name=ARCHIVE_FIELD).async_timestamp_pdf(
-            writer, DIGEST, context, in_place=True,
-            dss_settings=dss_settings().get_settings_for_ts())
-    except TimestampError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
-        raise TimestampError(f"no archive timestamp: {exc}; check the timestamp authority") \
-            from exc
 
 
 def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,

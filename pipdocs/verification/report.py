@@ -152,7 +152,7 @@ class RevocationReport(_Safe):
     certificate: str = Field(description="subject common name")
     serial: str
     role: Literal["signer", "timestamp", "seal"]
-    status: Literal["good", "revoked_before", "revoked_after", "no_data", "not_declared"]
+    status: Literal["good", "revoked_before", "revoked_after", "no_data", "not_declared", "not_established"]  # noqa: E501
     source: str = Field(default="", description="OCSP or CRL")
     checked_at: datetime | None = None
     revoked_at: datetime | None = None

@@ -209,6 +209,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (pipdocs archive refresh)",
         "本记录可验证至 {when}，请在此之前续期（pipdocs archive refresh）",
     ),
+    "revocation_not_established": (
+        "{field}: revocation not yet established: no revocation status of {subject}'s"
+        " certificate was issued after the signature's timestamp ({signed}; the latest is from"
+        " {latest}), so a revocation before it signed (a stolen key) cannot be ruled out; not"
+        " valid until 'pipdocs archive refresh' (or the last signer's archive step) embeds a"
+        " status fetched after it",
+        "{field}：吊销状态尚未确认：{subject}的证书没有在签名时间戳（{signed}）之后签发的吊销状态"
+        "（最新的签发于 {latest}），无法排除证书在签署前已被吊销（密钥被盗）；在 pipdocs archive"
+        " refresh（或最后一位签署人的归档步骤）嵌入签署之后获取的状态之前，不能认定有效",
+    ),
     "evidence_unsealed": (
         "the verification record carries no timestamp of the organisation",
         "验证记录没有组织的时间戳",
