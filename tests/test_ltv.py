@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -259,9 +260,15 @@ def revoked_after_record(world: World) -> Path:
         assert token is not None
         signed_at = token_time(token)  # the TSA's time (whole seconds)
     root, key = load_ca(world.ca, "ca-secret")
-    # a second after the manager signed (and before HR did): revoked after, whole seconds apart
+    # a second after the manager signed: revoked after, whole seconds apart. That moment may
+    # still be ahead of the clock (the TSA's times are whole seconds, and HR may sign within
+    # the same second), and a revocation in the future is, rightly, not yet in any answer: the
+    # refresh would then embed 'good'. So it waits until the moment has passed.
+    revoked_at = signed_at + timedelta(seconds=1)
+    while datetime.now(timezone.utc) <= revoked_at:
+        time.sleep(0.05)
     revoke(world.ca, root, key, serial=_serial(keys["manager"]), reason="affiliation_changed",
-           when=signed_at + timedelta(seconds=1))
+           when=revoked_at)
     code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
                         "--trust", world.anchor)
     assert code == 0 and "refreshed (archive_ts_2" in out, out
