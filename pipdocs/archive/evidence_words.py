@@ -45,7 +45,10 @@ TEXT: dict[str, dict[str, Any]] = {
         "levels": {"B-LTA": "PAdES B-LTA（含归档时间戳的长期验证格式）",
                    "B-LT": "PAdES B-LT（含验证数据）", "B-T": "PAdES B-T（仅含时间戳）"},
         "tool": "核验工具", "trust": "信任根", "anchor": "组织根证书（指纹 {fp}）",
-        "seal": "本记录已由组织的时间戳服务加盖时间戳，可用签署系统的核验功能检查其是否被改动。",
+        "sealed": "本记录已由{org}加盖组织印章（附时间戳的电子签名），可证明记录由谁制作且此后未被"
+                  "改动；可用签署系统的核验功能检查。",
+        "unsealed": "注意：本记录未加盖组织印章，仅由时间戳服务加盖时间戳。"
+                    "它只能证明记录的制作时间，不能证明由谁制作，也不能证明其中的结论属实。",
         "page": "第 {n} 页",
         "verdicts": {
             "valid": "有效。{roles}均已按规定顺序签署；签署后文件未被改动；"
@@ -110,8 +113,12 @@ TEXT: dict[str, dict[str, Any]] = {
                    "B-T": "PAdES B-T (timestamp only)"},
         "tool": "Verification tool", "trust": "Trust anchor",
         "anchor": "organisation root certificate (fingerprint {fp})",
-        "seal": "This record carries a timestamp from the organisation's timestamp service;"
-                " pipdocs verify checks that it is unchanged.",
+        "sealed": "This record is sealed by {org}'s organisation seal (a timestamped electronic"
+                  " signature): it proves who made it and that it is unchanged since; pipdocs"
+                  " verify checks it.",
+        "unsealed": "Note: this record is not sealed by an organisation seal, only timestamped by"
+                    " a timestamp service. It proves when the record was made, not who made it"
+                    " or that the verdict in it is true.",
         "page": "page {n}",
         "verdicts": {
             "valid": "Valid. The {roles} have all signed, in the required order; the document has"

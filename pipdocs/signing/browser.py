@@ -24,6 +24,7 @@ from typing import Any
 
 from cryptography import x509
 
+from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
 from pipdocs.core.errors import SigningRefused, TimestampError
 from pipdocs.core.policy import Policy
 
@@ -246,6 +247,32 @@ def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: st
     return seal_status_after(sealed, seal, timestamper, policy.tsa_timeout)
 
 
+def attach_and_seal(data: bytes, name: str, payload: bytes, description: str, *, seal: Any,
+                    timestamper: Any, policy: Policy, field: str, reason: str,
+                    archive_field: str) -> bytes:
+    """Add ``payload`` as the attachment ``name`` under the organisation's seal (a timestamped
+    PAdES signature in ``field``, checked and with its status as ``attach_and_timestamp``
+    does), then one revision with every certificate's status fetched *after* the seal and a
+    document timestamp in ``archive_field`` over the whole file: a verification record that
+    proves who made it, and that the seal was not revoked when it sealed, with nothing after."""
+    from pipdocs.core.errors import RevocationUnavailable
+    from pipdocs.signing.freshness import archive_with_status
+    from pipdocs.signing.revinfo import ltv_context, read_certs
+
+    context = ltv_context(seal.signer, timestamper, policy.trust_anchor_paths(),
+                          policy.tsa_timeout)[0]
+    sealed = asyncio.run(_attach(data, name, payload, description, timestamper, seal, context,
+                                 field, reason))
+    anchors = [c for path in policy.trust_anchor_paths() for c in read_certs(path)]
+    done = archive_with_status(sealed, timestamper=timestamper, field_name=archive_field,
+                               timeout=policy.tsa_timeout, anchors=anchors)
+    if done.pending:
+        raise RevocationUnavailable(
+            f"no revocation status of the seal ({', '.join(done.pending)}) issued after it sealed"
+            " could be fetched; start 'pipdocs ca serve' (or check its address) and try again")
+    return done.data
+
+
 def seal_status_after(sealed: bytes, seal: Any, timestamper: Any, timeout: float) -> bytes:
     """One more revision with the seal's revocation answers fetched *after* its timestamp:
     only an answer issued after the seal proves the seal was not revoked when it sealed (an
@@ -268,13 +295,16 @@ def seal_status_after(sealed: bytes, seal: Any, timestamper: Any, timeout: float
     return out.getvalue()
 
 
+AUDIT_REASON = "Audit trail appended by the signing service (pipdocs serve)"
+
+
 async def _attach(data: bytes, name: str, payload: bytes, description: str,
-                  timestamper: Any, seal: Any, context: Any) -> bytes:
+                  timestamper: Any, seal: Any, context: Any,
+                  field: str = AUDIT_SEAL_FIELD, reason: str = AUDIT_REASON) -> bytes:
     from pyhanko.pdf_utils import embed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
     from pipdocs.signing.revinfo import dss_settings
 
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
@@ -290,14 +320,13 @@ async def _attach(data: bytes, name: str, payload: bytes, description: str,
                 writer, DIGEST, output=out)
         else:
             meta = signers.PdfSignatureMetadata(
-                field_name=AUDIT_SEAL_FIELD, md_algorithm=DIGEST,
-                subfilter=fields.SigSeedSubFilter.PADES, name=seal.name,
-                reason="Audit trail appended by the signing service (pipdocs serve)",
+                field_name=field, md_algorithm=DIGEST,
+                subfilter=fields.SigSeedSubFilter.PADES, name=seal.name, reason=reason,
                 embed_validation_info=True, validation_context=context,
                 dss_settings=dss_settings(), signer_key_usage=set())
             await signers.PdfSigner(
                 meta, seal.signer, timestamper=timestamper,
-                new_field_spec=fields.SigFieldSpec(AUDIT_SEAL_FIELD),
+                new_field_spec=fields.SigFieldSpec(field),
             ).async_sign_pdf(writer, output=out)
     except TimestampError:
         raise

@@ -223,6 +223,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the verification record carries no timestamp of the organisation",
         "验证记录没有组织的时间戳",
     ),
+    "evidence_not_sealed": (
+        "the verification record is not sealed by an organisation seal, only timestamped: it"
+        " proves when it was made, not who made it or that its verdict is true (anyone can have"
+        " pipdocs build a record that says 'valid' about any file); only a record sealed by the"
+        " organisation's seal attests a verdict",
+        "该验证记录未加盖组织印章，仅有时间戳：只能证明其制作时间，不能证明由谁制作，也不能证明"
+        "其结论属实（任何人都能用 pipdocs 为任意文件制作一份写着“有效”的记录）；只有加盖组织印章的"
+        "记录才能证明核验结论",
+    ),
+    "evidence_seal_invalid": (
+        "{field}: the verification record's seal does not hold ({detail}); it is not the"
+        " organisation's seal",
+        "{field}：验证记录的印章无效（{detail}），不是组织的印章",
+    ),
+    "evidence_sealed": (
+        "sealed by {sealed_by}'s organisation seal (a timestamped signature of its seal key):"
+        " the record proves who made it and that it is unchanged since",
+        "由{sealed_by}的组织印章封存（印章密钥的签名，附时间戳）：可证明记录由谁制作且此后未被改动",
+    ),
     "evidence_unreadable": (
         "the verification record's attached report cannot be read ({detail})",
         "验证记录所附的报告无法读取（{detail}）",
