@@ -64,9 +64,13 @@ def record_certificates(reader: Any) -> list[x509.Certificate]:
 
     seen: list[Any] = []
     for emb in reader.embedded_signatures:
-        seen.extend(c.chosen for c in emb.signed_data["certificates"] or []
-                    if c.name == "certificate")
-        token = _token(emb) if emb.sig_object_type == "/Sig" else None
+        try:
+            found = [c.chosen for c in emb.signed_data["certificates"] or []
+                     if c.name == "certificate"]
+            token = _token(emb) if emb.sig_object_type == "/Sig" else None
+        except Exception:  # noqa: BLE001 - an unreadable signature has none; verify says so
+            continue
+        seen.extend(found)
         if token is not None:
             seen.extend(c.chosen for c in token["certificates"] or [] if c.name == "certificate")
     if "/DSS" in reader.root:
@@ -81,10 +85,13 @@ def signers(reader: Any) -> list[tuple[x509.Certificate, datetime]]:
     """(signer certificate, its signature's timestamp) of each timestamped signature."""
     out = []
     for emb in reader.embedded_signatures:
-        token = _token(emb) if emb.sig_object_type == "/Sig" else None
-        if token is not None:
-            info = token["encap_content_info"]["content"].parsed
-            out.append((_crypto(emb.signer_cert), info["gen_time"].native))
+        try:
+            token = _token(emb) if emb.sig_object_type == "/Sig" else None
+            if token is not None:
+                info = token["encap_content_info"]["content"].parsed
+                out.append((_crypto(emb.signer_cert), info["gen_time"].native))
+        except Exception:  # noqa: BLE001 - an unreadable signature: verify reports it
+            continue
     return out
 
 
