@@ -74,3 +74,26 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Plan, 
 def pdf_text() -> Callable[..., str]:
     """``pdf_text(path, *options)``: the PDF's text through poppler's pdftotext."""
     return _pdf_text
+
+
+@pytest.fixture(scope="session")
+def records_ca(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A CA holding the organisation's seal key for verification records (``verify --report
+    X.pdf --seal CA``), with its server on the port its certificates name (the seal's status).
+    Named in Chinese, so a Chinese record carries no English word; password ``ca-secret``."""
+    from pipdocs.core.policy import load_policy
+    from pipdocs.pki.ca import init_ca
+    from pipdocs.pki.seal import issue_seal
+    from pipdocs.pki.server import make_ca_server
+
+    path, port = tmp_path_factory.mktemp("records-ca") / "ca", free_port()
+    init_ca(path, "档案机构", "ca-secret", public_url=f"http://127.0.0.1:{port}/")
+    issue_seal(path, "ca-secret")
+    server = make_ca_server(path, "ca-secret", load_policy().tsa_policy_oid, "127.0.0.1", port,
+                            quiet=True)
+    thread = threading.Thread(target=server.serve_forever, name="records-ca", daemon=True)
+    thread.start()
+    yield path
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=10)

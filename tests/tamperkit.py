@@ -306,6 +306,7 @@ def sign(
         md_algorithm="sha256",
         reason=reason or f"Signed as {field_name}",
     )
+    context = None
     if who.p12 is not None and timestamper is not None:
         # Like pipdocs sign: the revocation data for the chain and the TSA's in the signature's
         # revision (PAdES B-LT), so attacks are judged on what they attack, not on missing data.
@@ -330,6 +331,16 @@ def sign(
         pdf_signer = signers.PdfSigner(meta, who.signer(), timestamper=timestamper)
         w = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
         out = pdf_signer.sign_pdf(w, existing_fields_only=False, output=BytesIO())
+        if context is not None and field_name == "sig_hr":
+            # like pipdocs sign's last signature: every signer's status fetched after it, with
+            # the archive timestamp (else verify: revocation not yet established)
+            from pipdocs.core.policy import load_policy
+            from pipdocs.signing.freshness import archive_after_last
+
+            try:
+                return archive_after_last(out.getvalue(), timestamper, load_policy()).data
+            except Exception:  # noqa: BLE001 - an attack's unreadable signature: as it is
+                return bytes(out.getvalue())
     except SigningError:  # pyHanko's own pre-signing check refuses (an expired key): bypass it
         meta = dataclasses.replace(meta, embed_validation_info=False, validation_context=None)
         pdf_signer = signers.PdfSigner(meta, who.signer(), timestamper=timestamper)

@@ -825,10 +825,11 @@ def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
-def test_english_case_record(built: Built, tmp_path: Path,
+def test_english_case_record(built: Built, records_ca: Path, tmp_path: Path,
                              pdf_text: Callable[..., str]) -> None:
     """`case verify --report X.pdf` on an English case (its signed plan, no evaluation yet):
-    English words, UTC times, the case still running, and the record verifies."""
+    English words, UTC times, the case still running, and the record (sealed by the
+    organisation's seal, tests/conftest.py records_ca) verifies."""
     import re
 
     folder = tmp_path / "case"
@@ -840,7 +841,8 @@ def test_english_case_record(built: Built, tmp_path: Path,
     record = tmp_path / "record.pdf"
     result = CliRunner().invoke(cli, [str(a) for a in (
         "case", "verify", folder, "--trust", example / "root.pem", "--report", record,
-        "--tsa-dir", built.demo.out_dir / "ca")], env=passwords)
+        "--tsa-dir", built.demo.out_dir / "ca", "--seal", records_ca)],
+        env=passwords | {"PIPDOCS_SEAL_PASSWORD": "ca-secret"})
     assert result.exit_code == 0, result.output
     flat = " ".join(pdf_text(record, "-layout").split())
     for expected in ("PIP case verification record", "Example Payments Ltd", "Dana Lee",
@@ -850,7 +852,8 @@ def test_english_case_record(built: Built, tmp_path: Path,
                      "Appendix: technical details"):
         assert expected in flat, expected
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", flat) and str(tmp_path) not in flat
-    result = CliRunner().invoke(cli, ["verify", str(record), "--trust", str(built.root)])
+    result = CliRunner().invoke(cli, ["verify", str(record), "--trust", str(built.root),
+                                      "--trust", str(records_ca / "root.pem")])
     assert result.exit_code == 0 and "VALID verification record" in result.output
     assert "case PIP-" in result.output, result.output
 

@@ -45,10 +45,11 @@ def english_words(text: str) -> set[str]:
 
 
 def test_case_record_in_chinese_covers_the_whole_case_and_verifies(
-        tsa: object, ca_dir: Path, tmp_path: Path, pdf_text: Callable[..., str]) -> None:
+        tsa: object, ca_dir: Path, records_ca: Path, tmp_path: Path,
+        pdf_text: Callable[..., str]) -> None:
     record = tmp_path / "案卷记录.pdf"
     code, out = run("case", "verify", CASE, "--trust", CASE / "root.pem", "--report", record,
-                    "--tsa", tsa.url)  # type: ignore[attr-defined]
+                    "--tsa", tsa.url, "--seal", records_ca)  # type: ignore[attr-defined]
     assert code == 0, out
     text = pdf_text(record, "-layout")  # a table row stays on its line
     flat = "".join(text.split())
@@ -59,7 +60,7 @@ def test_case_record_in_chinese_covers_the_whole_case_and_verifies(
                      "回顾面谈和最终评估依据的是当时有效的计划版本符合",
                      "计划变更（第2版）", "第2版第3个节点", "孙浩", "吴静", "直接上级",
                      "人力资源", "员工已知悉本绩效改进计划", "直接上级批准本次计划变更",
-                     "附录：技术细节"):
+                     "附录：技术细节", "本记录已由档案机构加盖组织印章"):
         assert expected in flat, expected
     pdfs = sorted(CASE.glob("*.pdf"))
     for pdf in pdfs:  # each document by its name and digest, never a local path
@@ -77,13 +78,15 @@ def test_case_record_in_chinese_covers_the_whole_case_and_verifies(
         assert datetime.strptime(local, fmt) - datetime.strptime(utc, fmt) == timedelta(hours=8)
     english = english_words(pdf_text(record))
     assert not english, english  # no "Timestamp Authority", "Root CA", library text
-    code, out = run("verify", record, "--trust", ca_dir / "root.pem")
+    code, out = run("verify", record, "--trust", ca_dir / "root.pem", "--trust",
+                    records_ca / "root.pem")
     assert code == 0 and "验证记录有效" in out and "PIP-2026-0103-CASE 案卷" in out, out
     assert "“有效”" in out
 
 
 def test_a_broken_case_gets_a_record_that_says_it_fails_and_why(
-        tsa: object, ca_dir: Path, tmp_path: Path, pdf_text: Callable[..., str]) -> None:
+        tsa: object, ca_dir: Path, records_ca: Path, tmp_path: Path,
+        pdf_text: Callable[..., str]) -> None:
     folder = tmp_path / "case"
     folder.mkdir()
     for pdf in CASE.glob("*.pdf"):
@@ -91,15 +94,28 @@ def test_a_broken_case_gets_a_record_that_says_it_fails_and_why(
             shutil.copyfile(pdf, folder / pdf.name)
     record = tmp_path / "record.pdf"
     code, out = run("case", "verify", folder, "--trust", CASE / "root.pem", "--report", record,
-                    "--tsa", tsa.url)  # type: ignore[attr-defined]
+                    "--tsa", tsa.url, "--seal", records_ca)  # type: ignore[attr-defined]
     assert code == 1 and "第 1 版的检查节点 2" in out, out
     flat = "".join(pdf_text(record, "-layout").split())
     assert "不成立。案卷存在下列1个问题" in flat
     assert "第1版的检查节点2(2025-11-05)没有回顾面谈记录" in flat
     assert "计划的每个已到期检查节点都有回顾面谈记录不符合" in flat
     assert "成立。案卷中的" not in flat
-    code, out = run("verify", record, "--trust", ca_dir / "root.pem")
+    code, out = run("verify", record, "--trust", ca_dir / "root.pem", "--trust",
+                    records_ca / "root.pem")
     assert code == 0 and "验证记录有效" in out and "“无效”" in out, out
+
+
+def test_a_case_record_without_the_seal_says_it_proves_only_when_it_was_made(
+        tsa: object, ca_dir: Path, tmp_path: Path, pdf_text: Callable[..., str]) -> None:
+    record = tmp_path / "record.pdf"
+    code, out = run("case", "verify", CASE, "--trust", CASE / "root.pem", "--report", record,
+                    "--tsa", tsa.url)  # type: ignore[attr-defined]
+    assert code == 0 and ("will not be sealed" in out or "不会加盖组织印章" in out), out
+    flat = "".join(pdf_text(record).split())
+    assert flat.count("注意：本记录未加盖组织印章，仅由时间戳服务加盖时间戳。") == 2, flat[:400]
+    code, out = run("verify", record, "--trust", ca_dir / "root.pem")
+    assert code == 1 and "未经认证：该验证记录仅有时间戳" in out and "验证记录有效" not in out
 
 
 def test_a_case_record_needs_a_pdf_or_html_name(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -259,9 +260,15 @@ def revoked_after_record(world: World) -> Path:
         assert token is not None
         signed_at = token_time(token)  # the TSA's time (whole seconds)
     root, key = load_ca(world.ca, "ca-secret")
-    # a second after the manager signed (and before HR did): revoked after, whole seconds apart
+    # a second after the manager signed: revoked after, whole seconds apart. That moment may
+    # still be ahead of the clock (the TSA's times are whole seconds, and HR may sign within
+    # the same second), and a revocation in the future is, rightly, not yet in any answer: the
+    # refresh would then embed 'good'. So it waits until the moment has passed.
+    revoked_at = signed_at + timedelta(seconds=1)
+    while datetime.now(timezone.utc) <= revoked_at:
+        time.sleep(0.05)
     revoke(world.ca, root, key, serial=_serial(keys["manager"]), reason="affiliation_changed",
-           when=signed_at + timedelta(seconds=1))
+           when=revoked_at)
     code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
                         "--trust", world.anchor)
     assert code == 0 and "refreshed (archive_ts_2" in out, out
@@ -291,9 +298,12 @@ def test_revoked_before_its_timestamp_fails(world: World) -> None:
     # the key was compromised (and so revoked) an hour before HR "signed" with it
     revoke(world.ca, root, key, serial=_serial(keys["hr"]), reason="key_compromise",
            when=signed_at - timedelta(hours=1))
+    # the refresh keeps the fresh answer as evidence, and says the record stopped verifying
     code, out = cli_run("archive", "refresh", record, "--tsa", world.server.url,
                         "--trust", world.anchor)
-    assert code == 0, out
+    assert code == 1, out
+    assert "refreshed (archive_ts_2" in out and f"{record} no longer verifies: sig_hr" in out
+    assert "Kim Park was revoked on" in out and "(the key was compromised)" in out, out
     report = verify_pdf(record, [world.anchor], policy=POLICY)
     problem = next(p for p in report.problems if p.code == "revoked_before_signing")
     assert not report.ok and problem.field == "sig_hr"
@@ -349,7 +359,7 @@ def test_the_seal_is_revocable_and_checked_like_a_signer(world: World) -> None:
                  timestamper=CheckedHTTPTimeStamper(world.server.url))
     code, out = cli_run("archive", "refresh", prev, "--tsa", world.server.url,
                         "--trust", world.anchor)
-    assert code == 0, out
+    assert code == 1 and f"{prev} no longer verifies: sig_seal" in out, out
     report = verify_pdf(prev, [world.anchor], policy=POLICY)
     problem = next(p for p in report.problems if p.code == "revoked_before_signing")
     assert not report.ok and problem.field == "sig_seal", report.problems
@@ -512,14 +522,15 @@ def _zh_record(world: World) -> Path:
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
-def test_evidence_record_in_chinese(world: World, tmp_path: Path, pdf_text: Any) -> None:
+def test_evidence_record_in_chinese(world: World, records_ca: Path, tmp_path: Path,
+                                    pdf_text: Any) -> None:  # records_ca: tests/conftest.py
     import hashlib
     import re
 
     signed = _zh_record(world)
     record = tmp_path / "record.pdf"
     code, out = cli_run("verify", signed, "--trust", world.anchor, "--report", record,
-                        "--tsa", world.server.url)
+                        "--tsa", world.server.url, "--seal", records_ca)
     assert code == 0 and record.exists(), out
     text = pdf_text(record)
     flat = re.sub(r"\s+", "", text)
@@ -527,7 +538,8 @@ def test_evidence_record_in_chinese(world: World, tmp_path: Path, pdf_text: Any)
                      "2026-10-08至2027-01-05", "员工赵磊-签署完成.pdf",
                      hashlib.sha256(signed.read_bytes()).hexdigest(), "孙浩", "吴静",
                      "直接上级", "人力资源", "员工意见：同意，但目标二需复核", "北京时间",
-                     "有效。员工、直接上级和人力资源均已按规定顺序签署", "附录：技术细节"):
+                     "有效。员工、直接上级和人力资源均已按规定顺序签署", "附录：技术细节",
+                     "本记录已由档案机构加盖组织印章"):
         assert expected in flat, expected
     assert str(world.root) not in flat and "/tmp" not in flat  # a name, never a local path
     # every time in Beijing time with UTC in brackets, eight hours apart
@@ -543,8 +555,11 @@ def test_evidence_record_in_chinese(world: World, tmp_path: Path, pdf_text: Any)
     english = {w for w in re.findall(r"[A-Za-z]{3,}", spaced)  # e-mails wrap inside cells
                if not any(w in h for h in hexes + emails)} - ALLOWED_LATIN
     assert not english, english  # no "Timestamp Authority", "Root CA", library text
-    code, out = cli_run("verify", record, "--trust", world.anchor)
-    assert code == 0 and "验证记录有效" in out and "员工赵磊-签署完成.pdf" in out, out
+    assert "未加盖组织印章" not in flat
+    code, out = cli_run("verify", record, "--trust", world.anchor, "--trust",
+                        records_ca / "root.pem")
+    assert code == 0 and "验证记录有效：已加盖组织印章" in out, out
+    assert "员工赵磊-签署完成.pdf" in out and "由档案机构的组织印章封存" in out, out
     data = bytearray(record.read_bytes())
     at = data.index(b"/Contents") + 2000
     data[at] ^= 0x01
@@ -555,14 +570,14 @@ def test_evidence_record_in_chinese(world: World, tmp_path: Path, pdf_text: Any)
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice converts the record")
 def test_evidence_record_in_english_reports_a_later_revocation(
-    world: World, tmp_path: Path, pdf_text: Any
+    world: World, records_ca: Path, tmp_path: Path, pdf_text: Any
 ) -> None:
     import re
 
     signed = revoked_after_record(world)  # the manager's key was revoked after signing
     record = tmp_path / "record.pdf"
     code, out = cli_run("verify", signed, "--trust", world.anchor, "--report", record,
-                        "--tsa-dir", world.ca)
+                        "--tsa-dir", world.ca, "--seal", records_ca)
     assert code == 0, out
     flat = " ".join(pdf_text(record).split())
     for expected in ("Example Payments Ltd", "Dana Lee", "E1024", "Payments", "PIP-2026-0042",
@@ -574,5 +589,9 @@ def test_evidence_record_in_english_reports_a_later_revocation(
         assert expected in flat, expected
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", flat)
     assert "Reference(" not in flat and "idnum" not in flat and str(world.root) not in flat
-    code, out = cli_run("verify", record, "--trust", world.anchor)
-    assert code == 0 and "VALID verification record" in out, out
+    assert "sealed by 档案机构's organisation seal" in flat
+    code, out = cli_run("verify", record, "--trust", world.anchor, "--trust",
+                        records_ca / "root.pem")
+    assert code == 0 and "VALID verification record: sealed by the organisation's seal" in out
+    code, out = cli_run("verify", record, "--trust", world.anchor)  # the seal's CA not trusted
+    assert code == 1 and "evidence_seal" in out and "Verdict: VALID" not in out, out

@@ -24,6 +24,7 @@ from pipdocs.archive.evidence_doc import (
     new_document,
     para,
     read_plan,
+    seal_owner_of,
     sealed_record,
     table,
 )
@@ -37,12 +38,16 @@ APPENDIX_WIDTHS = [4.5, 12.5]
 
 
 def build_docx(report: VerificationReport, plan: Plan | None, name: str, clock_: Clock,
-               out: Path) -> Path:
-    """The record as a Word document (converted to PDF by LibreOffice)."""
+               out: Path, sealed_by: str | None = None) -> Path:
+    """The record as a Word document (converted to PDF by LibreOffice); ``sealed_by`` names
+    the organisation whose seal will seal it, and without one the record says, first, that it
+    proves only when it was made."""
     t = TEXT[report.language]
     doc = new_document()
     para(doc, t["title"], size=16, bold=True, space=2)
     para(doc, t["subtitle"], size=10, space=10)
+    if sealed_by is None:
+        para(doc, t["unsealed"], size=10, bold=True, space=10)
     para(doc, t["case"], size=12, bold=True)
     rows = plan_rows(plan, t) + [[t["file_name"], name], [t["sha256"], report.sha256],
                                  [t["verified_at"], clock_(report.verified_at)]]
@@ -66,7 +71,7 @@ def build_docx(report: VerificationReport, plan: Plan | None, name: str, clock_:
     para(doc, t["appendix"], size=12, bold=True)
     para(doc, t["appendix_note"], size=8, space=6)
     table(doc, appendix_rows(report, t, clock_) + [[t["tool"], report.tool]], APPENDIX_WIDTHS)
-    para(doc, t["seal"], size=8)
+    para(doc, t["sealed"].format(org=sealed_by) if sealed_by else t["unsealed"], size=8)
     doc.save(str(out))
     return out
 
@@ -218,11 +223,14 @@ def _revocation(rev: Any, t: dict[str, Any], clock_: Clock) -> str:
 
 
 def write_evidence_pdf(report: VerificationReport, source_pdf: Path, out: Path, *,
-                       timestamper: Any, policy: Policy) -> Path:
-    """Build, convert, attach the JSON report, and seal with a document timestamp."""
+                       timestamper: Any, policy: Policy, organisation_seal: Any = None) -> Path:
+    """Build, convert, attach the JSON report, and seal: by the organisation's seal when given
+    (``signing.seal.load_seal``), else by a document timestamp only (which the record says)."""
     plan = read_plan(source_pdf)
     named = report.model_copy(update={"file": source_pdf.name})  # a name, never a local path
     clock_ = clock(policy, report.language)
-    return sealed_record(lambda path: build_docx(named, plan, source_pdf.name, clock_, path),
-                         named.model_dump_json(indent=2).encode("utf-8"), out,
-                         timestamper=timestamper, policy=policy)
+    owner = seal_owner_of(organisation_seal)
+    return sealed_record(
+        lambda path: build_docx(named, plan, source_pdf.name, clock_, path, owner),
+        named.model_dump_json(indent=2).encode("utf-8"), out, timestamper=timestamper,
+        policy=policy, organisation_seal=organisation_seal)

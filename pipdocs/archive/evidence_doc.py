@@ -20,7 +20,7 @@ from pipdocs.core.errors import InputError
 from pipdocs.core.files import write_atomic
 from pipdocs.core.plan import Plan
 from pipdocs.core.policy import Policy
-from pipdocs.verification.evidence_check import EVIDENCE_ATTACHMENT
+from pipdocs.verification.evidence_check import EVIDENCE_ATTACHMENT, EVIDENCE_SEAL_FIELD
 
 EVIDENCE_NAME = EVIDENCE_ATTACHMENT
 FONT = "Noto Sans CJK SC"
@@ -145,9 +145,11 @@ def table(doc: Any, rows: list[list[str]], widths: list[float], header: bool = F
 
 
 def sealed_record(build: Callable[[Path], Path], attachment: bytes, out: Path, *,
-                  timestamper: Any, policy: Policy) -> Path:
+                  timestamper: Any, policy: Policy, organisation_seal: Any = None) -> Path:
     """Build the Word document (``build(path)``), convert it, attach the JSON report and seal
-    it with a document timestamp; written atomically, so a failure leaves no record."""
+    it: with ``organisation_seal`` (``signing.seal.load_seal``) by the organisation's seal,
+    which proves who made the record, else by a document timestamp only, which proves when;
+    written atomically, so a failure leaves no record."""
     from pipdocs.conversion.soffice import convert_docx_to_pdf
     from pipdocs.core.files import check_output
 
@@ -155,7 +157,26 @@ def sealed_record(build: Callable[[Path], Path], attachment: bytes, out: Path, *
     with tempfile.TemporaryDirectory(prefix="pipdocs-evidence-") as tmp:
         docx = build(Path(tmp) / "record.docx")
         pdf = convert_docx_to_pdf(docx, Path(tmp) / "record.pdf").read_bytes()
-    return write_atomic(out, seal(pdf, attachment, timestamper, policy.tsa_timeout))
+    if organisation_seal is None:
+        return write_atomic(out, seal(pdf, attachment, timestamper, policy.tsa_timeout))
+    from pipdocs.signing.browser import attach_and_seal
+
+    return write_atomic(out, attach_and_seal(
+        pdf, EVIDENCE_NAME, attachment, "pipdocs verification report (JSON)",
+        seal=organisation_seal, timestamper=timestamper, policy=policy,
+        field=EVIDENCE_SEAL_FIELD, reason="Verification record made by the organisation",
+        archive_field=TIMESTAMP_FIELD))
+
+
+def seal_owner_of(organisation_seal: Any) -> str | None:
+    """The organisation a seal key (``signing.seal.load_seal``) names; None without one."""
+    from cryptography import x509
+
+    from pipdocs.verification.auditseal import seal_owner
+
+    if organisation_seal is None:
+        return None
+    return seal_owner(x509.load_der_x509_certificate(organisation_seal.signer.signing_cert.dump()))
 
 
 def seal(pdf: bytes, attachment: bytes, timestamper: Any, timeout: float = 10.0) -> bytes:

@@ -39,12 +39,16 @@ TEXT: dict[str, dict[str, Any]] = {
                 "revoked_after": "已于 {when} 被吊销（{reason}），晚于签署时间，不影响本次签名",
                 "revoked_before": "已于 {when} 被吊销（{reason}），早于签署时间，签名无效",
                 "no_data": "文件中缺少吊销状态数据",
-                "not_declared": "发证机构不提供吊销服务，按证书链判断"},
+                "not_declared": "发证机构不提供吊销服务，按证书链判断",
+                "not_established": "尚未确认：没有签署之后签发的吊销状态（最新的查询于 {when}）"},
         "archive_ts": "归档时间戳", "level": "签名格式",
         "levels": {"B-LTA": "PAdES B-LTA（含归档时间戳的长期验证格式）",
                    "B-LT": "PAdES B-LT（含验证数据）", "B-T": "PAdES B-T（仅含时间戳）"},
         "tool": "核验工具", "trust": "信任根", "anchor": "组织根证书（指纹 {fp}）",
-        "seal": "本记录已由组织的时间戳服务加盖时间戳，可用签署系统的核验功能检查其是否被改动。",
+        "sealed": "本记录已由{org}加盖组织印章（附时间戳的电子签名），可证明记录由谁制作且此后未被"
+                  "改动；可用签署系统的核验功能检查。",
+        "unsealed": "注意：本记录未加盖组织印章，仅由时间戳服务加盖时间戳。"
+                    "它只能证明记录的制作时间，不能证明由谁制作，也不能证明其中的结论属实。",
         "page": "第 {n} 页",
         "verdicts": {
             "valid": "有效。{roles}均已按规定顺序签署；签署后文件未被改动；"
@@ -100,15 +104,21 @@ TEXT: dict[str, dict[str, Any]] = {
                 "revoked_before": "revoked on {when} ({reason}), before the signature; the"
                                   " signature is not valid",
                 "no_data": "no revocation data in the file",
-                "not_declared": "the issuer offers no revocation service; judged by the chain"},
+                "not_declared": "the issuer offers no revocation service; judged by the chain",
+                "not_established": "not yet established: no status issued after the signature"
+                                   " (the latest is from {when})"},
         "archive_ts": "Archive timestamp", "level": "Signature format",
         "levels": {"B-LTA": "PAdES B-LTA (long-term, with archive timestamp)",
                    "B-LT": "PAdES B-LT (with validation data)",
                    "B-T": "PAdES B-T (timestamp only)"},
         "tool": "Verification tool", "trust": "Trust anchor",
         "anchor": "organisation root certificate (fingerprint {fp})",
-        "seal": "This record carries a timestamp from the organisation's timestamp service;"
-                " pipdocs verify checks that it is unchanged.",
+        "sealed": "This record is sealed by {org}'s organisation seal (a timestamped electronic"
+                  " signature): it proves who made it and that it is unchanged since; pipdocs"
+                  " verify checks it.",
+        "unsealed": "Note: this record is not sealed by an organisation seal, only timestamped by"
+                    " a timestamp service. It proves when the record was made, not who made it"
+                    " or that the verdict in it is true.",
         "page": "page {n}",
         "verdicts": {
             "valid": "Valid. The {roles} have all signed, in the required order; the document has"
@@ -179,6 +189,11 @@ FINDINGS: dict[str, tuple[str, str]] = {
     "revoked_after_signing": ("A signer's certificate was revoked after they signed; the"
                               " signature stays valid.", "有签署人的证书在签署后被吊销，"
                               "不影响已作出的签名。"),
+    "revocation_not_established": ("Revocation not yet established: no certificate status"
+                                   " issued after a signature is kept in the file, so a key"
+                                   " revoked before it signed cannot be ruled out.",
+                                   "吊销状态尚未确认：文件中没有签署之后签发的证书状态，"
+                                   "无法排除签署前密钥已被吊销。"),
     "revocation_data_missing": ("The certificate status data kept in the file was removed.",
                                 "文件中封存的证书状态数据被删除。"),
     "lta_missing": ("The archive timestamp that seals the record was removed.",

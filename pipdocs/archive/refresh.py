@@ -4,12 +4,13 @@ A record's evidence lasts as long as its last timestamp's certificate. Before th
 refresh adds the current CRL/OCSP answers for every certificate in the record (signers, TSAs,
 the new TSA) and a document timestamp over all of it (PAdES B-LTA, ETSI EN 319 142-1 5.6):
 the new timestamp proves that the older evidence existed while it was still valid. A record
-that no longer verifies is not refreshed: sealing it would only hide the problem.
+that no longer verifies is not refreshed: sealing it would only hide the problem. A record that
+stops verifying *because of* the fresh status (a key revoked before it signed, which only now
+shows) keeps it as evidence and is reported: the refresh then fails (exit 1), naming it.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,8 @@ from cryptography import x509
 from pipdocs.core.errors import InputError, SigningRefused
 from pipdocs.core.files import not_regular, read_input, write_atomic
 from pipdocs.core.policy import Policy
-from pipdocs.document.pdfread import open_incremental, open_pdf
+from pipdocs.document.pdfread import open_pdf
+from pipdocs.signing.revinfo import tsa_certificates
 
 ARCHIVE_FIELD = "archive_ts_{n}"
 
@@ -32,6 +34,7 @@ class Refreshed:
     field: str
     tsa: str
     tsa_not_after: datetime
+    problem: str | None = None  # why it stopped verifying with the fresh status, if it did
 
 
 def pdf_files(paths: Sequence[Path]) -> list[Path]:
@@ -49,61 +52,43 @@ def pdf_files(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def _certificates(reader: Any) -> list[x509.Certificate]:
-    """Every certificate the record carries: signatures', timestamps', the DSS's."""
-    from pipdocs.verification.ltv import read_dss, signature_token
-
-    seen: list[Any] = []
-    for emb in reader.embedded_signatures:
-        seen.extend(c for c in emb.signed_data["certificates"] or [] if c.name == "certificate")
-        token = signature_token(emb) if emb.sig_object_type == "/Sig" else None
-        if token is not None:
-            seen.extend(c for c in token["certificates"] or [] if c.name == "certificate")
-    certs = [x509.load_der_x509_certificate(c.chosen.dump()) for c in seen]
-    return certs + read_dss(reader).certs
+#: Problems a refresh exists to cure: a signer's status issued after its signature is what
+#: the refresh fetches (a record signed while OCSP was down, or before pipdocs fetched it).
+CURED_BY_REFRESH = frozenset({"revocation_not_established"})
 
 
 def refresh_pdf(path: Path, *, timestamper: Any, policy: Policy, trust: Sequence[Path],
                 out: Path | None = None) -> Refreshed:
     """Verify, then add fresh validation data and an archive timestamp (atomically, in place
-    unless ``out``). SigningRefused when the record does not verify now."""
-    from pyhanko.sign.signers.pdf_signer import PdfTimeStamper, TimestampDSSContentSettings
-    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    unless ``out``), then verify again. SigningRefused when the record does not verify now
+    (but for what the refresh cures); ``Refreshed.problem`` names why a record that verified
+    before stops verifying with the current status (a key since revoked, before it signed)."""
 
-    from pipdocs.signing.revinfo import gather, sources_for, tsa_certificates, validation_context
-    from pipdocs.verification.ltv import to_asn1
+    from pipdocs.signing.freshness import archive_with_status
     from pipdocs.verification.verify import verify_pdf
 
     report = verify_pdf(path, list(trust), False, policy)
-    if not report.ok:
-        first = report.problems[0].message if report.problems else report.verdict
+    blocking = [p for p in report.problems if p.code not in CURED_BY_REFRESH]
+    if not report.ok and (blocking or not report.problems):
+        first = blocking[0].message if blocking else report.verdict
         raise SigningRefused(f"{path}: not refreshed, the record does not verify ({first})")
     data = read_input(path, "PDF")
-    reader = open_pdf(data, path)
-    certs = _certificates(reader) + tsa_certificates(timestamper)
-    anchors = [x509.load_der_x509_certificate(a.dump()) for a in _anchors(trust, policy)]
-    fresh = gather(certs + anchors, sources_for(timestamper, policy.tsa_timeout),
-                   refuse_revoked=False)
-    roots = [c for c in certs + anchors if c.issuer == c.subject]
-    context = validation_context(fresh, roots, [c for c in certs if c.issuer != c.subject])
-    writer = open_incremental(data, path)
-    DocumentSecurityStore.supply_dss_in_writer(
-        writer, None, certs=[to_asn1(c) for c in certs if c.issuer != c.subject],
-        ocsps=list(context.ocsps), crls=list(context.crls))
-    taken = {emb.field_name for emb in reader.embedded_signatures}
+    taken = {emb.field_name for emb in open_pdf(data, path).embedded_signatures}
     n = 1
     while ARCHIVE_FIELD.format(n=n) in taken:
         n += 1
     name = ARCHIVE_FIELD.format(n=n)
-    buffer = io.BytesIO()
-    PdfTimeStamper(timestamper, field_name=name).timestamp_pdf(
-        writer, "sha256", validation_context=context, output=buffer,
-        dss_settings=TimestampDSSContentSettings(update_before_ts=True, include_vri=False))
-    write_atomic(out or path, buffer.getvalue())
+    anchors = [x509.load_der_x509_certificate(a.dump()) for a in _anchors(trust, policy)]
+    done = archive_with_status(data, timestamper=timestamper, field_name=name,
+                               timeout=policy.tsa_timeout, anchors=anchors)
+    write_atomic(out or path, done.data)
+    after = verify_pdf(out or path, list(trust), False, policy)
+    problem = None if after.ok else (after.problems[0].message if after.problems
+                                     else after.verdict)
     from pipdocs.verification.ltv import common_name_of
 
     tsa = next(c for c in tsa_certificates(timestamper) if c.issuer != c.subject)
-    return Refreshed(out or path, name, common_name_of(tsa), tsa.not_valid_after_utc)
+    return Refreshed(out or path, name, common_name_of(tsa), tsa.not_valid_after_utc, problem)
 
 
 def _anchors(trust: Sequence[Path], policy: Policy) -> list[Any]:

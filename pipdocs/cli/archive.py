@@ -53,6 +53,10 @@ def archive_refresh(paths: tuple[Path, ...], tsa_url: str | None, tsa_dir: Path 
             continue
         click.echo(tr("{path}: refreshed ({field}, {tsa}, good until {until})").format(
             path=path, field=done.field, tsa=done.tsa, until=f"{done.tsa_not_after:%Y-%m-%d}"))
+        if done.problem is not None:  # the fresh status shows what the old one hid
+            err(tr("error: {path} no longer verifies: {problem}").format(
+                path=path, problem=done.problem))
+            failed += 1
     sys.exit(1 if failed else 0)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from pipdocs.cli.app import DIR_PATH, EXISTING_FILE, OUT_PATH, POLICY_OPTION, cli, err
+from pipdocs.cli.verifying import RECORD_SEAL_OPTION, record_seal
 from pipdocs.core.i18n import tr
 
 TRUST_OPTION = click.option(
@@ -172,11 +173,12 @@ def case_group() -> None:
 @click.option("--tsa", "tsa_url", default=None,
               help="Timestamp authority that seals a .pdf record (default: the policy's).")
 @click.option("--tsa-dir", type=DIR_PATH, default=None,
-              help="Seal a .pdf record in process with this CA's timestamping key.")
+              help="Timestamp a .pdf record in process with this CA's timestamping key.")
+@RECORD_SEAL_OPTION
 @POLICY_OPTION
 def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
                 record: Path | None, tsa_url: str | None, tsa_dir: Path | None,
-                policy_file: Path | None) -> None:
+                seal_dir: Path | None, policy_file: Path | None) -> None:
     """Verify every document, then the chain; exit 0 only when the whole case holds."""
     import sys
 
@@ -192,19 +194,21 @@ def case_verify(paths: tuple[Path, ...], trust: tuple[Path, ...], as_json: bool,
                             " .html").format(file=record))
     _quiet_libraries()
     policy = load_policy(policy_file)
-    stamper = None
-    if suffix == ".pdf":
+    stamper = organisation_seal = None
+    if suffix == ".pdf" and record is not None:
         from pipdocs.cli.signing import tsa_password
         from pipdocs.pki.tsa import timestamper_for
 
         stamper = timestamper_for(tsa_url, tsa_dir, policy_url=policy.tsa_url,
                                   policy_oid=policy.tsa_policy_oid, timeout=policy.tsa_timeout,
                                   tsa_password=tsa_password)  # before the work: fail fast
+        organisation_seal = record_seal(seal_dir, tsa_dir, policy, record)
     report = verify_case(list(paths), list(trust), policy)
     if record is not None and stamper is not None:
         from pipdocs.lifecycle.caseevidence import write_case_evidence_pdf
 
-        write_case_evidence_pdf(report, record, timestamper=stamper, policy=policy)
+        write_case_evidence_pdf(report, record, timestamper=stamper, policy=policy,
+                                organisation_seal=organisation_seal)
     elif record is not None:
         write_atomic(record, render_html(report).encode("utf-8"))
     click.echo(report.model_dump_json(indent=1) if as_json else render_text(report))

@@ -169,3 +169,8 @@ def sign_command(
         label = policy.role_label(role, "zh") if result.language == "zh" else role
         click.echo(tr("{path}: signed as {role} by {signer} <{email}>{extra}").format(
             path=result.path, role=label, signer=result.signer, email=result.email, extra=extra))
+        if result.pending_revocation:  # a CRL from before the signature, OCSP not answering
+            err(tr("warning: {path}: revocation not yet established for {names}: no status"
+                   " issued after the signature could be fetched, so verify will not accept it"
+                   " until 'pipdocs archive refresh' adds one").format(
+                path=result.path, names=", ".join(result.pending_revocation)))

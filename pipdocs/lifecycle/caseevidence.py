@@ -29,6 +29,7 @@ from pipdocs.archive.evidence_doc import (
     new_document,
     para,
     read_plan,
+    seal_owner_of,
     sealed_record,
     table,
 )
@@ -40,16 +41,19 @@ from pipdocs.lifecycle.casereport import KIND_LABELS, CaseDocument, CaseProblem,
 
 
 def write_case_evidence_pdf(report: CaseReport, out: Path, *, timestamper: Any,
-                            policy: Policy) -> Path:
-    """Build, convert, attach the case's JSON report (file names only), and seal."""
+                            policy: Policy, organisation_seal: Any = None) -> Path:
+    """Build, convert, attach the case's JSON report (file names only), and seal: by the
+    organisation's seal when given, else by a document timestamp only (the record says so)."""
     latest = next((d for d in report.documents if d.kind in ("plan", "revision")
                    and d.version == report.version_in_force), None)  # an unsigned one is not
     plan = read_plan(Path(latest.file)) if latest is not None else None
     named = named_only(report)
     clock_ = clock(policy, report.language)
-    return sealed_record(lambda path: build_case_docx(named, plan, clock_, path),
+    owner = seal_owner_of(organisation_seal)
+    return sealed_record(lambda path: build_case_docx(named, plan, clock_, path, owner),
                          named.model_dump_json(indent=2).encode("utf-8"), out,
-                         timestamper=timestamper, policy=policy)
+                         timestamper=timestamper, policy=policy,
+                         organisation_seal=organisation_seal)
 
 
 def named_only(report: CaseReport) -> CaseReport:
@@ -83,13 +87,17 @@ def technical(problem: CaseProblem, lang: str) -> str:
         return str(CASE_TEXT[lang]["plain"]["other"].format(file=problem.params.get("file", "")))
 
 
-def build_case_docx(report: CaseReport, plan: Plan | None, clock_: Clock, out: Path) -> Path:
-    """The case record as a Word document (converted to PDF by LibreOffice)."""
+def build_case_docx(report: CaseReport, plan: Plan | None, clock_: Clock, out: Path,
+                    sealed_by: str | None = None) -> Path:
+    """The case record as a Word document (converted to PDF by LibreOffice); without the
+    organisation's seal (``sealed_by``) it says first that it proves only when it was made."""
     lang = report.language
     t, c = TEXT[lang], CASE_TEXT[lang]
     doc = new_document()
     para(doc, c["title"], size=16, bold=True, space=2)
     para(doc, c["subtitle"], size=10, space=10)
+    if sealed_by is None:
+        para(doc, t["unsealed"], size=10, bold=True, space=10)
     para(doc, t["case"], size=12, bold=True)
     table(doc, _case_rows(report, plan, t, c, clock_), [4, 13])
     para(doc, zone_note(t, clock_), size=8, space=8)
@@ -112,7 +120,7 @@ def build_case_docx(report: CaseReport, plan: Plan | None, clock_: Clock, out: P
     for index, document in enumerate(report.documents, 1):
         _document(doc, index, document, report, t, c, clock_)
     _appendix(doc, report, t, c, clock_)
-    para(doc, c["seal"], size=8)
+    para(doc, t["sealed"].format(org=sealed_by) if sealed_by else t["unsealed"], size=8)
     doc.save(str(out))
     return out
 

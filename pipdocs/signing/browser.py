@@ -24,6 +24,7 @@ from typing import Any
 
 from cryptography import x509
 
+from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
 from pipdocs.core.errors import SigningRefused, TimestampError
 from pipdocs.core.policy import Policy
 
@@ -179,21 +180,25 @@ def finish_remote(
 ) -> bytes:
     """The signed PDF: ``value`` (the browser's signature over ``pending.signed_attrs``) wrapped
     in CMS with a signature timestamp, written into the placeholder; for the last role, followed
-    by the archive document timestamp with the TSA's revocation data (B-LTA)."""
-    context = None
-    if pending.archive:  # the answers start_remote checked, as sign uses one context for both
-        from pipdocs.signing.revinfo import ValidationData, ltv_context
+    by every signer's revocation status fetched after it and the archive document timestamp
+    (B-LTA), as ``sign`` ends a record."""
+    from pipdocs.core.errors import PipdocsError
+    from pipdocs.signing.freshness import archive_after_last
 
-        cert = x509.load_der_x509_certificate(pending.cert_der)
-        kept = ValidationData(list(pending.crls), list(pending.ocsps)) \
-            if pending.crls or pending.ocsps else None  # else (an older pending row): fetch
-        context, _data = ltv_context(_external_signer(cert, root, 256), timestamper,
-                                     policy.trust_anchor_paths(), policy.tsa_timeout, data=kept)
-    return asyncio.run(_finish(pending, value, root, timestamper, context))
+    signed = asyncio.run(_finish(pending, value, root, timestamper))
+    if not pending.archive:
+        return signed
+    try:  # every signer's status fetched now, after every signature's timestamp, as sign does
+        return archive_after_last(signed, timestamper, policy).data
+    except PipdocsError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
+        raise TimestampError(f"no archive timestamp: {exc}; check the timestamp authority") \
+            from exc
 
 
 async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificate,
-                  timestamper: Any, context: Any) -> bytes:
+                  timestamper: Any) -> bytes:
     from asn1crypto import cms
     from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
     from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
@@ -213,29 +218,7 @@ async def _finish(pending: PendingSignature, value: bytes, root: x509.Certificat
     digest = PreparedByteRangeDigest(pending.document_digest, pending.region_start,
                                      pending.region_end)
     await PdfTBSDocument.async_finish_signing(output, digest, sig_cms)
-    if context is not None:
-        await _archive_timestamp(output, timestamper, context)
     return output.getvalue()
-
-
-async def _archive_timestamp(output: io.BytesIO, timestamper: Any, context: Any) -> None:
-    """What pyHanko's post-signature processing does for ``sign`` (PAdES LTA, DSS placed with
-    the signature): the TSA's revocation data, then a document timestamp, in one revision."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign.signers import PdfTimeStamper
-
-    from pipdocs.signing.revinfo import ARCHIVE_FIELD, dss_settings
-
-    writer = IncrementalPdfFileWriter(output, strict=False)
-    try:
-        await PdfTimeStamper(timestamper, field_name=ARCHIVE_FIELD).async_timestamp_pdf(
-            writer, DIGEST, context, in_place=True,
-            dss_settings=dss_settings().get_settings_for_ts())
-    except TimestampError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any failure of the TSA round trip
-        raise TimestampError(f"no archive timestamp: {exc}; check the timestamp authority") \
-            from exc
 
 
 def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: str,
@@ -264,6 +247,32 @@ def attach_and_timestamp(data: bytes, name: str, payload: bytes, description: st
     return seal_status_after(sealed, seal, timestamper, policy.tsa_timeout)
 
 
+def attach_and_seal(data: bytes, name: str, payload: bytes, description: str, *, seal: Any,
+                    timestamper: Any, policy: Policy, field: str, reason: str,
+                    archive_field: str) -> bytes:
+    """Add ``payload`` as the attachment ``name`` under the organisation's seal (a timestamped
+    PAdES signature in ``field``, checked and with its status as ``attach_and_timestamp``
+    does), then one revision with every certificate's status fetched *after* the seal and a
+    document timestamp in ``archive_field`` over the whole file: a verification record that
+    proves who made it, and that the seal was not revoked when it sealed, with nothing after."""
+    from pipdocs.core.errors import RevocationUnavailable
+    from pipdocs.signing.freshness import archive_with_status
+    from pipdocs.signing.revinfo import ltv_context, read_certs
+
+    context = ltv_context(seal.signer, timestamper, policy.trust_anchor_paths(),
+                          policy.tsa_timeout)[0]
+    sealed = asyncio.run(_attach(data, name, payload, description, timestamper, seal, context,
+                                 field, reason))
+    anchors = [c for path in policy.trust_anchor_paths() for c in read_certs(path)]
+    done = archive_with_status(sealed, timestamper=timestamper, field_name=archive_field,
+                               timeout=policy.tsa_timeout, anchors=anchors)
+    if done.pending:
+        raise RevocationUnavailable(
+            f"no revocation status of the seal ({', '.join(done.pending)}) issued after it sealed"
+            " could be fetched; start 'pipdocs ca serve' (or check its address) and try again")
+    return done.data
+
+
 def seal_status_after(sealed: bytes, seal: Any, timestamper: Any, timeout: float) -> bytes:
     """One more revision with the seal's revocation answers fetched *after* its timestamp:
     only an answer issued after the seal proves the seal was not revoked when it sealed (an
@@ -286,13 +295,16 @@ def seal_status_after(sealed: bytes, seal: Any, timestamper: Any, timeout: float
     return out.getvalue()
 
 
+AUDIT_REASON = "Audit trail appended by the signing service (pipdocs serve)"
+
+
 async def _attach(data: bytes, name: str, payload: bytes, description: str,
-                  timestamper: Any, seal: Any, context: Any) -> bytes:
+                  timestamper: Any, seal: Any, context: Any,
+                  field: str = AUDIT_SEAL_FIELD, reason: str = AUDIT_REASON) -> bytes:
     from pyhanko.pdf_utils import embed
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    from pipdocs.core.auditchain import AUDIT_SEAL_FIELD
     from pipdocs.signing.revinfo import dss_settings
 
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
@@ -308,14 +320,13 @@ async def _attach(data: bytes, name: str, payload: bytes, description: str,
                 writer, DIGEST, output=out)
         else:
             meta = signers.PdfSignatureMetadata(
-                field_name=AUDIT_SEAL_FIELD, md_algorithm=DIGEST,
-                subfilter=fields.SigSeedSubFilter.PADES, name=seal.name,
-                reason="Audit trail appended by the signing service (pipdocs serve)",
+                field_name=field, md_algorithm=DIGEST,
+                subfilter=fields.SigSeedSubFilter.PADES, name=seal.name, reason=reason,
                 embed_validation_info=True, validation_context=context,
                 dss_settings=dss_settings(), signer_key_usage=set())
             await signers.PdfSigner(
                 meta, seal.signer, timestamper=timestamper,
-                new_field_spec=fields.SigFieldSpec(AUDIT_SEAL_FIELD),
+                new_field_spec=fields.SigFieldSpec(field),
             ).async_sign_pdf(writer, output=out)
     except TimestampError:
         raise

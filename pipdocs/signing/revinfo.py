@@ -275,7 +275,7 @@ def sources_for(timestamper: Any, timeout: float = 10.0) -> Sources:
     return sources
 
 
-def _read_certs(path: Path) -> list[x509.Certificate]:
+def read_certs(path: Path) -> list[x509.Certificate]:
     from pipdocs.core.errors import InputError
     from pipdocs.core.files import read_input
 
@@ -309,7 +309,7 @@ def ltv_context(signer: Any, timestamper: Any, anchors: Sequence[Path] = (),
     keeps them between the two halves of a browser signature), not fetched again."""
     chain = [_crypto(signer.signing_cert)] + [_crypto(c) for c in signer.cert_registry]
     chain += tsa_certificates(timestamper) + list(extra)
-    anchored = [c for path in anchors for c in _read_certs(path)]
+    anchored = [c for path in anchors for c in read_certs(path)]
     roots = [c for c in chain if c.issuer == c.subject] + anchored
     if data is None:
         data = gather(chain + anchored, sources_for(timestamper, timeout))

@@ -38,6 +38,7 @@ from pipdocs.signing.checks import (
     signature_fields,
     signing_terms,
 )
+from pipdocs.signing.freshness import Archived, archive_after_last
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class SignResult:
     certified: bool
     locked: bool
     language: str = "en"  # the document's: the CLI reports in it
+    pending_revocation: tuple[str, ...] = ()  # no status issued after they signed: refresh
 
 
 def _cached_key_signer_class() -> Any:
@@ -207,10 +209,11 @@ def sign_pdf(
     if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
         timestamper = timestamper()
     signed = _sign(doc, role, signer, timestamper, text_reason, certify, lock, str(input_pdf))
-    write_atomic(Path(output_pdf), signed)
+    write_atomic(Path(output_pdf), signed.data)
     return SignResult(Path(output_pdf), role, SIGNATURE_FIELDS[role], escape_controls(signer.name),
                       signer.email and escape_controls(signer.email), escape_controls(text_reason),
-                      certify, lock, doc.plan.language)
+                      certify, lock, doc.plan.language,
+                      tuple(escape_controls(p) for p in signed.pending))
 
 
 def _open(path: Path, policy: Policy) -> _Opened:
@@ -300,7 +303,7 @@ def _metadata(doc: _Opened, role: str, name: str, email: str | None, reason: str
 
 
 def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reason: str,
-          certify: bool, lock: bool, source: str) -> bytes:
+          certify: bool, lock: bool, source: str) -> Archived:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import signers
     from pyhanko.sign.general import SigningError
@@ -308,13 +311,14 @@ def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reaso
     from pipdocs.signing.revinfo import with_validation_data
 
     meta, style = _metadata(doc, role, signer.name, signer.email, reason, certify, lock)
-    meta = with_validation_data(meta, signer.signer, timestamper, doc.policy,
-                                lta=doc.policy.is_last(role), document=doc.writer.prev)
-    pdf_signer = signers.PdfSigner(meta, signer.signer, timestamper=timestamper,
-                                   stamp_style=style)
+    meta = with_validation_data(meta, signer.signer, timestamper, doc.policy, lta=False,
+                                document=doc.writer.prev)
+    pdf_signer = signers.PdfSigner(meta, signer.signer, timestamper=timestamper, stamp_style=style)
     out = io.BytesIO()
     try:
         pdf_signer.sign_pdf(doc.writer, existing_fields_only=True, output=out)
+        if doc.policy.is_last(role) and doc.policy.pades_level == "B-LTA":
+            return archive_after_last(out.getvalue(), timestamper, doc.policy)
     except TimestampError:
         raise
     except (SigningError, PdfError, OSError) as exc:
@@ -322,7 +326,7 @@ def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reaso
         if cause is not None:
             raise cause from exc
         raise SigningRefused(f"{source}: pyHanko refused to sign ({exc})") from exc
-    return out.getvalue()
+    return Archived(out.getvalue())
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ class RevocationFinding:
 
     subject: str
     serial: str
-    status: str  # good | revoked_before | revoked_after | no_data | not_declared
+    status: str  # good | revoked_before | revoked_after | no_data | not_declared | not_established
     source: str = ""  # OCSP | CRL
     checked_at: datetime | None = None  # thisUpdate of the answer used
     revoked_at: datetime | None = None
@@ -146,6 +146,17 @@ def revocation_finding(cert: x509.Certificate, moment: datetime, material: Mater
         finding.revoked_at, finding.reason = when, reason
         if finding.status == "revoked_before":
             return finding
+    return finding
+
+
+def established(finding: RevocationFinding, moment: datetime) -> RevocationFinding:
+    """'good' stands only on an answer issued at or after ``moment`` (to the second, as the
+    CA's answers and the TSA's times are): an older one is what a thief of a key revoked
+    since can still show (a CRL from before the revocation, with OCSP blocked). Without one,
+    the status is ``not_established``: a revocation before ``moment`` cannot be ruled out."""
+    if finding.status == "good" and (finding.checked_at is None or
+                                     finding.checked_at < moment.replace(microsecond=0)):
+        finding.status = "not_established"
     return finding
 
 

@@ -23,6 +23,7 @@ from pipdocs.verification.ltv import (
     RevocationFinding,
     Stamp,
     common_name_of,
+    established,
     lifetime,
     refresh_due,
     revocation_finding,
@@ -67,6 +68,10 @@ def _day(moment: datetime | None) -> str:
     return f"{utc(moment):%Y-%m-%d %H:%M} UTC" if moment else "?"
 
 
+def _second(moment: datetime | None) -> str:
+    return f"{utc(moment):%Y-%m-%d %H:%M:%S} UTC" if moment else "-"
+
+
 def check_long_term(
     signatures: Sequence[SignedItem], doc_stamps: Sequence[tuple[str, int, Any]],
     material: Material, anchors: Sequence[asn1_x509.Certificate], at: datetime,
@@ -89,9 +94,10 @@ def check_long_term(
             out.problems.append(Finding("signed_after_validation_time", sig.field,
                                         params={"when": _day(moment)}))
         if sig.signing_cert is not None:
-            finding = revocation_finding(sig.signing_cert, moment, material, pool)
+            finding = established(revocation_finding(sig.signing_cert, moment, material, pool),
+                                  moment)
             revocations.append(_report(sig.field, "signer", finding))
-            _judge(out, sig.field, finding)
+            _judge(out, sig.field, finding, moment, complete)
         tsa = token_certificate(token)
         stamps.append(Stamp(sig.field, sig.revision, moment, "signature", tsa,
                             _root_end(tsa, pool + material.certs)))
@@ -215,9 +221,12 @@ def _report(name: str, role: str, finding: RevocationFinding) -> RevocationRepor
         reason=finding.reason)
 
 
-def _judge(out: Outcome, name: str, finding: RevocationFinding) -> None:
+def _judge(out: Outcome, name: str, finding: RevocationFinding,
+           moment: datetime | None = None, complete: bool = True) -> None:
     """Revoked before the timestamp fails; after it is a warning; no data where the
-    certificate promises some is a failure (a stripped DSS)."""
+    certificate promises some is a failure (a stripped DSS); a signer's status not yet
+    established (no answer issued after its timestamp) fails a complete record and is a note
+    on one still waiting for signatures (the next signatures' archive step brings it)."""
     reason = finding.reason or "unspecified"
     params = {"subject": finding.subject, "when": _day(finding.revoked_at),
               "reason": REVOCATION_REASONS["en"].get(reason, reason),
@@ -232,3 +241,8 @@ def _judge(out: Outcome, name: str, finding: RevocationFinding) -> None:
     elif finding.status == "no_data":
         out.problems.append(Finding("revocation_data_missing", name, "signers_trusted",
                                     {"subject": finding.subject}))
+    elif finding.status == "not_established":
+        item = Finding("revocation_not_established", name, "signers_trusted", {
+            "subject": finding.subject, "signed": _second(moment),
+            "latest": _second(finding.checked_at)})
+        (out.problems if complete else out.warnings).append(item)

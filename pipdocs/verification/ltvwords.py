@@ -8,16 +8,23 @@ from typing import Any
 
 EVIDENCE_VERDICTS = {
     "en": {
-        "valid": "VALID verification record: unchanged since it was timestamped; it found"
-                 " {file} {verdict} on {when}",
+        "valid": "VALID verification record: sealed by the organisation's seal and unchanged"
+                 " since; it found {file} {verdict} on {when}",
+        "unsealed": "NOT AUTHENTICATED: this verification record is only timestamped, which"
+                    " proves when it was made, not who made it or that its verdict is true; it"
+                    " says it found {file} {verdict} on {when}, and no organisation seal vouches"
+                    " for that",
         "invalid": "INVALID verification record: see the problems below",
         "untrusted": "UNTRUSTED: no trust anchor was given, so the record's timestamp is not"
                      " established",
         "incomplete": "INVALID verification record: see the problems below",
     },
     "zh": {
-        "valid": "验证记录有效：加盖时间戳后未被改动；"
+        "valid": "验证记录有效：已加盖组织印章，此后未被改动；"
                  "该记录于 {when} 核验 {file} 的结论为“{verdict}”",
+        "unsealed": "未经认证：该验证记录仅有时间戳，只能证明其制作时间，不能证明由谁制作或结论"
+                    "属实；记录称其于 {when} 核验 {file} 的结论为“{verdict}”，"
+                    "但没有组织印章为此担保",
         "invalid": "验证记录无效：见下方问题",
         "untrusted": "未验证信任：未提供信任根，记录的时间戳无法确认",
         "incomplete": "验证记录无效：见下方问题",

@@ -152,7 +152,7 @@ class RevocationReport(_Safe):
     certificate: str = Field(description="subject common name")
     serial: str
     role: Literal["signer", "timestamp", "seal"]
-    status: Literal["good", "revoked_before", "revoked_after", "no_data", "not_declared"]
+    status: Literal["good", "revoked_before", "revoked_after", "no_data", "not_declared", "not_established"]  # noqa: E501
     source: str = Field(default="", description="OCSP or CRL")
     checked_at: datetime | None = None
     revoked_at: datetime | None = None
@@ -242,11 +242,11 @@ def verdict_line(report: VerificationReport) -> str:
     lang = report.language
     if report.record == "evidence" and report.attested is not None:
         said = VERDICTS[lang][report.attested.verdict].split("：" if lang == "zh" else ":")[0]
-        return EVIDENCE_VERDICTS[lang][report.verdict].format(
+        key = "unsealed" if "evidence_not_sealed" in {p.code for p in report.problems} else None
+        return EVIDENCE_VERDICTS[lang][key or report.verdict].format(
             file=report.attested.file, verdict=said,
             when=f"{report.attested.verified_at:%Y-%m-%d %H:%M} UTC")
-    names = ROLE_NAMES[lang]
-    pending = ", ".join(names.get(r, r) for r in report.pending_roles)
+    pending = ", ".join(ROLE_NAMES[lang].get(r, r) for r in report.pending_roles)
     return VERDICTS[lang][report.verdict].format(pending=pending)
 
 

@@ -213,9 +213,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " (pipdocs archive refresh)",
         "本记录可验证至 {when}，请在此之前续期（pipdocs archive refresh）",
     ),
+    "revocation_not_established": (
+        "{field}: revocation not yet established: no revocation status of {subject}'s"
+        " certificate was issued after the signature's timestamp ({signed}; the latest is from"
+        " {latest}), so a revocation before it signed (a stolen key) cannot be ruled out; not"
+        " valid until 'pipdocs archive refresh' (or the last signer's archive step) embeds a"
+        " status fetched after it",
+        "{field}：吊销状态尚未确认：{subject}的证书没有在签名时间戳（{signed}）之后签发的吊销状态"
+        "（最新的签发于 {latest}），无法排除证书在签署前已被吊销（密钥被盗）；在 pipdocs archive"
+        " refresh（或最后一位签署人的归档步骤）嵌入签署之后获取的状态之前，不能认定有效",
+    ),
     "evidence_unsealed": (
         "the verification record carries no timestamp of the organisation",
         "验证记录没有组织的时间戳",
+    ),
+    "evidence_not_sealed": (
+        "the verification record is not sealed by an organisation seal, only timestamped: it"
+        " proves when it was made, not who made it or that its verdict is true (anyone can have"
+        " pipdocs build a record that says 'valid' about any file); only a record sealed by the"
+        " organisation's seal attests a verdict",
+        "该验证记录未加盖组织印章，仅有时间戳：只能证明其制作时间，不能证明由谁制作，也不能证明"
+        "其结论属实（任何人都能用 pipdocs 为任意文件制作一份写着“有效”的记录）；只有加盖组织印章的"
+        "记录才能证明核验结论",
+    ),
+    "evidence_seal_invalid": (
+        "{field}: the verification record's seal does not hold ({detail}); it is not the"
+        " organisation's seal",
+        "{field}：验证记录的印章无效（{detail}），不是组织的印章",
+    ),
+    "evidence_sealed": (
+        "sealed by {sealed_by}'s organisation seal (a timestamped signature of its seal key):"
+        " the record proves who made it and that it is unchanged since",
+        "由{sealed_by}的组织印章封存（印章密钥的签名，附时间戳）：可证明记录由谁制作且此后未被改动",
     ),
     "evidence_unreadable": (
         "the verification record's attached report cannot be read ({detail})",
