@@ -18,7 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pyHanko is imported when a stamp is drawn, not for --help
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.stamp import TextStampStyle
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.policy import StampLayout
@@ -153,12 +157,6 @@ def _font_bytes(chars: str, path: str | None, face_name: str) -> bytes:
     return out.getvalue()
 
 
-def missing_chars(text: str, layout: StampLayout) -> str:
-    """Characters of ``text`` the stamp font cannot draw (they would show as blanks)."""
-    source = open_font(layout.font, layout.font_face)
-    return "".join(c for c in dict.fromkeys(text) if not c.isspace() and source.glyph(c) is None)
-
-
 def _font_factory(text: str, layout: StampLayout) -> Any:
     from pyhanko.pdf_utils.font.api import FontEngineFactory
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
@@ -274,7 +272,7 @@ def _cut(groups: list[list[str]], max_lines: int, layout: StampLayout,
         longest[-1] = last
 
 
-def stamp_style(text: str, layout: StampLayout) -> Any:
+def stamp_style(text: str, layout: StampLayout) -> TextStampStyle:
     """A pyHanko TextStampStyle drawing exactly ``text`` in the embedded CJK font."""
     from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
@@ -302,3 +300,15 @@ def stamp_style(text: str, layout: StampLayout) -> Any:
             margins=Margins.uniform(MARGIN),
         ),
     )
+
+
+def field_size(reader: PdfFileReader, field_name: str) -> tuple[float | None, float | None]:
+    """Width and height of the field's widget in points, to fit the stamp text to it."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    for _name, _value, ref in enumerate_sig_fields(reader, with_name=field_name):
+        box = ref.get_object()
+        widget = box if "/Rect" in box else box["/Kids"][0].get_object()
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        return abs(x2 - x1) or None, abs(y2 - y1) or None
+    return None, None

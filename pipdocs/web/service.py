@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipdocs.core.errors import CredentialError, InputError
 from pipdocs.core.files import write_atomic
+from pipdocs.core.names import DOCUMENT_KINDS
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.web import audit
 from pipdocs.web.audit import Client
@@ -34,7 +35,6 @@ from pipdocs.web.words import doc, word
 LINK_DAYS = 14
 MAX_PDF_BYTES = 20 * 1024 * 1024
 SENDER = "pipdocs <no-reply@pipdocs.invalid>"
-DOCUMENT_KINDS = ("plan", "revision", "checkin", "refusal", "evaluation")
 
 
 @dataclass
@@ -315,7 +315,7 @@ def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str], list[str
 
     from pipdocs.core.plan import SIGNATURE_FIELDS
     from pipdocs.document.record import document_kind
-    from pipdocs.signing.checks import (
+    from pipdocs.signing.admission import (
         check_document,
         check_earlier_signatures,
         embedded_plan,
