@@ -544,3 +544,31 @@ def test_a_role_refusal_speaks_the_documents_language(world: World, tmp_path: Pa
                                                       expected: str) -> None:
     with pytest.raises(SigningRefused, match=re.escape(expected)):
         world.sign(world.prepared[lang], tmp_path / "x.pdf", lang, "manager")
+
+
+def test_refuses_a_plan_json_other_than_the_one_signed(world: World, tmp_path: Path) -> None:
+    """verify's plan_changed, now sign's too: the plan.json beside the signatures must be the
+    one each signed revision holds (here swapped for an easier target after the employee)."""
+    import json
+
+    from pyhanko.pdf_utils import embed, generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(chain(world, "en")[1].read_bytes()))
+    names = writer.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    spec = next(names[i + 1] for i in range(0, len(names), 2) if str(names[i]) == "plan.json")
+    plan = json.loads(spec["/EF"]["/F"].data)
+    plan["goals"][0]["target"] = "2% or lower"
+    forged = json.dumps(plan, ensure_ascii=False).encode("utf-8")
+    ref = writer.add_object(embed.EmbeddedFileObject.from_file_data(
+        writer, forged, mime_type="application/json"))
+    spec["/EF"] = generic.DictionaryObject({generic.pdf_name("/F"): ref,
+                                            generic.pdf_name("/UF"): ref})
+    writer.update_container(spec)
+    out = BytesIO()
+    writer.write(out)
+    swapped = tmp_path / "swapped-plan.pdf"
+    swapped.write_bytes(out.getvalue())
+    _refused(world, swapped, "manager", "manager", tmp_path,
+             r"plan.json differs from the one signed \(the copy in revision 0, 1 is not the"
+             r" current one\).*\[plan_changed\]")

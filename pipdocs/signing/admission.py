@@ -120,14 +120,14 @@ def check_document(data: bytes, reader: PdfFileReader, plan: Plan, policy: Polic
     """Refuse, with verify's code and sentence, a document verify would fail whatever is signed
     next: its plan.json copies, its prepared revision, active content, the page's people, the
     seal the policy or the document's terms require."""
-    revisions = [0, *signature_revisions(reader)]
+    signed = signature_revisions(reader)
     current, _ = plan_copy(reader.root)
-    breaches: list[Breach | None] = list(plan_copies(reader, current or b"", revisions))
-    found = revision_findings(reader, signature_revisions(reader), for_signing=True)
+    breaches: list[Breach | None] = list(plan_copies(reader, current or b"", [0, *signed]))
+    found = revision_findings(reader, signed, for_signing=True)
     found += active_content(reader, ATTACHMENTS)
     found += party_findings(revision_bytes(data, reader, 0), plan, policy.order)
     breaches += [Breach.of(f) for f in found]
-    if SEAL_FIELD not in signature_fields(reader) or not signature_fields(reader)[SEAL_FIELD]:
+    if not signature_fields(reader).get(SEAL_FIELD):
         terms, _ = recorded_terms(reader.root)
         breaches.append(seal_missing_breach(policy.seal == "required", terms))
     first(breaches, source, plan.language)
