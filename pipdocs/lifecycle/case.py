@@ -12,7 +12,7 @@ passes only when every one of these holds: anything not established is a problem
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -245,8 +245,3 @@ def _describe(entry: Entry, lang: str) -> CaseDocument:
         refused_by=str(entry.refused_by.path) if entry.refused_by else None,
         summary=summary(doc, lang), verification=entry.report,
     )
-
-
-def case_today() -> date:
-    """Today's date (a function so status can be asked about another day)."""
-    return date.today()
