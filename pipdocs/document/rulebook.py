@@ -170,6 +170,19 @@ def plan_copies(reader: object, current: bytes, revisions: Sequence[int]) -> lis
     return out
 
 
+def plan_json(reader: object, revisions: Sequence[int]
+              ) -> tuple[bytes | None, Plan | None, list[Breach]]:
+    """plan.json's bytes and plan, and the rules on it: one copy now, a valid plan, the same
+    copy in each of ``revisions`` (the prepared one, 0, and every signed one)."""
+    current, missing = plan_copy(reader.root)  # type: ignore[attr-defined]
+    if current is None:
+        return None, None, [missing] if missing else []
+    plan, invalid = parse_plan(current)
+    if invalid is not None:
+        return current, None, [invalid]
+    return current, plan, plan_copies(reader, current, revisions)
+
+
 def recorded_terms(root: object) -> tuple[SigningTerms | None, Breach | None]:
     """signing.json, the order and locking the document was prepared for (None: prepared before
     pipdocs recorded them, so the policy decides)."""

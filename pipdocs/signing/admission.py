@@ -52,9 +52,7 @@ from pipdocs.document.rulebook import (
     integrity_breach,
     kind_breaches,
     order_breaches,
-    parse_plan,
-    plan_copies,
-    plan_copy,
+    plan_json,
     recorded_terms,
     seal_missing_breach,
     seal_position_breach,
@@ -91,14 +89,15 @@ def first(breaches: Sequence[Breach | None], source: str, language: str) -> None
 
 
 def embedded_plan(reader: PdfFileReader, source: str = "") -> Plan:
-    """The plan.json attachment of a prepared PDF, validated (rule book: plan_missing,
-    plan_changed, plan_invalid)."""
-    raw, missing = plan_copy(reader.root)
-    language = message_language()  # the plan's own is not known yet
-    first([missing], source, language)
-    assert raw is not None
-    plan, invalid = parse_plan(raw)
-    first([invalid], source, language)
+    """The plan.json attachment of a prepared PDF, validated, and the same in every signed
+    revision (rule book: plan_missing, plan_invalid, plan_changed)."""
+    try:
+        _raw, plan, breaches = plan_json(reader, [0, *signature_revisions(reader)])
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise refusal("plan_missing", tr(
+            "{source}: its attachments cannot be read ({error}); sign the PDF made by"
+            " 'pipdocs pdf'").format(source=source, error=cut(str(exc), SHORT_DETAIL))) from exc
+    first(breaches, source, plan.language if plan else message_language())
     assert plan is not None
     return plan
 
@@ -118,15 +117,12 @@ def signing_terms(reader: PdfFileReader, policy: Policy, source: str = "",
 def check_document(data: bytes, reader: PdfFileReader, plan: Plan, policy: Policy,
                    source: str) -> None:
     """Refuse, with verify's code and sentence, a document verify would fail whatever is signed
-    next: its plan.json copies, its prepared revision, active content, the page's people, the
-    seal the policy or the document's terms require."""
-    signed = signature_revisions(reader)
-    current, _ = plan_copy(reader.root)
-    breaches: list[Breach | None] = list(plan_copies(reader, current or b"", [0, *signed]))
-    found = revision_findings(reader, signed, for_signing=True)
+    next: its prepared revision, active content, the page's people, the seal the policy or the
+    document's terms require (plan.json: :func:`embedded_plan`)."""
+    found = revision_findings(reader, signature_revisions(reader), for_signing=True)
     found += active_content(reader, ATTACHMENTS)
     found += party_findings(revision_bytes(data, reader, 0), plan, policy.order)
-    breaches += [Breach.of(f) for f in found]
+    breaches: list[Breach | None] = [Breach.of(f) for f in found]
     if not signature_fields(reader).get(SEAL_FIELD):
         terms, _ = recorded_terms(reader.root)
         breaches.append(seal_missing_breach(policy.seal == "required", terms))

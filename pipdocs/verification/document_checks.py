@@ -23,9 +23,7 @@ from pipdocs.document.inspect import (
 from pipdocs.document.prepare import ATTACHMENTS
 from pipdocs.document.rulebook import (
     Breach,
-    parse_plan,
-    plan_copies,
-    plan_copy,
+    plan_json,
     recorded_terms,
     seal_missing_breach,
     seal_position_breach,
@@ -43,18 +41,9 @@ FINDING_CHECKS: dict[str, CheckName] = {
 def read_plan(run: Run) -> None:
     """plan.json of the current revision, and the same copy in every signed revision (the rule
     book's rules, which sign applies too)."""
-    reader = run.inputs.reader
-    current, missing = plan_copy(reader.root)
-    if current is None:
-        _record(run, "plan_intact", [missing])
-        return
-    run.plan_bytes = current
-    run.plan, invalid = parse_plan(current)
-    if invalid is not None:
-        _record(run, "plan_intact", [invalid])
-        return
     revisions = [0] + [s.revision for s in run.placed if s.revision]
-    _record(run, "plan_intact", plan_copies(reader, current, revisions))
+    run.plan_bytes, run.plan, breaches = plan_json(run.inputs.reader, revisions)
+    _record(run, "plan_intact", breaches)
 
 
 def _record(run: Run, check: CheckName, breaches: Sequence[Breach | None]) -> None:
