@@ -5,7 +5,9 @@
 update written atomically to a new file. Before signing it refuses (SigningRefused, exit 1): a
 role that already signed, a role whose predecessor has not, a later role that already signed, a
 certificate whose e-mail is not the plan's person for the role, and earlier signatures that no
-longer verify (integrity, timestamp, signer identity, pyHanko's difference analysis).
+longer verify (integrity, timestamp, signer identity, pyHanko's difference analysis): the rule
+book's rules, which verify applies too, checked by :mod:`pipdocs.signing.admission` and refused
+in the document's language with verify's problem code.
 
 Locking (see signing/README.md): the first signature certifies with DocMDP P=2 (fill-in and
 signing only); the last one locks all fields with DocMDP P=1, from the field's /Lock.
@@ -38,8 +40,10 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, check_private, read_input, write_atomic
+from pipdocs.core.i18n import in_language, tr
 from pipdocs.core.identity import cert_email
 from pipdocs.core.keys import key_problem
+from pipdocs.core.limits import cut
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.core.text import escape_controls
@@ -52,6 +56,7 @@ from pipdocs.signing.admission import (
     check_key,
     check_order,
     embedded_plan,
+    refusal,
     signature_fields,
     signing_terms,
 )
@@ -250,9 +255,11 @@ def _check(doc: _Opened, role: str, email: str | None, key_source: str, source: 
     try:
         check_document(doc.data, doc.writer.prev, doc.plan, doc.policy, source)
         check_earlier_signatures(doc.writer.prev, doc.plan, doc.policy, source)
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise SigningRefused(f"{source}: the document cannot be checked ({exc}); do not sign it,"
-                             " ask for a genuine copy") from exc
+    except (PdfError, ValueError, KeyError, TypeError) as exc:  # verify's validation_error
+        with in_language(doc.plan.language):
+            line = tr("{source}: the document cannot be checked ({error}); do not sign it, ask"
+                      " for a genuine copy").format(source=source, error=cut(str(exc)))
+        raise refusal("validation_error", line) from exc
 
 
 def _locking(doc: _Opened, role: str) -> tuple[bool, bool]:
