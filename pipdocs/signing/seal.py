@@ -18,24 +18,23 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pipdocs.signing.sign import LoadedSigner
+from cryptography import x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
 
 from pipdocs.core.errors import CredentialError, SigningRefused
 from pipdocs.core.identity import is_seal_certificate
 from pipdocs.core.names import SEAL_FIELD
 from pipdocs.pki.seal import SEAL_P12
+from pipdocs.signing.sign import LoadedSigner, load_signer
 
 
 @lru_cache(maxsize=4)
 def _loaded(p12: str, password: str) -> LoadedSigner:
     """The seal key, decrypted once per process (bulk seals hundreds of documents)."""
-    from cryptography import x509
-
-    from pipdocs.signing.sign import load_signer
-
     path = Path(p12)
     if not path.is_file():
         raise CredentialError(f"{path} does not exist: issue the seal key with"
@@ -76,11 +75,6 @@ class Sealer:
 
 def seal_pdf(pdf: bytes, loaded: LoadedSigner) -> bytes:
     """Certify ``pdf`` (a freshly prepared document) in a new invisible field ``sig_seal``."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.general import SigningError
-
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD, md_algorithm="sha256", certify=True,
         docmdp_permissions=fields.MDPPerm.FILL_FORMS, subfilter=fields.SigSeedSubFilter.PADES,

@@ -18,11 +18,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pyHanko is imported when a stamp is drawn, not for --help
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.stamp import TextStampStyle
+import uharfbuzz as hb
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from pyhanko.pdf_utils.font.api import FontEngineFactory
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.stamp import TextStampStyle
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.policy import StampLayout
@@ -56,9 +64,6 @@ class _FontSource:
         cached = self.glyphs.get(char)
         if cached is not None:
             return cached
-        from fontTools.pens.cu2quPen import Cu2QuPen
-        from fontTools.pens.ttGlyphPen import TTGlyphPen
-
         gid = self.hb_font.get_nominal_glyph(ord(char))
         if not gid:
             return None
@@ -72,8 +77,6 @@ class _FontSource:
 
 
 def _face_names(face: Any) -> set[str]:
-    import uharfbuzz as hb
-
     names = set()
     for name_id in (hb.OTNameIdPredefined.FONT_FAMILY, hb.OTNameIdPredefined.FULL_NAME,
                     hb.OTNameIdPredefined.TYPOGRAPHIC_FAMILY):
@@ -86,8 +89,6 @@ def _face_names(face: Any) -> set[str]:
 @lru_cache(maxsize=4)
 def open_font(path: str | None = None, face_name: str = "Noto Sans CJK SC") -> _FontSource:
     """Open the stamp font once per process; inside a collection, pick the face by name."""
-    import uharfbuzz as hb
-
     candidates = [path] if path else [os.environ.get(FONT_ENV, "")] + list(FONT_CANDIDATES)
     found = next((p for p in candidates if p and Path(p).is_file()), None)
     if found is None:
@@ -123,9 +124,6 @@ def font_bytes(text: str, path: str | None = None, face_name: str = "Noto Sans C
 
 @lru_cache(maxsize=64)
 def _font_bytes(chars: str, path: str | None, face_name: str) -> bytes:
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-
     source = open_font(path, face_name)
     order, cmap = [".notdef"], {}
     glyphs: dict[str, Any] = {".notdef": TTGlyphPen(None).glyph()}
@@ -158,9 +156,6 @@ def _font_bytes(chars: str, path: str | None, face_name: str) -> bytes:
 
 
 def _font_factory(text: str, layout: StampLayout) -> Any:
-    from pyhanko.pdf_utils.font.api import FontEngineFactory
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
-
     data = font_bytes(text, layout.font, layout.font_face)
 
     class StampFontFactory(FontEngineFactory):
@@ -274,10 +269,6 @@ def _cut(groups: list[list[str]], max_lines: int, layout: StampLayout,
 
 def stamp_style(text: str, layout: StampLayout) -> TextStampStyle:
     """A pyHanko TextStampStyle drawing exactly ``text`` in the embedded CJK font."""
-    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.stamp import TextStampStyle
-
     return TextStampStyle(
         stamp_text=text.replace("%", "%%"),  # pyHanko %-formats the template; text is data
         text_box_style=TextBoxStyle(
@@ -304,8 +295,6 @@ def stamp_style(text: str, layout: StampLayout) -> TextStampStyle:
 
 def field_size(reader: PdfFileReader, field_name: str) -> tuple[float | None, float | None]:
     """Width and height of the field's widget in points, to fit the stamp text to it."""
-    from pyhanko.sign.fields import enumerate_sig_fields
-
     for _name, _value, ref in enumerate_sig_fields(reader, with_name=field_name):
         box = ref.get_object()
         widget = box if "/Rect" in box else box["/Kids"][0].get_object()
