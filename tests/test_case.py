@@ -810,8 +810,9 @@ def test_sign_follows_the_documents_own_signers(built: Built, tmp_path: Path) ->
     from pipdocs.signing.sign import load_signer, sign_pdf
 
     prepared = built.steps / "02-checkin-1.pdf"
-    for role, message in (("hr", "signed by manager, employee only, not by HR"),
-                          ("employee", "the manager must sign before the employee")):
+    for role, message in (  # in the document's language, with the rule's code
+            ("hr", r"本文件只由直接上级、员工签署，不由人力资源签署 \[not_a_signer\]"),
+            ("employee", r"直接上级须在员工之前签署（签署顺序：直接上级、员工） \[order\]")):
         key = load_signer(built.signers.keys[role], built.signers.key_password)
         with pytest.raises(SigningRefused, match=message):
             sign_pdf(prepared, tmp_path / f"{role}.pdf", role=role, signer=key,

@@ -7,7 +7,9 @@
   import each other (web makes the refusal record with lifecycle's own function, so web sits
   above lifecycle and lifecycle never imports web);
 - no private name (``_x``) imported from another module;
-- no module over MAX_LINES lines, except the few listed with their reason.
+- modules over SOFT_MAX_LINES lines and functions over MAX_FUNCTION_LINES are reported as
+  warnings, never failures: a module holds one concept (CONTRIBUTING.md) and is split by concept,
+  not by size.
 """
 
 from __future__ import annotations
@@ -29,13 +31,8 @@ RANKS = {
 SEPARATE = {frozenset({"signing", "verification"}), frozenset({"bulk", "archive"}),
             frozenset({"pki", "conversion"})}
 
-MAX_LINES = 400
-#: Modules allowed over MAX_LINES, each with the reason. Keep this list short.
-LONG_MODULES = {
-    "pipdocs.core.plan": "the plan model and every validation message live together so a "
-                         "field and its message change in one place",
-    "pipdocs.bulk.sheet": "column table, header matching and cell decoding of one sheet format",
-}
+#: A module longer than this probably holds more than one concept: a warning, not a failure.
+SOFT_MAX_LINES = 600
 MAX_FUNCTION_LINES = 60
 
 
@@ -186,14 +183,19 @@ def test_no_private_name_is_imported_from_another_module() -> None:
     assert not private, "\n".join(private)
 
 
-def test_modules_stay_short() -> None:
-    long = {name: len(path.read_text("utf-8").splitlines()) for name, path in MODULES.items()}
-    over = [f"{name}: {lines} lines" for name, lines in long.items()
-            if lines > MAX_LINES and name not in LONG_MODULES]
-    assert not over, (f"modules over {MAX_LINES} lines (split them, or add a stated reason to "
-                      "LONG_MODULES):\n" + "\n".join(over))
-    stale = [name for name in LONG_MODULES if name in long and long[name] <= MAX_LINES]
-    assert not stale, f"no longer long, remove from LONG_MODULES: {stale}"
+def long_modules(limit: int = SOFT_MAX_LINES) -> list[str]:
+    """Modules over ``limit`` lines, as 'name: N lines'."""
+    sizes = {name: len(path.read_text("utf-8").splitlines()) for name, path in MODULES.items()}
+    return [f"{name}: {lines} lines" for name, lines in sizes.items() if lines > limit]
+
+
+def test_long_modules_are_reported() -> None:
+    """Over SOFT_MAX_LINES lines a module is listed as a warning: does it hold two concepts?"""
+    over = long_modules()
+    if over:
+        warnings.warn(f"modules over {SOFT_MAX_LINES} lines (one concept each? see"
+                      " CONTRIBUTING.md): " + ", ".join(over), stacklevel=1)
+    assert long_modules(limit=10) and all(": " in entry for entry in long_modules(limit=10))
 
 
 def test_long_functions_are_reported() -> None:

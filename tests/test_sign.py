@@ -273,7 +273,8 @@ def test_refuses_when_an_earlier_signature_no_longer_verifies(
     data[at] = ord("X")  # one byte inside the employee's signed range
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(bytes(data))
-    _refused(world, broken, "manager", "manager", tmp_path, "no longer verifies")
+    _refused(world, broken, "manager", "manager", tmp_path,
+             r"sig_employee: the signed bytes or the signature do not check out .*\[integrity\]")
 
 
 def test_refuses_when_the_document_changed_after_a_signature(
@@ -294,7 +295,8 @@ def test_refuses_when_the_document_changed_after_a_signature(
     writer.write(out)
     tampered = tmp_path / "tampered.pdf"
     tampered.write_bytes(out.getvalue())  # a new content stream after the employee signed
-    _refused(world, tampered, "manager", "manager", tmp_path, "changed after")
+    _refused(world, tampered, "manager", "manager", tmp_path,
+             r"changed after the last signature .*\[changed_after_last\]")
 
 
 def test_refuses_a_signature_from_outside_the_plan(world: World, tmp_path: Path) -> None:
@@ -311,7 +313,9 @@ def test_refuses_a_signature_from_outside_the_plan(world: World, tmp_path: Path)
                            new_field_spec=fields.SigFieldSpec("sig_extra", box=(10, 10, 60, 40)))
     extra = tmp_path / "extra.pdf"
     extra.write_bytes(out.getvalue())
-    _refused(world, extra, "manager", "manager", tmp_path, "not one of the plan's")
+    _refused(world, extra, "manager", "manager", tmp_path,
+             r"sig_extra: a signature in a field the plan does not have .*"
+             r"\[unexpected_signature\]")
 
 
 # --- credentials and timestamps: exit 2, no file --------------------------------------------------
@@ -415,12 +419,13 @@ def test_a_pdf_prepared_without_the_hr_lock_is_still_locked_by_hr(
     _refused(world, prev, "hr", "hr", tmp_path, "already signed")
 
 
-def _bypass_sign(world: World, src: bytes, field_name: str, key_role: str) -> bytes:
+def _bypass_sign(world: World, src: bytes, field_name: str, key_role: str,
+                 lang: str = "en") -> bytes:
     """Sign with pyHanko directly, skipping every pipdocs check (to build bad documents)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
-    signer = load_signer(world.keys[("en", key_role)], "key-secret").signer
+    signer = load_signer(world.keys[(lang, key_role)], "key-secret").signer
     meta = signers.PdfSignatureMetadata(field_name=field_name,
                                         subfilter=fields.SigSeedSubFilter.PADES)
     out = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(src)), meta, signer=signer,
@@ -433,14 +438,17 @@ def test_refuses_a_document_signed_out_of_order(world: World, tmp_path: Path) ->
     data = _bypass_sign(world, data, "sig_employee", "employee")
     swapped = tmp_path / "swapped.pdf"
     swapped.write_bytes(data)
-    _refused(world, swapped, "hr", "hr", tmp_path, "signed out of order")
+    _refused(world, swapped, "hr", "hr", tmp_path,
+             r"sig_manager: signed out of order \(expected employee here\).*\[order\]")
 
 
 def test_refuses_an_earlier_signature_by_the_wrong_person(world: World, tmp_path: Path) -> None:
     data = _bypass_sign(world, world.prepared["en"].read_bytes(), "sig_employee", "hr")
     wrong = tmp_path / "wrong.pdf"
     wrong.write_bytes(data)
-    _refused(world, wrong, "manager", "manager", tmp_path, "was made by kim.park@example.com")
+    _refused(world, wrong, "manager", "manager", tmp_path,
+             r"sig_employee: signed by Kim Park <kim.park@example.com>, not by the plan's"
+             r" employee.*\[wrong_signer\]")
 
 
 def test_a_long_comment_is_recorded_whole_and_the_stamp_cut(world: World, tmp_path: Path) -> None:
@@ -497,3 +505,70 @@ def test_refusals_name_hr_as_people_say_it(world: World, tmp_path: Path) -> None
     _refused(world, chain(world, "en")[1], "hr", "hr", tmp_path,
              r"the manager must sign before HR \(order")
     _refused(world, chain(world, "en")[2], "hr", "manager", tmp_path, "the plan's HR is Kim Park")
+
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", "sig_manager: signed out of order (expected employee here); do not sign it"),
+    ("zh", "sig_manager：签署顺序错误（此处应为员工）；请勿签署"),
+])
+def test_a_refusal_speaks_the_documents_language_with_the_rule_code(
+        world: World, tmp_path: Path, lang: str, expected: str) -> None:
+    """sign refuses with verify's rule and sentence (the rule book's), in the plan's language,
+    whatever the user's locale; the code ends the one line."""
+    data = _bypass_sign(world, world.prepared[lang].read_bytes(), "sig_manager", "manager", lang)
+    data = _bypass_sign(world, data, "sig_employee", "employee", lang)
+    swapped = tmp_path / "swapped.pdf"
+    swapped.write_bytes(data)
+    out = tmp_path / "refused.pdf"
+    with pytest.raises(SigningRefused) as refused:
+        world.sign(swapped, out, lang, "hr")
+    assert refused.value.code == "order" and expected in str(refused.value)
+    assert str(refused.value).endswith(" [order]")
+    result = CliRunner().invoke(
+        cli, ["sign", str(swapped), "--role", "hr", "--key", str(world.keys[(lang, "hr")]),
+              "--tsa", world.server.url, "-o", str(out)],
+        env={**ENV, "LANG": "C.UTF-8", "LANGUAGE": "", "LC_ALL": ""})
+    assert result.exit_code == 1 and expected in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and not out.exists()
+    # verify names the same rule with the same sentence
+    verdict = CliRunner().invoke(cli, ["verify", str(swapped), "--json"], env=ENV)
+    assert '"code": "order"' in verdict.output
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("en", "the employee must sign before the manager (order: employee, manager, HR) [order]"),
+    ("zh", "员工须在直接上级之前签署（签署顺序：员工、直接上级、人力资源） [order]"),
+])
+def test_a_role_refusal_speaks_the_documents_language(world: World, tmp_path: Path, lang: str,
+                                                      expected: str) -> None:
+    with pytest.raises(SigningRefused, match=re.escape(expected)):
+        world.sign(world.prepared[lang], tmp_path / "x.pdf", lang, "manager")
+
+
+def test_refuses_a_plan_json_other_than_the_one_signed(world: World, tmp_path: Path) -> None:
+    """verify's plan_changed, now sign's too: the plan.json beside the signatures must be the
+    one each signed revision holds (here swapped for an easier target after the employee)."""
+    import json
+
+    from pyhanko.pdf_utils import embed, generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(chain(world, "en")[1].read_bytes()))
+    names = writer.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    spec = next(names[i + 1] for i in range(0, len(names), 2) if str(names[i]) == "plan.json")
+    plan = json.loads(spec["/EF"]["/F"].data)
+    plan["goals"][0]["target"] = "2% or lower"
+    forged = json.dumps(plan, ensure_ascii=False).encode("utf-8")
+    ref = writer.add_object(embed.EmbeddedFileObject.from_file_data(
+        writer, forged, mime_type="application/json"))
+    spec["/EF"] = generic.DictionaryObject({generic.pdf_name("/F"): ref,
+                                            generic.pdf_name("/UF"): ref})
+    writer.update_container(spec)
+    out = BytesIO()
+    writer.write(out)
+    swapped = tmp_path / "swapped-plan.pdf"
+    swapped.write_bytes(out.getvalue())
+    _refused(world, swapped, "manager", "manager", tmp_path,
+             r"plan.json differs from the one signed \(the copy in revision 0, 1 is not the"
+             r" current one\).*\[plan_changed\]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,9 @@ from pipdocs.cli.app import (
     password_from_env,
 )
 from pipdocs.core.i18n import plan_language, tr
+
+if TYPE_CHECKING:
+    from pyhanko.sign.timestamps import TimeStamper
 
 
 def tsa_password() -> str:
@@ -152,7 +156,7 @@ def sign_command(
     password = password_from_env("PIPDOCS_KEY_PASSWORD", f"Password for {key_file}")
     signer = load_signer(key_file, password)
 
-    def timestamper() -> object:  # made after the document's checks passed
+    def timestamper() -> TimeStamper:  # made after the document's checks passed
         return timestamper_for(
             tsa_url, tsa_dir, policy_url=policy.tsa_url, policy_oid=policy.tsa_policy_oid,
             timeout=policy.tsa_timeout, tsa_password=tsa_password,

@@ -15,6 +15,8 @@ class PipdocsError(Exception):
     """Base class. ``str(err)`` is the one line shown to the user: what is wrong, what to do."""
 
     exit_code: int = 2
+    #: The stable code of the rule refused, when there is one (e.g. ``seal_missing``).
+    code: str | None = None
 
 
 class InputError(PipdocsError):

@@ -29,15 +29,16 @@ from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
 from pipdocs.core.i18n import N_, plan_language, tr
 from pipdocs.core.identity import EMAIL_HINT, email_key, is_email, mailbox
-from pipdocs.core.names import LANGUAGES as LANGUAGES  # re-exported: callers import them here
+from pipdocs.core.names import JOB_ROLES as JOB_ROLES  # re-exported: callers import them here
+from pipdocs.core.names import LANGUAGES as LANGUAGES
 from pipdocs.core.names import ROLES as ROLES
 from pipdocs.core.names import SIG_MARKER as SIG_MARKER
 from pipdocs.core.names import SIGNATURE_FIELDS as SIGNATURE_FIELDS
+from pipdocs.core.names import JobRole, Language
 from pipdocs.core.planfile import MAX_DEPTH, TOO_DEEP
 from pipdocs.core.planmessages import error_path, pydantic_message, shown
 from pipdocs.core.text import line_problem, text_problem
 
-JOB_ROLES: tuple[str, ...] = ("sales", "engineering", "admin", "customer_service")
 USUAL_PERIODS: tuple[int, ...] = (30, 60, 90)
 MAX_GOALS = 3
 CHECKPOINT_INTERVAL_DAYS = 14
@@ -213,8 +214,8 @@ class Plan(_Model):
     """A validated Performance Improvement Plan."""
 
     plan_id: str | None = Field(default=None, max_length=80)
-    language: Literal["zh", "en"]
-    role: Literal["sales", "engineering", "admin", "customer_service"]
+    language: Language
+    role: JobRole
     organisation: Line | None = None
     employee: Employee
     manager: Party

@@ -23,6 +23,7 @@ from pydantic import (
 from pipdocs.core.errors import InputError
 from pipdocs.core.files import read_input
 from pipdocs.core.i18n import N_, tr
+from pipdocs.core.names import DOCUMENT_KINDS
 from pipdocs.core.plan import LANGUAGES, ROLES
 from pipdocs.core.resources import shipped
 from pipdocs.core.settings import current
@@ -68,8 +69,6 @@ class StampLayout(_Model):
         return self.continued_zh if language == "zh" else self.continued_en
 
 
-#: Every document a PIP case holds. A plan PDF without a recorded kind is a "plan".
-DOCUMENT_KINDS: tuple[str, ...] = ("plan", "revision", "checkin", "refusal", "evaluation")
 #: Who signs each lifecycle document, in order, unless the policy's ``documents`` says otherwise
 #: ("plan" and "revision" follow the policy's ``order``).
 DEFAULT_DOCUMENT_ORDERS: dict[str, tuple[str, ...]] = {
@@ -203,10 +202,6 @@ class Policy(_Model):
     def role_label(self, role: str, language: str) -> str:
         """The role as a heading or stamp line: 'Human Resources', '人力资源'."""
         return self.roles[_lang(language)][role]
-
-    def role_name(self, role: str, language: str) -> str:
-        """The role inside a sentence: 'the plan's HR', '计划中的员工'."""
-        return self.role_names[_lang(language)].get(role, role)
 
     def reason(
         self, role: str, language: str, *, agree: bool = False, comment: str | None = None,

@@ -8,7 +8,6 @@ findings (a stable code plus English and Chinese detail); callers decide how to 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,7 @@ MAX_OBJECTS, MAX_DEPTH = 200_000, 48
 class Finding:
     """One reason a document is not a genuine pipdocs document."""
 
-    code: str  # changed_before_signing | active_content | party_mismatch | extra_revision
+    code: str  # changed_before_signing | active_content | party_mismatch | changed_after_last
     en: str
     zh: str
 
@@ -68,11 +67,9 @@ def revision_findings(reader: Any, signed: list[int], for_signing: bool) -> list
             " signature",
             f"第一个签名之前，准备好的文档被追加了 {first - 1} 个修订版本"))
     if for_signing and signed and total - 1 > signed[-1]:
-        out.append(Finding(
-            "extra_revision",
-            f"the document changed after the last signature ({total - 1 - signed[-1]} unsigned"
-            " revision(s) added)",
-            f"最后一个签名之后文档被改动（追加了 {total - 1 - signed[-1]} 个未签名的修订版本）"))
+        out.append(Finding(  # verify's changed_after_last, judged by the last signature
+            "changed_after_last", f"{total - 1 - signed[-1]} unsigned revision(s) added",
+            f"追加了 {total - 1 - signed[-1]} 个未签名的修订版本"))
     return out
 
 
@@ -204,13 +201,3 @@ _ANNOTATIONS = {
     "/FileAttachment", "/Sound", "/Movie", "/Screen", "/Widget", "/PrinterMark", "/TrapNet",
     "/Watermark", "/3D", "/Redact", "/Projection", "/RichMedia",
 }
-
-
-def roles_in(order: tuple[str, ...]) -> bool:
-    return sorted(order) == sorted(ROLES)
-
-
-def open_reader(data: bytes) -> Any:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    return PdfFileReader(io.BytesIO(data), strict=False)

@@ -10,12 +10,12 @@ for the reason texts the policy gives that kind. A PDF without it is a plan.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from pipdocs.core.attachments import NameTreeTooLarge, attachments_named
 from pipdocs.core.errors import InputError
+from pipdocs.core.names import DOCUMENT_KINDS, DocumentKind
 from pipdocs.core.plan import ROLES
-from pipdocs.core.policy import DOCUMENT_KINDS
 
 RECORD_ATTACHMENT = "document.json"
 
@@ -45,7 +45,7 @@ def parse_record(raw: bytes) -> dict[str, Any]:
     return data
 
 
-def document_kind(root: Any) -> str:
+def document_kind(root: Any) -> DocumentKind:
     """The document's kind: its record's, or "plan" when it has none (InputError if unreadable
     or given twice: the reason texts must not be guessed)."""
     found = embedded_files(root, RECORD_ATTACHMENT)
@@ -53,4 +53,4 @@ def document_kind(root: Any) -> str:
         return "plan"
     if len(found) > 1:
         raise InputError(f"it carries {len(found)} {RECORD_ATTACHMENT} attachments; expected one")
-    return str(parse_record(found[0])["kind"])
+    return cast(DocumentKind, parse_record(found[0])["kind"])  # one of DOCUMENT_KINDS

@@ -15,7 +15,7 @@ problem.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -263,8 +263,3 @@ def _describe(entry: Entry, lang: str) -> CaseDocument:
         refused_by=str(entry.refused_by.path) if entry.refused_by else None,
         summary=summary(doc, lang), verification=entry.report,
     )
-
-
-def case_today() -> date:
-    """Today's date (a function so status can be asked about another day)."""
-    return date.today()

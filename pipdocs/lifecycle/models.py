@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -26,9 +26,9 @@ Result = Literal["met", "partially_met", "not_met"]
 Decision = Literal["close", "extend", "training", "transfer", "terminate"]
 RefusedKind = Literal["plan", "checkin", "revision", "evaluation"]
 
-STATUSES: tuple[str, ...] = ("on_track", "at_risk", "off_track")
-RESULTS: tuple[str, ...] = ("met", "partially_met", "not_met")
-DECISIONS: tuple[str, ...] = ("close", "extend", "training", "transfer", "terminate")
+STATUSES: tuple[Status, ...] = get_args(Status)
+RESULTS: tuple[Result, ...] = get_args(Result)
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
 
 
 class _Model(BaseModel):

@@ -21,11 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pipdocs.core.attachments import NameTreeTooLarge
 from pipdocs.core.errors import InputError, PipdocsError
 from pipdocs.core.i18n import tr
+from pipdocs.core.names import LIFECYCLE_KINDS as LIFECYCLE_KINDS  # re-exported
 from pipdocs.core.names import PLAN_ATTACHMENT
 from pipdocs.core.plan import Plan, plan_from_json_bytes
 
 SCHEMA_VERSION = 1
-LIFECYCLE_KINDS: tuple[str, ...] = ("revision", "checkin", "refusal", "evaluation")
 
 
 class LifecycleRefused(PipdocsError):

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from pipdocs.core.errors import InputError
 from pipdocs.core.i18n import N_, tr
+from pipdocs.core.names import EvaluationState
 from pipdocs.core.text import display_width
 from pipdocs.lifecycle.casereport import CheckpointState
 from pipdocs.lifecycle.facts import read_folder
@@ -31,7 +32,7 @@ class CaseStatus(BaseModel):
     period_end: date | None
     next_checkpoint: CheckpointState | None
     overdue: list[CheckpointState]
-    evaluation: str  # done | due | overdue | not_due | no_plan
+    evaluation: EvaluationState
     unreadable: list[str]
     language: str | None = None  # the plan's: the table is in it unless --lang says otherwise
 
@@ -69,6 +70,7 @@ def case_status(folder: Path, today: date) -> CaseStatus:
                   key=lambda d: d.version)
     end = max(current.plan.period.end, extended_until(entries) or current.plan.period.end)
     final = final_evaluation(entries)
+    evaluation: EvaluationState
     if final is not None and final.record and final.record.data.get("decision") != "extend":
         evaluation = "done"
     elif today > end + timedelta(days=EVALUATION_GRACE_DAYS):

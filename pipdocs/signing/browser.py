@@ -20,7 +20,15 @@ import dataclasses
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pyHanko is imported when a ceremony signs, not when the service starts
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.sign.signers import PdfSignatureMetadata
+    from pyhanko.sign.signers.pdf_cms import ExternalSigner
+    from pyhanko.sign.timestamps import TimeStamper
+
+    from pipdocs.signing.sign import PreparedSignature
 
 from cryptography import x509
 
@@ -58,14 +66,15 @@ def _cert_names(cert: x509.Certificate) -> tuple[str, str | None]:
     return cert_common_name(cert), cert_email(cert)
 
 
-def _asn1(cert: x509.Certificate) -> Any:
+def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives.serialization import Encoding
 
     return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
 
 
-def _external_signer(cert: x509.Certificate, root: x509.Certificate, value: bytes | int) -> Any:
+def _external_signer(cert: x509.Certificate, root: x509.Certificate,
+                     value: bytes | int) -> ExternalSigner:
     from pyhanko.sign.signers.pdf_cms import ExternalSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -75,7 +84,7 @@ def _external_signer(cert: x509.Certificate, root: x509.Certificate, value: byte
 
 def start_remote(
     data: bytes, source: str, *, role: str, cert: x509.Certificate, root: x509.Certificate,
-    policy: Policy, timestamper: Any, comment: str | None = None, agree: bool = False,
+    policy: Policy, timestamper: TimeStamper, comment: str | None = None, agree: bool = False,
     disagree: bool = False, extra: Sequence[x509.Certificate] = (),
 ) -> PendingSignature:
     """Check ``data`` as ``sign`` does for ``role`` and the person of ``cert``; return what the
@@ -103,7 +112,8 @@ def start_remote(
                                ocsps=tuple(answers.ocsps))
 
 
-async def _start(prepared: Any, meta: Any, signer: Any, timestamper: Any,
+async def _start(prepared: PreparedSignature, meta: PdfSignatureMetadata,
+                 signer: ExternalSigner, timestamper: TimeStamper,
                  cert: x509.Certificate, *, archive: bool) -> PendingSignature:
     from pyhanko.sign import signers
     from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
@@ -127,7 +137,7 @@ async def _start(prepared: Any, meta: Any, signer: Any, timestamper: Any,
     )
 
 
-async def _room(signer: Any, timestamper: Any) -> int:
+async def _room(signer: ExternalSigner, timestamper: TimeStamper) -> int:
     """Hex digits to reserve for the CMS: what it will hold (the certificates, a timestamp
     token like the TSA's sample, which pyHanko caches, the signed attributes and value) plus a
     quarter. A fixed 32 K digits was twice the need, and every later check of the document

@@ -18,34 +18,36 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+
+from cryptography import x509
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
 
 from pipdocs.core.errors import CredentialError, SigningRefused
 from pipdocs.core.identity import is_seal_certificate
 from pipdocs.core.names import SEAL_FIELD
 from pipdocs.pki.seal import SEAL_P12
+from pipdocs.signing.sign import LoadedSigner, load_signer
 
 
 @lru_cache(maxsize=4)
-def _loaded(p12: str, password: str) -> Any:
+def _loaded(p12: str, password: str) -> LoadedSigner:
     """The seal key, decrypted once per process (bulk seals hundreds of documents)."""
-    from cryptography import x509
-
-    from pipdocs.signing.sign import load_signer
-
     path = Path(p12)
     if not path.is_file():
         raise CredentialError(f"{path} does not exist: issue the seal key with"
                               " 'pipdocs ca issue-seal --dir CA_DIR'")
     loaded = load_signer(path, password)
-    cert = x509.load_der_x509_certificate(loaded.signer.signing_cert.dump())
-    if not is_seal_certificate(cert):
+    der = loaded.signer.signing_cert.dump() if loaded.signer.signing_cert else b""
+    if not der or not is_seal_certificate(x509.load_der_x509_certificate(der)):
         raise CredentialError(f"{path}: not a seal key (its certificate lacks the pipdocs seal"
                               " purpose); issue one with 'pipdocs ca issue-seal'")
     return loaded
 
 
-def load_seal(ca_dir: Path, password: str) -> Any:
+def load_seal(ca_dir: Path, password: str) -> LoadedSigner:
     """The organisation's seal key (pyHanko signer, decrypted once per process), for sealing
     more than prepared PDFs: the signing service seals its audit trail with it."""
     return _loaded(str(Path(ca_dir) / SEAL_P12), password)
@@ -71,13 +73,8 @@ class Sealer:
         return seal_pdf(pdf, _loaded(str(Path(self.ca_dir) / SEAL_P12), self.password))
 
 
-def seal_pdf(pdf: bytes, loaded: Any) -> bytes:
+def seal_pdf(pdf: bytes, loaded: LoadedSigner) -> bytes:
     """Certify ``pdf`` (a freshly prepared document) in a new invisible field ``sig_seal``."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.general import SigningError
-
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD, md_algorithm="sha256", certify=True,
         docmdp_permissions=fields.MDPPerm.FILL_FORMS, subfilter=fields.SigSeedSubFilter.PADES,

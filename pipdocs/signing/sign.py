@@ -5,7 +5,9 @@
 update written atomically to a new file. Before signing it refuses (SigningRefused, exit 1): a
 role that already signed, a role whose predecessor has not, a later role that already signed, a
 certificate whose e-mail is not the plan's person for the role, and earlier signatures that no
-longer verify (integrity, timestamp, signer identity, pyHanko's difference analysis).
+longer verify (integrity, timestamp, signer identity, pyHanko's difference analysis): the rule
+book's rules, which verify applies too, checked by :mod:`pipdocs.signing.admission` and refused
+in the document's language with verify's problem code.
 
 Locking (see signing/README.md): the first signature certifies with DocMDP P=2 (fill-in and
 signing only); the last one locks all fields with DocMDP P=1, from the field's /Lock.
@@ -14,38 +16,60 @@ signing only); the last one locks all fields with DocMDP P=1, from the field's /
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.sign import fields as pdf_fields
+from pyhanko.sign import signers
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers import PdfSignatureMetadata, SimpleSigner
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from pipdocs.core.errors import CredentialError, InputError, SigningRefused, TimestampError
 from pipdocs.core.files import check_output, check_private, read_input, write_atomic
-from pipdocs.core.identity import same_email
+from pipdocs.core.i18n import in_language, tr
+from pipdocs.core.identity import cert_email
 from pipdocs.core.keys import key_problem
+from pipdocs.core.limits import cut
 from pipdocs.core.plan import ROLES, SIGNATURE_FIELDS, Plan
 from pipdocs.core.policy import Policy, load_policy
 from pipdocs.core.text import escape_controls
 from pipdocs.document.prepare import SEAL_FIELD
 from pipdocs.document.record import document_kind
-from pipdocs.signing.checks import (
-    WHO,
+from pipdocs.pki.ca import cert_common_name
+from pipdocs.signing.admission import (
     check_document,
     check_earlier_signatures,
+    check_key,
     check_order,
     embedded_plan,
-    field_size,
+    refusal,
     signature_fields,
     signing_terms,
 )
 from pipdocs.signing.freshness import Archived, archive_after_last
+from pipdocs.signing.revinfo import with_validation_data
+from pipdocs.signing.stamp import field_size, stamp_style, stamp_text
 
 
 @dataclass(frozen=True)
 class LoadedSigner:
     """A signer's key and certificate, decrypted once and reused for every document."""
 
-    signer: Any  # pyhanko SimpleSigner
+    signer: SimpleSigner
     name: str
     email: str | None
     not_before: datetime
@@ -106,15 +130,6 @@ def _cached_key_signer_class() -> Any:
 def load_signer(p12: Path, password: str, *, at: datetime | None = None) -> LoadedSigner:
     """Open a .p12 (ours or any other CA's). Wrong password or an unusable certificate
     (expired, not yet valid, not for signing) is a CredentialError (exit 2)."""
-    from asn1crypto import keys as asn1_keys
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
-
-    from pipdocs.core.identity import cert_email
-    from pipdocs.pki.ca import cert_common_name
-
     check_private(Path(p12), "key file")
     data = read_input(Path(p12), "key file", "check --key")
     try:
@@ -165,7 +180,7 @@ class _Opened:
     """The document to sign, read once: bytes, pyHanko's writer, fields, plan, effective policy."""
 
     data: bytes
-    writer: Any
+    writer: IncrementalPdfFileWriter
     fields: dict[str, bool]
     plan: Plan
     policy: Policy
@@ -179,7 +194,7 @@ def sign_pdf(
     *,
     role: str,
     signer: LoadedSigner,
-    timestamper: Any,
+    timestamper: TimeStamper | Callable[[], TimeStamper],
     policy: Policy | None = None,
     reason: str | None = None,
     comment: str | None = None,
@@ -206,9 +221,9 @@ def sign_pdf(
     text_reason = doc.policy.reason(role, doc.plan.language, agree=agree, comment=comment,
                                     override=reason, disagree=disagree, kind=doc.kind)
     certify, lock = _locking(doc, role)
-    if callable(timestamper) and not hasattr(timestamper, "async_timestamp"):
-        timestamper = timestamper()
-    signed = _sign(doc, role, signer, timestamper, text_reason, certify, lock, str(input_pdf))
+    stamper = timestamper() if callable(timestamper) and \
+        not hasattr(timestamper, "async_timestamp") else cast(TimeStamper, timestamper)
+    signed = _sign(doc, role, signer, stamper, text_reason, certify, lock, str(input_pdf))
     write_atomic(Path(output_pdf), signed.data)
     return SignResult(Path(output_pdf), role, SIGNATURE_FIELDS[role], escape_controls(signer.name),
                       signer.email and escape_controls(signer.email), escape_controls(text_reason),
@@ -221,8 +236,6 @@ def _open(path: Path, policy: Policy) -> _Opened:
 
 
 def _open_bytes(data: bytes, source: str, policy: Policy) -> _Opened:
-    from pyhanko.pdf_utils.misc import PdfError
-
     from pipdocs.document.pdfread import TooLarge, open_incremental
 
     try:
@@ -232,7 +245,7 @@ def _open_bytes(data: bytes, source: str, policy: Policy) -> _Opened:
             raise InputError(f"{source}: is encrypted; sign the unencrypted PDF from 'pipdocs pdf'")
         fields = signature_fields(reader)
         plan = embedded_plan(reader, source)
-        effective = signing_terms(reader, policy, source)
+        effective = signing_terms(reader, policy, source, plan.language)
         kind = document_kind(reader.root)
     except PdfError as exc:
         raise InputError(f"{source}: not a readable PDF ({exc}); check the file") from exc
@@ -244,23 +257,18 @@ def _open_bytes(data: bytes, source: str, policy: Policy) -> _Opened:
 
 
 def _check(doc: _Opened, role: str, email: str | None, key_source: str, source: str) -> None:
-    """Everything verify will check that can be known before signing."""
-    from pyhanko.pdf_utils.misc import PdfError
-
-    check_order(doc.fields, role, doc.policy, source)
-    person = doc.plan.person(role)
-    if not same_email(email, person.email):
-        raise SigningRefused(
-            f"{source}: the key {key_source} belongs to"
-            f" {escape_controls(email or '(no e-mail)')}, but the plan's {WHO[role]} is"
-            f" {person.name} <{person.email}>; sign with that person's key"
-        )
+    """Everything verify will check that can be known before signing (the rule book's rules
+    on the existing revisions, and the rules on this signature: see signing.admission)."""
+    check_order(doc.fields, role, doc.policy, source, doc.plan.language)
+    check_key(email, key_source, role, doc.plan, source)
     try:
         check_document(doc.data, doc.writer.prev, doc.plan, doc.policy, source)
         check_earlier_signatures(doc.writer.prev, doc.plan, doc.policy, source)
-    except (PdfError, ValueError, KeyError, TypeError) as exc:
-        raise SigningRefused(f"{source}: the document cannot be checked ({exc}); do not sign it,"
-                             " ask for a genuine copy") from exc
+    except (PdfError, ValueError, KeyError, TypeError) as exc:  # verify's validation_error
+        with in_language(doc.plan.language):
+            line = tr("{source}: the document cannot be checked ({error}); do not sign it, ask"
+                      " for a genuine copy").format(source=source, error=cut(str(exc)))
+        raise refusal("validation_error", line) from exc
 
 
 def _locking(doc: _Opened, role: str) -> tuple[bool, bool]:
@@ -279,13 +287,8 @@ def _locking(doc: _Opened, role: str) -> tuple[bool, bool]:
 
 
 def _metadata(doc: _Opened, role: str, name: str, email: str | None, reason: str,
-              certify: bool, lock: bool) -> tuple[Any, Any]:
+              certify: bool, lock: bool) -> tuple[PdfSignatureMetadata, TextStampStyle]:
     """The signature's metadata and its visible stamp."""
-    from pyhanko.sign import fields as pdf_fields
-    from pyhanko.sign import signers
-
-    from pipdocs.signing.stamp import stamp_style, stamp_text
-
     policy, field_name = doc.policy, SIGNATURE_FIELDS[role]
     width, height = field_size(doc.writer.prev, field_name)
     text = stamp_text(
@@ -302,13 +305,9 @@ def _metadata(doc: _Opened, role: str, name: str, email: str | None, reason: str
     return meta, stamp_style(text, policy.stamp)
 
 
-def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: Any, reason: str,
+def _sign(doc: _Opened, role: str, signer: LoadedSigner, timestamper: TimeStamper, reason: str,
           certify: bool, lock: bool, source: str) -> Archived:
-    from pyhanko.pdf_utils.misc import PdfError
-    from pyhanko.sign import signers
-    from pyhanko.sign.general import SigningError
 
-    from pipdocs.signing.revinfo import with_validation_data
 
     meta, style = _metadata(doc, role, signer.name, signer.email, reason, certify, lock)
     meta = with_validation_data(meta, signer.signer, timestamper, doc.policy, lta=False,
@@ -335,9 +334,9 @@ class PreparedSignature:
     writer), the signature's metadata and stamp. The browser ceremony (pipdocs.web) signs from
     the same object, so both paths make the same signature after the same checks."""
 
-    writer: Any  # pyhanko IncrementalPdfFileWriter
-    meta: Any  # pyhanko PdfSignatureMetadata
-    stamp_style: Any
+    writer: IncrementalPdfFileWriter
+    meta: PdfSignatureMetadata
+    stamp_style: TextStampStyle
     field_name: str
     reason: str
     certify: bool
@@ -367,11 +366,8 @@ def prepare_signature(
                              certify, lock, doc.plan, doc.policy)
 
 
-def _ensure_lock(writer: Any, field_name: str) -> None:
+def _ensure_lock(writer: IncrementalPdfFileWriter, field_name: str) -> None:
     """Give ``field_name`` a /Lock on all fields with DocMDP P=1 (no changes after it signs)."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.sign import fields as pdf_fields
-
     for _name, _value, ref in pdf_fields.enumerate_sig_fields(writer, with_name=field_name):
         field_obj = ref.get_object()
         if "/Lock" not in field_obj:
@@ -381,16 +377,12 @@ def _ensure_lock(writer: Any, field_name: str) -> None:
             writer.mark_update(ref)
 
 
-def _has_lock(writer: Any, field_name: str) -> bool:
-    from pyhanko.sign.fields import enumerate_sig_fields
-
+def _has_lock(writer: IncrementalPdfFileWriter, field_name: str) -> bool:
     return any("/Lock" in ref.get_object()
                for _n, _v, ref in enumerate_sig_fields(writer, with_name=field_name))
 
 
 def _timestamp_cause(exc: BaseException) -> TimestampError | None:
-    from pyhanko.sign.timestamps import TimestampRequestError
-
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, TimestampError):

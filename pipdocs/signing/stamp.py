@@ -19,6 +19,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import uharfbuzz as hb
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from pyhanko.pdf_utils.font.api import FontEngineFactory
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.stamp import TextStampStyle
+
 from pipdocs.core.errors import InputError
 from pipdocs.core.policy import StampLayout
 from pipdocs.core.settings import ENVIRONMENT, current
@@ -51,9 +63,6 @@ class _FontSource:
         cached = self.glyphs.get(char)
         if cached is not None:
             return cached
-        from fontTools.pens.cu2quPen import Cu2QuPen
-        from fontTools.pens.ttGlyphPen import TTGlyphPen
-
         gid = self.hb_font.get_nominal_glyph(ord(char))
         if not gid:
             return None
@@ -67,8 +76,6 @@ class _FontSource:
 
 
 def _face_names(face: Any) -> set[str]:
-    import uharfbuzz as hb
-
     names = set()
     for name_id in (hb.OTNameIdPredefined.FONT_FAMILY, hb.OTNameIdPredefined.FULL_NAME,
                     hb.OTNameIdPredefined.TYPOGRAPHIC_FAMILY):
@@ -124,9 +131,6 @@ def font_bytes(text: str, path: str | None = None, face_name: str = "Noto Sans C
 
 @lru_cache(maxsize=64)
 def _font_bytes(chars: str, path: str | None, face_name: str) -> bytes:
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-
     source = open_font(path, face_name)
     order, cmap = [".notdef"], {}
     glyphs: dict[str, Any] = {".notdef": TTGlyphPen(None).glyph()}
@@ -158,16 +162,7 @@ def _font_bytes(chars: str, path: str | None, face_name: str) -> bytes:
     return out.getvalue()
 
 
-def missing_chars(text: str, layout: StampLayout) -> str:
-    """Characters of ``text`` the stamp font cannot draw (they would show as blanks)."""
-    source = open_font(layout.font, layout.font_face)
-    return "".join(c for c in dict.fromkeys(text) if not c.isspace() and source.glyph(c) is None)
-
-
 def _font_factory(text: str, layout: StampLayout) -> Any:
-    from pyhanko.pdf_utils.font.api import FontEngineFactory
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
-
     data = font_bytes(text, layout.font, layout.font_face)
 
     class StampFontFactory(FontEngineFactory):
@@ -279,12 +274,8 @@ def _cut(groups: list[list[str]], max_lines: int, layout: StampLayout,
         longest[-1] = last
 
 
-def stamp_style(text: str, layout: StampLayout) -> Any:
+def stamp_style(text: str, layout: StampLayout) -> TextStampStyle:
     """A pyHanko TextStampStyle drawing exactly ``text`` in the embedded CJK font."""
-    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.stamp import TextStampStyle
-
     return TextStampStyle(
         stamp_text=text.replace("%", "%%"),  # pyHanko %-formats the template; text is data
         text_box_style=TextBoxStyle(
@@ -307,3 +298,13 @@ def stamp_style(text: str, layout: StampLayout) -> Any:
             margins=Margins.uniform(MARGIN),
         ),
     )
+
+
+def field_size(reader: PdfFileReader, field_name: str) -> tuple[float | None, float | None]:
+    """Width and height of the field's widget in points, to fit the stamp text to it."""
+    for _name, _value, ref in enumerate_sig_fields(reader, with_name=field_name):
+        box = ref.get_object()
+        widget = box if "/Rect" in box else box["/Kids"][0].get_object()
+        x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+        return abs(x2 - x1) or None, abs(y2 - y1) or None
+    return None, None

@@ -12,8 +12,13 @@ from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import read_certification_data
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
-from pipdocs.core.identity import same_email
 from pipdocs.core.keys import key_problem
+from pipdocs.document.rulebook import (
+    integrity_breach,
+    order_breaches,
+    signer_breach,
+    timestamp_breach,
+)
 from pipdocs.verification.collect import (
     CheckedSignature,
     change_detail,
@@ -25,7 +30,7 @@ from pipdocs.verification.collect import (
 )
 from pipdocs.verification.ltvsteps import only_archive_updates
 from pipdocs.verification.state import Run
-from pipdocs.verification.words import COVERAGE_TEXT, ROLE_NAMES
+from pipdocs.verification.words import COVERAGE_TEXT
 
 
 def check_integrity(run: Run, sig: CheckedSignature) -> None:
@@ -36,10 +41,9 @@ def check_integrity(run: Run, sig: CheckedSignature) -> None:
     unusable = key_problem(st.signing_cert)
     if unusable is not None:  # the cause, where pyHanko would say "does not chain"
         found.problem(unusable[0], "signers_trusted", sig, detail=unusable[1:])
-    if not st.intact or (not st.valid and unusable is None):
-        found.problem("integrity", "signatures_valid", sig,
-                      detail=("digest mismatch", "摘要不符") if not st.intact
-                      else ("signature value invalid", "签名值无效"))
+    broken = integrity_breach(sig.field, st, key_explains=unusable is not None)
+    if broken is not None:
+        found.problem(broken.code, "signatures_valid", sig, detail=broken.detail)
     if run.inputs.anchors and st.valid and not sig.chain_ok and unusable is None:
         found.problem("signer_untrusted", "signers_trusted", sig,
                       detail=trust_words(st.trust_problem_indic))
@@ -54,17 +58,11 @@ def check_timestamp(run: Run, sig: CheckedSignature) -> None:
     st, found = sig.status, run.found
     if st is None:
         return
-    ts = st.timestamp_validity
-    if ts is None:
-        found.problem("timestamp_missing", "signatures_valid", sig)
-    elif not (ts.intact and ts.valid):
-        found.problem("timestamp_invalid", "signatures_valid", sig,
-                      detail=("it does not match the signature", "与签名不符"))
-    elif not (ts.signing_cert.not_valid_before <= ts.timestamp
-              <= ts.signing_cert.not_valid_after):
-        found.problem("timestamp_invalid", "signatures_valid", sig,
-                      detail=("issued outside the TSA certificate's validity",
-                              "签发时间不在时间戳证书有效期内"))
+    ts, broken = st.timestamp_validity, timestamp_breach(sig.field, st)
+    if broken is not None:
+        found.problem(broken.code, "signatures_valid", sig, detail=broken.report_detail)
+    elif ts is None:  # pragma: no cover - the rule book reports a missing timestamp
+        return
     elif run.inputs.anchors and not ts.trusted:
         found.problem("timestamp_untrusted", "signers_trusted", sig,
                       detail=common_name(ts.signing_cert.subject))
@@ -83,10 +81,11 @@ def check_signer(run: Run, sig: CheckedSignature) -> None:
         found.clear("signers_match_plan")
         return
     person = run.plan.person(sig.role)
-    name, emails = signer_identity(st.signing_cert)
-    if not any(same_email(person.email, e) for e in emails):
-        found.problem("wrong_signer", "signers_match_plan", sig, role=sig.role,
-                      detail=f"{name or '?'} <{', '.join(emails) or 'no e-mail'}>")
+    name, _emails = signer_identity(st.signing_cert)
+    wrong = signer_breach(sig.field, sig.role, st.signing_cert, person)
+    if wrong is not None:
+        found.problem(wrong.code, "signers_match_plan", sig, detail=wrong.report_detail,
+                      **wrong.params)
     elif not same_name(name, person.name):
         found.warn("name_mismatch", sig.field, field=sig.field, detail=name or "",
                    expected=person.name)
@@ -95,13 +94,9 @@ def check_signer(run: Run, sig: CheckedSignature) -> None:
 def check_order(run: Run) -> None:
     """Plan roles in revision order must be a prefix of the order, one revision each."""
     order, found, placed = run.inputs.order, run.found, run.placed
-    plan_sigs = [s for s in placed if s.role is not None]
-    for i, sig in enumerate(plan_sigs):
-        expected = order[i] if i < len(order) else "no further signature"
-        if sig.role != expected:
-            label = ROLE_NAMES["zh"].get(expected, "不应再有签名")
-            found.problem("order", "in_order", sig,
-                          detail=(f"expected {expected} here", f"此处应为{label}"))
+    plan_sigs = [(s, s.role) for s in placed if s.role is not None]
+    for i, breach in order_breaches([(s.field, role) for s, role in plan_sigs], order):
+        found.problem(breach.code, "in_order", plan_sigs[i][0], detail=breach.detail)
     for before, sig in zip(placed, placed[1:], strict=False):
         if sig.revision != (before.revision or 0) + 1:
             found.problem("extra_revision", "in_order", sig)

@@ -9,10 +9,10 @@ same people, and no revision may hold active content (:mod:`pipdocs.document.ins
 
 from __future__ import annotations
 
-from pipdocs.core.errors import PipdocsError, TemplateError
+from collections.abc import Sequence
+
+from pipdocs.core.errors import TemplateError
 from pipdocs.core.identity import is_seal_certificate
-from pipdocs.core.limits import cut
-from pipdocs.core.plan import plan_from_json_bytes
 from pipdocs.document.inspect import (
     Finding,
     active_content,
@@ -20,8 +20,15 @@ from pipdocs.document.inspect import (
     revision_bytes,
     revision_findings,
 )
-from pipdocs.document.prepare import ATTACHMENTS, TERMS_NAME, SigningTerms
-from pipdocs.verification.collect import CheckedSignature, embedded_plan_files, trust_words
+from pipdocs.document.prepare import ATTACHMENTS
+from pipdocs.document.rulebook import (
+    Breach,
+    plan_json,
+    recorded_terms,
+    seal_missing_breach,
+    seal_position_breach,
+)
+from pipdocs.verification.collect import CheckedSignature, trust_words
 from pipdocs.verification.findings import CheckName
 from pipdocs.verification.state import Run
 
@@ -32,51 +39,27 @@ FINDING_CHECKS: dict[str, CheckName] = {
 
 
 def read_plan(run: Run) -> None:
-    """plan.json of the current revision, and the same copy in every signed revision."""
-    current = _plan_at(run, None)
-    if current is None:
-        return
-    run.plan_bytes = current
-    try:
-        run.plan = plan_from_json_bytes(current)
-    except PipdocsError as exc:
-        found = "; ".join(map(str, getattr(exc, "problems", [])[:3])) or str(exc)
-        run.found.problem("plan_invalid", "plan_intact", detail=cut(found))
-        return
+    """plan.json of the current revision, and the same copy in every signed revision (the rule
+    book's rules, which sign applies too)."""
     revisions = [0] + [s.revision for s in run.placed if s.revision]
-    differ = [str(rev) for rev in revisions if _plan_at(run, rev) not in (None, current)]
-    if differ:
-        run.found.problem("plan_changed", "plan_intact",
-                          detail=(f"the copy in revision {', '.join(differ)} is not the current"
-                                  " one", f"第 {'、'.join(differ)} 版中的副本与当前不同"))
+    run.plan_bytes, run.plan, breaches = plan_json(run.inputs.reader, revisions)
+    _record(run, "plan_intact", breaches)
 
 
-def _plan_at(run: Run, revision: int | None) -> bytes | None:
-    reader = run.inputs.reader
-    handler = reader if revision is None else reader.get_historical_resolver(revision)
-    files = embedded_plan_files(handler.root)
-    if len(files) == 1:
-        return files[0]
-    where = "the current revision" if revision is None else f"revision {revision}"
-    where_zh = "当前版本" if revision is None else f"第 {revision} 版"
-    run.found.problem("plan_missing" if not files else "plan_changed", "plan_intact",
-                      detail=(f"{len(files)} plan.json attachments in {where}",
-                              f"{where_zh}有 {len(files)} 个 plan.json 附件"))
-    return None
+def _record(run: Run, check: CheckName, breaches: Sequence[Breach | None]) -> None:
+    """The rule book's breaches as problems of ``check``."""
+    for item in breaches:
+        if item is not None:
+            run.found.problem(item.code, check, None, item.report_detail, **item.params)
 
 
 def read_terms(run: Run) -> None:
     """signing.json: the order the document was prepared for replaces the policy's."""
-    files = embedded_plan_files(run.inputs.reader.root, TERMS_NAME)
-    if not files:
-        return  # prepared before pipdocs recorded its terms: the policy decides
-    try:
-        if len(files) > 1:
-            raise ValueError(f"{len(files)} copies")
-        run.terms = SigningTerms.from_json_bytes(files[0])
-    except (ValueError, UnicodeDecodeError) as exc:
-        run.found.problem("terms_invalid", "prepared_intact", detail=cut(str(exc)))
-        return
+    run.terms, invalid = recorded_terms(run.inputs.reader.root)
+    if invalid is not None:
+        _record(run, "prepared_intact", [invalid])
+    if run.terms is None:
+        return  # prepared before pipdocs recorded its terms (or unusable): the policy decides
     run.inputs.order = list(run.terms.order)
     run.inputs.certify_first = run.terms.certify_first
 
@@ -103,17 +86,13 @@ def check_seal(run: Run) -> None:
     """The organisation's seal: required by the policy or by the document's own terms; when
     present it is the first signature, intact, and made with a seal key of a trusted CA."""
     seal, found = run.seal, run.found
-    required = run.inputs.seal_required or (run.terms is not None and run.terms.sealed)
     if seal is None:
-        if required:
-            why = ("the signing policy requires it" if run.inputs.seal_required
-                   else "the document was prepared with one")
-            why_zh = "签署政策要求加盖印章" if run.inputs.seal_required else "文档制作时曾加盖印章"
-            found.problem("seal_missing", "organisation_seal", detail=(why, why_zh))
+        _record(run, "organisation_seal", [seal_missing_breach(run.inputs.seal_required,
+                                                                run.terms)])
         return
-    if seal.revision != 1:
-        _bad(run, seal, "it is not the first change to the prepared document",
-             "它不是对准备好的文档的第一次改动")
+    position = seal_position_breach(seal.revision)
+    if position is not None:
+        _bad(run, seal, *position.detail)
     st = seal.status
     if st is None:
         found.clear("organisation_seal")

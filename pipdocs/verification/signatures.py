@@ -22,13 +22,13 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 
 from pipdocs.core.limits import SHORT_DETAIL, cut
-from pipdocs.core.names import ROLE_OF_FIELD, SIGNATURE_FIELDS
+from pipdocs.core.names import ROLE_OF_FIELD
 from pipdocs.document.prepare import SEAL_FIELD
+from pipdocs.document.rulebook import kind_breaches
 from pipdocs.verification.collect import CheckedSignature
 from pipdocs.verification.findings import Findings
 from pipdocs.verification.ltv import Material, signature_token, token_time
 
-PADES = "/ETSI.CAdES.detached"
 FIELD_ROLES = ROLE_OF_FIELD
 # Any of these key usages marks a certificate meant for signing documents.
 KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"})
@@ -79,12 +79,10 @@ def collect_signatures(reader: PdfFileReader, found: Findings) -> list[CheckedSi
             continue
         if archive_stamp(sig):
             continue  # an archive timestamp (PAdES B-LTA): judged by ltvcheck
-        if sig.role is None and sig.field != SEAL_FIELD:
-            found.problem("unexpected_signature", "only_plan_signatures", sig,
-                          detail=("not one of " + ", ".join(SIGNATURE_FIELDS.values()),
-                                  "不是 " + "、".join(SIGNATURE_FIELDS.values())))
-        if sig.kind != "approval" or sig.subfilter != PADES:
-            found.problem("not_pades", "signatures_valid", sig, detail=str(sig.subfilter))
+        for breach in kind_breaches(sig.field, sig.role, sig.kind, sig.subfilter):
+            found.problem(breach.code, "only_plan_signatures" if breach.code ==
+                          "unexpected_signature" else "signatures_valid", sig,
+                          detail=breach.report_detail)
     sigs.sort(key=lambda s: (s.revision is None, s.revision or 0))
     return sigs
 

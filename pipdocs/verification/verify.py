@@ -123,7 +123,7 @@ def _check_revisions(run: Run, reader: PdfFileReader, policy: VerifyPolicy | Non
     """Every revision of the whole file after the first signature changes only what its kind
     may change (:mod:`.revisions`); the audit trail under the organisation's seal when the
     policy requires one, the document was sealed, or the CA beside a trust anchor has one."""
-    seal_needed = (getattr(policy, "seal", "optional") == "required" or run.seal is not None
+    seal_needed = ((policy is not None and policy.seal == "required") or run.seal is not None
                    or (run.terms is not None and run.terms.sealed)
                    or any((Path(src).parent / SEAL_P12).is_file() for src, _ in
                           run.inputs.anchors))

@@ -7,8 +7,10 @@ the document's language (a ``detail_zh`` parameter stands in for ``detail`` in C
 from __future__ import annotations
 
 from pipdocs.core.policy import shipped_policy
+from pipdocs.document.rulebook import RULE_MESSAGES, fill, rule_message
 
-# code -> (English, Chinese). Parameters are filled with str.format; every code is stable.
+# code -> (English, Chinese). Parameters are filled with str.format; every code is stable. The
+# codes of the rules sign applies as well are in the rule book (RULE_MESSAGES), with the catalog.
 MESSAGES: dict[str, tuple[str, str]] = {
     "no_signatures": (
         "the document carries no signature",
@@ -23,18 +25,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: the signature cannot be read or classified ({detail})",
         "{field}：无法读取或识别该签名（{detail}）",
     ),
-    "not_pades": (
-        "{field}: not a PAdES signature (SubFilter {detail}; expected ETSI.CAdES.detached)",
-        "{field}：不是 PAdES 签名（SubFilter 为 {detail}，应为 ETSI.CAdES.detached）",
-    ),
-    "unexpected_signature": (
-        "{field}: a signature in a field the plan does not have ({detail})",
-        "{field}：计划之外的签名字段中出现签名（{detail}）",
-    ),
-    "integrity": (
-        "{field}: the signed bytes or the signature do not check out ({detail})",
-        "{field}：签名覆盖的内容或签名值校验失败（{detail}）",
-    ),
     "signer_untrusted": (
         "{field}: the signer's certificate does not chain to a trust anchor ({detail})",
         "{field}：签名人证书无法链接到信任根（{detail}）",
@@ -43,34 +33,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: signed at {detail}, outside the certificate's validity",
         "{field}：签署时间 {detail} 不在证书有效期内",
     ),
-    "timestamp_missing": (
-        "{field}: no RFC 3161 signature timestamp; the signing time is not proven",
-        "{field}：缺少 RFC 3161 签名时间戳，签署时间无法证明",
-    ),
-    "timestamp_invalid": (
-        "{field}: the timestamp does not hold ({detail})",
-        "{field}：时间戳无效（{detail}）",
-    ),
     "timestamp_untrusted": (
         "{field}: the timestamp authority ({detail}) does not chain to a trust anchor",
         "{field}：时间戳机构（{detail}）无法链接到信任根",
     ),
-    "wrong_signer": (
-        "{field}: signed by {detail}, not by the plan's {role}",
-        "{field}：签名人为 {detail}，不是计划中的{role}",
-    ),
     "coverage": (
         "{field}: the signature does not cover its whole revision ({detail})",
         "{field}：签名未覆盖其所在的完整版本（{detail}）",
-    ),
-    "modified_after_signing": (
-        "{field}: the document was changed after this signature beyond signing the pending"
-        " fields ({detail})",
-        "{field}：签名后文档被修改，超出了后续签名字段的签署范围（{detail}）",
-    ),
-    "changed_after_last": (
-        "the document changed after the last signature ({detail})",
-        "最后一个签名之后文档被改动（{detail}）",
     ),
     "revision_modified": (
         "revision {revision} ({kind}) changes what it may not: {detail}",
@@ -79,10 +48,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "extra_revision": (
         "{field}: an unsigned revision was added before this signature",
         "{field}：在此签名之前插入了未签名的修订版本",
-    ),
-    "order": (
-        "{field}: signed out of order ({detail})",
-        "{field}：签署顺序错误（{detail}）",
     ),
     "timestamp_order": (
         "{field}: its timestamp is earlier than the previous signature's",
@@ -95,18 +60,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_certified": (
         "the first signature is not the employee's certification signature ({detail})",
         "第一个签名不是员工的认证签名（{detail}）",
-    ),
-    "plan_missing": (
-        "the embedded plan.json is missing ({detail}); signers cannot be matched to the plan",
-        "缺少嵌入的 plan.json（{detail}），无法核对签名人",
-    ),
-    "plan_invalid": (
-        "the embedded plan.json is not a valid plan ({detail})",
-        "嵌入的 plan.json 不是有效的计划（{detail}）",
-    ),
-    "plan_changed": (
-        "the embedded plan.json differs from the one signed ({detail})",
-        "嵌入的 plan.json 与签署时的版本不同（{detail}）",
     ),
     "encrypted": (
         "the document is encrypted; pipdocs documents never are",
@@ -131,32 +84,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "validation_error": (
         "{field}: validation could not be completed ({detail}); treated as a failure",
         "{field}：验证无法完成（{detail}），按失败处理",
-    ),
-    "changed_before_signing": (
-        "the prepared document was changed before the first signature ({detail}); the signers"
-        " may not have seen what plan.json says",
-        "第一个签名之前，准备好的文档已被改动（{detail}），签署人看到的可能与 plan.json 不同",
-    ),
-    "party_mismatch": (
-        "the page and plan.json name different people ({detail})",
-        "页面与 plan.json 中的签署人不一致（{detail}）",
-    ),
-    "active_content": (
-        "the document holds active or unexpected content ({detail}); pipdocs documents never do",
-        "文档含有主动或意外的内容（{detail}），pipdocs 生成的文档不会包含此类内容",
-    ),
-    "terms_invalid": (
-        "the signing terms recorded in the document (signing.json) cannot be used ({detail})",
-        "文档记录的签署条款（signing.json）无法使用（{detail}）",
-    ),
-    "seal_missing": (
-        "the organisation's seal is missing ({detail}): the organisation did not prepare this"
-        " document",
-        "缺少组织印章（{detail}）：本文档并非由组织制作",
-    ),
-    "seal_invalid": (
-        "{field}: the organisation's seal does not hold ({detail})",
-        "{field}：组织印章无效（{detail}）",
     ),
     "key_usage": (
         "{field}: the signer's certificate cannot sign documents: {detail}",
@@ -281,18 +208,12 @@ KIND_WORDS: dict[str, tuple[str, str]] = {
 
 
 def message(code: str, lang: str, **params: str) -> str:
-    """The sentence for a problem code in ``lang`` (missing parameters read as empty)."""
+    """The sentence for a problem code in ``lang`` (missing parameters read as empty); the codes
+    of the rules sign applies too come from the rule book (pipdocs.document.rulebook)."""
+    if code in RULE_MESSAGES:
+        return rule_message(code, lang, **params)
     en, zh = MESSAGES[code]
-    template = zh if lang == "zh" else en
-    role = params.get("role", "")
-    values = {"field": "document", "detail": "", "expected": ""} | params
-    if lang == "zh":  # any NAME_zh parameter stands in for NAME
-        values |= {k[:-3]: v for k, v in params.items() if k.endswith("_zh")}
-    values["role"] = ROLE_NAMES.get(lang, ROLE_NAMES["en"]).get(role, role)
-    try:
-        return template.format(**values)
-    except (KeyError, IndexError):
-        return template
+    return fill(zh if lang == "zh" else en, lang, params)
 
 
 LABELS = {
