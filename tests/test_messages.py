@@ -39,8 +39,8 @@ def tool(name: str) -> Any:
 def test_every_message_has_a_translation_and_the_mo_matches_the_po() -> None:
     messages = tool("messages")
     catalog = messages.load()
-    ids = set(messages.extracted())
-    translated = {m.id for m in catalog if m.id and m.string}
+    ids = set(messages.extracted())  # (context, message id): code and page templates
+    translated = {(m.context, m.id) for m in catalog if m.id and m.string}
     assert ids - translated == set(), "run tools/messages.py and translate the new messages"
     committed = (LOCALE_DIR / "zh" / "LC_MESSAGES" / "pipdocs.mo").read_bytes()
     assert committed == messages.compiled(catalog), "run tools/messages.py to compile the .mo"

@@ -1,4 +1,7 @@
-"""Update the message catalog: extract tr()/N_() message ids, keep translations, compile .mo.
+"""Update the message catalog: extract message ids, keep translations, compile .mo.
+
+Message ids come from the Python code (``tr``, ``tr_in``, ``N_``, ``pN_`` with its context) and
+from the web page templates (``w("...")``, the page's words in the page's language).
 
     .venv/bin/python tools/messages.py          # after changing a message in the code
 
@@ -13,6 +16,7 @@ import io
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -21,18 +25,24 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "pipdocs" / "locale" / "zh" / "LC_MESSAGES" / "pipdocs.po"
-KEYWORDS = {"tr": None, "N_": None}
+KEYWORDS: dict[str, Any] = {"tr": None, "N_": None, "tr_in": (2,), "pN_": ((1, "c"), 2)}
+TEMPLATE_KEYWORDS: dict[str, Any] = {"w": None}
+#: A message id with its context (None for most).
+Key = tuple[str | None, str]
 STABLE = datetime(2026, 1, 1, tzinfo=timezone.utc)  # the header stays put between runs
 
 
-def extracted() -> dict[str, list[tuple[str, int]]]:
-    """Message id -> places in the code, in the order they appear."""
-    out: dict[str, list[tuple[str, int]]] = {}
-    for filename, line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "pipdocs"), method_map=[("**.py", "python")], keywords=KEYWORDS,
-            comment_tags=()):
-        if isinstance(message, str):
-            out.setdefault(message, []).append((f"pipdocs/{filename}", line))
+def extracted() -> dict[Key, list[tuple[str, int]]]:
+    """(context, message id) -> places in the code and the page templates, in order."""
+    out: dict[Key, list[tuple[str, int]]] = {}
+    sources = (([("**.py", "python")], KEYWORDS),
+               ([("web/templates/**.html", "jinja2.ext:babel_extract")], TEMPLATE_KEYWORDS))
+    for method_map, keywords in sources:
+        for filename, line, message, _comments, context in extract_from_dir(
+                str(ROOT / "pipdocs"), method_map=method_map, keywords=keywords,
+                comment_tags=()):
+            if isinstance(message, str):
+                out.setdefault((context, message), []).append((f"pipdocs/{filename}", line))
     return out
 
 
@@ -56,10 +66,10 @@ def update() -> list[str]:
                       copyright_holder="the pipdocs authors", msgid_bugs_address="",
                       last_translator="pipdocs", language_team="zh_CN", charset="utf-8",
                       creation_date=STABLE, revision_date=STABLE, fuzzy=False)
-    for message, places in extracted().items():
-        previous = old.get(message)
+    for (context, message), places in extracted().items():
+        previous = old.get(message, context=context)
         catalog.add(message, previous.string if previous else "", locations=places,
-                    flags=("python-brace-format",))
+                    flags=("python-brace-format",), context=context)
     PO.parent.mkdir(parents=True, exist_ok=True)
     with PO.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False, sort_output=False,

@@ -5,6 +5,12 @@ written in Chinese, or when the environment's locale is Chinese (``LANG=zh_CN.UT
 otherwise. Messages are written in English in the code as ``tr("... {name} ...")`` and
 formatted with ``str.format`` after translation, so a translation may reorder the values.
 The catalog is compiled (``pipdocs.mo``) and committed; a test checks it matches the ``.po``.
+
+Text that belongs to a document or a web page follows *its* language, not the user's:
+``tr_in(language, "...")`` or a ``with in_language(language):`` block (a Chinese document's
+labels while the user's messages are English). The one catalog holds every message, label and
+page word; a word whose English is shared with another meaning carries a context
+(``pN_(context, message)``, translated with ``tr_in(..., context=...)``).
 """
 
 from __future__ import annotations
@@ -72,8 +78,22 @@ def tr(message: str) -> str:
     return _catalog(language).gettext(message)
 
 
+def tr_in(language: str, message: str, context: str | None = None) -> str:
+    """``message`` in ``language`` (a document's or a web page's), whatever the user chose;
+    ``context`` picks the meaning of an English word the catalog holds twice."""
+    if language != "zh":
+        return message
+    catalog = _catalog(language)
+    return catalog.pgettext(context, message) if context else catalog.gettext(message)
+
+
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
     """Mark a message id kept in a table, so extraction finds it; ``tr`` translates it later."""
+    return message
+
+
+def pN_(context: str, message: str) -> str:  # noqa: N802 - as N_, with a message context
+    """Mark a message id with its context (extraction keeps both); ``tr_in`` translates it."""
     return message
 
 
@@ -87,9 +107,10 @@ def follow_plan(language: object) -> None:
 
 @contextlib.contextmanager
 def in_language(language: str) -> Iterator[None]:
-    """Messages in ``language`` inside the block, whatever the user chose (a report written in
-    its document's language; the English text kept for JSON beside the Chinese)."""
-    token = _chosen.set(language)
+    """Messages in ``language`` inside the block, whatever the user chose (a report or a
+    document written in its own language; the English text kept for JSON beside the Chinese).
+    A language the catalog does not hold reads as English."""
+    token = _chosen.set(language if language in MESSAGE_LANGUAGES else "en")
     try:
         yield
     finally:

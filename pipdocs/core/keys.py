@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipdocs.core.i18n import N_, tr_in
+
 MIN_RSA_BITS = 2048
 SIGNING_USAGES = {"digital_signature", "non_repudiation"}
 
@@ -26,20 +28,24 @@ def key_problem(cert: Any) -> tuple[str, str, str] | None:
     usage = parsed.key_usage_value
     allowed = set(usage.native) & SIGNING_USAGES if usage is not None else set()
     if not allowed:
-        what = "no key-usage extension" if usage is None else \
-            "key usage " + ", ".join(sorted(usage.native))
-        return ("key_usage",
-                f"the certificate is not for signing documents ({what}; digitalSignature or"
-                " nonRepudiation is required)",
-                f"该证书不能用于签署文件（{'没有密钥用途扩展' if usage is None else what}；"
-                "需要 digitalSignature 或 nonRepudiation）")
+        message = N_("the certificate is not for signing documents ({what}; digitalSignature or"
+                     " nonRepudiation is required)")
+        if usage is None:
+            missing = N_("no key-usage extension")
+            return ("key_usage", message.format(what=missing),
+                    tr_in("zh", message).format(what=tr_in("zh", missing)))
+        return ("key_usage", *_both(message, what="key usage " + ", ".join(sorted(usage.native))))
     algorithm = parsed.public_key.algorithm
     if algorithm == "rsa" and parsed.public_key.bit_size < MIN_RSA_BITS:
-        bits = parsed.public_key.bit_size
-        return ("weak_key", f"its RSA key has {bits} bits; at least {MIN_RSA_BITS} are required",
-                f"其 RSA 密钥只有 {bits} 位，至少需要 {MIN_RSA_BITS} 位")
+        return ("weak_key", *_both(N_("its RSA key has {bits} bits; at least {minimum} are"
+                                      " required"),
+                                   bits=str(parsed.public_key.bit_size), minimum=str(MIN_RSA_BITS)))
     if algorithm not in ("rsa", "ec"):
-        return ("weak_key", f"its {algorithm} key is not supported; use an RSA (2048 bits or"
-                " more) or ECDSA key",
-                f"不支持 {algorithm} 密钥，请使用 RSA（2048 位以上）或 ECDSA 密钥")
+        return ("weak_key", *_both(N_("its {algorithm} key is not supported; use an RSA (2048"
+                                      " bits or more) or ECDSA key"), algorithm=algorithm))
     return None
+
+
+def _both(message: str, **values: str) -> tuple[str, str]:
+    """``message`` in English and in Chinese, values filled in (the verifier reports both)."""
+    return message.format(**values), tr_in("zh", message).format(**values)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from pipdocs.core.i18n import tr_in
+
 #: Who signs a PIP, in the shipped policy's order.
 Role = Literal["employee", "manager", "hr"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -50,8 +52,6 @@ TERMS_ATTACHMENT = "signing.json"
 SEAL_FIELD = "sig_seal"
 SEAL_PURPOSE = "2.25.199791224403684650677273279132166084161"
 
-#: Document title (docx core properties, PDF /Title) by plan language.
-DOCUMENT_TITLES: dict[str, str] = {"zh": "绩效改进计划", "en": "Performance Improvement Plan"}
 #: BCP 47 tag of each plan language (docx language, PDF /Lang).
 LANGUAGE_TAGS: dict[str, str] = {"zh": "zh-CN", "en": "en-GB"}
 
@@ -63,4 +63,4 @@ def marker(role: str, end: bool = False) -> str:
 
 def document_title(language: str, person: str) -> str:
     """Title viewers show: '绩效改进计划 – 张伟', 'Performance Improvement Plan – Dana Lee'."""
-    return f"{DOCUMENT_TITLES[language]} – {person}"
+    return f"{tr_in(language, 'Performance Improvement Plan')} – {person}"

@@ -27,7 +27,7 @@ from pydantic import (
 
 from pipdocs.core.dates import parse_ymd
 from pipdocs.core.errors import InputError, PlanInvalid, Problem
-from pipdocs.core.i18n import N_, plan_language, tr
+from pipdocs.core.i18n import N_, plan_language, pN_, tr, tr_in
 from pipdocs.core.identity import EMAIL_HINT, email_key, is_email, mailbox
 from pipdocs.core.names import JOB_ROLES as JOB_ROLES  # re-exported: callers import them here
 from pipdocs.core.names import LANGUAGES as LANGUAGES
@@ -392,17 +392,21 @@ def _shared_mailboxes(data: dict[str, Any]) -> list[Problem]:
 _PARTY = {"employee": N_("employee"), "manager": N_("manager"), "hr": N_("HR")}
 
 
+#: The topics of the default checkpoints, written in the plan's language.
+REVIEW, FINAL = pN_("checkpoint", "Progress review"), pN_("checkpoint", "Final evaluation")
+
+
 def _default_checkpoints(plan: Plan) -> list[Checkpoint]:
     """A review at the plan's check-in rhythm (every 14 days unless weekly), then the final one."""
-    zh = plan.language == "zh"
+    lang = plan.language
     out = []
     step = FREQUENCY_DAYS.get(plan.checkin_frequency or "", CHECKPOINT_INTERVAL_DAYS)
     day = plan.period.start + timedelta(days=step)
     # A review less than a week before the final evaluation would only repeat it.
     while day <= plan.period.end - timedelta(days=7):
-        out.append(Checkpoint(date=day, focus="阶段进度回顾" if zh else "Progress review"))
+        out.append(Checkpoint(date=day, focus=tr_in(lang, REVIEW, context="checkpoint")))
         day += timedelta(days=step)
-    out.append(Checkpoint(date=plan.period.end, focus="期末评估" if zh else "Final evaluation"))
+    out.append(Checkpoint(date=plan.period.end, focus=tr_in(lang, FINAL, context="checkpoint")))
     return out
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from pipdocs.core.i18n import tr
 from pipdocs.core.plan import Plan
 from pipdocs.lifecycle.contexts import (
-    LABELS,
     CheckinContext,
     CheckinGoal,
     SupportItem,
     context_dict,
     goals_with,
     header,
+    label,
 )
 from pipdocs.lifecycle.make import (
     Draft,
@@ -33,20 +33,20 @@ from pipdocs.lifecycle.rules import checkin_problems, checkpoint_number
 
 def checkin_context(inp: CheckinInput, parent: Document) -> CheckinContext:
     plan: Plan = parent.plan
-    words = LABELS[plan.language]
+    lang = plan.language
     number = checkpoint_number(inp, plan)
     goals = []
     for n, goal, item in goals_with(plan, inp.goals):
         goals.append(CheckinGoal(number=n, area=goal.area, metric=goal.metric, target=goal.target,
                                  deadline=goal.deadline, progress=item.progress,
-                                 status=words[item.status], evidence=item.evidence))
+                                 status=label(item.status, lang), evidence=item.evidence))
     support = [SupportItem(number=n, text=text,
-                           given=words["given" if n in inp.support_given else "not_given"])
+                           given=label("given" if n in inp.support_given else "not_given", lang))
                for n, text in enumerate(plan.support, 1)]
     return CheckinContext(
         **header(plan, parent.version, parent.plan_sha256, parent.sha256, inp.date),
         number=number, checkpoint=plan.checkpoints[number - 1] if number else None,
-        checkpoint_count=len(plan.checkpoints), extra_label=words["extra"], goals=goals,
+        checkpoint_count=len(plan.checkpoints), extra_label=label("extra", lang), goals=goals,
         support=support, manager_feedback=inp.manager_feedback,
         employee_comment=inp.employee_comment, next_steps=list(inp.next_steps),
     )

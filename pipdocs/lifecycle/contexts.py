@@ -7,74 +7,56 @@ decision) are resolved here, in the document's language, so a template holds onl
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 
+from pipdocs.core.i18n import MESSAGE_LANGUAGES, N_, tr_in
 from pipdocs.core.plan import Checkpoint, Employee, Party, Period, Plan
 from pipdocs.lifecycle.metrics import Judgement
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "on_track": "按计划推进", "at_risk": "存在风险", "off_track": "偏离目标",
-        "met": "达成", "partially_met": "部分达成", "not_met": "未达成",
-        "close": "结束改进计划，恢复常规绩效管理",
-        "extend": "延长改进期一次",
-        "training": "安排培训",
-        "transfer": "调整工作岗位",
-        "terminate": "考虑解除劳动合同",
-        "terminate_refused": "不考虑解除劳动合同（案卷中没有此前的培训或调岗记录）",
-        "given": "已提供", "not_given": "未提供",
-        "plan": "绩效改进计划", "revision": "计划变更", "checkin": "回顾面谈记录",
-        "evaluation": "最终评估", "refusal": "拒签记录",
-        "extra": "额外面谈（不对应计划检查节点）",
-        "computed": "系统计算：{result}（实际 {actual}，目标 {op} {target}）",
-        "higher": "≥", "lower": "≤",
-    },
-    "en": {
-        "on_track": "On track", "at_risk": "At risk", "off_track": "Off track",
-        "met": "Met", "partially_met": "Partially met", "not_met": "Not met",
-        "close": "Close the plan and return to normal performance management",
-        "extend": "Extend the plan once",
-        "training": "Arrange training",
-        "transfer": "Transfer to another position",
-        "terminate": "Termination considered",
-        "terminate_refused": "Termination not considered (the case shows no earlier training or"
-                             " change of position)",
-        "given": "Given", "not_given": "Not given",
-        "plan": "Performance Improvement Plan", "revision": "Plan revision",
-        "checkin": "Check-in record", "evaluation": "Final evaluation",
-        "refusal": "Refusal record",
-        "extra": "Extra check-in (not one of the plan's checkpoints)",
-        "computed": "Computed: {result} (actual {actual}, target {op} {target})",
-        "higher": "≥", "lower": "≤",
-    },
+#: What each value a lifecycle document shows reads as: the English is the message id, and
+#: :func:`label` gives it in the document's language (the catalog holds the Chinese).
+LABEL_IDS: dict[str, str] = {
+    "on_track": N_("On track"), "at_risk": N_("At risk"), "off_track": N_("Off track"),
+    "met": N_("Met"), "partially_met": N_("Partially met"), "not_met": N_("Not met"),
+    "close": N_("Close the plan and return to normal performance management"),
+    "extend": N_("Extend the plan once"),
+    "training": N_("Arrange training"),
+    "transfer": N_("Transfer to another position"),
+    "terminate": N_("Termination considered"),
+    "terminate_refused": N_("Termination not considered (the case shows no earlier training or"
+                            " change of position)"),
+    "given": N_("Given"), "not_given": N_("Not given"),
+    "plan": N_("Performance Improvement Plan"), "revision": N_("Plan revision"),
+    "checkin": N_("Check-in record"), "evaluation": N_("Final evaluation"),
+    "refusal": N_("Refusal record"),
+    "extra": N_("Extra check-in (not one of the plan's checkpoints)"),
 }
 
-LAW_NOTE = {
-    "zh": {
-        "considered": "案卷显示此前已安排{step}（{when}），员工经此仍未达到改进目标。"
-        "依据《劳动合同法》第四十条第（二）项，用人单位可在依法履行程序后考虑解除劳动合同。本记录仅为流程提示，"
-        "不构成法律意见。",
-        "refused": "依据《劳动合同法》第四十条第（二）项，员工不能胜任工作的，须经过培训或者调整"
-        "工作岗位后仍不能胜任，用人单位方可据此解除劳动合同。本案卷中没有此前培训或调岗的记录，"
-        "因此本评估不记录“考虑解除劳动合同”，建议先安排培训或调整岗位。本提示不构成法律意见。",
-        "step_training": "培训", "step_transfer": "调岗",
-    },
-    "en": {
-        "considered": "The case file shows an earlier {step} ({when}) after which the goals were "
-        "still not met. Under article 40(2) of the PRC Labour Contract Law the employer may "
-        "consider termination, following the required procedure. This is a process note, not "
-        "legal advice.",
-        "refused": "Under article 40(2) of the PRC Labour Contract Law, an employee who is not "
-        "competent may be dismissed on that ground only if they remain incompetent after training "
-        "or a change of position. The case file shows neither, so this evaluation does not record "
-        "termination as considered; arrange training or a change of position first. This is a "
-        "process note, not legal advice.",
-        "step_training": "training", "step_transfer": "change of position",
-    },
-}
+
+def label(key: str, lang: str) -> str:
+    """The word for the value ``key`` in the document's language ``lang``."""
+    return tr_in(lang, LABEL_IDS[key])
+
+
+class Labels(Mapping[str, dict[str, str]]):
+    """``LABELS[lang][key]``: every label in one language, read from the catalog (for callers
+    not yet calling :func:`label`)."""
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        return {key: label(key, lang) for key in LABEL_IDS}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MESSAGE_LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(MESSAGE_LANGUAGES)
+
+
+LABELS = Labels()
 
 
 class Header(BaseModel):
@@ -188,11 +170,9 @@ def computed_text(judgement: Judgement | None, lang: str) -> str | None:
     """The computed suggestion shown next to a goal's result."""
     if judgement is None:
         return None
-    words = LABELS[lang]
-    return words["computed"].format(
-        result=words[judgement.result], actual=f"{judgement.actual:g}",
-        op=words["higher" if judgement.higher_is_better else "lower"],
-        target=f"{judgement.target:g}")
+    return tr_in(lang, "Computed: {result} (actual {actual}, target {op} {target})").format(
+        result=label(judgement.result, lang), actual=f"{judgement.actual:g}",
+        op="≥" if judgement.higher_is_better else "≤", target=f"{judgement.target:g}")
 
 
 def goals_with(plan: Plan, items: list[Any]) -> list[tuple[int, Any, Any]]:

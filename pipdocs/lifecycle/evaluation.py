@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipdocs.core.i18n import tr
+from pipdocs.core.i18n import N_, tr, tr_in
 from pipdocs.core.plan import Plan
 from pipdocs.lifecycle.contexts import (
-    LABELS,
-    LAW_NOTE,
     EvaluationContext,
     EvaluationGoal,
     computed_text,
     context_dict,
     goals_with,
     header,
+    label,
 )
 from pipdocs.lifecycle.facts import CaseFacts
 from pipdocs.lifecycle.make import (
@@ -44,36 +43,49 @@ from pipdocs.lifecycle.rules import (
 )
 from pipdocs.lifecycle.words import result_word
 
+#: The process note under a decision to consider termination (PRC Labour Contract Law 40(2)).
+LAW_CONSIDERED = N_(
+    "The case file shows an earlier {step} ({when}) after which the goals were still not met."
+    " Under article 40(2) of the PRC Labour Contract Law the employer may consider termination,"
+    " following the required procedure. This is a process note, not legal advice.")
+LAW_REFUSED = N_(
+    "Under article 40(2) of the PRC Labour Contract Law, an employee who is not competent may be"
+    " dismissed on that ground only if they remain incompetent after training or a change of"
+    " position. The case file shows neither, so this evaluation does not record termination as"
+    " considered; arrange training or a change of position first. This is a process note, not"
+    " legal advice.")
+EARLIER_STEPS = {"training": N_("training"), "transfer": N_("change of position")}
+
 
 def law_note(inp: EvaluationInput, plan: Plan, facts: CaseFacts) -> tuple[bool, str | None]:
     """Whether termination is recorded as considered, and the note the document shows."""
     if inp.decision != "terminate":
         return False, None
-    notes = LAW_NOTE[plan.language]
+    lang = plan.language
     step = facts.earlier_step(inp.date)
     if step is None:
-        return False, notes["refused"]
+        return False, tr_in(lang, LAW_REFUSED)
     decision = str(step.record.data.get("decision")) if step.record else "training"
-    return True, notes["considered"].format(step=notes[f"step_{decision}"],
-                                            when=step.date.isoformat())
+    return True, tr_in(lang, LAW_CONSIDERED).format(step=tr_in(lang, EARLIER_STEPS[decision]),
+                                                    when=step.date.isoformat())
 
 
 def evaluation_context(inp: EvaluationInput, parent: Document, facts: CaseFacts,
                        considered: bool, note: str | None) -> EvaluationContext:
     plan = parent.plan
-    words = LABELS[plan.language]
+    lang = plan.language
     results, outcome = evaluation_results(inp, plan)
     computed = evaluation_judgements(inp, plan)
     goals = []
     for n, goal, item in goals_with(plan, inp.goals):
         goals.append(EvaluationGoal(
             number=n, area=goal.area, metric=goal.metric, baseline=goal.baseline,
-            target=goal.target, actual=item.actual, result=words[results[n]],
+            target=goal.target, actual=item.actual, result=label(results[n], lang),
             computed=computed_text(computed.get(n), plan.language), comment=item.comment))
     decision = inp.decision if inp.decision != "terminate" or considered else "terminate_refused"
     return EvaluationContext(
         **header(plan, parent.version, parent.plan_sha256, parent.sha256, inp.date),
-        goals=goals, outcome=words[outcome], decision=words[decision],
+        goals=goals, outcome=label(outcome, lang), decision=label(decision, lang),
         extend_until=inp.extend_until, period_end=period_end(plan, facts.extended_until()),
         summary=inp.summary, law_note=note,
     )

@@ -21,7 +21,7 @@ from pipdocs.core.files import check_output, write_atomic
 from pipdocs.core.i18n import tr
 from pipdocs.core.plan import Plan
 from pipdocs.core.policy import Policy
-from pipdocs.lifecycle.contexts import LABELS
+from pipdocs.lifecycle.contexts import label
 from pipdocs.lifecycle.facts import CaseFacts, case_facts
 from pipdocs.lifecycle.records import Document, LifecycleRefused, Record, read_document
 from pipdocs.lifecycle.words import kind_word, problem_text, role_words
@@ -151,7 +151,7 @@ def record_for(kind: str, parent: Document, when: date, data: dict[str, Any],
 
 
 def title_of(kind: str, plan: Plan) -> str:
-    return f"{LABELS[plan.language][kind]} – {plan.employee.name}"
+    return f"{label(kind, plan.language)} – {plan.employee.name}"
 
 
 def render_docx(kind: str, plan: Plan, context: dict[str, Any],

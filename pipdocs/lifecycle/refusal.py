@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipdocs.lifecycle.contexts import LABELS, RefusalContext, Witness, context_dict, header
+from pipdocs.lifecycle.contexts import RefusalContext, Witness, context_dict, header, label
 from pipdocs.lifecycle.make import Made, Options, build, check_input, policy_of, record_for, start
 from pipdocs.lifecycle.models import RefusalInput, load_input
 from pipdocs.lifecycle.rules import refusal_problems
@@ -36,7 +36,7 @@ def refusal_record(parent_pdf: Path, inp: RefusalInput, out: Path, options: Opti
     record = record_for("refusal", parent, inp.date, data, order)
     context = RefusalContext(
         **header(plan, parent.version, parent.plan_sha256, parent.sha256, inp.date),
-        document=f"{LABELS[plan.language][parent.kind]} ({parent.path.name})",
+        document=f"{label(parent.kind, plan.language)} ({parent.path.name})",
         document_sha256=parent.sha256, delivered=inp.delivered, reason=inp.reason,
         witness=Witness(name=inp.witness.name, title=inp.witness.title), note=inp.note,
     )

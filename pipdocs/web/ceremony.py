@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipdocs.core.errors import PipdocsError
+from pipdocs.core.i18n import N_, tr_in
 from pipdocs.web import audit
 from pipdocs.web.audit import Client
 from pipdocs.web.clock import aware, now
@@ -28,9 +29,10 @@ from pipdocs.web.models import Envelope, Signer
 from pipdocs.web.security import code_hash, new_code, same, token_hash
 from pipdocs.web.service import Service
 from pipdocs.web.storage import FILE_MODE
-from pipdocs.web.words import doc, word
+from pipdocs.web.words import doc
 
 CODE_MINUTES = 10
+EXPIRED_PAGE = N_("This page has expired; reload it")
 MAX_FAILURES = 5
 CODE_INTERVAL = 30  # seconds between two codes for one signer
 CODES_PER_HOUR = 5
@@ -63,31 +65,34 @@ def find(session: Session, token: str) -> tuple[Signer | None, Envelope | None]:
 def view(service: Service, signer: Signer | None, envelope: Envelope | None) -> View:
     """The state of a link, and the sentence that says it in the plan's language."""
     if signer is None or envelope is None:
-        return View("unknown", word("st_unknown", "zh") + " / " + word("st_unknown", "en"))
+        invalid = N_("This link is not valid")
+        return View("unknown", tr_in("zh", invalid) + " / " + tr_in("en", invalid))
     lang = envelope.language
 
-    def says(state: str, key: str, **params: str) -> View:
-        return View(state, word(key, lang, **params), envelope, signer)
+    def says(state: str, message: str, **params: str) -> View:
+        text = tr_in(lang, message)
+        return View(state, text.format(**params) if params else text, envelope, signer)
 
     current = envelope.current_signer()
     if envelope.status == "completed":
-        return says("completed", "st_completed")
+        return says("completed", N_("Completed: everyone has signed"))
     if signer.status == "signed":
         if current is not None and envelope.status == "in_progress":
-            return says("signed", "st_signed_next", name=current.name,
-                        role=service.policy.role_label(current.role, lang))
-        return says("signed", "st_signed")
+            return says("signed", N_("You have signed; waiting for {name} ({role})"),
+                        name=current.name, role=service.policy.role_label(current.role, lang))
+        return says("signed", N_("You have signed. Thank you"))
     if envelope.status in ("declined", "cancelled"):
-        return says(envelope.status, f"st_{envelope.status}")
+        return says(envelope.status, N_("Declined; the envelope has stopped")
+                    if envelope.status == "declined" else N_("HR cancelled this envelope"))
     expires = aware(signer.token_expires)
     if expires is None or expires < now():
-        return says("expired", "st_expired")
+        return says("expired", N_("This link has expired; ask HR to send a new one"))
     if signer.code_failures >= MAX_FAILURES:
-        return says("locked", "st_locked")
+        return says("locked", N_("Too many wrong codes: locked. Please contact HR"))
     if current is not None and current.id != signer.id:
-        return says("waiting", "st_waiting_for", name=current.name,
+        return says("waiting", N_("Waiting for {name} ({role}) to sign first"), name=current.name,
                     role=service.policy.role_label(current.role, lang))
-    return says("ready", "st_ready")
+    return says("ready", N_("Waiting for your signature"))
 
 
 def _locked(session: Session, token: str) -> tuple[Signer, Envelope]:
@@ -129,7 +134,8 @@ def request_code(service: Service, token: str, client: Client) -> str:
         moment = now().timestamp()
         recent = [float(t) for t in signer.codes_sent.split(",") if t and moment - float(t) < 3600]
         if recent and moment - recent[-1] < CODE_INTERVAL or len(recent) >= CODES_PER_HOUR:
-            raise Refused(word("err_rate", envelope.language), "rate_limited", 429)
+            raise Refused(tr_in(envelope.language, "Please wait before asking for another code"),
+                          "rate_limited", 429)
         code = new_code()
         signer.code_hash = code_hash(service.secret, signer.id, code)
         signer.code_expires = now() + timedelta(minutes=CODE_MINUTES)
@@ -171,8 +177,10 @@ def start_signing(service: Service, token: str, session_id: str, *, code: str,
         if not _check_code(service, session, signer, envelope, code, client):
             left = str(max(0, MAX_FAILURES - signer.code_failures))
             state = "locked" if signer.code_failures >= MAX_FAILURES else "wrong_code"
-            failed = Refused(word("st_locked" if state == "locked" else "err_code", lang,
-                                  **({} if state == "locked" else {"left": left})), state, 403)
+            failed = Refused(
+                tr_in(lang, "Too many wrong codes: locked. Please contact HR") if state == "locked"
+                else tr_in(lang, "Wrong or expired code ({left} tries left)").format(left=left),
+                state, 403)
         else:
             cert = issue_for_public_key(service.ca_dir, service.root, service.root_key,
                                         signer.name, signer.email, public_key)
@@ -209,9 +217,9 @@ def finish_signing(service: Service, token: str, session_id: str, signature: byt
             return view(service, signer, envelope)
         signer, envelope = _ready(service, session, token)
         if signer.pending is None or not same(signer.session_hash, token_hash(session_id)):
-            raise Refused(word("err_session", envelope.language), "no_pending", 409)
+            raise Refused(tr_in(envelope.language, EXPIRED_PAGE), "no_pending", 409)
         if signer.pending_version != envelope.version:
-            raise Refused(word("err_session", envelope.language), "stale", 409)
+            raise Refused(tr_in(envelope.language, EXPIRED_PAGE), "stale", 409)
         pending = _read_pending(service, envelope, signer.pending)
         signed = finish_remote(pending, signature, root=service.root,
                                timestamper=service.timestamper(), policy=service.policy)
@@ -241,10 +249,11 @@ def decline(service: Service, token: str, session_id: str, reason: str,
         signer, envelope = _ready(service, session, token)
         lang = envelope.language
         if not reason:
-            raise Refused(word("err_reason", lang), "invalid", 400)
+            raise Refused(tr_in(lang, "Give a reason for declining"), "invalid", 400)
         if code.strip() and not _check_code(service, session, signer, envelope, code, client):
             left = str(max(0, MAX_FAILURES - signer.code_failures))
-            failed = Refused(word("err_code", lang, left=left), "wrong_code", 403)
+            failed = Refused(tr_in(lang, "Wrong or expired code ({left} tries left)").format(
+                left=left), "wrong_code", 403)
         else:
             verified = _verified_here(session, signer, envelope, session_id, bool(code.strip()))
             signer.status, signer.decline_reason = "declined", reason[:2000]
@@ -299,8 +308,9 @@ def complete(service: Service, session: Session, envelope: Envelope, client: Cli
     for to in [s.email for s in envelope.signers] + hr_addresses(session, envelope)[1:]:
         service.mailer.send(Message(
             to=to, kind="completed",
-            subject=word("mail_done_subject", lang, doc=what),
-            text=word("mail_done", lang, doc=what, verdict=verdict),
+            subject=tr_in(lang, "Fully signed: {doc}").format(doc=what),
+            text=tr_in(lang, "Everyone has signed {doc}. The final PDF and its verification record"
+                             " are attached.\n\n{verdict}\n").format(doc=what, verdict=verdict),
             attachments=[(name, final, "application/pdf"),
                          ("verification.txt", verdict.encode("utf-8"), "text/plain"),
                          ("verification.html", record.encode("utf-8"), "text/html")]))
@@ -347,7 +357,7 @@ def _read_pending(service: Service, envelope: Envelope, row: bytes) -> Any:
     except FileNotFoundError:
         data = b""
     if hashlib.sha256(data).hexdigest() != ref.get("sha256"):
-        raise Refused(word("err_session", envelope.language), "no_pending", 409)
+        raise Refused(tr_in(envelope.language, EXPIRED_PAGE), "no_pending", 409)
     return _unpack(data)
 
 

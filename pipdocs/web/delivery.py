@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
+from pipdocs.core.i18n import tr_in
 from pipdocs.web import audit
 from pipdocs.web.audit import Client
 from pipdocs.web.clock import now
@@ -17,7 +18,7 @@ from pipdocs.web.mail import Channel, Message, OutboxChannel, SmtpChannel, Webho
 from pipdocs.web.models import Envelope, Signer, User
 from pipdocs.web.security import new_token, token_hash
 from pipdocs.web.settings import Settings, secret
-from pipdocs.web.words import doc, word
+from pipdocs.web.words import doc
 
 if TYPE_CHECKING:
     from pipdocs.web.service import Service
@@ -77,9 +78,12 @@ def mail_next(service: Service, session: Session, envelope: Envelope,
     what = doc(envelope.kind, lang, envelope.plan_id)
     service.mailer.send(Message(
         to=signer.email, kind="link",
-        subject=word("mail_link_subject", lang, doc=what),
-        text=word("mail_link", lang, name=signer.name, doc=what, url=url,
-                  role=service.policy.role_label(signer.role, lang), expires=expires),
+        subject=tr_in(lang, "Please sign {doc}").format(doc=what),
+        text=tr_in(lang, "Dear {name},\n\nplease sign {doc} as {role}. Open your personal"
+                         " link:\n\n{url}\n\nThe link is valid until {expires}. Signing needs a"
+                         " code sent to this address, so nobody else can sign with it.\n").format(
+            name=signer.name, doc=what, url=url,
+            role=service.policy.role_label(signer.role, lang), expires=expires),
         link=url,
     ))
     audit.record(session, envelope.id, "mailed", "pipdocs", client, role=signer.role,
@@ -92,8 +96,10 @@ def mail_code(service: Service, session: Session, envelope: Envelope, signer: Si
     """The one-time code, alone in its message (never with the link)."""
     lang = envelope.language
     service.codes.send(Message(to=signer.email, kind="code",
-                               subject=word("mail_code_subject", lang),
-                               text=word("mail_code", lang, code=code)))
+                               subject=tr_in(lang, "Your signing code"),
+                               text=tr_in(lang, "Your one-time code:\n\n{code}\n\nIt is valid"
+                                          " for 10 minutes. If you did not ask for it, ignore"
+                                          " this message and tell HR.\n").format(code=code)))
     audit.record(session, envelope.id, "code_sent", signer.email, client, role=signer.role,
                  **({} if service.codes is not service.mailer else _clear(service)))
 
@@ -111,9 +117,10 @@ def tell_hr(service: Service, session: Session, envelope: Envelope, signer: Sign
     for to in hr_addresses(session, envelope):
         service.mailer.send(Message(
             to=to, kind="declined",
-            subject=word("mail_declined_subject", lang, doc=what),
-            text=word("mail_declined", lang, name=signer.name, role=role, doc=what,
-                      reason=reason)))
+            subject=tr_in(lang, "Declined: {doc}").format(doc=what),
+            text=tr_in(lang, "{name} ({role}) declined to sign {doc}; the envelope has"
+                             " stopped.\n\nReason: {reason}\n").format(
+                name=signer.name, role=role, doc=what, reason=reason)))
 
 
 def hr_addresses(session: Session, envelope: Envelope) -> list[str]:

@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from pipdocs.web.security import csrf_ok, csrf_token
 from pipdocs.web.service import Service
-from pipdocs.web.words import word
+from pipdocs.web.words import kind_name, say, status_name
 
 LANG_COOKIE = "pipdocs_lang"
 
@@ -45,7 +45,8 @@ def render_page(service: Service, templates: Jinja2Templates, request: Request, 
     csrf = csrf_token(service.secret, set_session(service, request, response))
     lang = hr_language(request)
     html = templates.get_template(name).render(
-        lang=lang, csrf=csrf, w=lambda key, **kw: word(key, lang, **kw), **context)
+        lang=lang, csrf=csrf, w=say(lang), kind_word=lambda kind: kind_name(kind, lang),
+        status_word=lambda status: status_name(status, lang), **context)
     response.body = html.encode("utf-8")
     response.headers["content-length"] = str(len(response.body))
     return response

@@ -27,12 +27,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipdocs.core.i18n import tr_in
 from pipdocs.web import audit
 from pipdocs.web.audit import Client
 from pipdocs.web.ceremony import Refused
 from pipdocs.web.models import Envelope, Event, User
 from pipdocs.web.service import Service
-from pipdocs.web.words import word
 
 MAX_NOTE = 500
 
@@ -90,15 +90,17 @@ def decline_of(service: Service, session: Session, envelope: Envelope) -> Declin
     at = clock(service.policy, lang)
     parts = []
     if mailed:
-        parts.append(word("rf_mailed", lang, email=signer.email,
-                          at=at(datetime.fromisoformat(mailed[-1].at))))
+        parts.append(tr_in(lang, "the signing link was e-mailed to {email} on {at}").format(
+            email=signer.email, at=at(datetime.fromisoformat(mailed[-1].at))))
     if opened is not None:
-        parts.append(word("rf_opened", lang, at=at(datetime.fromisoformat(opened.at))))
+        parts.append(tr_in(lang, "the link was opened on {at}").format(
+            at=at(datetime.fromisoformat(opened.at))))
     confirmed, code = _code_fact(facts, verified, signer.email, lang, at, at(when))
     if code is None:  # a decline recorded before the service said which session verified
         if verified is not None:
-            parts.append(word("rf_verified", lang, at=at(datetime.fromisoformat(verified.at))))
-        code = word("rf_declined", lang, at=at(when))
+            parts.append(tr_in(lang, "the one-time code sent to that address was entered on"
+                               " {at}").format(at=at(datetime.fromisoformat(verified.at))))
+        code = tr_in(lang, "signing was declined through that link on {at}").format(at=at(when))
     parts.append(code)
     recorded = session.scalars(
         select(Envelope).where(Envelope.refusal_of == envelope.id)).one_or_none()
@@ -122,9 +124,11 @@ def _code_fact(facts: dict[str, Any], verified: Any, email: str, lang: str, at: 
         return verified is not None, None
     if facts["code_verified"] is True and facts.get("code_verified_at"):
         code_at = at(datetime.fromisoformat(str(facts["code_verified_at"])))
-        return True, word("rf_declined_code", lang, at=when, code_at=code_at,
-                          email=str(facts.get("code_sent_to") or email))
-    return False, word("rf_declined_nocode", lang, at=when)
+        return True, tr_in(lang, "signing was declined through that link on {at}, after verifying"
+                                 " the one-time code sent to {email} at {code_at}").format(
+            at=when, code_at=code_at, email=str(facts.get("code_sent_to") or email))
+    return False, tr_in(lang, "signing was declined through that link on {at}, without verifying"
+                              " the one-time code").format(at=when)
 
 
 def _sentence(parts: list[str], lang: str) -> str:
@@ -179,12 +183,14 @@ def checked_decline(service: Service, session: Session, envelope_id: str, user: 
     decline = decline_of(service, session, envelope)
     lang = envelope.language
     if decline is None:
-        raise Refused(word("rf_not_declined", lang), "not_declined", 409)
+        raise Refused(tr_in(lang, "This envelope was not declined: there is no refusal to"
+                                  " record"), "not_declined", 409)
     if not decline.by_employee:
-        raise Refused(word("rf_not_employee", lang, role=service.policy.role_label(
-            decline.role, lang)), "not_employee", 409)
+        raise Refused(tr_in(lang, "This envelope was declined by {role}, not by the employee: a"
+                                  " refusal record records only the employee's refusal").format(
+            role=service.policy.role_label(decline.role, lang)), "not_employee", 409)
     if decline.open_record:
-        raise Refused(word("rf_already", lang), "already_recorded", 409)
+        raise Refused(tr_in(lang, "The refusal was already recorded"), "already_recorded", 409)
     return envelope, decline
 
 
@@ -217,7 +223,8 @@ def record_refusal(service: Service, envelope_id: str, user: User, witness_name:
         """In the new envelope's transaction: the decline still stands, unrecorded."""
         declined, again = checked_decline(service, session, envelope_id, user, locked=True)
         if again.document_sha256 != decline.document_sha256:
-            raise Refused(word("rf_already", declined.language), "changed", 409)
+            raise Refused(tr_in(declined.language, "The refusal was already recorded"),
+                          "changed", 409)
         if again.recorded is not None:  # its envelope stopped: this record replaces it
             earlier = session.get(Envelope, again.recorded)
             assert earlier is not None

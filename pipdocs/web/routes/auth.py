@@ -6,10 +6,10 @@ client address (access.py): past the limit the page answers 429, without checkin
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from pipdocs.core.i18n import tr_in
 from pipdocs.web import access
 from pipdocs.web.deps import HR_COOKIE, ClientDep, ServiceDep, Templates
 from pipdocs.web.hrpages import LANG_COOKIE, check_form_csrf, hr_language, render_page
-from pipdocs.web.words import word
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,11 +28,13 @@ def login(request: Request, service: ServiceDep, templates: Templates, client: C
     attempt = access.admit_attempt(service.sessions, email, client.ip)
     if attempt is None:
         return render_page(service, templates, request, "login.html", 429,
-                           error=word("hr_too_many", lang, minutes=str(access.ATTEMPT_MINUTES)))
+                           error=tr_in(lang, "Too many failed logins; try again in {minutes}"
+                                             " minutes").format(
+                               minutes=str(access.ATTEMPT_MINUTES)))
     user = access.check_password(service.sessions, email, password)
     if user is None:
         return render_page(service, templates, request, "login.html",
-                           error=word("hr_wrong_login", lang))
+                           error=tr_in(lang, "Wrong e-mail or password"))
     access.attempt_succeeded(service.sessions, attempt, email)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(HR_COOKIE, access.start_session(service.sessions, user), httponly=True,

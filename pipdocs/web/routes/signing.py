@@ -8,11 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from pipdocs.core.i18n import tr_in
 from pipdocs.web import ceremony
 from pipdocs.web.browser import require_csrf, session_of, set_session
 from pipdocs.web.deps import ClientDep, ServiceDep, Templates
 from pipdocs.web.security import csrf_token
-from pipdocs.web.words import word
+from pipdocs.web.words import say, title
 
 router = APIRouter(prefix="/s/{token}", include_in_schema=False)
 
@@ -54,10 +55,9 @@ def signing_page(token: str, request: Request, service: ServiceDep, templates: T
 
         pages = list(range(1, len(page_images(service.document_path(envelope))) + 1))
     html = templates.get_template("sign.html").render(
-        lang=lang, w=lambda key, **kw: word(key, lang, **kw), token=token, csrf=csrf,
+        lang=lang, w=say(lang), token=token, csrf=csrf,
         state=seen.state, status=seen.status, pages=pages,
-        title="title" if envelope is None or envelope.kind == "plan"
-        else f"title_{envelope.kind}",
+        title=title(envelope.kind if envelope else None),
         plan_id=envelope.plan_id if envelope else None,
         role=signer.role if signer else None, signer_name=signer.name if signer else "",
         role_label=service.policy.role_label(signer.role, lang) if signer else "",
@@ -91,7 +91,8 @@ def send_code(token: str, request: Request, service: ServiceDep,
     with service.readers() as session:
         _signer, envelope = ceremony.find(session, token)
     lang = envelope.language if envelope else "en"
-    return {"message": word("code_sent", lang, email=_mask(email))}
+    sent = tr_in(lang, "A code was sent to {email}; it is valid for 10 minutes.")
+    return {"message": sent.format(email=_mask(email))}
 
 
 @router.post("/start")
