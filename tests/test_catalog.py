@@ -42,10 +42,13 @@ NOT_YET_MIGRATED = {
     "verification/signatures.py",
     "verification/ltvcheck.py",
     "verification/evidence_check.py",
+    "verification/revisions.py",  # (en, zh) details of a revision's changes, as verify's words
+    "document/rulebook.py",  # the version names inside (en, zh) rule details, as verify's
+    "signing/admission.py",  # the (en, zh) details sign shares with verify's rule book
     "document/inspect.py",
     "document/jinja.py",  # a Chinese date range (至)
     "core/plan.py",  # the CJK ranges and date forms of a plan (2027年3月1日)
-    "demo.py",  # the demo employee's comment in the plan's language
+    "demo/__init__.py",  # the demo employee's comment in the plan's language
     "cli/lifecycle.py",  # a command's help naming each document in both languages
     # the wording of the policy's defaults (the fifth text system: policy.yaml)
     "core/policy.py",
