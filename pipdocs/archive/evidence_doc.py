@@ -8,7 +8,6 @@ Shared so that a case record and a single-document record read, and verify, the 
 from __future__ import annotations
 
 import io
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipdocs.core.errors import InputError
-from pipdocs.core.files import write_atomic
 from pipdocs.core.plan import Plan
 from pipdocs.core.policy import Policy
 from pipdocs.verification.evidence_check import EVIDENCE_ATTACHMENT
@@ -147,15 +145,12 @@ def table(doc: Any, rows: list[list[str]], widths: list[float], header: bool = F
 def sealed_record(build: Callable[[Path], Path], attachment: bytes, out: Path, *,
                   timestamper: Any, policy: Policy) -> Path:
     """Build the Word document (``build(path)``), convert it, attach the JSON report and seal
-    it with a document timestamp; written atomically, so a failure leaves no record."""
-    from pipdocs.conversion.soffice import convert_docx_to_pdf
-    from pipdocs.core.files import check_output
+    it with a document timestamp (the document factory); written atomically, so a failure
+    leaves no record."""
+    from pipdocs.document.factory import EVIDENCE, Blueprint, make_document
 
-    check_output(out)
-    with tempfile.TemporaryDirectory(prefix="pipdocs-evidence-") as tmp:
-        docx = build(Path(tmp) / "record.docx")
-        pdf = convert_docx_to_pdf(docx, Path(tmp) / "record.pdf").read_bytes()
-    return write_atomic(out, seal(pdf, attachment, timestamper, policy.tsa_timeout))
+    return make_document(Blueprint(EVIDENCE, docx=build), out, seal=lambda pdf: seal(
+        pdf, attachment, timestamper, policy.tsa_timeout))
 
 
 def seal(pdf: bytes, attachment: bytes, timestamper: Any, timeout: float = 10.0) -> bytes:
