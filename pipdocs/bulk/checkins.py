@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 
 STATUS_WORDS = {"按计划推进": "on_track", "正常": "on_track", "存在风险": "at_risk",
                 "风险": "at_risk", "偏离目标": "off_track", "偏离": "off_track"}
+#: Up to this many rows, converted check-ins are prepared in this process (pyHanko is loaded
+#: already, for the parents' verification), not in helper processes that would start for them.
+IN_PROCESS_ROWS = 24
 _GOAL = re.compile(r"^goals\.(\d{1,2})\.(progress|status|evidence)$")
 
 
@@ -240,7 +243,8 @@ def _make(run: _Run, pool: Pool | ConversionError, terms: PrepareTerms | None,
         refused: dict[str, list[str]] = {}
         try:
             make_batch(_items(run, refused), pool, work, lambda o: _done(run, refused, o),
-                       terms=terms, templates_dir=templates_dir, expected=len(run.todo))
+                       terms=terms, templates_dir=templates_dir, expected=len(run.todo),
+                       helpers=len(run.todo) > IN_PROCESS_ROWS)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return

@@ -84,7 +84,7 @@ class Outcome:
 class _Flight:
     """Shared by the renderer thread and the caller: what is in flight, and how it failed."""
 
-    items: dict[str, Item] = field(default_factory=dict)
+    items: dict[str, tuple[Path, str]] = field(default_factory=dict)  # key -> (out, note)
     failed: dict[str, tuple[str, str]] = field(default_factory=dict)
     errors: list[BaseException] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
@@ -92,17 +92,19 @@ class _Flight:
 
 def make_batch(items: Iterable[Item], pool: Pool, work: Path, done: Callable[[Outcome], None],
                *, terms: PrepareTerms | None = None, templates_dir: Path | None = None,
-               expected: int = 0) -> None:
+               expected: int = 0, helpers: bool = True) -> None:
     """Make every item through the started ``pool`` (see the module docstring); ``work`` is a
     private directory for intermediate files; ``expected``: how many items (fewer preparing
-    processes for a few). The pool is shut down on return."""
+    processes for a few). ``helpers=False`` finishes in this thread instead: for a caller
+    whose process has pyHanko loaded already and few documents, starting the preparing
+    processes costs more than it saves. The pool is shut down on return."""
     flight = _Flight()
     renderer = threading.Thread(target=_render, name="pipdocs-render", daemon=True,
                                 args=(items, pool, work, flight, templates_dir))
     try:
         renderer.start()
-        helpers = max(1, min(os.cpu_count() or 1, expected or os.cpu_count() or 1))
-        _collect(pool, work, flight, done, terms or PrepareTerms(), helpers)
+        count = max(1, min(os.cpu_count() or 1, expected or os.cpu_count() or 1))
+        _collect(pool, work, flight, done, terms or PrepareTerms(), count if helpers else 0)
         if flight.errors:
             raise flight.errors[0]
     finally:
@@ -121,7 +123,7 @@ def _render(items: Iterable[Item], pool: Pool, work: Path, flight: _Flight,
             if flight.stop.is_set():
                 return
             job = Job(item.key, work / f"{item.key}.docx", work / f"{item.key}.pdf")
-            flight.items[item.key] = item
+            flight.items[item.key] = (item.out, item.note)  # not the plan: it waits on disk
             if isinstance(item.what, str):
                 flight.failed[item.key] = ("refused", item.what)
                 pool.reject(job, item.what)
@@ -216,6 +218,9 @@ def _collect(pool: Pool, work: Path, flight: _Flight, done: Callable[[Outcome], 
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    if not count:
+        _collect_here(pool, work, flight, done, terms)
+        return
     pending: dict[Future[str], str] = {}
 
     def report(future: Future[str]) -> None:
@@ -255,16 +260,28 @@ def _collect(pool: Pool, work: Path, flight: _Flight, done: Callable[[Outcome], 
             report(future)
 
 
+def _collect_here(pool: Pool, work: Path, flight: _Flight, done: Callable[[Outcome], None],
+                  terms: PrepareTerms) -> None:
+    """``_collect`` without preparing processes: each converted PDF finished in this thread."""
+    for result in pool.results():
+        if result.error:
+            step = flight.failed.pop(result.job.key, ("convert", result.error))
+        else:
+            error = finish_job(*_args(work, flight, result, terms))
+            step = ("prepare", error) if error else ("", "")
+        _finished(work, flight, result.job.key, step, done)
+
+
 def _args(work: Path, flight: _Flight, result: Result,
           terms: PrepareTerms) -> tuple[str, str, str, PrepareTerms]:
-    item = flight.items[result.job.key]
-    return (str(result.job.pdf), str(work / f"{item.key}.json"), str(item.out), terms)
+    key = result.job.key
+    return (str(result.job.pdf), str(work / f"{key}.json"), str(flight.items[key][0]), terms)
 
 
 def _finished(work: Path, flight: _Flight, key: str, step: tuple[str, str],
               done: Callable[[Outcome], None]) -> None:
-    item = flight.items.pop(key)
+    out, note = flight.items.pop(key)
     for suffix in (".docx", ".pdf", ".json"):
         with contextlib.suppress(OSError):
             (work / f"{key}{suffix}").unlink()
-    done(Outcome(key, item.out, step[0], step[1], item.note))
+    done(Outcome(key, out, step[0], step[1], note))
