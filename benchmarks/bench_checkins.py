@@ -41,9 +41,10 @@ def write_sheet(path: Path, rows: int) -> Path:
 
 
 def run(rows: int = 20, workers: int = 2) -> dict[str, Any]:
+    from pipdocs.bulk.checkins import checkin_rows, row_data
     from pipdocs.core.policy import load_policy
     from pipdocs.lifecycle.checkin import checkin_from_input
-    from pipdocs.lifecycle.checkinsheet import row_data, run_checkin_sheet, sheet_rows
+    from pipdocs.lifecycle.checkinsheet import run_checkin_sheet
     from pipdocs.lifecycle.make import Options
     from pipdocs.lifecycle.models import CheckinInput, input_from_data
 
@@ -63,7 +64,7 @@ def run(rows: int = 20, workers: int = 2) -> dict[str, Any]:
 
         (work / "one").mkdir()
         began = time.perf_counter()
-        for number, cells in sheet_rows(sheet):  # what a script calling `pipdocs checkin` does
+        for number, cells in checkin_rows(sheet):  # what a script calling `pipdocs checkin` does
             inp = input_from_data(CheckinInput, row_data(cells), f"row {number}")
             checkin_from_input(plans / "04-revision.pdf", inp, f"row {number}",
                                work / "one" / f"{number}.pdf", options)

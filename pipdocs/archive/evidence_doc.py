@@ -8,7 +8,6 @@ Shared so that a case record and a single-document record read, and verify, the 
 from __future__ import annotations
 
 import io
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,7 +16,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipdocs.core.errors import InputError
-from pipdocs.core.files import write_atomic
 from pipdocs.core.plan import Plan
 from pipdocs.core.policy import Policy
 from pipdocs.verification.evidence_check import EVIDENCE_ATTACHMENT, EVIDENCE_SEAL_FIELD
@@ -149,23 +147,21 @@ def sealed_record(build: Callable[[Path], Path], attachment: bytes, out: Path, *
     """Build the Word document (``build(path)``), convert it, attach the JSON report and seal
     it: with ``organisation_seal`` (``signing.seal.load_seal``) by the organisation's seal,
     which proves who made the record, else by a document timestamp only, which proves when;
-    written atomically, so a failure leaves no record."""
-    from pipdocs.conversion.soffice import convert_docx_to_pdf
-    from pipdocs.core.files import check_output
+    made by the document factory and written atomically, so a failure leaves no record."""
+    from pipdocs.document.factory import EVIDENCE, Blueprint, make_document
 
-    check_output(out)
-    with tempfile.TemporaryDirectory(prefix="pipdocs-evidence-") as tmp:
-        docx = build(Path(tmp) / "record.docx")
-        pdf = convert_docx_to_pdf(docx, Path(tmp) / "record.pdf").read_bytes()
-    if organisation_seal is None:
-        return write_atomic(out, seal(pdf, attachment, timestamper, policy.tsa_timeout))
-    from pipdocs.signing.browser import attach_and_seal
+    def finish(pdf: bytes) -> bytes:
+        if organisation_seal is None:
+            return seal(pdf, attachment, timestamper, policy.tsa_timeout)
+        from pipdocs.signing.browser import attach_and_seal
 
-    return write_atomic(out, attach_and_seal(
-        pdf, EVIDENCE_NAME, attachment, "pipdocs verification report (JSON)",
-        seal=organisation_seal, timestamper=timestamper, policy=policy,
-        field=EVIDENCE_SEAL_FIELD, reason="Verification record made by the organisation",
-        archive_field=TIMESTAMP_FIELD))
+        return attach_and_seal(
+            pdf, EVIDENCE_NAME, attachment, "pipdocs verification report (JSON)",
+            seal=organisation_seal, timestamper=timestamper, policy=policy,
+            field=EVIDENCE_SEAL_FIELD, reason="Verification record made by the organisation",
+            archive_field=TIMESTAMP_FIELD)
+
+    return make_document(Blueprint(EVIDENCE, docx=build), out, seal=finish)
 
 
 def seal_owner_of(organisation_seal: Any) -> str | None:

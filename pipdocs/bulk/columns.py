@@ -96,9 +96,30 @@ for _key in COLUMNS:
         _HEADER_LOOKUP[_norm(_key.replace("goals.", "goal"))] = _key
 
 
-def column_key(header: Any) -> str | None:
-    """The column key a header names (key or Chinese label, spacing and case ignored)."""
-    return _HEADER_LOOKUP.get(_norm(str(header))) if header is not None else None
+# The check-in sheet (``pipdocs bulk SHEET --plans DIR``): one row per check-in meeting.
+CHECKIN_LABELS_ZH: dict[str, tuple[str, ...]] = {
+    "plan_id": ("计划编号",), "date": ("面谈日期", "日期"), "number": ("检查节点",),
+    "support_given": ("已提供的支持",), "manager_feedback": ("直接上级反馈",),
+    "employee_comment": ("员工意见",), "next_steps": ("下一步行动",),
+}
+CHECKIN_GOAL_LABELS_ZH = {"progress": "进展", "status": "状态", "evidence": "依据"}
+#: Goal numbers a check-in header may name (the plan says which exist).
+CHECKIN_GOALS = range(1, 100)
+_CHECKIN_LOOKUP: dict[str, str] = {}
+for _key, _names in CHECKIN_LABELS_ZH.items():
+    for _name in (_key, *_names):
+        _CHECKIN_LOOKUP[_norm(_name)] = _key
+for _n in CHECKIN_GOALS:
+    for _f, _zh in CHECKIN_GOAL_LABELS_ZH.items():
+        for _name in (f"goals.{_n}.{_f}", f"goal{_n}.{_f}", f"目标{_n}{_zh}"):
+            _CHECKIN_LOOKUP[_norm(_name)] = f"goals.{_n}.{_f}"
+_LOOKUPS = {"plans": _HEADER_LOOKUP, "checkins": _CHECKIN_LOOKUP}
+
+
+def column_key(header: Any, sheet: str = "plans") -> str | None:
+    """The column key a header names (key or Chinese label, spacing and case ignored) in a
+    plan sheet, or in a check-in sheet (``sheet="checkins"``)."""
+    return _LOOKUPS[sheet].get(_norm(str(header))) if header is not None else None
 
 
 def column_letter(index: int) -> str:

@@ -1,17 +1,22 @@
-"""What a bulk run remembers and reports: row outcomes, the manifest of inputs, report.csv."""
+"""What a bulk run remembers and reports: row outcomes, the manifest of inputs, report.csv,
+and the lock that gives one run an output directory (plan sheets and check-in sheets alike)."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import hashlib
 import io
 import json
+import os
 import re
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipdocs.core.errors import PipdocsError, Problem
+from pipdocs.core.errors import InputError, PipdocsError, Problem
 from pipdocs.core.files import write_atomic
 
 MANIFEST = ".pipdocs-bulk-manifest.jsonl"
@@ -187,3 +192,28 @@ def input_hash(plan_json: bytes, fmt: str, language: str, role: str,
     digest = hashlib.sha256(plan_json)
     digest.update(f"\0{fmt}\0{_template_hashes[key]}".encode())
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def claim(out_dir: Path) -> Iterator[None]:
+    """One run per output directory; leftovers of a killed run are removed."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"{out_dir}: cannot write there ({exc.strerror}); choose another "
+                         "output directory") from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise InputError(f"{out_dir}: another pipdocs bulk is writing there; wait for it "
+                             "or choose another directory") from exc
+        for leftover in out_dir.glob(".*"):  # we hold the directory: these are a dead run's
+            if leftover.name.startswith(".pipdocs-work-"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            elif TEMP_FILE.match(leftover.name):
+                leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)

@@ -10,28 +10,22 @@ rows whose output exists and whose input is unchanged. report.csv lists every ro
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import itertools
-import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipdocs.bulk.make import PrepareTerms
 from pipdocs.bulk.records import (
     INTERRUPTED,
-    LOCK,
     REPORT,
-    TEMP_FILE,
     BulkOptions,
     BulkProgress,
     BulkSummary,
     Manifest,
     RowOutcome,
     RunState,
+    claim,
     input_hash,
     write_report,
 )
@@ -40,6 +34,7 @@ from pipdocs.core.errors import ConversionError, InputError, PlanInvalid, Proble
 from pipdocs.core.files import case_twin, directory_names
 from pipdocs.core.i18n import plan_language, tr
 from pipdocs.core.limits import DOC_TIMEOUT
+from pipdocs.document.factory_batch import PrepareTerms
 
 if TYPE_CHECKING:
     from pipdocs.conversion.pool import Pool
@@ -54,31 +49,6 @@ def _row_problems(row: SheetRow, exc: PlanInvalid | None) -> list[Problem]:
         if located is not None and located not in problems:
             problems.append(located)
     return problems
-
-
-@contextlib.contextmanager
-def _claim(out_dir: Path) -> Iterator[None]:
-    """One run per output directory; leftovers of a killed run are removed."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise InputError(f"{out_dir}: cannot write there ({exc.strerror}); choose another "
-                         "output directory") from exc
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            raise InputError(f"{out_dir}: another pipdocs bulk is writing there; wait for it "
-                             "or choose another directory") from exc
-        for leftover in out_dir.glob(".*"):  # we hold the directory: these are a dead run's
-            if leftover.name.startswith(".pipdocs-work-"):
-                shutil.rmtree(leftover, ignore_errors=True)
-            elif TEMP_FILE.match(leftover.name):
-                leftover.unlink(missing_ok=True)
-        yield
-    finally:
-        os.close(fd)
 
 
 def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str = "pdf",
@@ -114,7 +84,7 @@ def run_bulk(sheet: Path, out_dir: Path, *, workers: int | None = None, fmt: str
 
     unfinished = INTERRUPTED
     opts = BulkOptions(sheet, out_dir, fmt, force, templates_dir)
-    with _claim(out_dir):
+    with claim(out_dir):
         manifest = Manifest(out_dir)
         state = RunState(manifest, summary, progress)
         try:

@@ -62,7 +62,8 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
     import signal
 
     if plans is not None:
-        _checkin_sheet(sheet, plans, out_dir, (templates, converter, workers), trust, policy_file)
+        _checkin_sheet(sheet, plans, out_dir, (templates, converter, workers), trust, policy_file,
+                       force)
 
     from pipdocs.bulk.run import run_bulk
     from pipdocs.core.policy import load_policy
@@ -91,9 +92,10 @@ def bulk_command(sheet: Path, out_dir: Path, workers: int | None, fmt: str, forc
 
 def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path,
                    how: tuple[Path | None, str | None, int | None], trust: tuple[Path, ...],
-                   policy_file: Path | None) -> None:
-    """`bulk SHEET --plans DIR`: one check-in record per row (pipdocs/lifecycle/checkinsheet),
-    converted on the same pool as plans; ``how``: templates, converter, workers."""
+                   policy_file: Path | None, force: bool) -> None:
+    """`bulk SHEET --plans DIR`: one check-in record per row (pipdocs/bulk/checkins, the rows
+    checked by pipdocs/lifecycle/checkinsheet), made as plans are; ``how``: templates,
+    converter, workers."""
     import logging
 
     from pipdocs.core.policy import load_policy
@@ -107,7 +109,7 @@ def _checkin_sheet(sheet: Path, plans: Path, out_dir: Path,
     options = Options(trust=list(trust), policy=load_policy(policy_file),
                       templates_dir=templates)
     result = run_checkin_sheet(sheet, plans, out_dir, options, progress=err,
-                               converter=converter, workers=workers)
+                               converter=converter, workers=workers, force=force)
     click.echo(tr("bulk check-ins: {made} made, {skipped} skipped, {failed} failed; report:"
                   " {report}").format(made=result.made, skipped=result.skipped,
                                       failed=result.failed, report=result.report))

@@ -96,9 +96,9 @@ class Pool:
         self._report(job, self._dead)
 
     def reject(self, job: Job, reason: str) -> None:
-        """Report ``job`` as failed without converting it (it could not be rendered)."""
+        """Report ``job`` as failed without converting it (it could not be rendered). Nothing
+        is outstanding for it: counting it would keep ``results`` waiting for ever."""
         with self._cond:
-            self._outstanding += 1
             self._results.put(Result(job, reason))
 
     @property

@@ -1,18 +1,17 @@
-"""Plan -> signable PDF: render the Word document, convert it, prepare it, write it atomically.
+"""Plan -> signable PDF, the public API's name for the document factory's plan kind.
 
-Intermediate files live in a private temporary directory that is always removed; the output path
-only ever sees a complete file (temp file in the same directory, then ``os.replace``).
+``build_pdf`` (``pipdocs pdf``, ``pipdocs.build_pdf``) and ``prepare_file`` are the plan's
+entries into :mod:`pipdocs.document.factory`, which makes every document the same way.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipdocs.core.files import check_output, read_input, write_atomic
 from pipdocs.core.plan import Plan
 from pipdocs.core.policy import Policy
+from pipdocs.document.factory import Blueprint, finish_file, make_document
 
 if TYPE_CHECKING:
     from pipdocs.document.prepare import Sealer
@@ -20,24 +19,13 @@ if TYPE_CHECKING:
 
 def prepare_file(pdf_path: Path, plan: Plan, out: Path, policy: Policy | None = None,
                  seal: Sealer | None = None) -> Path:
-    """Prepare an already converted PDF (bulk converts in a pool, then prepares each one)."""
-    from pipdocs.document.prepare import prepare_pdf
-
-    data = read_input(Path(pdf_path), "converted PDF", "convert it again")
-    return write_atomic(out, prepare_pdf(data, plan, policy, seal))
+    """Prepare an already converted PDF of ``plan`` and write it atomically to ``out``."""
+    return finish_file(Blueprint.of_plan(plan), Path(pdf_path), Path(out), policy, seal)
 
 
 def build_pdf(plan: Plan, out: Path, templates_dir: Path | None = None,
               policy: Policy | None = None, seal: Sealer | None = None) -> Path:
     """Render, convert and prepare ``plan`` for ``policy``'s order (sealed when ``seal`` is
     given); the PDF at ``out`` is ready for the first signature."""
-    from pipdocs.conversion.soffice import convert_docx_to_pdf
-    from pipdocs.document.render import render_docx
-
-    out = Path(out)
-    check_output(out)  # fail before spending seconds in LibreOffice
-    with tempfile.TemporaryDirectory(prefix="pipdocs-pdf-") as tmp:
-        work = Path(tmp)
-        docx = render_docx(plan, work / "plan.docx", templates_dir)
-        converted = convert_docx_to_pdf(docx, work / "plan.pdf")
-        return prepare_file(converted, plan, out, policy, seal)
+    return make_document(Blueprint.of_plan(plan), Path(out), policy=policy, seal=seal,
+                         templates_dir=templates_dir)

@@ -24,11 +24,12 @@ from pipdocs.lifecycle.contexts import (
 )
 from pipdocs.lifecycle.facts import CaseFacts
 from pipdocs.lifecycle.make import (
+    Draft,
     Made,
     Options,
-    build,
     check_input,
     in_force,
+    made_from,
     policy_of,
     record_for,
     start,
@@ -109,7 +110,7 @@ def make_evaluation(parent_pdf: Path, input_file: Path, out: Path, options: Opti
     order = policy_of(options).order_for("evaluation")
     record = record_for("evaluation", parent, inp.date, data, order)
     context = context_dict(evaluation_context(inp, parent, facts, considered, note))
-    path = build("evaluation", parent.plan, context, record, out, options)
+    path = made_from(Draft("evaluation", parent.plan, context, record), out, options).path
     warnings = []
     if inp.decision == "terminate" and not considered:
         warnings.append(tr("{file}: decision terminate, but the case shows no earlier training"

@@ -9,7 +9,6 @@ record, naming its parent's SHA-256). Nothing is written unless every check pass
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from pipdocs.core.errors import PlanInvalid, Problem
-from pipdocs.core.files import check_output, write_atomic
+from pipdocs.core.files import check_output
 from pipdocs.core.i18n import tr
 from pipdocs.core.plan import Plan
 from pipdocs.core.policy import Policy
+from pipdocs.document.factory import Blueprint, make_document
 from pipdocs.lifecycle.contexts import label
 from pipdocs.lifecycle.facts import CaseFacts, case_facts
 from pipdocs.lifecycle.records import Document, LifecycleRefused, Record, read_document
@@ -154,52 +154,18 @@ def title_of(kind: str, plan: Plan) -> str:
     return f"{label(kind, plan.language)} – {plan.employee.name}"
 
 
-def render_docx(kind: str, plan: Plan, context: dict[str, Any],
-                templates_dir: Path | None) -> bytes:
-    """A lifecycle template rendered with ``context``: the Word document."""
-    from pipdocs.document.render import render_template_bytes
-    from pipdocs.document.templates import find_template
-
-    path = find_template(plan.language, kind, templates_dir)
-    return render_template_bytes(path, context, plan.language, title_of(kind, plan),
-                                 plan.plan_id or "")
+def blueprint(draft: Draft, docx: bytes | None = None) -> Blueprint:
+    """What the document factory makes of a checked document: its kind's template rendered
+    with its context (or ``docx``, a Word document composed already), prepared for its own
+    signers with its record and title."""
+    return Blueprint(draft.kind, draft.plan, draft.context, docx, tuple(draft.record.order),
+                     draft.record.to_json_bytes(), title_of(draft.kind, draft.plan))
 
 
-def render_pdf(kind: str, plan: Plan, context: dict[str, Any], work: Path,
-               templates_dir: Path | None) -> bytes:
-    """Render a lifecycle template and convert it with LibreOffice: the unprepared PDF."""
-    return to_pdf(render_docx(kind, plan, context, templates_dir), work, kind)
-
-
-def to_pdf(docx: bytes, work: Path, name: str) -> bytes:
-    """A Word document converted by LibreOffice (in ``work``)."""
-    from pipdocs.conversion.soffice import convert_docx_to_pdf
-
-    (work / f"{name}.docx").write_bytes(docx)
-    return convert_docx_to_pdf(work / f"{name}.docx", work / f"{name}.pdf").read_bytes()
-
-
-def finish(kind: str, plan: Plan, pdf: bytes, record: Record, out: Path,
-           policy: Policy | None = None) -> Path:
-    """Prepare the converted PDF (fields, attachments, metadata) and write it atomically."""
-    from pipdocs.document.prepare import prepare_pdf
-
-    prepared = prepare_pdf(pdf, plan, policy, order=record.order, record=record.to_json_bytes(),
-                           title=title_of(kind, plan))
-    return write_atomic(out, prepared)
-
-
-def build(kind: str, plan: Plan, context: dict[str, Any], record: Record, out: Path,
-          options: Options) -> Path:
-    """Render, convert, prepare and write one lifecycle document."""
-    with tempfile.TemporaryDirectory(prefix=f"pipdocs-{kind}-") as tmp:
-        pdf = render_pdf(kind, plan, context, Path(tmp), options.templates_dir)
-        return finish(kind, plan, pdf, record, out, options.policy)
-
-
-def made_from(draft: Draft, out: Path, options: Options) -> Made:
+def made_from(draft: Draft, out: Path, options: Options, docx: bytes | None = None) -> Made:
     """Render, convert, prepare and write a checked document (one at a time)."""
-    path = build(draft.kind, draft.plan, draft.context, draft.record, out, options)
+    path = make_document(blueprint(draft, docx), out, policy=options.policy,
+                         templates_dir=options.templates_dir)
     return Made(path, draft.record, draft.warnings)
 
 

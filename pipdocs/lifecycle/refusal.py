@@ -10,7 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipdocs.lifecycle.contexts import RefusalContext, Witness, context_dict, header, label
-from pipdocs.lifecycle.make import Made, Options, build, check_input, policy_of, record_for, start
+from pipdocs.lifecycle.make import (
+    Draft,
+    Made,
+    Options,
+    check_input,
+    made_from,
+    policy_of,
+    record_for,
+    start,
+)
 from pipdocs.lifecycle.models import RefusalInput, load_input
 from pipdocs.lifecycle.rules import refusal_problems
 
@@ -40,5 +49,4 @@ def refusal_record(parent_pdf: Path, inp: RefusalInput, out: Path, options: Opti
         document_sha256=parent.sha256, delivered=inp.delivered, reason=inp.reason,
         witness=Witness(name=inp.witness.name, title=inp.witness.title), note=inp.note,
     )
-    path = build("refusal", plan, context_dict(context), record, out, options)
-    return Made(path, record)
+    return made_from(Draft("refusal", plan, context_dict(context), record), out, options)

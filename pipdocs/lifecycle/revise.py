@@ -8,7 +8,6 @@ in the same Word document: one header, one footer and one page numbering through
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -17,16 +16,16 @@ from pipdocs.core.i18n import tr
 from pipdocs.core.plan import load_plan
 from pipdocs.lifecycle.contexts import RevisionContext, context_dict, header
 from pipdocs.lifecycle.make import (
+    Draft,
     Made,
     Options,
+    blueprint,
     check_input,
-    finish,
     in_force,
+    made_from,
     policy_of,
     record_for,
-    render_docx,
     start,
-    to_pdf,
 )
 from pipdocs.lifecycle.revision import plan_changes, same_parties
 from pipdocs.lifecycle.rules import period_end
@@ -37,6 +36,7 @@ MAX_REASON = 2000
 def make_revision(parent_pdf: Path, plan_file: Path, reason: str, out: Path, options: Options,
                   when: date | None = None) -> Made:
     """Revision of the signed plan version ``parent_pdf`` to the plan in ``plan_file``."""
+    from pipdocs.document.factory import docx_bytes
     from pipdocs.document.render import compose_docx, render_docx_bytes
 
     new = load_plan(plan_file)
@@ -64,12 +64,11 @@ def make_revision(parent_pdf: Path, plan_file: Path, reason: str, out: Path, opt
     context = RevisionContext(**header(new, version, parent.sha256, parent.sha256, when),
                               version=version, previous_version=parent.version, reason=reason,
                               changes=changes)
-    with tempfile.TemporaryDirectory(prefix="pipdocs-revision-") as tmp:
-        # One Word document, so one page numbering and one header from cover to signatures.
-        cover = render_docx("revision", new, context_dict(context), options.templates_dir)
-        docx = compose_docx(cover, render_docx_bytes(new, options.templates_dir))
-        pdf = to_pdf(docx, Path(tmp), "revision")
-        path = finish("revision", new, pdf, record, out, options.policy)
+    # One Word document, so one page numbering and one header from cover to signatures.
+    cover = Draft("revision", new, context_dict(context), record)
+    docx = compose_docx(docx_bytes(blueprint(cover), options.templates_dir),
+                        render_docx_bytes(new, options.templates_dir))
+    path = made_from(cover, out, options, docx).path
     warnings = [] if changes else [tr("{file}: the new plan changes nothing the parties agreed"
                                       " (goals, actions, support, checkpoints, period)").format(
                                           file=plan_file)]
