@@ -146,8 +146,8 @@ TEXT: dict[str, dict[str, dict[str, Any]]] = {
             "h_versions": "三、版本关系",
             "versions": "本版本（第 {{ version }} 版）替代第 {{ previous_version }}"
             " 版（已签署文件的"
-            "SHA-256：{{ parent_sha256 }}），经员工、直接上级和人力资源部三方签署后生效。此后的回顾"
-            "面谈与最终评估均以本版本为准。变更后的完整计划附后。",
+            "SHA-256：{{ parent_sha256 }}），送达员工后自变更日期起生效；员工签署表示已收到并知悉"
+            "本次变更。此后的回顾面谈与最终评估均以本版本为准。变更后的完整计划附后。",
             "order": (),
         },
     },
@@ -240,9 +240,9 @@ TEXT: dict[str, dict[str, dict[str, Any]]] = {
             "no_changes": "(no change to the plan's content)",
             "h_versions": "3. Versions",
             "versions": "This version ({{ version }}) replaces version {{ previous_version }} "
-            "(signed PDF SHA-256: {{ parent_sha256 }}) once the employee, the line manager and HR "
-            "have signed it. Later check-ins and the final evaluation refer to this version. The "
-            "full revised plan follows.",
+            "(signed PDF SHA-256: {{ parent_sha256 }}) from its date, once it has been delivered "
+            "to the employee; the employee's signature acknowledges receipt. Later check-ins and "
+            "the final evaluation refer to this version. The full revised plan follows.",
             "order": (),
         },
     },

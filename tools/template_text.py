@@ -101,10 +101,11 @@ TEXT: dict[str, dict[str, Any]] = {
         "申诉。人力资源部将会同非直接上级的管理者进行复核，并在10个工作日内书面答复。员工不会因"
         "提出申诉而受到任何不利对待。",
         "h_sig": "三方签字确认",
-        "sig_intro": "本计划经员工、直接上级和人力资源部三方依次签署后生效：员工签署表示"
-        "已收到本计划，并注明同意、知悉或知悉但不同意；直接上级签署表示确认计划内容，并承诺提供"
-        "所列支持；人力资源部最后签署，确认本计划已经审核。各方均采用附可信时间戳的电子签名，签署时间以时间戳为准；文件"
-        "签署后的任何改动都会导致签名验证失败。",
+        "sig_intro": "本计划是公司的绩效管理措施，送达员工后，自计划开始之日起生效。直接上级签署，"
+        "确认计划内容并承诺提供所列支持；人力资源部签署，确认本计划已经其审核。员工签署表示已收到"
+        "本计划并知悉其内容，并注明同意、知悉或知悉但不同意；员工不同意或未签署，不影响本计划生效，"
+        "如有异议可通过上述申诉渠道提出。各方均采用附可信时间戳的电子签名，签署时间以时间戳为准；"
+        "文件签署后的任何改动都会导致签名验证失败。",
         "sig_employee": "员工签字",
         "sig_manager": "直接上级签字",
         "sig_hr": "人力资源部签字",
@@ -217,14 +218,15 @@ TEXT: dict[str, dict[str, Any]] = {
         "review the matter with a manager who is not your line manager and reply in writing "
         "within 10 working days. Raising an appeal will not be held against you.",
         "h_sig": "Signatures",
-        "sig_intro": "This plan takes effect once the employee, the line manager and HR have "
-        "signed it, in that order. The employee's signature records receipt of the plan and "
-        "whether the employee agrees, acknowledges, or acknowledges but disagrees; the line "
-        "manager's confirms the plan and commits to the support listed; HR signs last to "
-        "confirm that the plan has been reviewed. Each party signs "
-        "digitally and every signature carries a trusted timestamp, which is the date and time of "
-        "signing; any change made to the document after signing makes the signatures fail "
-        "verification.",
+        "sig_intro": "This plan is a management measure: it takes effect on its start date once "
+        "it has been delivered to the employee. The line manager signs to confirm the plan and to "
+        "commit to the support listed; HR signs to confirm that it has reviewed the plan. The "
+        "employee's signature acknowledges receipt of the plan and its content, and records "
+        "whether the employee agrees, acknowledges, or acknowledges but disagrees; disagreeing, or "
+        "not signing, does not stop the plan from taking effect, and any objection can be raised "
+        "through the appeal channel above. Each party signs digitally and every signature carries "
+        "a trusted timestamp, which is the date and time of signing; any change made to the "
+        "document after signing makes the signatures fail verification.",
         "sig_employee": "Employee",
         "sig_manager": "Line manager",
         "sig_hr": "Human Resources",
