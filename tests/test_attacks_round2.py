@@ -6,6 +6,9 @@ through what a revision nobody signs may add. Each one verified VALID before its
   whose appearance paints over the plan's text and writes another target.
 - A second "plan.json": the audit trail's file specification names the attachment plan.json,
   so a viewer lists two plan.json attachments, one of them the forger's.
+- Bytes after the last revision of a record with an audit trail: the trail's checks judged the
+  file cut at the seal, so an object appended without a revision of its own (which a reader
+  that repairs files may use) went unseen.
 """
 
 from __future__ import annotations
@@ -106,3 +109,22 @@ def test_the_audit_trail_may_not_call_itself_plan_json(kit: Kit, tmp_path: Path)
     assert not report.ok, report.problems  # type: ignore[attr-defined]
     assert "names it plan.json" in _modified(report).get(str(_revisions(signed)), ""), \
         report.problems  # type: ignore[attr-defined]
+
+
+APPENDED = (b"\n4 0 obj\n<< /Length 52 >>\nstream\nBT /F1 14 Tf 72 760 Td (Target: 20% or lower)"
+            b" Tj ET\nendstream\nendobj\n")
+
+
+def test_nothing_may_follow_the_last_revision_of_an_audited_record(
+        kit: Kit, tmp_path: Path) -> None:
+    signed = kit.doc.signed
+    audited = tk.audit_revision(signed, signed, kit.ts)
+    assert _verify(kit, audited, tmp_path, "audited").ok  # type: ignore[attr-defined]
+    for name, pdf in (("appended", audited + APPENDED),
+                      ("appended-after-refresh",
+                       tk.document_timestamp(audited, kit.ts) + APPENDED)):
+        report = _verify(kit, pdf, tmp_path, name)
+        assert not report.ok, name  # type: ignore[attr-defined]
+        details = [str(p.params.get("detail")) for p in report.problems]  # type: ignore[attr-defined]
+        said = f"{len(APPENDED.lstrip())} bytes follow the last revision"
+        assert said in " ".join(details), details
