@@ -128,3 +128,33 @@ def test_nothing_may_follow_the_last_revision_of_an_audited_record(
         details = [str(p.params.get("detail")) for p in report.problems]  # type: ignore[attr-defined]
         said = f"{len(APPENDED.lstrip())} bytes follow the last revision"
         assert said in " ".join(details), details
+
+
+
+def test_an_object_defined_after_signing_where_the_page_pointed_fails(
+        kit: Kit, tmp_path: Path) -> None:
+    """The preparer's trap: the signed page draws object 400, which does not exist when it is
+    signed (nothing shows); a later revision defines it (a white box over the plan). pyHanko's
+    difference analysis takes such an object for an orphan and lets it pass; verify's strict
+    reading refuses the reference that did not resolve when it was signed."""
+    from pipdocs.core.plan import load_plan
+
+    plan = load_plan(tk.EXAMPLES / "engineering-en.yaml")
+    (tmp_path / "signing").mkdir()
+    doc = tk.genuine_real(plan, kit.pki, kit.people, tmp_path / "signing",
+                          tk.prepared_pdf(plan, dangling=400))
+    w = tk.incremental(doc.signed)
+    while w.add_object(generic.NullObject()).idnum < 399:
+        pass  # unused objects up to 399: orphans, which the analysis allows
+    box = generic.StreamObject({generic.pdf_name("/Type"): generic.pdf_name("/XObject"),
+                                generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
+                                generic.pdf_name("/BBox"): generic.ArrayObject(
+                                    map(generic.NumberObject, PAGE))},
+                               stream_data=b"1 1 1 rg 0 640 595 202 re f")
+    assert w.add_object(box).idnum == 400
+    defined = tk.finish(w)
+    for name, pdf in (("stamped", tk.document_timestamp(defined, kit.ts)),
+                      ("audited", tk.audit_revision(defined, doc.signed, kit.ts))):
+        report = _verify(kit, pdf, tmp_path, name)
+        assert not report.ok, name  # type: ignore[attr-defined]
+        assert "idnum=400" in " ".join(p.message for p in report.problems), report.problems  # type: ignore[attr-defined]
