@@ -158,3 +158,24 @@ def test_an_object_defined_after_signing_where_the_page_pointed_fails(
         report = _verify(kit, pdf, tmp_path, name)
         assert not report.ok, name  # type: ignore[attr-defined]
         assert "idnum=400" in " ".join(p.message for p in report.problems), report.problems  # type: ignore[attr-defined]
+
+
+def test_validation_data_may_not_change_a_form_written_into_the_catalog(
+        kit: Kit, tmp_path: Path) -> None:
+    """A DSS revision at the end of an audited record (where validation data may stand
+    uncovered) that also turns the form into a direct dictionary of the catalog and asks
+    viewers to redraw every field: no rule looked at a direct form in validation data."""
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    signed = kit.doc.signed
+    audited = tk.audit_revision(signed, signed, kit.ts)
+    w = tk.incremental(audited)
+    form = generic.DictionaryObject(dict(w.root["/AcroForm"]))
+    form["/NeedAppearances"] = generic.BooleanObject(True)
+    w.root["/AcroForm"] = form
+    w.update_root()
+    DocumentSecurityStore.supply_dss_in_writer(w, None, certs=[])
+    forged = tk.finish(w)
+    report = _verify(kit, forged, tmp_path, "direct-form")
+    assert not report.ok, report.problems  # type: ignore[attr-defined]
+    assert str(_revisions(audited)) in _modified(report), report.problems  # type: ignore[attr-defined]

@@ -238,6 +238,8 @@ def _new_refs(old: HistoricalResolver, obj: Any, depth: int = 0) -> Iterator[Any
 def _policy(kind: Kind) -> da.StandardDiffPolicy:
     """The rules for one kind of revision."""
     free = _CATALOG_FREE | ({"/Names"} if kind == "audit_trail" else set())
+    if kind == "validation_data":  # no form rule looks at the form: it stays as it was (a
+        free = free - {"/AcroForm"}  # direct /AcroForm would otherwise change unchecked)
     rules: list[Any] = [
         da.CatalogModificationRule(ignored_keys=frozenset(free)),
         InfoRule().as_qualified(_LTA),
