@@ -232,10 +232,11 @@ def _row_ops(plan: Plan, role: str) -> bytes:
     )
 
 
-def prepared_pdf(plan: Plan, with_lock: bool = True) -> bytes:
+def prepared_pdf(plan: Plan, with_lock: bool = True, dangling: int | None = None) -> bytes:
     """A one-page PDF with the three empty signature fields and plan.json embedded.
 
     Stands in for ``pipdocs pdf``; the text is uncompressed so tests can find and flip bytes.
+    ``dangling``: the page also draws that object number, which the file does not hold.
     """
     w = writer.PdfFileWriter()
     font = w.add_object(
@@ -250,6 +251,9 @@ def prepared_pdf(plan: Plan, with_lock: bool = True) -> bytes:
     resources = generic.DictionaryObject(
         {generic.pdf_name("/Font"): generic.DictionaryObject({generic.pdf_name("/F1"): font})}
     )
+    if dangling is not None:
+        resources["/XObject"] = generic.DictionaryObject(
+            {generic.pdf_name("/Hide"): generic.IndirectObject(dangling, 0, w)})
     lines = [
         b"(Performance Improvement Plan " + plan.plan_id.encode() + b")",  # type: ignore[union-attr]
         b"(Employee: " + plan.employee.name.encode() + b")",
@@ -259,6 +263,7 @@ def prepared_pdf(plan: Plan, with_lock: bool = True) -> bytes:
     ]
     ops = b"BT /F1 14 Tf 72 760 Td 18 TL " + b" ".join(line + b" Tj T*" for line in lines)
     ops += b" ET" + b"".join(_row_ops(plan, role) for role in SIGNATURE_FIELDS)
+    ops += b" /Hide Do" if dangling is not None else b""
     content = w.add_object(generic.StreamObject(stream_data=ops))
     w.insert_page(writer.PageObject(contents=content, media_box=(0, 0, 595, 842),
                                     resources=resources))

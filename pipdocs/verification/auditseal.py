@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -34,6 +35,7 @@ from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_SEAL_FIELD, chain_pr
 from pipdocs.document.pdfread import open_pdf
 
 Trouble = tuple[str, str]  # (English, Chinese)
+_EOF_RE = re.compile(rb"startxref\s+(\d+)\s*%%EOF[\s\x00]*")
 
 #: The signing service's browser certificates live at most 24 hours (signing/shortlived.py),
 #: backdated 5 minutes; a person's key file lives far longer. A signature made with such a
@@ -112,6 +114,10 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
         view = open_pdf(data[: _end(sigs[at])], "the sealed revision")
         seal = AuditSeal(prefix, None, view.embedded_signatures[at], sealed_reader=view,
                          refreshes=list(sigs[at + 1:]), stamp_in_file=sigs[at])
+    extra = bytes_after_last_revision(data, reader)
+    if extra:  # the checks below judge the file cut at its revisions: nothing may follow them
+        seal.troubles.append((f"{extra} bytes follow the last revision (no revision holds them)",
+                              f"最后一版之后还有 {extra} 个字节（不属于任何版本）"))
     spec = _attachments(view.root)[AUDIT_ATTACHMENT].get_object()
     try:
         ef = spec["/EF"]
@@ -121,6 +127,20 @@ def find_audit_seal(data: bytes, reader: Any) -> AuditSeal | None:
         seal.troubles.append((f"audit.json cannot be read ({type(exc).__name__})",
                               f"audit.json 无法读取（{type(exc).__name__}）"))
     return seal
+
+
+def bytes_after_last_revision(data: bytes, reader: Any) -> int:
+    """How many bytes follow the ``startxref``/``%%EOF`` that ends the last revision (0: none).
+    They belong to no revision, so no signature or timestamp covers them and no revision check
+    sees them; a reader that repairs files may still use them. (A marker found too early only
+    counts more bytes: it fails closed.)"""
+    xrefs = reader.xrefs
+    meta = xrefs.get_xref_container_info(xrefs.total_revisions - 1)
+    start = min(meta.declared_startxref, meta.start_location)
+    end = _EOF_RE.search(data, start)
+    if end is None or int(end.group(1)) != meta.declared_startxref:
+        return len(data) - start
+    return len(data) - end.end()
 
 
 def check_audit_seal(seal: AuditSeal, anchors: list[Any]) -> list[Trouble]:

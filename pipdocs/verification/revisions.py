@@ -12,6 +12,12 @@ number is a change like any other). What explains a change depends on the revisi
   change, plus audit.json, its file specification and its entry in the EmbeddedFiles name
   tree. It must follow the signed document directly (the last signature, or that signature's
   archive timestamp), and carry the organisation's seal when the CA or the policy has one.
+  Its file specification names it audit.json and nothing else (a second "plan.json" in a
+  viewer's attachment list is a forgery).
+
+A revision no person signs (a timestamp, the audit trail, validation data) shows nothing: the
+field it adds is invisible (no area on any page), or an appearance of its own could paint over
+the signed page (a shadow attack).
 
 The Info dictionary may change only its ``/ModDate`` and ``/Producer``; the XMP metadata, which
 pyHanko's writers rewrite (dates, producer, sometimes dropping the rest), may lose statements
@@ -30,6 +36,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 from pyhanko.sign import diff_analysis as da
 from pyhanko.sign.diff_analysis.commons import compare_dicts, safe_whitelist
+from pyhanko.sign.diff_analysis.rules.form_field_rules import is_field_visible
 
 from pipdocs.core.attachments import name_tree_items
 from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_SEAL_FIELD
@@ -159,11 +166,26 @@ class AuditTrailRule(da.WhitelistRule):
         if not isinstance(spec, generic.IndirectObject) or \
                 not old.is_ref_unassignable(spec.reference):
             raise da.SuspiciousModification("audit.json reuses an existing object")
+        _named_audit(spec.get_object())
         yield from _existing(old, (old.root, new.root, "/Names"),
                              (old_names, new_names, "/EmbeddedFiles"),
                              (old_tree, new_tree, "/Names"))
         yield from (da.ReferenceUpdate(ref) for ref in _new_refs(old, spec.get_object()))
         yield da.ReferenceUpdate(spec.reference)
+
+
+def _named_audit(spec: Any) -> None:
+    """audit.json's file specification and its embedded files call it audit.json, nothing else
+    (a viewer lists an attachment by its /UF or /F name, not by its key in the tree)."""
+    if not isinstance(spec, generic.DictionaryObject):
+        raise da.SuspiciousModification("audit.json's file specification is not a dictionary")
+    ef = spec.get("/EF", generic.DictionaryObject())
+    names = [spec[k] for k in ("/UF", "/F") if k in spec]
+    if not isinstance(ef, generic.DictionaryObject) or set(ef.keys()) - {"/F", "/UF"} or \
+            any(str(n) != AUDIT_ATTACHMENT for n in names):
+        shown = ", ".join(sorted({str(n) for n in names} - {AUDIT_ATTACHMENT}))[:80]
+        raise da.SuspiciousModification(
+            f"audit.json's file specification names it {shown or 'otherwise'}")
 
 
 def _names(root: Any) -> Any:
@@ -216,6 +238,8 @@ def _new_refs(old: HistoricalResolver, obj: Any, depth: int = 0) -> Iterator[Any
 def _policy(kind: Kind) -> da.StandardDiffPolicy:
     """The rules for one kind of revision."""
     free = _CATALOG_FREE | ({"/Names"} if kind == "audit_trail" else set())
+    if kind == "validation_data":  # no form rule looks at the form: it stays as it was (a
+        free = free - {"/AcroForm"}  # direct /AcroForm would otherwise change unchecked)
     rules: list[Any] = [
         da.CatalogModificationRule(ignored_keys=frozenset(free)),
         InfoRule().as_qualified(_LTA),
@@ -284,7 +308,34 @@ def revision_changes(reader: PdfFileReader, seal_needed: bool = False) -> list[C
         if stray:
             changes.append(Change(rev.number, rev.kind, "fills " + ", ".join(stray),
                                   "填写了 " + "、".join(stray)))
+        shown = _visible(reader, rev) if rev.kind != "signature" else []
+        if shown:
+            changes.append(Change(
+                rev.number, rev.kind, f"adds a field that shows on the page ({', '.join(shown)});"
+                " a timestamp, seal or audit trail shows nothing",
+                f"加入了在页面上可见的字段（{'、'.join(shown)}）；时间戳、印章或审计记录不应在页面上显示任何内容"))
     return changes
+
+
+def _visible(reader: PdfFileReader, rev: Revision) -> list[str]:
+    """The fields a revision no person signs adds or fills (a top-level field, or the field a
+    filled one hangs under) that have an area on a page: their appearance could paint over the
+    signed content."""
+    before = reader.get_historical_resolver(rev.number - 1)
+    form = _get(reader.get_historical_resolver(rev.number).root, "/AcroForm")
+    fields = form.raw_get("/Fields").get_object() if form is not None and "/Fields" in form \
+        else generic.ArrayObject()
+    named = {n.split(".")[0] for n in (rev.field or "").split(",") if n}
+    shown = []
+    for ref in fields:
+        field = ref.get_object()
+        if not isinstance(field, generic.DictionaryObject):
+            continue
+        new = isinstance(ref, generic.IndirectObject) and \
+            before.is_ref_unassignable(ref.reference)
+        if (new or str(field.get("/T")) in named) and is_field_visible(field):
+            shown.append(str(field.get("/T", "?")))
+    return shown
 
 
 def _placement(rev: Revision, previous: str, seal_needed: bool,
