@@ -136,7 +136,7 @@ def check_prepared(data: bytes, policy: Policy) -> tuple[Any, set[str], list[str
 
     from pipdocs.core.plan import SIGNATURE_FIELDS
     from pipdocs.document.record import document_kind
-    from pipdocs.signing.checks import (
+    from pipdocs.signing.admission import (
         check_document,
         check_earlier_signatures,
         embedded_plan,
