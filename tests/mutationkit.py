@@ -18,7 +18,6 @@ mutation's number (``PIPDOCS_MUTATION_SEED``, ``PIPDOCS_MUTATION_ONLY``).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import json
@@ -38,11 +37,11 @@ from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from tamperkit import recomputed_audit_chain
 
-from pipdocs.core.auditchain import AUDIT_ATTACHMENT, AUDIT_FORMAT, GENESIS, event_hash
+from pipdocs.core.auditchain import AUDIT_ATTACHMENT
 
 DEFAULT_SEED = 20261207
-ATTACHMENTS = ("plan.json", "document.json", "audit.json", "signing.json")
 
 
 class NotApplicable(Exception):
@@ -58,7 +57,6 @@ class Record:
     trust: list[Path]
     policy: Any
     timestamper: Any
-    audit: dict[str, Any] | None = None  # a genuine audit.json, the template of a forged one
 
     def verify(self, data: bytes, path: Path, allow_incomplete: bool) -> Any:
         """verify_pdf in process, as ``pipdocs verify`` calls it."""
@@ -100,6 +98,11 @@ def passes(report: Any) -> bool:
     return bool(report.ok) and not report.problems
 
 
+def rejected(report: Any) -> bool:
+    """Verify's refusal, exit-equivalent: not ok (exit 1) and a problem code that says why."""
+    return not report.ok and bool(report.problems)
+
+
 def stamped(cut: Cut) -> bytes:
     """The cut's bytes, under a document timestamp when it needs one to verify."""
     if not cut.needs_stamp:
@@ -125,10 +128,11 @@ def cuts(record: Record, work: Path) -> tuple[list[Cut], list[str]]:
         attached = frozenset(attachments(writer(data)))
         for needs_stamp in (False, True):
             cut = Cut(record, number, ends[number], False, label, attached, needs_stamp)
-            report = record.verify(stamped(cut), work / "cut.pdf", False)
+            genuine = stamped(cut)
+            report = record.verify(genuine, work / "cut.pdf", False)
             complete = passes(report)
             if not complete:
-                report = record.verify(stamped(cut), work / "cut.pdf", True)
+                report = record.verify(genuine, work / "cut.pdf", True)
             if passes(report):
                 found.append(dataclasses.replace(cut, complete=complete))
                 break
@@ -367,9 +371,14 @@ def widget_rect(w: IncrementalPdfFileWriter, rng: random.Random) -> str:
     if not widgets:
         raise NotApplicable("no widget")
     widget = rng.choice(widgets)
-    widget[pdf_name("/Rect")] = generic.ArrayObject(map(generic.NumberObject, (0, 0, 0, 0)))
+    old = [float(v) for v in widget["/Rect"]]
+    if old[2] - old[0] > 0 and old[3] - old[1] > 0:  # a visible one: hidden, or moved
+        new = [0, 0, 0, 0] if rng.random() < 0.5 else [old[0] + 50, old[1], old[2] + 50, old[3]]
+    else:  # an invisible one (a timestamp's): shown
+        new = [72, 72, 300, 120]
+    widget[pdf_name("/Rect")] = generic.ArrayObject(map(generic.FloatObject, new))
     touch(w, widget)
-    return f"widget {widget.get('/T')}: /Rect emptied (hidden)"
+    return f"widget {widget.get('/T')}: /Rect {old} -> {new}"
 
 
 def _acroform(w: IncrementalPdfFileWriter) -> generic.DictionaryObject:
@@ -383,6 +392,8 @@ def acroform_flag(w: IncrementalPdfFileWriter, rng: random.Random) -> str:
     key, value = rng.choice([("/NeedAppearances", generic.BooleanObject(True)),
                              ("/DA", generic.TextStringObject("/Helv 0 Tf 1 0 0 rg")),
                              ("/SigFlags", generic.NumberObject(0))])
+    if form.get(key) == value:
+        raise NotApplicable(f"{key} is already {value}")
     form[pdf_name(key)] = value
     touch(w, form)
     return f"AcroForm {key} set"
@@ -512,6 +523,8 @@ def catalog_entry(w: IncrementalPdfFileWriter, rng: random.Random) -> str:
         ("/Perms", None), ("/MarkInfo", None),
     ]
     key, value = rng.choice(choices)
+    if value is not None and root.get(key) == value:
+        raise NotApplicable(f"{key} is already {value}")
     if value is None:
         if key not in root:
             raise NotApplicable(f"no {key}")
@@ -666,21 +679,6 @@ def timestamped(w: IncrementalPdfFileWriter, timestamper: Any, name: str) -> byt
     return bytes(out.getvalue())
 
 
-def forged_audit(template: dict[str, Any], signed: bytes) -> bytes:
-    """The template's events with the last 'signed' one naming ``signed``'s SHA-256, the hash
-    chain recomputed: what anyone can write without a key."""
-    trail = copy.deepcopy(template)
-    trail["format"] = AUDIT_FORMAT
-    events = trail["events"]
-    last = max(i for i, e in enumerate(events) if e.get("kind") == "signed")
-    events[last].setdefault("detail", {})["sha256"] = hashlib.sha256(signed).hexdigest()
-    previous = GENESIS
-    for event in events:
-        event["prev_hash"] = previous
-        event["hash"] = previous = event_hash(event)
-    return json.dumps(trail, ensure_ascii=False, indent=1).encode("utf-8")
-
-
 def follow(data: bytes, how: str, cut: Cut) -> bytes:
     """``data`` (the mutated cut) followed as ``how`` says."""
     record = cut.record
@@ -688,8 +686,8 @@ def follow(data: bytes, how: str, cut: Cut) -> bytes:
         return data
     if how == "timestamp":
         return timestamped(writer(data), record.timestamper, next_archive_field(data))
-    assert how == "audit" and record.audit is not None
-    trail = forged_audit(record.audit, data[: signed_end(cut.data)])
+    assert how == "audit"
+    trail = recomputed_audit_chain(data[: signed_end(cut.data)])
     w = writer(data)
     embed.embed_file(w, embed.FileSpec(
         file_spec_string=AUDIT_ATTACHMENT, file_name=AUDIT_ATTACHMENT,
@@ -802,12 +800,7 @@ def judge(mutation: Mutation, what: str, data: bytes, work: Path) -> Outcome:
         report = mutation.cut.record.verify(data, work / "mutated.pdf", not mutation.cut.complete)
     except InputError as exc:
         return Outcome(mutation, what, False, [f"input_error: {exc}"])
-    return Outcome(mutation, what, passes(report), [p.code for p in report.problems])
-
-
-def attachment_bytes(data: bytes, name: str) -> bytes:
-    """The bytes of the attachment ``name`` in the file's last revision."""
-    return bytes(attachments(writer(data))[name]["/EF"]["/F"].data)
+    return Outcome(mutation, what, not rejected(report), [p.code for p in report.problems])
 
 
 # --- the allowed updates (the contrast) -----------------------------------------------------------
