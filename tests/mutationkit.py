@@ -667,6 +667,7 @@ def signed_end(data: bytes) -> int:
 
 
 def next_archive_field(data: bytes) -> str:
+    """The name ``archive refresh`` would give the next archive timestamp."""
     reader = PdfFileReader(BytesIO(data), strict=False)
     taken = {e.field_name for e in reader.embedded_signatures}
     return next(f"archive_ts_{n}" for n in range(1, 100) if f"archive_ts_{n}" not in taken)
