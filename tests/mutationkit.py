@@ -79,6 +79,8 @@ class Cut:
     #: verifies only under a document timestamp (B-LTA policy: the last signature's revision
     #: before its archive timestamp): attacked only with a timestamp following
     needs_stamp: bool = False
+    #: the genuine cut verifies (else its mutations are left out: nothing to contrast them with)
+    attackable: bool = True
 
     @property
     def data(self) -> bytes:
@@ -110,17 +112,18 @@ def stamped(cut: Cut) -> bytes:
     return timestamped(writer(cut.data), cut.record.timestamper, next_archive_field(cut.data))
 
 
-def cuts(record: Record, work: Path) -> tuple[list[Cut], list[str]]:
-    """Every cut from the first signature on whose genuine bytes verify (complete, or incomplete
-    with allow_incomplete; or only under a document timestamp), and a line for each one that
-    does not (not attacked: reported)."""
+def cuts(record: Record, work: Path) -> list[Cut]:
+    """A cut after every revision from the first signature on, each verified as it is
+    (complete, or incomplete with allow_incomplete; or only under a document timestamp).
+    Every revision is a cut, whether it verifies or not, so that the plan drawn from a seed
+    does not depend on how a revocation fetch raced a timestamp."""
     reader = PdfFileReader(BytesIO(record.data), strict=False)
     total = reader.xrefs.total_revisions
     ends = revision_ends(record.data)
     assert len(ends) == total, f"{record.name}: {len(ends)} %%EOF for {total} revisions"
     first = min(emb.signed_revision for emb in reader.embedded_signatures)
     names = {emb.signed_revision: emb.field_name for emb in reader.embedded_signatures}
-    found, skipped = [], []
+    found = []
     for number in range(first, total):
         label = f"{record.name}@rev{number}" + (f"({names[number]})" if number in names
                                                  else "(validation data)")
@@ -137,8 +140,10 @@ def cuts(record: Record, work: Path) -> tuple[list[Cut], list[str]]:
                 found.append(dataclasses.replace(cut, complete=complete))
                 break
         else:
-            skipped.append(f"{label}: {[p.code for p in report.problems]}")
-    return found, skipped
+            found.append(dataclasses.replace(
+                cut, needs_stamp=False, attackable=False,
+                label=f"{label}: {[p.code for p in report.problems]}"))
+    return found
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -741,25 +746,30 @@ def plan(cuts_: Sequence[Cut], seed: int, count: int) -> list[Mutation]:
             out.append(Mutation(len(out), rng.choice(fits), family, how, rng.randrange(2**32)))
 
     for name, family, how in combos:
-        add([c for c in cuts_ if c.record.name == name and applies(family, how, c)], family, how)
+        add([c for c in cuts_ if c.record.name == name and applies(family, c)], family, how)
     for cut in cuts_:
         if not any(m.cut == cut for m in out):
             family, how = rng.choice(list(FAMILIES)), rng.choice(FOLLOW_UPS[1:])
-            add([cut] if applies(family, how, cut) else [], family, how)
+            add([cut] if applies(family, cut) else [], family, how)
     while len(out) < count:
         name, family, how = (rng.choice(records), rng.choice(list(FAMILIES)),
                              rng.choice(FOLLOW_UPS))
-        add([c for c in cuts_ if c.record.name == name and applies(family, how, c)], family, how)
+        add([c for c in cuts_ if c.record.name == name and applies(family, c)], family, how)
     return out
 
 
-def applies(family: str, how: str, cut: Cut) -> bool:
-    """An attachment family only where that file is attached; a cut that needs a timestamp
-    only with one following."""
+def applies(family: str, cut: Cut) -> bool:
+    """An attachment family only where that file is attached (the file's structure: the same
+    for every build of the record)."""
     prefix = "attachment_"
-    if cut.needs_stamp and how == "none":
-        return False
     return not family.startswith(prefix) or f"{family[len(prefix):]}.json" in cut.attached
+
+
+def skipped(mutation: Mutation) -> bool:
+    """Left out: the genuine cut does not verify, or verifies only under a timestamp and none
+    follows (both depend on this build of the record, not on the seed)."""
+    cut = mutation.cut
+    return not cut.attackable or (cut.needs_stamp and mutation.follow_up == "none")
 
 
 @dataclass
@@ -774,8 +784,10 @@ class Outcome:
 
 def run(mutations: Sequence[Mutation], work: Path) -> Iterator[Outcome]:
     """Build and verify each mutation; a mutation with nothing to act on draws another variant
-    (up to 10 times), else it is left out (not counted)."""
+    (up to 10 times), else it is left out (not counted), as are the skipped ones."""
     for mutation in mutations:
+        if skipped(mutation):
+            continue
         for attempt in range(10):
             current = mutation if attempt == 0 else Mutation(
                 mutation.number, mutation.cut, mutation.family, mutation.follow_up,
@@ -817,12 +829,12 @@ def allowed_plan(cuts_: Sequence[Cut], seed: int) -> list[tuple[Cut, str]]:
     chosen: list[tuple[Cut, str]] = []
     for name in sorted({c.record.name for c in cuts_}):
         for kind in ALLOWED:
-            fits = [c for c in cuts_ if c.record.name == name and (c.complete or
-                                                                   kind != "refresh")]
+            fits = [c for c in cuts_ if c.record.name == name and c.attackable
+                    and (c.complete or kind != "refresh")]
             if fits:
                 chosen.append((rng.choice(fits), kind))
     for cut in cuts_:
-        if not any(c == cut for c, _ in chosen):
+        if cut.attackable and not any(c == cut for c, _ in chosen):
             chosen.append((cut, rng.choice(ALLOWED[:-1])))
     return chosen
 

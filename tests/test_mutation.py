@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections import Counter
 from datetime import datetime, timezone
@@ -39,13 +40,20 @@ from mutationkit import (
 )
 from tamperkit import Kit, shared_kit
 
-#: Mutations planned per run; at least 300 (the issue's floor) must be built and verified.
-COUNT = int(os.environ.get("PIPDOCS_MUTATION_COUNT") or 310)
-#: Classes of mutation (``family+follow-up``) that verify still accepts, named so the test stays
-#: honest without breaking CI: it xfails naming each one that passed, and fails for any other.
-#: info+timestamp: an Info dict whose /Producer is rewritten in a revision of its own, then a
-#: document timestamp (verification/revisions.py lets /Producer change: pyHanko's writers set it).
-STILL_OPEN: frozenset[str] = frozenset({"info+timestamp"})
+#: Mutations planned per run (some are left out: see mutationkit.skipped); at least 300 (the
+#: issue's floor) must be built and verified.
+COUNT = int(os.environ.get("PIPDOCS_MUTATION_COUNT") or 370)
+#: Mutations that verify still accepts, by class (``family+follow-up``) and a pattern of their
+#: description, named so the test stays honest without breaking CI: it xfails naming each one
+#: that passed, and fails for any other mutation that passes (of these classes too).
+STILL_OPEN: dict[str, str] = {
+    # an Info dict whose /Producer is rewritten in a revision of its own, then a document
+    # timestamp (verification/revisions.py lets /Producer change: pyHanko's writers set it)
+    "info+timestamp": r"/Producer rewritten",
+    # a check-in signed by its first signer only (the manager), its catalog gaining a key in a
+    # revision of its own, then a document timestamp: verify (allow_incomplete) finds nothing
+    "any_object+timestamp": r"^#\d+ checkin@rev1\(sig_manager\) .*\(dict /Catalog\): a key added",
+}
 #: Allowed updates that verify still refuses, the same way: new validation data in a revision
 #: of its own at the end (DSS, DSS with VRI, as Acrobat's "add verification information"
 #: writes it) is changed_after_last unless a timestamp follows.
@@ -146,10 +154,12 @@ def all_cuts(records: list[Record], tmp_path_factory: pytest.TempPathFactory) ->
     work = tmp_path_factory.mktemp("mutation-cuts")
     found: list[Cut] = []
     for record in records:
-        cut_list, skipped = cuts(record, work)
-        assert cut_list, f"{record.name}: no revision of the genuine record verifies: {skipped}"
-        print(f"{record.name}: attacked after {[c.label for c in cut_list]};"
-              f" not after (the genuine cut does not verify) {skipped}")
+        cut_list = cuts(record, work)
+        assert any(c.attackable for c in cut_list), \
+            f"{record.name}: no revision of the genuine record verifies: {cut_list}"
+        print(f"{record.name}: attacked after {[c.label for c in cut_list if c.attackable]};"
+              f" not after (the genuine cut does not verify)"
+              f" {[c.label for c in cut_list if not c.attackable]}")
         found += cut_list
     return found
 
@@ -172,11 +182,16 @@ def test_every_mutation_outside_the_allowed_set_fails_verify(
     print(f"{len(outcomes)} mutations, seed {seed}: {elapsed:.0f} s ({cpu:.0f} s CPU),"
           f" {len(passed)} passed verify")
     assert len(outcomes) >= (1 if only else min(300, COUNT)), f"only {len(outcomes)} ran"
-    unexpected = [o for o in passed if o.mutation.kind not in STILL_OPEN]
+    unexpected = [o for o in passed if not _still_open(o)]
     assert not unexpected, _failures(seed, unexpected, len(outcomes))
     if passed:
         pytest.xfail(f"still open: {sorted({o.mutation.kind for o in passed})}; "
                      + _failures(seed, passed, len(outcomes)))
+
+
+def _still_open(outcome: Outcome) -> bool:
+    pattern = STILL_OPEN.get(outcome.mutation.kind)
+    return bool(pattern and re.search(pattern, f"{outcome.mutation.title()}: {outcome.what}"))
 
 
 def _failures(seed: int, passed: list[Outcome], total: int) -> str:
