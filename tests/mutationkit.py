@@ -162,6 +162,12 @@ def written(w: IncrementalPdfFileWriter) -> bytes:
 def replace(w: IncrementalPdfFileWriter, ref: Any, new: generic.PdfObject) -> None:
     """Rewrite the indirect object ``ref`` with ``new``: the same object number, new contents."""
     ref = ref.reference if isinstance(ref, generic.IndirectObject) else ref
+    if ref.idnum == w.root_ref.idnum and isinstance(new, generic.DictionaryObject):
+        # the writer writes its own catalog object last: change that one, or nothing changes
+        w.root.clear()
+        w.root.update(new)
+        w.update_root()
+        return
     w.objects[(ref.generation, ref.idnum)] = new
 
 

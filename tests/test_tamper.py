@@ -306,7 +306,7 @@ ATTACKS: dict[str, tuple[Callable[[Kit], bytes], set[str]]] = {
     "no_timestamp": (no_timestamp, {"timestamp_missing"}),
     "expired_signer": (expired_signer, {"signer_untrusted"}),
     "not_certified": (not_certified, {"not_certified"}),
-    "info_changed_after_hr": (info_changed_after_hr, {"changed_after_last"}),
+    "info_changed_after_hr": (info_changed_after_hr, {"revision_modified"}),
     "unsigned_revision_before_hr": (unsigned_revision_before_hr, {"extra_revision"}),
     "rogue_document_timestamp_after_hr": (
         rogue_document_timestamp_after_hr, {"document_timestamp_invalid"}),

@@ -10,6 +10,7 @@ from pyhanko.sign import diff_analysis as da
 from pyhanko.sign.validation.status import SignatureCoverageLevel as Cov
 
 from pipdocs.verification import ltv
+from pipdocs.verification.auditseal import bytes_after_last_revision
 from pipdocs.verification.collect import CheckedSignature
 from pipdocs.verification.findings import CheckName
 from pipdocs.verification.ltvcheck import Outcome, SignedItem, check_long_term
@@ -24,17 +25,36 @@ def set_apart_archive_stamps(run: Run) -> None:
 
 
 def only_archive_updates(run: Run, sig: CheckedSignature) -> bool:
-    """After the last signature: validation data and archive timestamps (PAdES LTA) only, and
-    the last archive timestamp covers the whole file (nothing after it)."""
+    """After the last signature: validation data and archive timestamps (PAdES LTA) only; the
+    last archive timestamp covers the whole file, or only validation-data revisions follow it
+    (a DSS added later, as Acrobat's "add verification information" does). What each of those
+    revisions may change is judged on its contents by :mod:`.revisions`."""
     st = sig.status
     diff = st.diff_result if st is not None else None
     later = [s for s in run.doc_stamps
              if sig.revision is not None and (s.revision or 0) > sig.revision]
-    return (st is not None and st.coverage == Cov.ENTIRE_REVISION
+    if not (st is not None and st.coverage == Cov.ENTIRE_REVISION
             and isinstance(diff, da.DiffResult)
             and diff.modification_level <= da.ModificationLevel.LTA_UPDATES
-            and not diff.changed_form_fields and bool(later) and later[-1].emb is not None
-            and later[-1].emb.evaluate_signature_coverage() == Cov.ENTIRE_FILE)
+            and not diff.changed_form_fields):
+        return False
+    if not later:
+        return validation_data_only_after(run, sig.revision)
+    last = later[-1]
+    return last.emb is not None and (
+        last.emb.evaluate_signature_coverage() == Cov.ENTIRE_FILE
+        or validation_data_only_after(run, last.revision))
+
+
+def validation_data_only_after(run: Run, revision: int | None) -> bool:
+    """At least one revision follows ``revision``, none of them adds a signature or timestamp,
+    and the file ends where the last of them does (no stray bytes that no revision holds)."""
+    reader, data = run.inputs.reader, run.inputs.data
+    if revision is None or revision >= reader.xrefs.total_revisions - 1:
+        return False
+    signed = {emb.signed_revision for emb in reader.embedded_signatures}
+    return (not any(r in signed for r in range(revision + 1, reader.xrefs.total_revisions))
+            and bytes_after_last_revision(data, reader) == 0)
 
 
 def check_long_term_step(run: Run) -> None:

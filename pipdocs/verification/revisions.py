@@ -45,7 +45,7 @@ Kind = Literal["signature", "timestamp", "validation_data", "audit_trail"]
 _LTA = da.ModificationLevel.LTA_UPDATES
 _CATALOG_FREE = frozenset({"/AcroForm", "/DSS", "/Extensions", "/MarkInfo", "/Metadata",
                            "/Version"})
-_INFO_FREE = frozenset({"/ModDate", "/Producer"})
+_INFO_FREE = frozenset({"/ModDate", "/Producer"})  # /Producer: only as pyHanko writes it
 _XMP_FREE = frozenset({"{http://ns.adobe.com/xap/1.0/}ModifyDate",
                        "{http://ns.adobe.com/xap/1.0/}MetadataDate",
                        "{http://ns.adobe.com/pdf/1.3/}Producer", "{adobe:ns:meta/}xmptk"})
@@ -82,10 +82,24 @@ class InfoRule(da.WhitelistRule):
         old_ref = old.trailer_view.get_value_as_reference("/Info", optional=True)
         if old_ref is not None:  # each as of its own revision (a trailer's references
             compare_dicts(old(old_ref), new(new_ref), _INFO_FREE)  # resolve to the latest)
+            _producer(old(old_ref).get("/Producer"), new(new_ref).get("/Producer"))
         elif set(new(new_ref).keys()) - _INFO_FREE:
             raise da.SuspiciousModification("a new Info dictionary with more than dates")
+        else:
+            _producer(None, new(new_ref).get("/Producer"))
         for ref in safe_whitelist(old, old_ref, new_ref):
             yield da.ReferenceUpdate(ref)
+
+
+def _producer(old: Any, new: Any) -> None:
+    """/Producer as pyHanko's writers change it (pdf_utils.metadata.info.update_info_dict):
+    unchanged, or "<old>; pyHanko <version>" appended once, or "pyHanko <version>" where there
+    was none. Any other text is a rewrite no writer of a signature or timestamp makes."""
+    if new == old:
+        return
+    tail = str(new) if old is None else str(new).removeprefix(f"{old}; ")
+    if new is None or tail == str(new) and old is not None or not tail.startswith("pyHanko"):
+        raise da.SuspiciousModification("the Info dictionary's /Producer rewritten")
 
 
 class XmpRule(da.WhitelistRule):
