@@ -1,11 +1,9 @@
-"""What the service sends and how: the channels made from the settings (SMTP or the outbox for
-mail, a webhook for codes), a signer's link when it is their turn, and the mails to HR on a
-decline. Each send that goes through a relay allowed without TLS says so in the audit trail."""
+"""What the service sends: a signer's link when it is their turn, and the mails to HR on a
+decline (the channels themselves are made from the settings in mail.py). Each send that goes through a relay allowed without TLS says so in the audit trail."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -14,46 +12,15 @@ from pipdocs.core.i18n import tr_in
 from pipdocs.web import audit
 from pipdocs.web.audit import Client
 from pipdocs.web.clock import now
-from pipdocs.web.mail import Channel, Message, OutboxChannel, SmtpChannel, WebhookChannel
+from pipdocs.web.mail import Message, insecure_smtp
 from pipdocs.web.models import Envelope, Signer, User
 from pipdocs.web.security import new_token, token_hash
-from pipdocs.web.settings import Settings, secret
 from pipdocs.web.words import doc
 
 if TYPE_CHECKING:
     from pipdocs.web.service import Service
 
 LINK_DAYS = 14
-
-
-def channels(settings: Settings, outbox: Path, sender: str,
-             given: Channel | None = None) -> tuple[Channel, Channel]:
-    """The channel for mails, and the one for one-time codes (the webhook when set)."""
-    mailer: Channel
-    if given is not None:
-        mailer = given
-    elif settings.smtp:
-        mailer = SmtpChannel(settings.smtp, sender, user=settings.smtp_user,
-                             password=secret(settings.smtp_password),
-                             cafile=str(settings.smtp_ca) if settings.smtp_ca else None,
-                             insecure=settings.smtp_insecure)
-    else:
-        mailer = OutboxChannel(outbox, sender)
-    codes = WebhookChannel(settings.code_webhook) if settings.code_webhook else mailer
-    return mailer, codes
-
-
-def insecure_smtp(settings: Settings) -> bool:
-    """Mail may go to the relay in the clear (``--smtp-insecure`` with an smtp:// relay)."""
-    return bool(settings.smtp_insecure and settings.smtp and settings.smtp.startswith("smtp:"))
-
-
-def record_insecure_start(service: Service) -> None:
-    """The service-wide audit trail records a start that allows mail without TLS."""
-    if insecure_smtp(service.settings):
-        with service.sessions.begin() as session:
-            audit.record(session, None, "smtp_insecure", "pipdocs", audit.SYSTEM,
-                         smtp=service.settings.smtp)
 
 
 def issue_link(service: Service, session: Session, signer: Signer) -> str:

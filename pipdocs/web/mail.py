@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipdocs.core.errors import InputError, PipdocsError
 from pipdocs.core.files import write_atomic
+from pipdocs.web.settings import Settings, secret
 
 LOG = logging.getLogger("pipdocs.web")
 SIGNING_LINK = re.compile(r"https?://\S+/s/\S+")
@@ -146,3 +147,25 @@ class WebhookChannel:
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 - http(s) only
             response.read()
+
+
+def channels(settings: Settings, outbox: Path, sender: str,
+             given: Channel | None = None) -> tuple[Channel, Channel]:
+    """The channel for mails, and the one for one-time codes (the webhook when set)."""
+    mailer: Channel
+    if given is not None:
+        mailer = given
+    elif settings.smtp:
+        mailer = SmtpChannel(settings.smtp, sender, user=settings.smtp_user,
+                             password=secret(settings.smtp_password),
+                             cafile=str(settings.smtp_ca) if settings.smtp_ca else None,
+                             insecure=settings.smtp_insecure)
+    else:
+        mailer = OutboxChannel(outbox, sender)
+    codes = WebhookChannel(settings.code_webhook) if settings.code_webhook else mailer
+    return mailer, codes
+
+
+def insecure_smtp(settings: Settings) -> bool:
+    """Mail may go to the relay in the clear (``--smtp-insecure`` with an smtp:// relay)."""
+    return bool(settings.smtp_insecure and settings.smtp and settings.smtp.startswith("smtp:"))

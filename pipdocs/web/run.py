@@ -28,7 +28,7 @@ def run_server(settings: Settings, announce: Callable[[str], None] = print,
     import uvicorn
 
     from pipdocs.web.app import create_app
-    from pipdocs.web.delivery import insecure_smtp
+    from pipdocs.web.mail import insecure_smtp
 
     logging.getLogger("pipdocs.web").setLevel(logging.INFO)  # outbox mode logs each link
 

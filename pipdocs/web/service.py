@@ -67,7 +67,7 @@ class Service:
             reader_factory,
             session_factory,
         )
-        from pipdocs.web.delivery import channels, record_insecure_start
+        from pipdocs.web.mail import channels
 
         self.settings = settings
         data = settings.data_dir
@@ -84,7 +84,17 @@ class Service:
         self.mailer, self.codes = channels(settings, data / "outbox", SENDER, channel)
         self._timestamper: Any = None
         self.seal: Any = self._seal()
-        record_insecure_start(self)
+        self._record_insecure_start()
+
+    def _record_insecure_start(self) -> None:
+        """The service-wide audit trail records a start that allows mail without TLS."""
+        from pipdocs.web import audit
+        from pipdocs.web.mail import insecure_smtp
+
+        if insecure_smtp(self.settings):
+            with self.sessions.begin() as session:
+                audit.record(session, None, "smtp_insecure", "pipdocs", audit.SYSTEM,
+                             smtp=self.settings.smtp)
 
     def _seal(self) -> Any:
         """The organisation's seal key when the CA directory holds one (``ca issue-seal``): the
