@@ -1,5 +1,6 @@
 """What the service sends: a signer's link when it is their turn, and the mails to HR on a
-decline (the channels themselves are made from the settings in mail.py). Each send that goes through a relay allowed without TLS says so in the audit trail."""
+decline (the channels themselves are made from the settings in mail.py). Each send that goes
+through a relay allowed without TLS says so in the audit trail."""
 
 from __future__ import annotations
 
