@@ -613,3 +613,27 @@ def audit_revision(pdf: bytes, signed: bytes, timestamper: timestamps.TimeStampe
 
     return attach_and_timestamp(pdf, AUDIT_ATTACHMENT, recomputed_audit_chain(signed),
                                 "audit trail", timestamper, seal)
+
+
+# --- verifying what an attack made ----------------------------------------------------------
+
+
+def verify_bytes(kit: Kit, pdf: bytes, tmp_path: Path, name: str = "doc") -> Any:
+    """``verify_pdf`` on ``pdf`` (written to ``tmp_path/name.pdf``), trusting the kit's root."""
+    from pipdocs.verification.verify import verify_pdf
+
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    return verify_pdf(path, [kit.root])
+
+
+def revision_problems(report: Any) -> dict[str, str]:
+    """revision -> detail of each revision_modified problem in a verify report."""
+    return {p.params["revision"]: p.params["detail"]
+            for p in report.problems if p.code == "revision_modified"}
+
+
+def revision_count(pdf: bytes) -> int:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(BytesIO(pdf)).xrefs.total_revisions)

@@ -21,8 +21,6 @@ import tamperkit as tk
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.sign import fields, signers
 
-from pipdocs.verification.verify import verify_pdf
-
 Kit = tk.Kit
 PAGE = (0, 0, 595, 842)
 
@@ -30,23 +28,6 @@ PAGE = (0, 0, 595, 842)
 @pytest.fixture(scope="module")
 def kit() -> Kit:
     return tk.shared_kit()
-
-
-def _verify(kit: Kit, pdf: bytes, tmp_path: Path, name: str) -> object:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(pdf)
-    return verify_pdf(path, [kit.root])
-
-
-def _modified(report: object) -> dict[str, str]:
-    return {p.params["revision"]: p.params["detail"]  # type: ignore[attr-defined]
-            for p in report.problems if p.code == "revision_modified"}  # type: ignore[attr-defined]
-
-
-def _revisions(pdf: bytes) -> int:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    return int(PdfFileReader(BytesIO(pdf)).xrefs.total_revisions)
 
 
 def _attach_audit(w: object, signed: bytes, file_name: str = "audit.json") -> None:
@@ -68,14 +49,14 @@ def _overlay_field(w: object, name: str, box: tuple[int, int, int, int]) -> None
         generic.pdf_name("/Subtype"): generic.pdf_name("/Form"),
         generic.pdf_name("/BBox"): generic.ArrayObject(map(generic.NumberObject, PAGE)),
         generic.pdf_name("/Resources"): generic.DictionaryObject({generic.pdf_name("/Font"):
-            generic.DictionaryObject({generic.pdf_name("/F1"): w.add_object(font)})}),  # type: ignore[attr-defined]
+            generic.DictionaryObject({generic.pdf_name("/F1"): w.add_object(font)})}),
     }, stream_data=b"1 1 1 rg 0 500 595 342 re f BT 0 0 0 rg /F1 14 Tf 72 760 Td"
                    b" (Target: 20% or lower) Tj ET")
-    ap_ref = w.add_object(appearance)  # type: ignore[attr-defined]
-    for ref in w.root["/AcroForm"]["/Fields"]:  # type: ignore[attr-defined]
+    ap_ref = w.add_object(appearance)
+    for ref in w.root["/AcroForm"]["/Fields"]:
         if ref.get_object().get("/T") == name:
             ref.get_object()["/AP"] = generic.DictionaryObject({generic.pdf_name("/N"): ap_ref})
-            w.mark_update(ref)  # type: ignore[attr-defined]
+            w.mark_update(ref)
 
 
 def _shadowed_audit(kit: Kit, signed: bytes, box: tuple[int, int, int, int]) -> bytes:
@@ -92,12 +73,12 @@ def test_the_audit_trail_s_timestamp_may_not_paint_over_the_page(
         kit: Kit, tmp_path: Path) -> None:
     signed = kit.doc.signed
     forged = _shadowed_audit(kit, signed, PAGE)
-    report = _verify(kit, forged, tmp_path, "shadow")
-    assert not report.ok, report.problems  # type: ignore[attr-defined]
-    detail = _modified(report).get(str(_revisions(signed)), "")
-    assert "shows on the page (trail_stamp)" in detail, report.problems  # type: ignore[attr-defined]
+    report = tk.verify_bytes(kit, forged, tmp_path, "shadow")
+    assert not report.ok, report.problems
+    detail = tk.revision_problems(report).get(str(tk.revision_count(signed)), "")
+    assert "shows on the page (trail_stamp)" in detail, report.problems
     # the same revision with an invisible field (as pipdocs serve writes it) still verifies
-    assert _verify(kit, _shadowed_audit(kit, signed, (0, 0, 0, 0)), tmp_path, "hidden").ok  # type: ignore[attr-defined]
+    assert tk.verify_bytes(kit, _shadowed_audit(kit, signed, (0, 0, 0, 0)), tmp_path, "hidden").ok
 
 
 def test_the_audit_trail_may_not_call_itself_plan_json(kit: Kit, tmp_path: Path) -> None:
@@ -105,10 +86,11 @@ def test_the_audit_trail_may_not_call_itself_plan_json(kit: Kit, tmp_path: Path)
     w = tk.incremental(signed)
     _attach_audit(w, signed, file_name="plan.json")
     out = signers.PdfTimeStamper(kit.ts).timestamp_pdf(w, "sha256", output=BytesIO())
-    report = _verify(kit, out.getvalue(), tmp_path, "second-plan")
-    assert not report.ok, report.problems  # type: ignore[attr-defined]
-    assert "names it plan.json" in _modified(report).get(str(_revisions(signed)), ""), \
-        report.problems  # type: ignore[attr-defined]
+    report = tk.verify_bytes(kit, out.getvalue(), tmp_path, "second-plan")
+    assert not report.ok, report.problems
+    problems = tk.revision_problems(report)
+    assert "names it plan.json" in problems.get(str(tk.revision_count(signed)), ""), \
+        report.problems
 
 
 APPENDED = (b"\n4 0 obj\n<< /Length 52 >>\nstream\nBT /F1 14 Tf 72 760 Td (Target: 20% or lower)"
@@ -119,13 +101,13 @@ def test_nothing_may_follow_the_last_revision_of_an_audited_record(
         kit: Kit, tmp_path: Path) -> None:
     signed = kit.doc.signed
     audited = tk.audit_revision(signed, signed, kit.ts)
-    assert _verify(kit, audited, tmp_path, "audited").ok  # type: ignore[attr-defined]
+    assert tk.verify_bytes(kit, audited, tmp_path, "audited").ok
     for name, pdf in (("appended", audited + APPENDED),
                       ("appended-after-refresh",
                        tk.document_timestamp(audited, kit.ts) + APPENDED)):
-        report = _verify(kit, pdf, tmp_path, name)
-        assert not report.ok, name  # type: ignore[attr-defined]
-        details = [str(p.params.get("detail")) for p in report.problems]  # type: ignore[attr-defined]
+        report = tk.verify_bytes(kit, pdf, tmp_path, name)
+        assert not report.ok, name
+        details = [str(p.params.get("detail")) for p in report.problems]
         said = f"{len(APPENDED.lstrip())} bytes follow the last revision"
         assert said in " ".join(details), details
 
@@ -155,9 +137,9 @@ def test_an_object_defined_after_signing_where_the_page_pointed_fails(
     defined = tk.finish(w)
     for name, pdf in (("stamped", tk.document_timestamp(defined, kit.ts)),
                       ("audited", tk.audit_revision(defined, doc.signed, kit.ts))):
-        report = _verify(kit, pdf, tmp_path, name)
-        assert not report.ok, name  # type: ignore[attr-defined]
-        assert "idnum=400" in " ".join(p.message for p in report.problems), report.problems  # type: ignore[attr-defined]
+        report = tk.verify_bytes(kit, pdf, tmp_path, name)
+        assert not report.ok, name
+        assert "idnum=400" in " ".join(p.message for p in report.problems), report.problems
 
 
 def test_validation_data_may_not_change_a_form_written_into_the_catalog(
@@ -176,6 +158,6 @@ def test_validation_data_may_not_change_a_form_written_into_the_catalog(
     w.update_root()
     DocumentSecurityStore.supply_dss_in_writer(w, None, certs=[])
     forged = tk.finish(w)
-    report = _verify(kit, forged, tmp_path, "direct-form")
-    assert not report.ok, report.problems  # type: ignore[attr-defined]
-    assert str(_revisions(audited)) in _modified(report), report.problems  # type: ignore[attr-defined]
+    report = tk.verify_bytes(kit, forged, tmp_path, "direct-form")
+    assert not report.ok, report.problems
+    assert str(tk.revision_count(audited)) in tk.revision_problems(report), report.problems

@@ -27,31 +27,13 @@ def kit() -> Kit:
     return tk.shared_kit()
 
 
-def _verify(kit: Kit, pdf: bytes, tmp_path: Path, name: str = "doc") -> object:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(pdf)
-    return verify_pdf(path, [kit.root])
-
-
-def _modified(report: object) -> dict[str, str]:
-    """revision -> detail of each revision_modified problem."""
-    return {p.params["revision"]: p.params["detail"]  # type: ignore[attr-defined]
-            for p in report.problems if p.code == "revision_modified"}  # type: ignore[attr-defined]
-
-
-def _revisions(pdf: bytes) -> int:
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    return int(PdfFileReader(BytesIO(pdf)).xrefs.total_revisions)
-
-
 def test_rewritten_plan_under_a_recomputed_audit_trail_fails_on_the_command_line(
         kit: Kit, tmp_path: Path) -> None:
     signed = kit.doc.signed
     forged = tk.audit_revision(tk.rewrite_in_place(signed), signed, kit.ts)
     path = tmp_path / "forged.pdf"
     path.write_bytes(forged)
-    rewritten = str(_revisions(signed))  # the first revision after the genuine file
+    rewritten = str(tk.revision_count(signed))  # the first revision after the genuine file
     result = CliRunner().invoke(cli, ["verify", str(path), "--trust", str(kit.root), "--json"])
     assert result.exit_code == 1, result.output
     data = json.loads(result.output)
@@ -133,9 +115,10 @@ def test_a_rewrite_in_place_fails_under_a_timestamp_or_an_audit_trail(
     changed = rewrite(signed)  # type: ignore[operator]
     for name, pdf in (("stamped", tk.document_timestamp(changed, kit.ts)),
                       ("audited", tk.audit_revision(changed, signed, kit.ts))):
-        report = _verify(kit, pdf, tmp_path, name)
-        assert not report.ok, name  # type: ignore[attr-defined]
-        assert str(_revisions(signed)) in _modified(report), (name, report.problems)  # type: ignore[attr-defined]
+        report = tk.verify_bytes(kit, pdf, tmp_path, name)
+        assert not report.ok, name
+        assert str(tk.revision_count(signed)) in tk.revision_problems(report), \
+            (name, report.problems)
 
 
 def _dss_revision(pdf: bytes, kit: Kit) -> bytes:
@@ -165,10 +148,11 @@ def test_a_revision_between_the_signed_document_and_the_audit_trail_fails(
     """Even harmless validation data: the audit trail must follow the signed document."""
     signed = kit.doc.signed
     between = _dss_revision(signed, kit)
-    assert _verify(kit, tk.document_timestamp(between, kit.ts), tmp_path, "dss").ok  # type: ignore[attr-defined]
-    report = _verify(kit, tk.audit_revision(between, signed, kit.ts), tmp_path)
-    assert _modified(report) == {str(_revisions(between)): "adds audit.json, but not directly"
-                                 " after the signed document"}, report.problems  # type: ignore[attr-defined]
+    assert tk.verify_bytes(kit, tk.document_timestamp(between, kit.ts), tmp_path, "dss").ok
+    report = tk.verify_bytes(kit, tk.audit_revision(between, signed, kit.ts), tmp_path)
+    assert tk.revision_problems(report) == {
+        str(tk.revision_count(between)): "adds audit.json, but not directly after the signed"
+                                         " document"}, report.problems
 
 
 def test_the_audit_revision_itself_may_add_nothing_but_audit_json(
@@ -182,9 +166,10 @@ def test_the_audit_revision_itself_may_add_nothing_but_audit_json(
         embedded_data=embed.EmbeddedFileObject.from_file_data(
             w, tk.recomputed_audit_chain(signed), mime_type="application/json")))
     out = signers.PdfTimeStamper(kit.ts).timestamp_pdf(w, "sha256", output=BytesIO())
-    report = _verify(kit, out.getvalue(), tmp_path)
-    assert "an attachment's data" in _modified(report).get(str(_revisions(signed)), ""), \
-        report.problems  # type: ignore[attr-defined]
+    report = tk.verify_bytes(kit, out.getvalue(), tmp_path)
+    problems = tk.revision_problems(report)
+    assert "an attachment's data" in problems.get(str(tk.revision_count(signed)), ""), \
+        report.problems
 
 
 def test_what_pipdocs_appends_still_verifies(kit: Kit, tmp_path: Path) -> None:
@@ -197,8 +182,8 @@ def test_what_pipdocs_appends_still_verifies(kit: Kit, tmp_path: Path) -> None:
         ("audited-timestamp", tk.document_timestamp(tk.audit_revision(signed, signed, kit.ts),
                                                     kit.ts)),
     ):
-        report = _verify(kit, pdf, tmp_path, name)
-        assert report.ok, (name, report.problems)  # type: ignore[attr-defined]
+        report = tk.verify_bytes(kit, pdf, tmp_path, name)
+        assert report.ok, (name, report.problems)
 
 
 def test_a_bare_timestamp_trail_fails_where_the_ca_has_a_seal(kit: Kit, tmp_path: Path) -> None:
@@ -216,8 +201,8 @@ def test_a_bare_timestamp_trail_fails_where_the_ca_has_a_seal(kit: Kit, tmp_path
     assert verify_pdf(path, [root]).ok
     (anchor_dir / SEAL_P12).write_bytes(b"the CA's seal key")  # only its presence counts
     report = verify_pdf(path, [root])
-    assert "under a bare document timestamp" in _modified(report).get(
-        str(_revisions(kit.doc.signed)), ""), report.problems
+    assert "under a bare document timestamp" in tk.revision_problems(report).get(
+        str(tk.revision_count(kit.doc.signed)), ""), report.problems
 
 
 def test_lifecycle_code_reads_the_signed_revision(kit: Kit, tmp_path: Path) -> None:
